@@ -1,0 +1,3 @@
+export type { CryptoProvider } from './provider.js';
+export { pureCryptoProvider, hkdfSha256 } from './pure.js';
+export { shortHkdfSha256, fitsShortHkdf, SHORT_HKDF_LIMITS } from './shortHkdf.js';

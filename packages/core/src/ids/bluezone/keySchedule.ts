@@ -1,0 +1,101 @@
+/**
+ * Bluezone rolling IDs, as the Vietnamese Bluezone app computes them (BluezoneGlobal/react-native-bluetooth-scan,
+ * `BluezoneIdGenerator`): a 32-byte daily key chained by SHA-256 from day to day, a sub-key chain per
+ * day seeded with the ASCII salt "bluzonesubkey" (sic), and a 12-byte ID picked from each sub-key.
+ * @module
+ */
+import { assertBytes, concatBytes, utf8 } from '../../bytes/index.js';
+import type { CryptoProvider } from '../../crypto/provider.js';
+import { InputError } from '../../errors.js';
+
+/** Bytes of a Bluezone daily key. */
+export const BLUEZONE_DAILY_KEY_BYTES = 32;
+/** Bytes of a Bluezone rolling ID. */
+export const BLUEZONE_ID_BYTES = 12;
+/** IDs per day in the app from July 2020 (15-minute slots); builds before used 144 (10 minutes). */
+export const BLUEZONE_DEFAULT_IDS_PER_DAY = 96;
+/** Milliseconds in the app's day (`BluezoneIdConstants.DAY_MILLISECONDS`). */
+export const BLUEZONE_DAY_MS = 86_400_000;
+const SUB_KEY_SALT = utf8('bluzonesubkey');
+// Byte offsets of the ID inside a 32-byte sub-key: 4 bytes at stride 4, then 8 bytes at stride 2.
+const ID_OFFSETS = [0, 4, 8, 12, 16, 18, 20, 22, 24, 26, 28, 30] as const;
+
+/** dailyKey(d + 1) = SHA-256(dailyKey(d)). */
+export function bluezoneNextDailyKey(crypto: CryptoProvider, dailyKey: Uint8Array): Uint8Array {
+  assertBytes(dailyKey, 'dailyKey', BLUEZONE_DAILY_KEY_BYTES);
+  return crypto.sha256(dailyKey);
+}
+
+/** The daily key `days` days after `dailyKey` (0 returns a copy). */
+export function bluezoneDailyKeyAfter(crypto: CryptoProvider, dailyKey: Uint8Array, days: number): Uint8Array {
+  if (!Number.isInteger(days) || days < 0) throw new InputError('days', 'a non-negative integer', String(days));
+  let key: Uint8Array = dailyKey.slice();
+  for (let d = 0; d < days; d++) key = bluezoneNextDailyKey(crypto, key);
+  return key;
+}
+
+/** subKey(0) = SHA-256(dailyKey ‖ "bluzonesubkey"). */
+export function bluezoneFirstSubKey(crypto: CryptoProvider, dailyKey: Uint8Array): Uint8Array {
+  assertBytes(dailyKey, 'dailyKey', BLUEZONE_DAILY_KEY_BYTES);
+  return crypto.sha256(concatBytes(dailyKey, SUB_KEY_SALT));
+}
+
+/** Picks the 12 ID bytes out of a 32-byte sub-key into `out` at `offset`. */
+export function bluezoneIdFromSubKey(subKey: Uint8Array, out = new Uint8Array(BLUEZONE_ID_BYTES), offset = 0): Uint8Array {
+  for (let i = 0; i < BLUEZONE_ID_BYTES; i++) out[offset + i] = subKey[ID_OFFSETS[i]!]!;
+  return out;
+}
+
+/**
+ * The first `count` IDs of one day's chain, concatenated (12 bytes each): id(i) from subKey(i),
+ * subKey(i + 1) = SHA-256(subKey(i)).
+ */
+export function bluezoneDailyIds(crypto: CryptoProvider, dailyKey: Uint8Array, count: number): Uint8Array {
+  if (!Number.isInteger(count) || count < 0) throw new InputError('count', 'a non-negative integer', String(count));
+  const out = new Uint8Array(count * BLUEZONE_ID_BYTES);
+  let subKey = bluezoneFirstSubKey(crypto, dailyKey);
+  for (let i = 0; i < count; i++) {
+    bluezoneIdFromSubKey(subKey, out, i * BLUEZONE_ID_BYTES);
+    if (i + 1 < count) subKey = crypto.sha256(subKey);
+  }
+  return out;
+}
+
+/** Length of one ID slot in ms for `idsPerDay` slots (the app's `DAY_MILLISECONDS / max`). */
+export function bluezoneSlotMs(idsPerDay: number): number {
+  assertIdsPerDay(idsPerDay);
+  return Math.floor(BLUEZONE_DAY_MS / idsPerDay);
+}
+
+/** Throws unless `idsPerDay` is a usable slot count (1..1440). */
+export function assertIdsPerDay(idsPerDay: number, field = 'idsPerDay'): void {
+  if (!Number.isInteger(idsPerDay) || idsPerDay < 1 || idsPerDay > 1440) throw new InputError(field, 'an integer 1..1440 (96 since July 2020, 144 before)', String(idsPerDay));
+}
+
+/**
+ * IDs of `count` consecutive slots starting at slot `firstSlot` of the day of `dailyKey`, concatenated;
+ * slots past the end of the day continue on the next day's key, as the app's `checkContactF` walks them.
+ */
+export function bluezoneIdsFrom(crypto: CryptoProvider, dailyKey: Uint8Array, idsPerDay: number, firstSlot: number, count: number, out = new Uint8Array(count * BLUEZONE_ID_BYTES)): Uint8Array {
+  assertBytes(dailyKey, 'dailyKey', BLUEZONE_DAILY_KEY_BYTES);
+  assertIdsPerDay(idsPerDay);
+  if (!Number.isInteger(firstSlot) || firstSlot < 0) throw new InputError('firstSlot', 'a non-negative integer', String(firstSlot));
+  if (!Number.isInteger(count) || count < 0) throw new InputError('count', 'a non-negative integer', String(count));
+  let dayKey = bluezoneDailyKeyAfter(crypto, dailyKey, Math.floor(firstSlot / idsPerDay));
+  let slotInDay = firstSlot % idsPerDay;
+  let subKey = bluezoneFirstSubKey(crypto, dayKey);
+  for (let s = 0; s < slotInDay; s++) subKey = crypto.sha256(subKey);
+  for (let i = 0; i < count; i++) {
+    bluezoneIdFromSubKey(subKey, out, i * BLUEZONE_ID_BYTES);
+    if (i + 1 === count) break;
+    slotInDay++;
+    if (slotInDay === idsPerDay) {
+      dayKey = bluezoneNextDailyKey(crypto, dayKey);
+      subKey = bluezoneFirstSubKey(crypto, dayKey);
+      slotInDay = 0;
+    } else {
+      subKey = crypto.sha256(subKey);
+    }
+  }
+  return out;
+}

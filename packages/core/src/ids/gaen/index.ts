@@ -1,0 +1,3 @@
+export * from './constants.js';
+export * from './keySchedule.js';
+export * from './metadata.js';

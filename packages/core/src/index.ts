@@ -1,0 +1,14 @@
+/**
+ * @proxsense/core — pure TypeScript proximity sensing: GAEN and Bluezone rotating IDs, key files,
+ * sightings and matching. No `node:` imports: time, randomness and crypto enter through ports.
+ * Node-only adapters live in `@proxsense/core/node`.
+ * @module
+ */
+export * from './errors.js';
+export * from './bytes/index.js';
+export * from './crypto/index.js';
+export * from './ports/index.js';
+export * from './ids/index.js';
+export * from './sightings/index.js';
+export * from './keyfiles/index.js';
+export * from './matching/index.js';

@@ -1,0 +1,149 @@
+/**
+ * JSON forms of diagnosis keys: GAEN keys JSON (the export's fields, key data in hex or base64) and the
+ * Bluezone app's F0 trace data (`{dailyKey, timeDk, maxRoll, timeTe}` entries).
+ * @module
+ */
+import { base64 } from '@scure/base';
+import { bytesToHex, describeValue, hexToBytes } from '../bytes/index.js';
+import { InputError } from '../errors.js';
+import { BLUEZONE_DAILY_KEY_BYTES, assertIdsPerDay } from '../ids/bluezone/keySchedule.js';
+import type { BluezoneDiagnosisKey, GaenDiagnosisKey } from '../ids/diagnosisKey.js';
+import { EN_INTERVAL_S, TEK_BYTES, TEK_ROLLING_PERIOD } from '../ids/gaen/constants.js';
+import { KeyFileError } from './errors.js';
+import type { GaenKeyExport } from './gaenExport.js';
+
+type Json = Record<string, unknown>;
+
+/** Reads a GAEN key's `keyData`: 32 hex digits or 24-character base64 (as key servers publish it). */
+function parseKeyData(value: unknown, field: string): Uint8Array {
+  if (typeof value === 'string' && value.length === 24 && !/^[0-9a-fA-F]+$/.test(value)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = base64.decode(value);
+    } catch {
+      throw new InputError(field, '16 bytes as 32 hex digits or 24 base64 characters', describeValue(value));
+    }
+    if (bytes.length === TEK_BYTES) return bytes;
+  }
+  if (typeof value === 'string' && value.length !== TEK_BYTES * 2) throw new InputError(field, '16 bytes as 32 hex digits or 24 base64 characters', describeValue(value));
+  return hexToBytes(value, field, TEK_BYTES);
+}
+
+function integerField(o: Json, field: string, where: string, { min, max, fallback }: { min: number; max: number; fallback?: number }): number {
+  const value = o[field];
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new InputError(`${where}.${field}`, `an integer ${min}..${max}`, describeValue(value));
+  return value;
+}
+
+function optionalInteger(o: Json, field: string, where: string, min: number, max: number): number | undefined {
+  return o[field] === undefined ? undefined : integerField(o, field, where, { min, max });
+}
+
+/** Parses one GAEN key object. @throws InputError naming the field. */
+export function gaenKeyFromJson(raw: unknown, where: string): GaenDiagnosisKey {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(where, 'a key object', describeValue(raw));
+  const o = raw as Json;
+  const key: GaenDiagnosisKey = {
+    scheme: 'gaen',
+    keyData: parseKeyData(o['keyData'], `${where}.keyData`),
+    rollingStartIntervalNumber: integerField(o, 'rollingStartIntervalNumber', where, { min: 0, max: 0x7fffffff }),
+    rollingPeriod: integerField(o, 'rollingPeriod', where, { min: 1, max: TEK_ROLLING_PERIOD, fallback: TEK_ROLLING_PERIOD }),
+  };
+  const trl = optionalInteger(o, 'transmissionRiskLevel', where, 0, 8);
+  if (trl !== undefined) key.transmissionRiskLevel = trl;
+  const reportType = optionalInteger(o, 'reportType', where, 0, 5);
+  if (reportType !== undefined) key.reportType = reportType;
+  const dso = optionalInteger(o, 'daysSinceOnsetOfSymptoms', where, -14, 14);
+  if (dso !== undefined) key.daysSinceOnsetOfSymptoms = dso;
+  return key;
+}
+
+/**
+ * Parses GAEN keys JSON: either an array of keys or an object with `keys` (and optionally `revisedKeys`,
+ * `region`, `startTimestamp`, `endTimestamp`, `batchNum`, `batchSize`). Missing timestamps are taken
+ * from the keys' own span.
+ */
+export function gaenExportFromJson(raw: unknown, source: string): GaenKeyExport {
+  try {
+    const o: Json = Array.isArray(raw) ? { keys: raw } : (raw as Json);
+    if (typeof o !== 'object' || o === null) throw new InputError('(top level)', 'an array of keys or an object with "keys"', describeValue(raw));
+    if (!Array.isArray(o['keys'])) throw new InputError('keys', 'an array of key objects', describeValue(o['keys']));
+    const keys = (o['keys'] as unknown[]).map((k, i) => gaenKeyFromJson(k, `keys[${i}]`));
+    const revisedRaw = o['revisedKeys'] ?? [];
+    if (!Array.isArray(revisedRaw)) throw new InputError('revisedKeys', 'an array of key objects', describeValue(revisedRaw));
+    const revisedKeys = revisedRaw.map((k, i) => gaenKeyFromJson(k, `revisedKeys[${i}]`));
+    const all = [...keys, ...revisedKeys];
+    const spanStart = all.length ? Math.min(...all.map((k) => k.rollingStartIntervalNumber)) * EN_INTERVAL_S : 0;
+    const spanEnd = all.length ? Math.max(...all.map((k) => k.rollingStartIntervalNumber + k.rollingPeriod)) * EN_INTERVAL_S : 0;
+    const region = o['region'] ?? '';
+    if (typeof region !== 'string') throw new InputError('region', 'a string such as "US" or "VN"', describeValue(region));
+    return {
+      startTimestamp: integerField(o, 'startTimestamp', '(top level)', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: spanStart }),
+      endTimestamp: integerField(o, 'endTimestamp', '(top level)', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: spanEnd }),
+      region,
+      batchNum: integerField(o, 'batchNum', '(top level)', { min: 1, max: 0x7fffffff, fallback: 1 }),
+      batchSize: integerField(o, 'batchSize', '(top level)', { min: 1, max: 0x7fffffff, fallback: 1 }),
+      signatureInfos: [],
+      keys,
+      revisedKeys,
+    };
+  } catch (error) {
+    if (error instanceof InputError) throw new KeyFileError(source, error.message);
+    throw error;
+  }
+}
+
+/** The JSON form of a GAEN key (key data in hex), the inverse of {@link gaenKeyFromJson}. */
+export function gaenKeyToJson(key: GaenDiagnosisKey): Json {
+  const o: Json = { keyData: bytesToHex(key.keyData), rollingStartIntervalNumber: key.rollingStartIntervalNumber, rollingPeriod: key.rollingPeriod };
+  if (key.transmissionRiskLevel !== undefined) o['transmissionRiskLevel'] = key.transmissionRiskLevel;
+  if (key.reportType !== undefined) o['reportType'] = key.reportType;
+  if (key.daysSinceOnsetOfSymptoms !== undefined) o['daysSinceOnsetOfSymptoms'] = key.daysSinceOnsetOfSymptoms;
+  return o;
+}
+
+/** The JSON form of an export (what `keys inspect --json` prints and `keys export --in` reads). */
+export function gaenExportToJson(e: GaenKeyExport): Json {
+  return {
+    region: e.region,
+    startTimestamp: e.startTimestamp,
+    endTimestamp: e.endTimestamp,
+    batchNum: e.batchNum,
+    batchSize: e.batchSize,
+    signatureInfos: e.signatureInfos,
+    keys: e.keys.map(gaenKeyToJson),
+    revisedKeys: e.revisedKeys.map(gaenKeyToJson),
+  };
+}
+
+/**
+ * Parses Bluezone F0 trace data: an array of `{dailyKey, timeDk, maxRoll, timeTe}` (times in Unix
+ * seconds), or the app's wrapper object holding that array under `data`.
+ */
+export function bluezoneKeysFromJson(raw: unknown, source: string): BluezoneDiagnosisKey[] {
+  try {
+    const list = Array.isArray(raw) ? raw : (raw as Json | null)?.['data'];
+    if (!Array.isArray(list)) throw new InputError('(top level)', 'an array of {dailyKey, timeDk, maxRoll, timeTe} or an object with "data"', describeValue(raw));
+    return list.map((entry, i) => {
+      const where = `[${i}]`;
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new InputError(where, 'an object {dailyKey, timeDk, maxRoll, timeTe}', describeValue(entry));
+      const o = entry as Json;
+      const dailyKey = hexToBytes(o['dailyKey'], `${where}.dailyKey`, BLUEZONE_DAILY_KEY_BYTES);
+      const timeDkS = integerField(o, 'timeDk', where, { min: 0, max: 1e11 });
+      const maxRoll = integerField(o, 'maxRoll', where, { min: 1, max: 1440 });
+      assertIdsPerDay(maxRoll, `${where}.maxRoll`);
+      const timeTeS = integerField(o, 'timeTe', where, { min: 0, max: 1e11 });
+      if (timeTeS < timeDkS) throw new InputError(`${where}.timeTe`, `a time (Unix seconds) not before timeDk ${timeDkS}`, String(timeTeS));
+      return { scheme: 'bluezone' as const, dailyKey, timeDkS, maxRoll, timeTeS };
+    });
+  } catch (error) {
+    if (error instanceof InputError) throw new KeyFileError(source, error.message);
+    throw error;
+  }
+}
+
+/** The F0 JSON form of Bluezone keys. */
+export function bluezoneKeysToJson(keys: BluezoneDiagnosisKey[]): Json[] {
+  return keys.map((k) => ({ dailyKey: bytesToHex(k.dailyKey), timeDk: k.timeDkS, maxRoll: k.maxRoll, timeTe: k.timeTeS }));
+}

@@ -1,0 +1,2 @@
+export * from './sightingIndex.js';
+export * from './match.js';
