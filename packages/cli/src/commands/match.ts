@@ -1,0 +1,91 @@
+/**
+ * `proxsense match`: diagnosis keys against stored sightings.
+ * @module
+ */
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { bytesToHex, Matcher, pureCryptoProvider, readDiagnosisKeyFile, verifyExportSignature, type BadLinePolicy, type Match } from '@proxsense/core';
+import { nodeCryptoProvider } from '@proxsense/core/node';
+import { CliError } from '../errors.js';
+import { readInputFile, readP256PublicKeyPem, readSightingsFile } from '../io.js';
+import { choiceOption } from '../options.js';
+import type { Output } from '../output.js';
+
+interface MatchOptions {
+  keys: string;
+  sightings: string;
+  json?: boolean;
+  onBadLine: BadLinePolicy;
+  verify?: string;
+  crypto: 'node' | 'pure';
+}
+
+/** Bad lines printed one by one before the rest are only counted. */
+const BAD_LINES_SHOWN = 20;
+
+/** The JSON object of one match (the CLI contract). */
+export function matchToJson(m: Match): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    scheme: m.key.scheme,
+    key: bytesToHex(m.key.scheme === 'gaen' ? m.key.keyData : m.key.dailyKey),
+    interval: m.interval,
+    id: bytesToHex(m.id),
+    t: m.sighting.timeMs,
+    rssi: m.sighting.rssiDbm,
+  };
+  const tx = m.sighting.txPowerDbm ?? m.decryptedTxPowerDbm;
+  if (tx !== undefined) o['tx'] = tx;
+  if (m.sighting.scanner !== undefined) o['scanner'] = m.sighting.scanner;
+  return o;
+}
+
+/** Registers `match`. */
+export function registerMatchCommand(program: Command, out: Output): void {
+  program
+    .command('match')
+    .description('report every stored sighting explained by published diagnosis keys (GAEN ± 2 h tolerance, Bluezone own slot)')
+    .requiredOption('--keys <file>', 'GAEN export zip, export.bin, GAEN keys JSON or Bluezone F0 JSON')
+    .requiredOption('--sightings <file.jsonl>', 'sightings JSONL: {"t","scheme","id","rssi","tx"?,"aem"?,"scanner"?} per line')
+    .option('--on-bad-line <policy>', 'skip (report each on stderr and go on) or fail', choiceOption(['skip', 'fail'] as const), 'skip')
+    .option('--verify <pem>', 'refuse to match unless export.sig verifies with this P-256 public key (PEM)')
+    .option('--crypto <provider>', 'node (OpenSSL AES) or pure (the TS provider apps embed)', choiceOption(['node', 'pure'] as const), 'node')
+    .option('--json', 'print a JSON array, one object per matched sighting: {"scheme","key","interval","id","t","rssi","tx"?,"scanner"?}')
+    .addHelpText('after', '\nExamples:\n  $ proxsense match --keys examples/diagnosis-keys.zip --sightings examples/sightings.jsonl\n  $ proxsense match --keys examples/bluezone-f0.json --sightings examples/sightings.jsonl --json')
+    .action(async (o: MatchOptions) => {
+      const keyFile = readDiagnosisKeyFile(readInputFile(o.keys, 'key file'), o.keys);
+      if (o.verify !== undefined) {
+        if (keyFile.format !== 'gaen-export-zip' || !keyFile.signatures?.length) throw new CliError(`${o.keys}: --verify needs a signed GAEN export zip`, 1);
+        if (!verifyExportSignature({ exportBin: keyFile.exportBin!, signatures: keyFile.signatures }, readP256PublicKeyPem(o.verify))) {
+          throw new CliError(`${o.keys}: export.sig does not verify with ${o.verify}; refusing to match unauthenticated keys`, 1);
+        }
+      }
+      let shown = 0;
+      const read = await readSightingsFile(o.sightings, o.onBadLine, (error) => {
+        if (shown++ < BAD_LINES_SHOWN) out.warn(`skipped ${error.message}`);
+      });
+      if (read.badLines.length > BAD_LINES_SHOWN) out.warn(`skipped ${read.badLines.length - BAD_LINES_SHOWN} more bad lines of ${o.sightings}`);
+
+      const matcher = new Matcher(read.sightings, { crypto: o.crypto === 'node' ? nodeCryptoProvider : pureCryptoProvider });
+      const bar = out.interactive && keyFile.keys.length >= 20_000 ? new SingleBar({ format: 'matching [{bar}] {percentage}% | {value}/{total} keys | {eta}s left', stream: process.stderr }) : undefined;
+      bar?.start(keyFile.keys.length, 0);
+      const matches: Match[] = [];
+      keyFile.keys.forEach((key, i) => {
+        matcher.matchKey(key, (m) => matches.push(m));
+        if (bar && i % 1000 === 0) bar.update(i);
+      });
+      bar?.update(keyFile.keys.length);
+      bar?.stop();
+      matches.sort((a, b) => a.sighting.timeMs - b.sighting.timeMs);
+
+      if (o.json) out.json(matches.map(matchToJson));
+      else {
+        out.line('time\tscheme\tkey\tinterval\tid\trssi');
+        for (const m of matches) {
+          const j = matchToJson(m);
+          out.line(`${new Date(m.sighting.timeMs).toISOString()}\t${j['scheme']}\t${j['key']}\t${j['interval']}\t${j['id']}\t${j['rssi']}`);
+        }
+      }
+      const s = matcher.stats;
+      out.warn(`${s.matches} matched sightings from ${s.keys} keys (${s.idsDerived} IDs derived) against ${read.sightings.length} sightings; ${read.badLines.length} bad lines skipped`);
+    });
+}

@@ -1,0 +1,53 @@
+/**
+ * The `proxsense` command line. Every command prints results on stdout, diagnostics on stderr, and on
+ * bad input a one-line reason with a non-zero exit code.
+ * @module
+ */
+import { Command, CommanderError } from 'commander';
+import { ProxsenseError } from '@proxsense/core';
+import { registerKeysCommands } from './commands/keys.js';
+import { registerMatchCommand } from './commands/match.js';
+import { CliError } from './errors.js';
+import { processOutput, type Output } from './output.js';
+
+export const VERSION = '0.1.0';
+
+/** Builds the program (exported for tests and for other packages adding commands). */
+export function buildProgram(out: Output = processOutput): Command {
+  const program = new Command('proxsense')
+    .description('BLE proximity sensing: rotating IDs (GAEN, Bluezone), key files, matching')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerKeysCommands(program, out);
+  registerMatchCommand(program, out);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+/** Runs the CLI on `argv` (as process.argv); resolves to the exit code. */
+export async function run(argv: string[], out: Output = processOutput): Promise<number> {
+  const program = buildProgram(out);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit through here with code 0; usage errors were already printed by commander.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof CliError) {
+      out.warn(`proxsense: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof ProxsenseError) {
+      out.warn(`proxsense: ${error.message}`);
+      return 2;
+    }
+    out.warn(`proxsense: internal error: ${(error as Error)?.stack ?? String(error)}`);
+    return 70;
+  }
+}

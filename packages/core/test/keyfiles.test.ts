@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { p256 } from '@noble/curves/nist.js';
+import { describe, expect, it } from 'vitest';
+import {
+  bytesToHex,
+  decodeExportBin,
+  encodeExportBin,
+  KeyFileError,
+  readDiagnosisKeyFile,
+  readExportZip,
+  verifyExportSignature,
+  writeExportZip,
+  gaenExportFromJson,
+  gaenExportToJson,
+  type GaenKeyExport,
+} from '@proxsense/core';
+import { zipSync } from 'fflate';
+import { sharedVector, sharedVectorJson } from './vectors.js';
+
+const bin = new Uint8Array(sharedVector('gaen-export-us-110keys.bin'));
+const expected = sharedVectorJson('gaen-export-us-110keys.json');
+
+describe('GAEN key export (real export.bin)', () => {
+  it('decodes exactly the 110 keys and the header listed beside it', () => {
+    const e = decodeExportBin(bin, 'export.bin');
+    expect(e.keys).toHaveLength(110);
+    expect(e.keys.map((k) => ({
+      keyData: bytesToHex(k.keyData),
+      transmissionRiskLevel: k.transmissionRiskLevel,
+      rollingStartIntervalNumber: k.rollingStartIntervalNumber,
+      rollingPeriod: k.rollingPeriod,
+    }))).toEqual(expected.keys.map((k: any) => ({ ...k, rollingPeriod: k.rollingPeriod ?? 144 })));
+    expect([e.startTimestamp, e.endTimestamp, e.region, e.batchNum, e.batchSize]).toEqual([expected.startTimestamp, expected.endTimestamp, expected.region, expected.batchNum, expected.batchSize]);
+    expect(e.revisedKeys).toEqual([]);
+    expect(e.signatureInfos[0]?.androidPackage).toBe('com.google.android.apps.exposurenotification');
+  });
+
+  it('round-trips through encode and decode', () => {
+    const e = decodeExportBin(bin);
+    expect(decodeExportBin(encodeExportBin(e))).toEqual(e);
+  });
+
+  it('writes a signed zip that verifies with the public key and fails with another', () => {
+    const e = decodeExportBin(bin);
+    const secret = p256.utils.randomSecretKey();
+    const zip = writeExportZip(e, { signingKey: secret, signatureInfo: { verificationKeyId: '310', verificationKeyVersion: 'v1' } });
+    const archive = readExportZip(zip, 'signed.zip');
+    expect(archive.export.keys).toEqual(e.keys);
+    expect(archive.signatures).toHaveLength(1);
+    expect(archive.signatures[0]!.signatureInfo.signatureAlgorithm).toBe('1.2.840.10045.4.3.2');
+    expect(verifyExportSignature(archive, p256.getPublicKey(secret, false))).toBe(true);
+    expect(verifyExportSignature(archive, p256.getPublicKey(p256.utils.randomSecretKey()))).toBe(false);
+    // Any change to export.bin breaks the signature.
+    const tampered = archive.exportBin.slice();
+    tampered[tampered.length - 1]! ^= 1;
+    expect(verifyExportSignature({ ...archive, exportBin: tampered }, p256.getPublicKey(secret))).toBe(false);
+    // Same keys and signing key, same bytes.
+    expect(bytesToHex(writeExportZip(e, { signingKey: secret, signatureInfo: { verificationKeyId: '310', verificationKeyVersion: 'v1' } }))).toBe(bytesToHex(zip));
+  });
+
+  it('reads the same keys from zip, bare bin and keys JSON', () => {
+    const e = decodeExportBin(bin);
+    const json = new TextEncoder().encode(JSON.stringify(gaenExportToJson(e)));
+    const fromZip = readDiagnosisKeyFile(writeExportZip(e), 'a.zip');
+    const fromBin = readDiagnosisKeyFile(bin, 'export.bin');
+    const fromJson = readDiagnosisKeyFile(json, 'keys.json');
+    expect([fromZip.format, fromBin.format, fromJson.format]).toEqual(['gaen-export-zip', 'gaen-export-bin', 'gaen-keys-json']);
+    expect(fromZip.keys).toEqual(fromBin.keys);
+    expect(fromJson.keys).toEqual(fromBin.keys);
+  });
+
+  it('accepts base64 key data as key servers publish it', () => {
+    const e = gaenExportFromJson([{ keyData: 'AOSEq2kyjs/KTOVH3uo+DQ==', rollingStartIntervalNumber: 2645035, rollingPeriod: 117 }], 'k.json');
+    expect(bytesToHex(e.keys[0]!.keyData)).toBe('00e484ab69328ecfca4ce547deea3e0d');
+  });
+});
+
+describe('bad key files fail with a typed error naming the file and the problem', () => {
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['truncated header', bin.subarray(0, 10), /^t\.bin: /],
+    ['truncated protobuf', bin.subarray(0, 200), /t\.bin: bad TemporaryExposureKeyExport protobuf/],
+    ['wrong header', (() => { const b = bin.slice(); b[3] = 0x58; return b; })(), /t\.bin: .*(header|not a key file)/],
+    ['zip without export.bin', zipSync({ 'other.txt': new Uint8Array([1]) }), /t\.bin: zip has no export\.bin \(found: other\.txt\)/],
+    ['key of wrong length', encodeExportBin({ ...decodeExportBin(bin), keys: [{ ...decodeExportBin(bin).keys[0]!, keyData: new Uint8Array(15) }] }), /t\.bin: keys\[0\]\.keyData: expected 16 bytes, got 15 bytes/],
+    ['json key of wrong length', new TextEncoder().encode('[{"keyData":"00ff","rollingStartIntervalNumber":1}]'), /t\.bin: keys\[0\]\.keyData: expected 16 bytes/],
+    ['bluezone key missing field', new TextEncoder().encode('[{"dailyKey":"' + '00'.repeat(32) + '","timeDk":0,"maxRoll":96}]'), /t\.bin: \[0\]\.timeTe: expected an integer/],
+    ['empty file', new Uint8Array(0), /t\.bin: empty file/],
+  ];
+  it.each(cases)('%s', (_name, bytes, message) => {
+    expect(() => readDiagnosisKeyFile(bytes, 't.bin')).toThrow(KeyFileError);
+    expect(() => readDiagnosisKeyFile(bytes, 't.bin')).toThrow(message);
+  });
+
+  it('fuzz: random and mutated bytes either decode to keys or throw KeyFileError', () => {
+    const zip = writeExportZip(decodeExportBin(bin));
+    const seeds = [bin, zip];
+    const check = (bytes: Uint8Array) => {
+      try {
+        const file = readDiagnosisKeyFile(bytes, 'fuzz.bin');
+        for (const k of file.keys) if (k.scheme === 'gaen') expect(k.keyData).toHaveLength(16);
+      } catch (error) {
+        expect(error).toBeInstanceOf(KeyFileError);
+      }
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), check), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), fc.option(fc.nat()), (which, flips, cut) => {
+        const bytes = seeds[which]!.slice();
+        for (const [at, value] of flips) bytes[at % bytes.length] = value;
+        check(cut === null ? bytes : bytes.subarray(0, cut % bytes.length));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
