@@ -4,11 +4,12 @@
  */
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { bytesToHex, Matcher, pureCryptoProvider, readDiagnosisKeyFile, verifyExportSignature, type BadLinePolicy, type Match } from '@proxsense/core';
-import { nodeCryptoProvider } from '@proxsense/core/node';
+import { bytesToHex, Matcher, pureCryptoProvider, readDiagnosisKeyFile, verifyExportSignature, type BadLinePolicy, type Match, type MatchStats } from '@proxsense/core';
+import { availableParallelism } from 'node:os';
+import { matchInParallel, nodeCryptoProvider } from '@proxsense/core/node';
 import { CliError } from '../errors.js';
 import { readInputFile, readP256PublicKeyPem, readSightingsFile } from '../io.js';
-import { choiceOption } from '../options.js';
+import { choiceOption, integerOption } from '../options.js';
 import type { Output } from '../output.js';
 
 interface MatchOptions {
@@ -18,7 +19,11 @@ interface MatchOptions {
   onBadLine: BadLinePolicy;
   verify?: string;
   crypto: 'node' | 'pure';
+  threads?: number;
 }
+
+/** Below this many keys, worker start-up (~0.5 s) costs more than a second core saves. */
+const PARALLEL_MIN_KEYS = 20_000;
 
 /** Bad lines printed one by one before the rest are only counted. */
 const BAD_LINES_SHOWN = 20;
@@ -49,6 +54,7 @@ export function registerMatchCommand(program: Command, out: Output): void {
     .option('--on-bad-line <policy>', 'skip (report each on stderr and go on) or fail', choiceOption(['skip', 'fail'] as const), 'skip')
     .option('--verify <pem>', 'refuse to match unless export.sig verifies with this P-256 public key (PEM)')
     .option('--crypto <provider>', 'node (OpenSSL AES) or pure (the TS provider apps embed)', choiceOption(['node', 'pure'] as const), 'node')
+    .option('--threads <n>', `worker threads (default: all cores when there are ≥ ${PARALLEL_MIN_KEYS} keys, else 1)`, integerOption(1, 256))
     .option('--json', 'print a JSON array, one object per matched sighting: {"scheme","key","interval","id","t","rssi","tx"?,"scanner"?}')
     .addHelpText('after', '\nExamples:\n  $ proxsense match --keys examples/diagnosis-keys.zip --sightings examples/sightings.jsonl\n  $ proxsense match --keys examples/bluezone-f0.json --sightings examples/sightings.jsonl --json')
     .action(async (o: MatchOptions) => {
@@ -65,14 +71,21 @@ export function registerMatchCommand(program: Command, out: Output): void {
       });
       if (read.badLines.length > BAD_LINES_SHOWN) out.warn(`skipped ${read.badLines.length - BAD_LINES_SHOWN} more bad lines of ${o.sightings}`);
 
-      const matcher = new Matcher(read.sightings, { crypto: o.crypto === 'node' ? nodeCryptoProvider : pureCryptoProvider });
-      const bar = out.interactive && keyFile.keys.length >= 20_000 ? new SingleBar({ format: 'matching [{bar}] {percentage}% | {value}/{total} keys | {eta}s left', stream: process.stderr }) : undefined;
+      const threads = o.threads ?? (keyFile.keys.length >= PARALLEL_MIN_KEYS ? availableParallelism() : 1);
+      const bar = out.interactive && keyFile.keys.length >= PARALLEL_MIN_KEYS ? new SingleBar({ format: 'matching [{bar}] {percentage}% | {value}/{total} keys | {eta}s left', stream: process.stderr }) : undefined;
       bar?.start(keyFile.keys.length, 0);
       const matches: Match[] = [];
-      keyFile.keys.forEach((key, i) => {
-        matcher.matchKey(key, (m) => matches.push(m));
-        if (bar && i % 1000 === 0) bar.update(i);
-      });
+      let stats: MatchStats;
+      if (threads > 1) {
+        stats = await matchInParallel(keyFile.keys, read.sightings, (m) => matches.push(m), { threads, crypto: o.crypto, onProgress: (n) => bar?.update(n) });
+      } else {
+        const matcher = new Matcher(read.sightings, { crypto: o.crypto === 'node' ? nodeCryptoProvider : pureCryptoProvider });
+        keyFile.keys.forEach((key, i) => {
+          matcher.matchKey(key, (m) => matches.push(m));
+          if (bar && i % 1000 === 0) bar.update(i);
+        });
+        stats = matcher.stats;
+      }
       bar?.update(keyFile.keys.length);
       bar?.stop();
       matches.sort((a, b) => a.sighting.timeMs - b.sighting.timeMs);
@@ -85,7 +98,7 @@ export function registerMatchCommand(program: Command, out: Output): void {
           out.line(`${new Date(m.sighting.timeMs).toISOString()}\t${j['scheme']}\t${j['key']}\t${j['interval']}\t${j['id']}\t${j['rssi']}`);
         }
       }
-      const s = matcher.stats;
-      out.warn(`${s.matches} matched sightings from ${s.keys} keys (${s.idsDerived} IDs derived) against ${read.sightings.length} sightings; ${read.badLines.length} bad lines skipped`);
+      const s = stats;
+      out.warn(`${s.matches} matched sightings from ${s.keys} keys (${s.idsDerived} IDs derived) against ${read.sightings.length} sightings on ${threads} thread${threads > 1 ? 's' : ''}; ${read.badLines.length} bad lines skipped`);
     });
 }

@@ -27,6 +27,12 @@ export class SightingIndex {
   private readonly timeMs: Float64Array;
   private readonly table: Int32Array;
   private readonly mask: number;
+  /**
+   * One bit per 32-bit-prefix bucket, ~16 bits per distinct ID: most probes are misses (IDs nobody
+   * saw), and this small array answers them from cache before the larger table is touched.
+   */
+  private readonly prefilter: Uint32Array;
+  private readonly prefilterShift: number;
 
   constructor(scheme: SchemeName, sightings: readonly Sighting[]) {
     this.scheme = scheme;
@@ -76,17 +82,26 @@ export class SightingIndex {
     for (let i = 0; i < n; i++) this.order[fill[groupOf[i]!]!++] = i;
     this.timeMs = new Float64Array(n);
     for (let i = 0; i < n; i++) this.timeMs[i] = own[this.order[i]!]!.timeMs;
+    let filterBits = 1 << 10;
+    while (filterBits < distinct * 16 && filterBits < 1 << 30) filterBits *= 2;
+    this.prefilter = new Uint32Array(filterBits >>> 5);
+    this.prefilterShift = 32 - Math.log2(filterBits);
+    for (let g = 0; g < distinct; g++) {
+      const bit = prefix32(this.ids, g * this.idBytes) >>> this.prefilterShift;
+      this.prefilter[bit >>> 5]! |= 1 << (bit & 31);
+    }
     this.minTimeMs = n ? minT : NaN;
     this.maxTimeMs = n ? maxT : NaN;
   }
 
   private slotOf(bytes: Uint8Array, offset: number): number {
-    const word = (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
-    return Math.imul(word, 0x9e3779b1) >>> 0 & this.mask;
+    return (Math.imul(prefix32(bytes, offset), 0x9e3779b1) >>> 0) & this.mask;
   }
 
   /** Group of the ID at `bytes[offset … offset+idBytes)`, or -1 when no sighting has it. */
   findGroup(bytes: Uint8Array, offset = 0): number {
+    const bit = prefix32(bytes, offset) >>> this.prefilterShift;
+    if ((this.prefilter[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
     let slot = this.slotOf(bytes, offset);
     for (;;) {
       const g = this.table[slot]!;
@@ -110,6 +125,10 @@ export class SightingIndex {
   sightingAt(p: number): Sighting {
     return this.sightings[this.order[p]!]!;
   }
+}
+
+function prefix32(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
 }
 
 function sameId(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number, length: number): boolean {

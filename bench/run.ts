@@ -1,0 +1,34 @@
+/**
+ * `npm run bench -- <name> [--flags]`: runs one benchmark (or all with no name).
+ * Benchmarks live here, never in timed unit tests; each prints ratios to a limit or baseline measured
+ * in the same run, so figures from different machines stay comparable.
+ */
+import { runMatchingBench } from './matching.js';
+
+const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
+  matching: (args) => runMatchingBench(parseFlags(args)),
+};
+
+function parseFlags(args: string[]): Record<string, number> {
+  const flags: Record<string, number> = {};
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]!);
+    if (!m) throw new Error(`unexpected argument ${args[i]}; flags look like --keys=200000`);
+    const value = m[2] ?? args[++i];
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new Error(`--${m[1]}: expected a number, got ${value}`);
+    flags[m[1]!] = n;
+  }
+  return flags;
+}
+
+const [name, ...rest] = process.argv.slice(2);
+const selected = name ? [name] : Object.keys(benches);
+for (const n of selected) {
+  const bench = benches[n];
+  if (!bench) {
+    console.error(`unknown benchmark "${n}"; available: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  await bench(name ? rest : []);
+}

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { runMatchingBench } from '../matching.js';
+
+// Not a timed test: it only checks that the benchmark runs end to end and finds what it planted.
+describe('matching benchmark (smoke, tiny sizes)', () => {
+  it('runs and finds every planted key', async () => {
+    const r = await runMatchingBench({ keys: 500, pureKeys: 200, scaleKeys: 3_000, sightings: 2_000, planted: 30, threads: 2, quiet: 1 });
+    expect(r.scale.plantedFound).toBe(30);
+    expect(r.nodeKeysPerS).toBeGreaterThan(0);
+    expect(r.pureKeysPerS).toBeGreaterThan(0);
+    expect(r.parallelKeysPerS).toBeGreaterThan(0);
+    expect(r.boundKeysPerS).toBeGreaterThan(0);
+  });
+});
