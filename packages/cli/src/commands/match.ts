@@ -64,6 +64,7 @@ export function registerMatchCommand(program: Command, out: Output): void {
         if (!verifyExportSignature({ exportBin: keyFile.exportBin!, signatures: keyFile.signatures }, readP256PublicKeyPem(o.verify))) {
           throw new CliError(`${o.keys}: export.sig does not verify with ${o.verify}; refusing to match unauthenticated keys`, 1);
         }
+        out.warn(`${o.keys}: export.sig verified with ${o.verify}`);
       }
       let shown = 0;
       const read = await readSightingsFile(o.sightings, o.onBadLine, (error) => {
