@@ -12,3 +12,4 @@ export * from './ids/index.js';
 export * from './sightings/index.js';
 export * from './keyfiles/index.js';
 export * from './matching/index.js';
+export * from './proximity/index.js';

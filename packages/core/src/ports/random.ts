@@ -53,6 +53,13 @@ export class SeededRandom implements Random {
     return this.nextUint32() / 4294967296;
   }
 
+  /** Standard normal variate (Box–Muller). */
+  nextGaussian(): number {
+    const u = 1 - this.nextFloat();
+    const v = this.nextFloat();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
   randomBytes(length: number): Uint8Array {
     const out = new Uint8Array(length);
     for (let i = 0; i < length; i += 4) {

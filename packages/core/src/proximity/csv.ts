@@ -1,0 +1,64 @@
+/**
+ * CSV reading shared by proximity inputs (calibration tables, labelled rows), on papaparse: pure JS,
+ * browser-safe, RFC 4180 quoting.
+ * @module
+ */
+import Papa from 'papaparse';
+import { ProxsenseError } from '../errors.js';
+
+/** A CSV that cannot be used; names the source, the line and what was expected. */
+export class CsvFormatError extends ProxsenseError {
+  constructor(
+    readonly source: string,
+    readonly lineNumber: number | undefined,
+    readonly problem: string,
+  ) {
+    super(`${source}${lineNumber === undefined ? '' : `:${lineNumber}`}: ${problem}`);
+  }
+}
+
+/** Parsed CSV: header names (trimmed) and rows as string records, with their 1-based line numbers. */
+export interface CsvTable {
+  columns: string[];
+  rows: Record<string, string>[];
+  lineNumbers: number[];
+}
+
+/** Parses CSV text with a header row. Blank lines are skipped. @throws CsvFormatError */
+export function parseCsv(text: string, source: string): CsvTable {
+  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy', delimiter: ',' });
+  const fatal = result.errors.find((e) => e.type === 'Quotes');
+  if (fatal) throw new CsvFormatError(source, (fatal.row ?? 0) + 1, fatal.message);
+  const [header, ...data] = result.data;
+  if (!header) throw new CsvFormatError(source, undefined, 'empty file: expected a header row');
+  const columns = header.map((c) => c.trim());
+  const rows: Record<string, string>[] = [];
+  const lineNumbers: number[] = [];
+  data.forEach((cells, i) => {
+    if (cells.length !== columns.length) throw new CsvFormatError(source, i + 2, `expected ${columns.length} fields as in the header, got ${cells.length}`);
+    const row: Record<string, string> = {};
+    columns.forEach((c, j) => (row[c] = cells[j]!));
+    rows.push(row);
+    lineNumbers.push(i + 2);
+  });
+  return { columns, rows, lineNumbers };
+}
+
+/** Reads a numeric cell; `undefined` for an empty optional cell. @throws CsvFormatError */
+export function numberCell(row: Record<string, string>, column: string, source: string, line: number, { required = false, min = -Infinity, max = Infinity } = {}): number | undefined {
+  const raw = row[column];
+  if (raw === undefined || raw.trim() === '') {
+    if (required) throw new CsvFormatError(source, line, `column "${column}": expected a number, got an empty cell`);
+    return undefined;
+  }
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new CsvFormatError(source, line, `column "${column}": expected a number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` ≤ ${max}` : ''}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Serialises rows to CSV with the given column order. */
+export function formatCsv(columns: string[], rows: Record<string, unknown>[]): string {
+  return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => (r[c] === undefined ? '' : r[c]))) }, { newline: '\n' }) + '\n';
+}
