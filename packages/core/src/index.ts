@@ -13,3 +13,4 @@ export * from './sightings/index.js';
 export * from './keyfiles/index.js';
 export * from './matching/index.js';
 export * from './proximity/index.js';
+export * from './episodes/index.js';

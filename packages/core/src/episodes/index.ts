@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './builder.js';
+export * from './summary.js';
