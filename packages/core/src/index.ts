@@ -14,3 +14,5 @@ export * from './keyfiles/index.js';
 export * from './matching/index.js';
 export * from './proximity/index.js';
 export * from './episodes/index.js';
+export * from './advert/index.js';
+export * from './firmware/index.js';

@@ -1,0 +1,298 @@
+/**
+ * The proximity-sensing firmware: one event-driven state machine for every host. It rotates its ID and
+ * random address together, advertises and scans on its profile's duty cycle, aggregates the adverts of
+ * each scan into one sighting per ID, stores and prunes them, and on published diagnosis keys runs
+ * matching and episodes and raises an exposure event.
+ * @module
+ */
+import { encodeBluezoneAdvert, encodeGaenAdvert, decodeAdvert } from '../advert/codec.js';
+import { bytesToHex } from '../bytes/index.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { pureCryptoProvider } from '../crypto/pure.js';
+import { exposureWindows, type ContactInfo, type ExposureWindow } from '../episodes/builder.js';
+import type { EpisodeConfig } from '../episodes/config.js';
+import { dailySummaries, type DailySummary } from '../episodes/summary.js';
+import { InputError } from '../errors.js';
+import { BLUEZONE_DAY_MS, BLUEZONE_DEFAULT_IDS_PER_DAY, bluezoneIdsFrom, bluezoneSlotMs } from '../ids/bluezone/keySchedule.js';
+import type { BluezoneDiagnosisKey, DiagnosisKey, GaenDiagnosisKey } from '../ids/diagnosisKey.js';
+import { EN_INTERVAL_S, TEK_ROLLING_PERIOD } from '../ids/gaen/constants.js';
+import { associatedEncryptedMetadata, associatedEncryptedMetadataKey, rollingProximityIdentifier, rollingProximityIdentifierKey } from '../ids/gaen/keySchedule.js';
+import { encodeGaenMetadata } from '../ids/gaen/metadata.js';
+import { Matcher, type Match } from '../matching/match.js';
+import type { Random } from '../ports/random.js';
+import type { Sighting } from '../sightings/sighting.js';
+import type { Radio, ReceivedAdvert, Scheduler, Store, TimerHandle } from './ports.js';
+import type { FirmwareProfile } from './profiles.js';
+
+/** Options of {@link Firmware}. */
+export interface FirmwareOptions {
+  profile: FirmwareProfile;
+  radio: Radio;
+  scheduler: Scheduler;
+  random: Random;
+  store: Store;
+  /** Default: the pure-TS provider. */
+  crypto?: CryptoProvider;
+  /** Written as `scanner` into this device's sightings. */
+  name?: string;
+  /** Calibrated TX power advertised in GAEN metadata, dBm; default -24. */
+  txPowerDbm?: number;
+  /** Sightings and own keys older than this are deleted; default 14 days. */
+  retentionDays?: number;
+  /** Episodes settings for exposure checks. */
+  episodeConfig?: Partial<EpisodeConfig>;
+  /** Called when an exposure check finds matches. */
+  onExposure?: (event: ExposureEvent) => void;
+}
+
+/** Result of an exposure check. */
+export interface ExposureEvent {
+  checkedAtMs: number;
+  matches: Match[];
+  windows: ExposureWindow[];
+  summaries: DailySummary[];
+  /** Some day with some contact was "too close for too long". */
+  closeContact: boolean;
+  /** The same by the Bluezone app's RSSI rule. */
+  bluezoneCloseContact: boolean;
+}
+
+/** Running counts, for monitoring and tests. */
+export interface FirmwareCounters {
+  rotations: number;
+  scans: number;
+  advertsHeard: number;
+  advertsLogged: number;
+  advertsMalformed: number;
+  advertsNotOurs: number;
+  advertsOtherScheme: number;
+  advertsNeedingGatt: number;
+  advertsDroppedFlood: number;
+  sightingsStored: number;
+  sightingsPruned: number;
+}
+
+interface ScanAggregate {
+  firstMs: number;
+  count: number;
+  rssiSum: number;
+  id: Uint8Array;
+  aem?: Uint8Array;
+}
+
+const DAY_MS = 86_400_000;
+
+export class Firmware {
+  readonly counters: FirmwareCounters = { rotations: 0, scans: 0, advertsHeard: 0, advertsLogged: 0, advertsMalformed: 0, advertsNotOurs: 0, advertsOtherScheme: 0, advertsNeedingGatt: 0, advertsDroppedFlood: 0, sightingsStored: 0, sightingsPruned: 0 };
+  private readonly profile: FirmwareProfile;
+  private readonly crypto: CryptoProvider;
+  private readonly name: string;
+  private readonly txPowerDbm: number;
+  private readonly retentionMs: number;
+  private readonly timers = new Set<TimerHandle>();
+  private running = false;
+  private advertisingPhaseOn = true;
+  private current: { interval: number; id: Uint8Array; payload: Uint8Array; address: Uint8Array } | undefined;
+  private scan: Map<string, ScanAggregate> | undefined;
+  // GAEN: the TEK of the current rolling period and its derived keys.
+  private tek: { key: GaenDiagnosisKey; rpik: Uint8Array; aemk: Uint8Array } | undefined;
+  // Bluezone: the first day's key and the day it belongs to.
+  private bluezoneBase: { dailyKey: Uint8Array; day: number } | undefined;
+
+  constructor(private readonly options: FirmwareOptions) {
+    this.profile = options.profile;
+    this.crypto = options.crypto ?? pureCryptoProvider;
+    this.name = options.name ?? '';
+    this.txPowerDbm = options.txPowerDbm ?? -24;
+    this.retentionMs = (options.retentionDays ?? 14) * DAY_MS;
+    if (this.profile.scanOnMs >= this.profile.scanIntervalMinMs) throw new InputError('profile.scanOnMs', `less than scanIntervalMinMs (${this.profile.scanIntervalMinMs})`, String(this.profile.scanOnMs));
+    options.radio.onAdvert((advert) => this.onAdvert(advert));
+  }
+
+  /** Starts advertising, scanning, rotating and pruning. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.rotate();
+    if (Number.isFinite(this.profile.advertiseOnMs) && this.profile.advertiseOffMs > 0) this.at(this.now() + this.profile.advertiseOnMs, () => this.toggleAdvertising());
+    // The first scan starts at a random point of the interval, so devices switched on together drift apart.
+    this.at(this.now() + this.uniform(0, this.profile.scanIntervalMinMs), () => this.startScan());
+    this.at(this.now() + DAY_MS, () => this.prune());
+  }
+
+  /** Stops every activity (stored data stays). */
+  stop(): void {
+    for (const t of this.timers) this.options.scheduler.cancelTimer(t);
+    this.timers.clear();
+    if (this.scan) this.endScan();
+    this.options.radio.stopAdvertising();
+    this.running = false;
+  }
+
+  /** What the device broadcasts now. */
+  currentBroadcast(): { interval: number; id: Uint8Array; address: Uint8Array } | undefined {
+    return this.current && { interval: this.current.interval, id: this.current.id, address: this.current.address };
+  }
+
+  /** The keys to publish if this device's owner tests positive (retention window only). */
+  ownDiagnosisKeys(): DiagnosisKey[] {
+    const now = this.now();
+    if (this.profile.scheme === 'gaen') return this.options.store.ownKeys().filter((k) => k.scheme === 'gaen' && k.rollingStartIntervalNumber * EN_INTERVAL_S * 1000 <= now);
+    if (!this.bluezoneBase) return [];
+    const key: BluezoneDiagnosisKey = { scheme: 'bluezone', dailyKey: this.bluezoneBase.dailyKey, timeDkS: (this.bluezoneBase.day * DAY_MS) / 1000, maxRoll: this.idsPerDay(), timeTeS: Math.floor(now / 1000) };
+    return [key];
+  }
+
+  /**
+   * Matches published keys against everything stored, builds exposure windows of the matched sightings
+   * (contacts = diagnosis keys, TX power from decrypted metadata) and raises `onExposure` when any matched.
+   */
+  checkExposure(keys: Iterable<DiagnosisKey>): ExposureEvent {
+    const matcher = new Matcher(this.options.store.querySightings(), { crypto: this.crypto });
+    const matches: Match[] = [];
+    for (const key of keys) matcher.matchKey(key, (m) => matches.push(m));
+    const contactOf = new Map<Sighting, ContactInfo>();
+    const matched: Sighting[] = [];
+    for (const m of matches) {
+      const s: Sighting = m.decryptedTxPowerDbm === undefined ? m.sighting : { ...m.sighting, txPowerDbm: m.decryptedTxPowerDbm };
+      const info: ContactInfo = { contact: bytesToHex(m.key.scheme === 'gaen' ? m.key.keyData : m.key.dailyKey) };
+      if (m.key.scheme === 'gaen' && m.key.reportType !== undefined) info.reportType = m.key.reportType;
+      if (m.key.scheme === 'gaen' && m.key.daysSinceOnsetOfSymptoms !== undefined) info.daysSinceOnsetOfSymptoms = m.key.daysSinceOnsetOfSymptoms;
+      contactOf.set(s, info);
+      matched.push(s);
+    }
+    const windows = exposureWindows(matched, this.options.episodeConfig, (s, idHex) => contactOf.get(s) ?? { contact: idHex });
+    const summaries = dailySummaries(windows, this.options.episodeConfig);
+    const event: ExposureEvent = { checkedAtMs: this.now(), matches, windows, summaries, closeContact: summaries.some((s) => s.closeContact), bluezoneCloseContact: summaries.some((s) => s.bluezoneCloseContact) };
+    if (matches.length) this.options.onExposure?.(event);
+    return event;
+  }
+
+  private now(): number {
+    return this.options.scheduler.nowMs();
+  }
+
+  private at(atMs: number, run: () => void): void {
+    const handle = this.options.scheduler.setTimer(atMs, () => {
+      this.timers.delete(handle);
+      run();
+    });
+    this.timers.add(handle);
+  }
+
+  private uniform(minMs: number, maxMs: number): number {
+    return minMs + Math.floor((this.options.random.randomBytes(4).reduce((a, b) => a * 256 + b, 0) / 2 ** 32) * (maxMs - minMs + 1));
+  }
+
+  private idsPerDay(): number {
+    return this.profile.idsPerDay ?? BLUEZONE_DEFAULT_IDS_PER_DAY;
+  }
+
+  private intervalMs(): number {
+    return this.profile.scheme === 'gaen' ? EN_INTERVAL_S * 1000 : bluezoneSlotMs(this.idsPerDay());
+  }
+
+  /** New ID and new random address, together; then the next rotation at the next boundary (+ jitter). */
+  private rotate(): void {
+    const now = this.now();
+    const interval = Math.floor(now / this.intervalMs());
+    const id = this.profile.scheme === 'gaen' ? this.gaenId(interval) : this.bluezoneId(now);
+    const payload = this.profile.scheme === 'gaen' ? encodeGaenAdvert(id, associatedEncryptedMetadata(this.crypto, this.tek!.aemk, id, encodeGaenMetadata({ txPowerDbm: this.txPowerDbm }))) : encodeBluezoneAdvert(id);
+    this.current = { interval, id, payload, address: this.randomAddress() };
+    this.counters.rotations++;
+    if (this.advertisingPhaseOn) this.options.radio.startAdvertising(this.current.payload, this.current.address);
+    const jitter = this.profile.rotationJitterMaxMs > 0 ? this.uniform(0, this.profile.rotationJitterMaxMs) : 0;
+    this.at((interval + 1) * this.intervalMs() + jitter, () => this.rotate());
+  }
+
+  private gaenId(interval: number): Uint8Array {
+    const start = Math.floor(interval / TEK_ROLLING_PERIOD) * TEK_ROLLING_PERIOD;
+    if (!this.tek || this.tek.key.rollingStartIntervalNumber !== start) {
+      const keyData = this.options.random.randomBytes(16);
+      const key: GaenDiagnosisKey = { scheme: 'gaen', keyData, rollingStartIntervalNumber: start, rollingPeriod: TEK_ROLLING_PERIOD };
+      this.options.store.appendOwnKey(key);
+      this.tek = { key, rpik: rollingProximityIdentifierKey(this.crypto, keyData), aemk: associatedEncryptedMetadataKey(this.crypto, keyData) };
+    }
+    return rollingProximityIdentifier(this.crypto, this.tek.rpik, interval);
+  }
+
+  private bluezoneId(nowMs: number): Uint8Array {
+    const day = Math.floor(nowMs / BLUEZONE_DAY_MS);
+    if (!this.bluezoneBase) {
+      this.bluezoneBase = { dailyKey: this.options.random.randomBytes(32), day };
+      this.options.store.appendOwnKey({ scheme: 'bluezone', dailyKey: this.bluezoneBase.dailyKey, timeDkS: (day * DAY_MS) / 1000, maxRoll: this.idsPerDay(), timeTeS: (day * DAY_MS + this.retentionMs) / 1000 });
+    }
+    const slot = Math.floor((nowMs - day * BLUEZONE_DAY_MS) / bluezoneSlotMs(this.idsPerDay()));
+    return bluezoneIdsFrom(this.crypto, this.bluezoneBase.dailyKey, this.idsPerDay(), (day - this.bluezoneBase.day) * this.idsPerDay() + slot, 1);
+  }
+
+  /** A non-resolvable private address (two most significant bits 00, not all zeros or ones), LSB first. */
+  private randomAddress(): Uint8Array {
+    for (;;) {
+      const a = this.options.random.randomBytes(6);
+      a[5]! &= 0x3f;
+      const rest = a.slice(0, 5).reduce((x, b) => x | b, 0) | (a[5]! & 0x3f);
+      if (rest !== 0 && !(a.slice(0, 5).every((b) => b === 0xff) && a[5] === 0x3f)) return a;
+    }
+  }
+
+  private toggleAdvertising(): void {
+    this.advertisingPhaseOn = !this.advertisingPhaseOn;
+    if (this.advertisingPhaseOn && this.current) this.options.radio.startAdvertising(this.current.payload, this.current.address);
+    else this.options.radio.stopAdvertising();
+    this.at(this.now() + (this.advertisingPhaseOn ? this.profile.advertiseOnMs : this.profile.advertiseOffMs), () => this.toggleAdvertising());
+  }
+
+  private startScan(): void {
+    const started = this.now();
+    this.scan = new Map();
+    this.counters.scans++;
+    this.options.radio.startScanning();
+    this.at(started + this.profile.scanOnMs, () => this.endScan());
+    this.at(started + this.uniform(this.profile.scanIntervalMinMs, this.profile.scanIntervalMaxMs), () => this.startScan());
+  }
+
+  private endScan(): void {
+    this.options.radio.stopScanning();
+    const scan = this.scan;
+    this.scan = undefined;
+    if (!scan || scan.size === 0) return;
+    const sightings: Sighting[] = [...scan.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, agg]) => {
+        const s: Sighting = { timeMs: agg.firstMs, scheme: this.profile.scheme, id: agg.id, rssiDbm: Math.round(agg.rssiSum / agg.count) };
+        if (agg.aem) s.aem = agg.aem;
+        if (this.name) s.scanner = this.name;
+        return s;
+      });
+    this.options.store.appendSightings(sightings);
+    this.counters.sightingsStored += sightings.length;
+  }
+
+  private onAdvert(advert: ReceivedAdvert): void {
+    this.counters.advertsHeard++;
+    if (!this.scan) return;
+    const decoded = decodeAdvert(advert.payload);
+    if (decoded.kind === 'malformed') return void this.counters.advertsMalformed++;
+    if (decoded.kind === 'not-ours') return void this.counters.advertsNotOurs++;
+    if (decoded.kind === 'bluezone-gatt') return void this.counters.advertsNeedingGatt++;
+    if (decoded.kind !== this.profile.scheme) return void this.counters.advertsOtherScheme++;
+    const id = decoded.kind === 'gaen' ? decoded.rpi : decoded.id;
+    const key = bytesToHex(id);
+    let agg = this.scan.get(key);
+    if (!agg) {
+      if (this.scan.size >= this.profile.maxIdsPerScan) return void this.counters.advertsDroppedFlood++;
+      agg = { firstMs: this.now(), count: 0, rssiSum: 0, id };
+      if (decoded.kind === 'gaen') agg.aem = decoded.aem;
+      this.scan.set(key, agg);
+    }
+    agg.count++;
+    agg.rssiSum += advert.rssiDbm;
+    this.counters.advertsLogged++;
+  }
+
+  private prune(): void {
+    this.counters.sightingsPruned += this.options.store.pruneBefore(this.now() - this.retentionMs);
+    this.at(this.now() + DAY_MS, () => this.prune());
+  }
+}

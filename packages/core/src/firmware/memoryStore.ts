@@ -1,0 +1,37 @@
+/**
+ * An in-memory Store for tests, the simulator and browsers without persistence. Not crash-safe by
+ * nature; hardware hosts use a file-backed store.
+ * @module
+ */
+import { bytesEqual } from '../bytes/index.js';
+import type { DiagnosisKey } from '../ids/diagnosisKey.js';
+import type { Sighting } from '../sightings/sighting.js';
+import type { SightingQuery, Store } from './ports.js';
+
+export class MemoryStore implements Store {
+  private sightings: Sighting[] = [];
+  private keys: DiagnosisKey[] = [];
+
+  appendSightings(sightings: readonly Sighting[]): void {
+    for (const s of sightings) this.sightings.push(s);
+  }
+
+  querySightings({ fromMs = -Infinity, toMs = Infinity, id }: SightingQuery = {}): Sighting[] {
+    return this.sightings.filter((s) => s.timeMs >= fromMs && s.timeMs < toMs && (!id || bytesEqual(s.id, id)));
+  }
+
+  pruneBefore(beforeMs: number): number {
+    const before = this.sightings.length;
+    this.sightings = this.sightings.filter((s) => s.timeMs >= beforeMs);
+    this.keys = this.keys.filter((k) => (k.scheme === 'gaen' ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000 : k.timeTeS * 1000) >= beforeMs);
+    return before - this.sightings.length;
+  }
+
+  appendOwnKey(key: DiagnosisKey): void {
+    this.keys.push(key);
+  }
+
+  ownKeys(): DiagnosisKey[] {
+    return [...this.keys];
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The ports the firmware runs against. Every host (simulator, Raspberry Pi, a test) supplies adapters.
+ * @module
+ */
+import type { DiagnosisKey } from '../ids/diagnosisKey.js';
+import type { Sighting } from '../sightings/sighting.js';
+
+/** An advertisement as the radio heard it. */
+export interface ReceivedAdvert {
+  /** Advertising data bytes. */
+  payload: Uint8Array;
+  rssiDbm: number;
+  /** Advertiser's address, when the host knows it. */
+  address?: Uint8Array;
+}
+
+/** The BLE radio. */
+export interface Radio {
+  /** Starts (or replaces) advertising `payload` from random address `address` (6 bytes, LSB first). */
+  startAdvertising(payload: Uint8Array, address: Uint8Array): void;
+  stopAdvertising(): void;
+  startScanning(): void;
+  stopScanning(): void;
+  /** Where received adverts go while scanning. */
+  onAdvert(handler: (advert: ReceivedAdvert) => void): void;
+}
+
+/** Opaque timer handle. */
+export type TimerHandle = number;
+
+/** Time and timers. Hosts map it to wall clock (hardware) or virtual time (simulation, tests). */
+export interface Scheduler {
+  nowMs(): number;
+  /** Runs `callback` at `atMs` (or as soon as possible if that has passed). */
+  setTimer(atMs: number, callback: () => void): TimerHandle;
+  cancelTimer(handle: TimerHandle): void;
+}
+
+/** Query of stored sightings; every field narrows. */
+export interface SightingQuery {
+  fromMs?: number;
+  toMs?: number;
+  id?: Uint8Array;
+}
+
+/** Durable storage of sightings and of the device's own keys. A crash must not lose what was appended. */
+export interface Store {
+  appendSightings(sightings: readonly Sighting[]): void;
+  querySightings(query?: SightingQuery): Sighting[];
+  /** Deletes sightings and own keys older than `beforeMs`; returns how many sightings went. */
+  pruneBefore(beforeMs: number): number;
+  appendOwnKey(key: DiagnosisKey): void;
+  ownKeys(): DiagnosisKey[];
+}

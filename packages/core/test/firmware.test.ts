@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BLUEZONE_PROFILE,
+  bytesToHex,
+  decodeAdvert,
+  encodeGaenAdvert,
+  FakeRadio,
+  FakeRadioMedium,
+  Firmware,
+  GAEN_PROFILE,
+  MemoryStore,
+  SeededRandom,
+  VirtualScheduler,
+  type ExposureEvent,
+  type FirmwareProfile,
+} from '@proxsense/core';
+
+// An arbitrary, unaligned start: 2020-07-20 09:03:07.
+// Seconds :07 put slot boundaries inside Bluezone's 15-second advertising pauses, so rotations while silent are covered.
+const T0 = Date.UTC(2020, 6, 20, 9, 3, 7);
+const HOUR = 3_600_000;
+
+function twoPhones(profile: FirmwareProfile, rssiDbm = -60, seed = 1) {
+  const scheduler = new VirtualScheduler(T0);
+  const medium = new FakeRadioMedium(scheduler, () => rssiDbm);
+  const make = (name: string, seed: number) => {
+    const radio = new FakeRadio(name, medium);
+    const store = new MemoryStore();
+    const events: ExposureEvent[] = [];
+    const firmware = new Firmware({ profile, radio, scheduler, random: new SeededRandom(seed), store, name, onExposure: (e) => events.push(e) });
+    return { radio, store, firmware, events };
+  };
+  return { scheduler, a: make('a', seed), b: make('b', seed + 1) };
+}
+
+describe('firmware: two GAEN phones side by side for two simulated hours', () => {
+  const { scheduler, a, b } = twoPhones(GAEN_PROFILE);
+  a.firmware.start();
+  b.firmware.start();
+  scheduler.runUntil(T0 + 2 * HOUR);
+
+  it('each logs the other, one aggregated sighting per scan', () => {
+    for (const [self, other] of [[a, b], [b, a]] as const) {
+      const sightings = self.store.querySightings();
+      // A scan every 3.5–5 minutes for two hours.
+      expect(self.firmware.counters.scans).toBeGreaterThanOrEqual(24);
+      expect(sightings.length).toBe(self.firmware.counters.scans - (self.firmware.counters.scans - sightings.length));
+      expect(sightings.length).toBeGreaterThanOrEqual(23);
+      const otherIds = new Set(other.radio.advertised.map((x) => bytesToHex((decodeAdvert(x.payload) as { rpi: Uint8Array }).rpi)));
+      for (const s of sightings) {
+        expect(otherIds.has(bytesToHex(s.id))).toBe(true);
+        expect(s.rssiDbm).toBe(-60);
+        expect(s.scanner).toBe(self === a ? 'a' : 'b');
+      }
+      // ~16 adverts per 4-second scan were folded into one sighting.
+      expect(self.firmware.counters.advertsLogged).toBeGreaterThan(10 * sightings.length);
+    }
+  });
+
+  it('rotates RPI and address together every 10 minutes, with jitter so the phones do not rotate in step', () => {
+    for (const phone of [a, b]) {
+      const changes = phone.radio.advertised;
+      expect(changes.length).toBeGreaterThanOrEqual(12);
+      expect(changes.length).toBeLessThanOrEqual(14);
+      const rpis = changes.map((c) => bytesToHex((decodeAdvert(c.payload) as { rpi: Uint8Array }).rpi));
+      const addresses = changes.map((c) => bytesToHex(c.address));
+      expect(new Set(rpis).size).toBe(changes.length);
+      expect(new Set(addresses).size).toBe(changes.length);
+      for (const c of changes) expect(c.address[5]! & 0xc0).toBe(0);
+      for (let i = 1; i < changes.length; i++) {
+        const offset = changes[i]!.timeMs % 600_000;
+        expect(offset).toBeLessThanOrEqual(GAEN_PROFILE.rotationJitterMaxMs);
+      }
+    }
+    const offsetsA = a.radio.advertised.slice(1).map((c) => c.timeMs % 600_000);
+    const offsetsB = b.radio.advertised.slice(1).map((c) => c.timeMs % 600_000);
+    expect(offsetsA).not.toEqual(offsetsB);
+  });
+
+  it('finds the other phone once its keys are published, and raises an exposure event', () => {
+    const published = a.firmware.ownDiagnosisKeys();
+    expect(published).toHaveLength(1);
+    const event = b.firmware.checkExposure(published);
+    expect(b.events).toHaveLength(1);
+    expect(event.matches.length).toBe(b.store.querySightings().length);
+    // TX power came from decrypting each sighting's AEM: -24 - (-60) = 36 dB, well under 2 m.
+    expect(event.windows.every((w) => w.scanInstances.every((s) => s.typicalAttenuationDb === 36))).toBe(true);
+    expect(event.summaries).toHaveLength(1);
+    expect(event.summaries[0]!.closeMinutes).toBeGreaterThan(100);
+    expect(event.closeContact).toBe(true);
+    // Nobody else's keys: no event.
+    const c = twoPhones(GAEN_PROFILE, -60, 100);
+    c.a.firmware.start();
+    c.scheduler.runUntil(T0 + HOUR);
+    expect(b.firmware.checkExposure(c.a.firmware.ownDiagnosisKeys()).matches).toHaveLength(0);
+    expect(b.events).toHaveLength(1);
+  });
+
+  it('is deterministic: same seeds, same logs', () => {
+    const again = twoPhones(GAEN_PROFILE);
+    again.a.firmware.start();
+    again.b.firmware.start();
+    again.scheduler.runUntil(T0 + 2 * HOUR);
+    expect(again.b.store.querySightings()).toEqual(b.store.querySightings());
+  });
+});
+
+describe('firmware: Bluezone profile', () => {
+  it('rotates exactly at 15-minute slots, logs the other, and matches its F0 key only inside each slot', () => {
+    for (const seed of [1, 5, 9]) {
+    const { scheduler, a, b } = twoPhones(BLUEZONE_PROFILE, -70, seed);
+    a.firmware.start();
+    b.firmware.start();
+    scheduler.runUntil(T0 + 2 * HOUR);
+    // Every advert start carries its own slot's ID: one ID per slot, a new one in each slot.
+    const idsBySlot = new Map<number, Set<string>>();
+    for (const c of a.radio.advertised) {
+      const slot = Math.floor(c.timeMs / 900_000);
+      idsBySlot.set(slot, (idsBySlot.get(slot) ?? new Set()).add(bytesToHex(c.payload)));
+    }
+    expect(idsBySlot.size).toBeGreaterThanOrEqual(8);
+    expect([...idsBySlot.values()].every((ids) => ids.size === 1)).toBe(true);
+    expect(new Set([...idsBySlot.values()].map((ids) => [...ids][0])).size).toBe(idsBySlot.size);
+    const sightings = b.store.querySightings();
+    expect(sightings.length).toBeGreaterThanOrEqual(20);
+    const event = b.firmware.checkExposure(a.firmware.ownDiagnosisKeys());
+    expect(event.matches.length).toBe(sightings.length);
+    expect(event.matches.every((m) => Math.floor(m.sighting.timeMs / 900_000) * 900_000 === Math.floor(T0 / 86_400_000) * 86_400_000 + m.interval * 900_000)).toBe(true);
+    expect(event.bluezoneCloseContact).toBe(true);
+    }
+  });
+});
+
+describe('firmware: bad and hostile input', () => {
+  it('counts malformed adverts and caps distinct IDs per scan under a flood', () => {
+    const scheduler = new VirtualScheduler(T0);
+    const radio = new FakeRadio('x');
+    const store = new MemoryStore();
+    const firmware = new Firmware({ profile: { ...GAEN_PROFILE, maxIdsPerScan: 50 }, radio, scheduler, random: new SeededRandom(9), store });
+    firmware.start();
+    // Run to the first scan, then flood it.
+    while (!radio.scanning) scheduler.runUntil(scheduler.nowMs() + 1000);
+    const random = new SeededRandom(10);
+    for (let i = 0; i < 5000; i++) radio.receive({ payload: encodeGaenAdvert(random.randomBytes(16), random.randomBytes(4)), rssiDbm: -80 });
+    radio.receive({ payload: new Uint8Array([5, 1, 2]), rssiDbm: -80 });
+    radio.receive({ payload: new Uint8Array([2, 1, 6]), rssiDbm: -80 });
+    scheduler.runUntil(scheduler.nowMs() + 5000);
+    expect(store.querySightings()).toHaveLength(50);
+    expect(firmware.counters).toMatchObject({ advertsDroppedFlood: 4950, advertsMalformed: 1, advertsNotOurs: 1 });
+  });
+
+  it('prunes sightings and own keys after 14 days', () => {
+    const { scheduler, a, b } = twoPhones(GAEN_PROFILE);
+    a.firmware.start();
+    b.firmware.start();
+    scheduler.runUntil(T0 + 16 * 24 * HOUR);
+    const oldest = Math.min(...b.store.querySightings().map((s) => s.timeMs));
+    expect(oldest).toBeGreaterThanOrEqual(scheduler.nowMs() - 15 * 24 * HOUR);
+    expect(b.firmware.counters.sightingsPruned).toBeGreaterThan(0);
+    expect(a.firmware.ownDiagnosisKeys().length).toBeLessThanOrEqual(15);
+  });
+});
