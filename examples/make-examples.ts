@@ -119,6 +119,21 @@ export function makeExamples(outDir: string): string[] {
     .filter((p) => p.scheme === 'bluezone' && p.positive)
     .map((p) => ({ scheme: 'bluezone', dailyKey: bluezoneDailyKeyAfter(crypto, p.keys[0]!, 0), timeDkS: DAY0_S, maxRoll: 96, timeTeS: DAY0_S + DAYS * 86_400 - 1 }));
 
+  // Labelled RSSI for `calibrate fit` and `estimate`: 8 walks away from a receiver, a reading every
+  // 10 s, drawn from a path-loss model with heavy body/pocket shadowing (σ 9 dB).
+  const truth = { a0Db: 48, pathLossExponent: 2.2, sigmaDb: 9 };
+  const labelled: string[] = ['t,id,distance,rssi,tx,model'];
+  for (let walk = 0; walk < 8; walk++) {
+    const tx = [-24, -27, -20][walk % 3]!;
+    const receiver = ['Pixel 4a', 'SM-G991B', 'iPhone 12'][walk % 3]!;
+    for (let step = 0; step < 50; step++) {
+      const distanceM = Math.round((0.5 + step * 0.1 + random.nextFloat() * 0.2) * 100) / 100;
+      const attenuation = truth.a0Db + 10 * truth.pathLossExponent * Math.log10(distanceM) + truth.sigmaDb * random.nextGaussian();
+      labelled.push(`${Date.UTC(2020, 6, 22, 10, walk * 10) + step * 10_000},walk-${walk},${distanceM},${Math.round(tx - attenuation)},${tx},${receiver}`);
+    }
+  }
+  const episodesConfig = { attenuationThresholdsDb: [55, 63, 73], attenuationBucketWeights: [1, 1, 0.5, 0], reportTypeWeights: [1, 1, 1, 0.5, 0, 0], closeContactMaxDistanceM: 2, closeContactMinDurationS: 900 };
+
   mkdirSync(outDir, { recursive: true });
   const files: Record<string, string | Uint8Array> = {
     'sightings.jsonl': sightings.map(formatSightingLine).join('\n') + '\n',
@@ -127,6 +142,8 @@ export function makeExamples(outDir: string): string[] {
     'bluezone-f0.json': JSON.stringify(bluezoneKeysToJson(bluezoneF0), null, 2) + '\n',
     'signing-key.pem': privatePem,
     'signing-key.pub.pem': publicPem,
+    'labelled-rssi.csv': labelled.join('\n') + '\n',
+    'episodes-config.json': JSON.stringify(episodesConfig, null, 2) + '\n',
   };
   for (const [name, data] of Object.entries(files)) writeFileSync(join(outDir, name), data);
   return Object.keys(files);

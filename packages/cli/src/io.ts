@@ -18,6 +18,11 @@ export function readInputFile(path: string, role: string): Uint8Array {
   }
 }
 
+/** Reads a UTF-8 text file (same errors as {@link readInputFile}). */
+export function readTextFile(path: string, role: string): string {
+  return new TextDecoder().decode(readInputFile(path, role));
+}
+
 /**
  * Writes via a temporary file, fsync and rename, so a crash leaves either the old file or the new one,
  * never a torn one.

@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { ProxsenseError } from '@proxsense/core';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMatchCommand } from './commands/match.js';
+import { registerEpisodesCommand } from './commands/episodes.js';
+import { registerProximityCommands } from './commands/proximity.js';
 import { CliError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 
@@ -15,12 +17,14 @@ export const VERSION = '0.1.0';
 /** Builds the program (exported for tests and for other packages adding commands). */
 export function buildProgram(out: Output = processOutput): Command {
   const program = new Command('proxsense')
-    .description('BLE proximity sensing: rotating IDs (GAEN, Bluezone), key files, matching')
+    .description('BLE proximity sensing: rotating IDs (GAEN, Bluezone), key files, matching, distance, episodes')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerKeysCommands(program, out);
   registerMatchCommand(program, out);
+  registerProximityCommands(program, out);
+  registerEpisodesCommand(program, out);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -1,0 +1,73 @@
+/**
+ * `proxsense episodes`: sightings → exposure windows → daily summaries and verdicts.
+ * @module
+ */
+import type { Command } from 'commander';
+import {
+  bytesToHex,
+  dailySummaries,
+  DEFAULT_EPISODE_CONFIG,
+  exposureWindows,
+  Matcher,
+  parseEpisodeConfigJson,
+  readDiagnosisKeyFile,
+  type BadLinePolicy,
+  type ContactInfo,
+  type Sighting,
+} from '@proxsense/core';
+import { nodeCryptoProvider } from '@proxsense/core/node';
+import { readInputFile, readSightingsFile, readTextFile } from '../io.js';
+import { choiceOption } from '../options.js';
+import type { Output } from '../output.js';
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Registers `episodes`. */
+export function registerEpisodesCommand(program: Command, out: Output): void {
+  program
+    .command('episodes')
+    .description('group sightings into exposure windows (≤ 30 min, one ID each), score them GAEN-v2 style, and give daily "too close for too long" verdicts')
+    .requiredOption('--sightings <file.jsonl>', 'sightings JSONL')
+    .option('--config <cfg.json>', 'settings over the defaults (bucket thresholds and weights, report-type weights, close-contact distance and minutes, path-loss model …)')
+    .option('--keys <file>', 'diagnosis keys: keep only matched sightings and treat each key as one contact (else each rotating ID is its own contact)')
+    .option('--on-bad-line <policy>', 'skip or fail', choiceOption(['skip', 'fail'] as const), 'skip')
+    .option('--json', 'print {"windows": [...], "dailySummaries": [...]}')
+    .addHelpText('after', '\nExamples:\n  $ proxsense episodes --sightings examples/sightings.jsonl --keys examples/diagnosis-keys.zip\n  $ proxsense episodes --sightings examples/sightings.jsonl --config examples/episodes-config.json --json')
+    .action(async (o: { sightings: string; config?: string; keys?: string; onBadLine: BadLinePolicy; json?: boolean }) => {
+      const config = o.config === undefined ? DEFAULT_EPISODE_CONFIG : parseEpisodeConfigJson(readTextFile(o.config, 'config'), o.config);
+      let shown = 0;
+      const read = await readSightingsFile(o.sightings, o.onBadLine, (e) => {
+        if (shown++ < 20) out.warn(`skipped ${e.message}`);
+      });
+      let sightings: Sighting[] = read.sightings;
+      let contactOf: ((s: Sighting, idHex: string) => ContactInfo) | undefined;
+      if (o.keys !== undefined) {
+        const keyFile = readDiagnosisKeyFile(readInputFile(o.keys, 'key file'), o.keys);
+        const matcher = new Matcher(sightings, { crypto: nodeCryptoProvider });
+        const contacts = new Map<Sighting, ContactInfo>();
+        const matched: Sighting[] = [];
+        for (const key of keyFile.keys) {
+          matcher.matchKey(key, (m) => {
+            const s = m.decryptedTxPowerDbm !== undefined && m.sighting.txPowerDbm === undefined ? { ...m.sighting, txPowerDbm: m.decryptedTxPowerDbm } : m.sighting;
+            const info: ContactInfo = { contact: bytesToHex(key.scheme === 'gaen' ? key.keyData : key.dailyKey) };
+            if (key.scheme === 'gaen' && key.reportType !== undefined) info.reportType = key.reportType;
+            if (key.scheme === 'gaen' && key.daysSinceOnsetOfSymptoms !== undefined) info.daysSinceOnsetOfSymptoms = key.daysSinceOnsetOfSymptoms;
+            contacts.set(s, info);
+            matched.push(s);
+          });
+        }
+        sightings = matched;
+        contactOf = (s, idHex) => contacts.get(s) ?? { contact: idHex };
+      }
+      const windows = exposureWindows(sightings, config, contactOf);
+      const summaries = dailySummaries(windows, config);
+      if (o.json) {
+        out.json({ windows, dailySummaries: summaries });
+      } else {
+        out.line('day\tcontact\twindows\tscoreSum\tweightedMin\tcloseMin\tcloseContact\tbluezoneCloseMin\tbluezoneCloseContact');
+        for (const s of summaries) out.line(`${s.day}\t${s.contact}\t${s.windows}\t${round(s.scoreSum, 1)}\t${round(s.weightedDurationMinutes, 1)}\t${round(s.closeMinutes, 1)}\t${s.closeContact ? 'YES' : 'no'}\t${round(s.bluezoneCloseMinutes, 1)}\t${s.bluezoneCloseContact ? 'YES' : 'no'}`);
+      }
+      const close = summaries.filter((s) => s.closeContact).length;
+      out.warn(`${windows.length} exposure windows from ${sightings.length} sightings; ${summaries.length} contact-days, ${close} "too close for too long" (≤ ${config.closeContactMaxDistanceM} m for ≥ ${config.closeContactMinDurationS / 60} min); ${read.badLines.length} bad lines skipped`);
+    });
+}
