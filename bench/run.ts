@@ -3,10 +3,14 @@
  * Benchmarks live here, never in timed unit tests; each prints ratios to a limit or baseline measured
  * in the same run, so figures from different machines stay comparable.
  */
+import { runEpisodesBench } from './episodes.js';
+import { runEstimateBench } from './estimate.js';
 import { runMatchingBench } from './matching.js';
 
 const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   matching: (args) => runMatchingBench(parseFlags(args)),
+  episodes: (args) => runEpisodesBench(parseFlags(args)),
+  estimate: (args) => runEstimateBench(parseFlags(args)),
 };
 
 function parseFlags(args: string[]): Record<string, number> {
@@ -17,7 +21,7 @@ function parseFlags(args: string[]): Record<string, number> {
     const value = m[2] ?? args[++i];
     const n = Number(value);
     if (!Number.isFinite(n)) throw new Error(`--${m[1]}: expected a number, got ${value}`);
-    flags[m[1]!] = n;
+    flags[m[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = n;
   }
   return flags;
 }

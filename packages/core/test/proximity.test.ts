@@ -6,6 +6,7 @@ import {
   CsvFormatError,
   DEFAULT_PATH_LOSS_MODEL,
   estimateDistance,
+  estimateRowObjects,
   estimateRows,
   EwmaFilter,
   expectedAttenuationDb,
@@ -145,7 +146,9 @@ describe('model files', () => {
 describe('estimateRows', () => {
   it('keeps every row and column in order and adds estimates; filtered ones per ID in time order', () => {
     const table = parseCsv('t,id,rssi,note\n3000,a,-70,x\n1000,a,-60,"y,z"\n2000,b,-80,\n', 'in.csv');
-    const { columns, rows } = estimateRows(table, 'in.csv', { filter: 'median' });
+    const result = estimateRows(table, 'in.csv', { filter: 'median' });
+    const { columns } = result;
+    const rows = estimateRowObjects(result);
     expect(columns).toEqual(['t', 'id', 'rssi', 'note', 'attenuation_db', 'distance_m', 'distance_low_m', 'distance_high_m', 'filtered_distance_m', 'filtered_distance_low_m', 'filtered_distance_high_m']);
     expect(rows.map((r) => r['note'])).toEqual(['x', 'y,z', '']);
     expect(rows[0]!['attenuation_db']).toBe(46);

@@ -6,6 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import {
   CalibrationTable,
   DEFAULT_PATH_LOSS_MODEL,
+  estimateRowObjects,
   estimateRows,
   FILTER_KINDS,
   fitPathLoss,
@@ -83,7 +84,7 @@ export function registerProximityCommands(program: Command, out: Output): void {
     .action((o: { in: string; model?: string; calibration?: string; filter: FilterKind; coverage: number; json?: boolean }) => {
       const table = parseCsv(readTextFile(o.in, 'RSSI rows'), o.in);
       const result = estimateRows(table, o.in, { model: loadModel(o.model), calibration: loadCalibration(o.calibration), filter: o.filter, coverage: o.coverage });
-      if (o.json) return out.json(result.rows);
-      out.text(formatCsv(result.columns, result.rows));
+      if (o.json) return out.json(estimateRowObjects(result));
+      out.text(formatCsv(result.columns, result.values));
     });
 }

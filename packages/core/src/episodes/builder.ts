@@ -117,12 +117,17 @@ export class EpisodeBuilder {
   private readonly windows: ExposureWindow[] = [];
   private readonly closeAttenuationDb: number;
   private readonly bluezoneRssiDbm: number;
+  // Config values the per-sighting path reads, pre-scaled to ms.
+  private readonly scanGapMs: number;
+  private readonly maxCreditS: number;
 
   constructor(config: Partial<EpisodeConfig> = {}, private readonly contactOf: (s: Sighting, idHex: string) => ContactInfo = (_s, idHex) => ({ contact: idHex })) {
     this.config = { ...DEFAULT_EPISODE_CONFIG, ...config };
     // distance ≤ D ⇔ attenuation ≤ A(D): one comparison per scan instead of a log per scan.
     this.closeAttenuationDb = attenuationForDistanceDb(this.config.pathLoss, this.config.closeContactMaxDistanceM);
     this.bluezoneRssiDbm = BLUEZONE_RSSI_THRESHOLDS_DBM[this.config.bluezonePlatformPair];
+    this.scanGapMs = this.config.scanGapS * 1000;
+    this.maxCreditS = this.config.maxSecondsSinceLastScan;
   }
 
   /** Registers a scanner; returns its index for {@link addIndexed}. */
@@ -166,9 +171,9 @@ export class EpisodeBuilder {
   addIndexed(series: number, scanner: number, timeMs: number, attenuationDb: number, rssiDbm: number): void {
     const last = this.scanLast[scanner]!;
     if (timeMs < last) throw new OutOfOrderError(`sighting at ${timeMs} ms arrived after one at ${last} ms from the same scanner; feed sightings in time order`);
-    if (timeMs - last > this.config.scanGapS * 1000) {
+    if (timeMs - last > this.scanGapMs) {
       const start = this.scanStart[scanner]!;
-      const capS = this.config.maxSecondsSinceLastScan;
+      const capS = this.maxCreditS;
       this.scanCredit[scanner] = Number.isNaN(start) ? capS : Math.min(capS, (timeMs - start) / 1000);
       this.scanStart[scanner] = timeMs;
       this.scanSeq[scanner]!++;

@@ -31,8 +31,11 @@ export interface DailySummary {
 export function dailySummaries(windows: readonly ExposureWindow[], config: Partial<EpisodeConfig> = {}): DailySummary[] {
   const c = { ...DEFAULT_EPISODE_CONFIG, ...config };
   const byKey = new Map<string, DailySummary>();
+  const dayNames = new Map<number, string>();
   for (const w of windows) {
-    const day = new Date(Math.floor(w.startMs / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+    const dayNumber = Math.floor(w.startMs / 86_400_000);
+    let day = dayNames.get(dayNumber);
+    if (day === undefined) dayNames.set(dayNumber, (day = new Date(dayNumber * 86_400_000).toISOString().slice(0, 10)));
     const key = `${day}\u0000${w.contact}`;
     let s = byKey.get(key);
     if (!s) byKey.set(key, (s = { day, contact: w.contact, windows: 0, scoreSum: 0, maximumScore: 0, weightedDurationMinutes: 0, closeMinutes: 0, closeContact: false, bluezoneCloseMinutes: 0, bluezoneCloseContact: false }));

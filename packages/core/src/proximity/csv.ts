@@ -58,7 +58,7 @@ export function numberCell(row: Record<string, string>, column: string, source: 
   return value;
 }
 
-/** Serialises rows to CSV with the given column order. */
-export function formatCsv(columns: string[], rows: Record<string, unknown>[]): string {
-  return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => (r[c] === undefined ? '' : r[c]))) }, { newline: '\n' }) + '\n';
+/** Serialises rows (arrays aligned with `columns`) to CSV. */
+export function formatCsv(columns: string[], values: unknown[][]): string {
+  return Papa.unparse({ fields: columns, data: values }, { newline: '\n' }) + '\n';
 }
