@@ -15,11 +15,11 @@ const key: GaenDiagnosisKey = { scheme: 'gaen', keyData: hexToBytes('75c734c6dd1
 // The RPI that key's phone broadcast during its 4th 10-minute interval.
 const rpik = rollingProximityIdentifierKey(crypto, key.keyData);
 const rpi = rollingProximityIdentifiers(crypto, rpik, 2642976 + 3, 1);
-console.log(bytesToHex(rpi)); // dfc3ed265e97d0eabb630e168b4214ed
+console.log(bytesToHex(rpi)); // prints: dfc3ed265e97d0eabb630e168b4214ed
 
 // What our phone logged: that RPI seen at -62 dBm, 25 minutes into the key's day.
 const seen: Sighting[] = [{ scheme: 'gaen', id: rpi, rssiDbm: -62, timeMs: 2642976 * 600_000 + 25 * 60_000 }];
 for (const m of matchDiagnosisKeys([key], seen, { crypto })) {
   console.log(`exposure at ${new Date(m.sighting.timeMs).toISOString()}, interval ${m.interval}, ${m.sighting.rssiDbm} dBm`);
 }
-// exposure at 2020-04-02T00:25:00.000Z, interval 2642979, -62 dBm
+// prints: exposure at 2020-04-02T00:25:00.000Z, interval 2642979, -62 dBm
