@@ -25,3 +25,15 @@ export class InputError extends ProxsenseError {
     super(`${field}: expected ${expected}, got ${actual}`);
   }
 }
+
+/** A file (or other named input) whose content cannot be used: names the source and what is wrong. */
+export class FileFormatError extends ProxsenseError {
+  constructor(
+    /** File name or other label of where the content came from. */
+    readonly source: string,
+    /** What is wrong, with the field and what was expected where that applies. */
+    readonly problem: string,
+  ) {
+    super(`${source}: ${problem}`);
+  }
+}

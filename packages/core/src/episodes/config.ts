@@ -6,7 +6,7 @@
  * @module
  */
 import { describeValue } from '../bytes/index.js';
-import { ProxsenseError } from '../errors.js';
+import { FileFormatError } from '../errors.js';
 import { DEFAULT_PATH_LOSS_MODEL, type PathLossModel } from '../proximity/pathLoss.js';
 
 /** Bucket names in order of growing attenuation. */
@@ -72,11 +72,7 @@ export const DEFAULT_EPISODE_CONFIG: EpisodeConfig = {
 };
 
 /** A config file that cannot be used; names the file and the field. */
-export class EpisodeConfigError extends ProxsenseError {
-  constructor(readonly source: string, readonly problem: string) {
-    super(`${source}: ${problem}`);
-  }
-}
+export class EpisodeConfigError extends FileFormatError {}
 
 /** Reads a (partial) config JSON over the defaults. @throws EpisodeConfigError naming the field. */
 export function parseEpisodeConfigJson(text: string, source = 'config.json'): EpisodeConfig {

@@ -4,15 +4,11 @@
  * @module
  */
 import { describeValue } from '../bytes/index.js';
-import { ProxsenseError } from '../errors.js';
+import { FileFormatError } from '../errors.js';
 import type { PathLossModel } from './pathLoss.js';
 
 /** A model file that cannot be used; names the file and the field. */
-export class ModelFileError extends ProxsenseError {
-  constructor(readonly source: string, readonly problem: string) {
-    super(`${source}: ${problem}`);
-  }
-}
+export class ModelFileError extends FileFormatError {}
 
 /** Parses and validates a model file's JSON text. @throws ModelFileError */
 export function parsePathLossModelJson(text: string, source = 'model.json'): PathLossModel {
