@@ -134,6 +134,8 @@ describe('episode config files', () => {
     expect(c.maxWindowS).toBe(1800);
     expect(() => parseEpisodeConfigJson('{"attenuationThresholdsDb":[70,60,50]}', 'c.json')).toThrow(/^c\.json: attenuationThresholdsDb: expected 3 numbers 0\.\.255 in ascending order/);
     expect(() => parseEpisodeConfigJson('{"closeContactMinutes":15}', 'c.json')).toThrow(EpisodeConfigError);
+    expect(() => parseEpisodeConfigJson('{"pathLoss":{"a0Db":50,"pathLossExponent":0,"sigmaDb":8}}', 'c.json')).toThrow(/^c\.json: pathLoss\.pathLossExponent: expected a number 0\.1\.\.10, got 0$/);
+    expect(parseEpisodeConfigJson('{"pathLoss":{"a0Db":45,"pathLossExponent":2,"sigmaDb":6}}').pathLoss).toEqual({ a0Db: 45, pathLossExponent: 2, sigmaDb: 6 });
     expect(() => parseEpisodeConfigJson('{"closeContactMinutes":15}', 'c.json')).toThrow(/unknown setting "closeContactMinutes"/);
   });
 });

@@ -7,6 +7,8 @@
  */
 import { describeValue } from '../bytes/index.js';
 import { FileFormatError } from '../errors.js';
+import { parseJsonObject } from '../jsonFile.js';
+import { pathLossModelFromObject } from '../proximity/modelFile.js';
 import { DEFAULT_PATH_LOSS_MODEL, type PathLossModel } from '../proximity/pathLoss.js';
 
 /** Bucket names in order of growing attenuation. */
@@ -76,15 +78,8 @@ export class EpisodeConfigError extends FileFormatError {}
 
 /** Reads a (partial) config JSON over the defaults. @throws EpisodeConfigError naming the field. */
 export function parseEpisodeConfigJson(text: string, source = 'config.json'): EpisodeConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new EpisodeConfigError(source, `invalid JSON: ${(error as Error).message}`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EpisodeConfigError(source, `expected an object of settings, got ${describeValue(raw)}`);
+  const o = parseJsonObject(text, source, EpisodeConfigError, 'an object of settings');
   const config: EpisodeConfig = structuredClone(DEFAULT_EPISODE_CONFIG);
-  const o = raw as Record<string, unknown>;
   const fail = (field: string, expected: string) => {
     throw new EpisodeConfigError(source, `${field}: expected ${expected}, got ${describeValue(o[field])}`);
   };
@@ -124,10 +119,11 @@ export function parseEpisodeConfigJson(text: string, source = 'config.json'): Ep
     config.infectiousnessWeightByDaysSinceOnset = { ...(m as Record<string, number>) };
   }
   if (o['pathLoss'] !== undefined) {
-    const p = o['pathLoss'] as Record<string, unknown> | null;
-    const ok = (k: string, min: number, max: number) => typeof p?.[k] === 'number' && (p[k] as number) >= min && (p[k] as number) <= max;
-    if (!ok('a0Db', -50, 200) || !ok('pathLossExponent', 0.1, 10) || !ok('sigmaDb', 0, 50)) fail('pathLoss', '{"a0Db", "pathLossExponent", "sigmaDb"} (a model file\'s fields)');
-    config.pathLoss = { a0Db: p!['a0Db'] as number, pathLossExponent: p!['pathLossExponent'] as number, sigmaDb: p!['sigmaDb'] as number };
+    const p = o['pathLoss'];
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) fail('pathLoss', '{"a0Db", "pathLossExponent", "sigmaDb"} (a model file\'s fields)');
+    config.pathLoss = pathLossModelFromObject(p as Record<string, unknown>, (field, expected, actual) => {
+      throw new EpisodeConfigError(source, `pathLoss.${field}: expected ${expected}, got ${describeValue(actual)}`);
+    });
   }
   if (o['bluezonePlatformPair'] !== undefined) {
     if (!Object.keys(BLUEZONE_RSSI_THRESHOLDS_DBM).includes(o['bluezonePlatformPair'] as string)) fail('bluezonePlatformPair', `one of ${Object.keys(BLUEZONE_RSSI_THRESHOLDS_DBM).join(', ')}`);

@@ -1,0 +1,18 @@
+/**
+ * Reading small JSON settings files (model files, episode configs) with errors that name the file.
+ * @module
+ */
+import { describeValue } from './bytes/index.js';
+import type { FileFormatError } from './errors.js';
+
+/** Parses `text` as a JSON object. @throws the given FileFormatError subclass for bad JSON or a non-object. */
+export function parseJsonObject(text: string, source: string, ErrorClass: new (source: string, problem: string) => FileFormatError, expected: string): Record<string, unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ErrorClass(source, `invalid JSON: ${(error as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ErrorClass(source, `expected ${expected}, got ${describeValue(raw)}`);
+  return raw as Record<string, unknown>;
+}
