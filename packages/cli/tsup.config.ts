@@ -2,8 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: { main: 'src/main.ts' },
-  format: ['esm'],
-  dts: false,
+  format: ['esm', 'cjs'],
+  dts: true,
+  shims: true,
   sourcemap: true,
   clean: true,
   target: 'node20',
