@@ -69,6 +69,13 @@ describe('GAEN key export (real export.bin)', () => {
     expect(fromJson.keys).toEqual(fromBin.keys);
   });
 
+  it('reads national-size key lists (no argument-spreading limits)', () => {
+    const keys = Array.from({ length: 300_000 }, (_, i) => ({ keyData: i.toString(16).padStart(32, '0'), rollingStartIntervalNumber: 2_658_672 + (i % 14) * 144 }));
+    const e = gaenExportFromJson({ keys }, 'big.json');
+    expect(e.keys).toHaveLength(300_000);
+    expect([e.startTimestamp, e.endTimestamp]).toEqual([2_658_672 * 600, (2_658_672 + 14 * 144) * 600]);
+  });
+
   it('accepts base64 key data as key servers publish it', () => {
     const e = gaenExportFromJson([{ keyData: 'AOSEq2kyjs/KTOVH3uo+DQ==', rollingStartIntervalNumber: 2645035, rollingPeriod: 117 }], 'k.json');
     expect(bytesToHex(e.keys[0]!.keyData)).toBe('00e484ab69328ecfca4ce547deea3e0d');

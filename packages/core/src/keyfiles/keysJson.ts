@@ -73,9 +73,15 @@ export function gaenExportFromJson(raw: unknown, source: string): GaenKeyExport 
     const revisedRaw = o['revisedKeys'] ?? [];
     if (!Array.isArray(revisedRaw)) throw new InputError('revisedKeys', 'an array of key objects', describeValue(revisedRaw));
     const revisedKeys = revisedRaw.map((k, i) => gaenKeyFromJson(k, `revisedKeys[${i}]`));
-    const all = [...keys, ...revisedKeys];
-    const spanStart = all.length ? Math.min(...all.map((k) => k.rollingStartIntervalNumber)) * EN_INTERVAL_S : 0;
-    const spanEnd = all.length ? Math.max(...all.map((k) => k.rollingStartIntervalNumber + k.rollingPeriod)) * EN_INTERVAL_S : 0;
+    // A loop, not Math.min(...keys): exports hold hundreds of thousands of keys, past the argument limit.
+    let firstInterval = Infinity;
+    let endInterval = -Infinity;
+    for (const k of [keys, revisedKeys].flat()) {
+      firstInterval = Math.min(firstInterval, k.rollingStartIntervalNumber);
+      endInterval = Math.max(endInterval, k.rollingStartIntervalNumber + k.rollingPeriod);
+    }
+    const spanStart = Number.isFinite(firstInterval) ? firstInterval * EN_INTERVAL_S : 0;
+    const spanEnd = Number.isFinite(endInterval) ? endInterval * EN_INTERVAL_S : 0;
     const region = o['region'] ?? '';
     if (typeof region !== 'string') throw new InputError('region', 'a string such as "US" or "VN"', describeValue(region));
     return {
