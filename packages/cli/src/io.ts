@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseSightingLine, SightingFormatError, type BadLinePolicy, type Sighting } from '@proxsense/core';
 import { CliError } from './errors.js';
+import type { Output } from './output.js';
 
 /** Reads a whole file, turning OS errors into a one-line CliError naming the path and the role. */
 export function readInputFile(path: string, role: string): Uint8Array {
@@ -85,6 +86,19 @@ export async function readSightingsFile(path: string, policy: BadLinePolicy, onB
     }
   }
   return result;
+}
+
+/** Bad lines printed one by one before the rest are only counted. */
+const BAD_LINES_SHOWN = 20;
+
+/** {@link readSightingsFile} that reports skipped lines on stderr: the first 20 each, then a count. */
+export async function readSightingsReporting(path: string, policy: BadLinePolicy, out: Output): Promise<SightingsFile> {
+  let shown = 0;
+  const read = await readSightingsFile(path, policy, (error) => {
+    if (shown++ < BAD_LINES_SHOWN) out.warn(`skipped ${error.message}`);
+  });
+  if (read.badLines.length > BAD_LINES_SHOWN) out.warn(`skipped ${read.badLines.length - BAD_LINES_SHOWN} more bad lines of ${path}`);
+  return read;
 }
 
 /** The raw 32-byte P-256 private scalar of a PEM (PKCS#8 or SEC1) key file. */

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import {
-  bytesToHex,
+  contactsFromMatches,
   dailySummaries,
   DEFAULT_EPISODE_CONFIG,
   exposureWindows,
@@ -16,7 +16,7 @@ import {
   type Sighting,
 } from '@proxsense/core';
 import { nodeCryptoProvider } from '@proxsense/core/node';
-import { readInputFile, readSightingsFile, readTextFile } from '../io.js';
+import { readInputFile, readSightingsReporting, readTextFile } from '../io.js';
 import { choiceOption } from '../options.js';
 import type { Output } from '../output.js';
 
@@ -35,29 +35,15 @@ export function registerEpisodesCommand(program: Command, out: Output): void {
     .addHelpText('after', '\nExamples:\n  $ proxsense episodes --sightings examples/sightings.jsonl --keys examples/diagnosis-keys.zip\n  $ proxsense episodes --sightings examples/sightings.jsonl --config examples/episodes-config.json --json')
     .action(async (o: { sightings: string; config?: string; keys?: string; onBadLine: BadLinePolicy; json?: boolean }) => {
       const config = o.config === undefined ? DEFAULT_EPISODE_CONFIG : parseEpisodeConfigJson(readTextFile(o.config, 'config'), o.config);
-      let shown = 0;
-      const read = await readSightingsFile(o.sightings, o.onBadLine, (e) => {
-        if (shown++ < 20) out.warn(`skipped ${e.message}`);
-      });
+      const read = await readSightingsReporting(o.sightings, o.onBadLine, out);
       let sightings: Sighting[] = read.sightings;
       let contactOf: ((s: Sighting, idHex: string) => ContactInfo) | undefined;
       if (o.keys !== undefined) {
         const keyFile = readDiagnosisKeyFile(readInputFile(o.keys, 'key file'), o.keys);
         const matcher = new Matcher(sightings, { crypto: nodeCryptoProvider });
-        const contacts = new Map<Sighting, ContactInfo>();
-        const matched: Sighting[] = [];
-        for (const key of keyFile.keys) {
-          matcher.matchKey(key, (m) => {
-            const s = m.decryptedTxPowerDbm !== undefined && m.sighting.txPowerDbm === undefined ? { ...m.sighting, txPowerDbm: m.decryptedTxPowerDbm } : m.sighting;
-            const info: ContactInfo = { contact: bytesToHex(key.scheme === 'gaen' ? key.keyData : key.dailyKey) };
-            if (key.scheme === 'gaen' && key.reportType !== undefined) info.reportType = key.reportType;
-            if (key.scheme === 'gaen' && key.daysSinceOnsetOfSymptoms !== undefined) info.daysSinceOnsetOfSymptoms = key.daysSinceOnsetOfSymptoms;
-            contacts.set(s, info);
-            matched.push(s);
-          });
-        }
-        sightings = matched;
-        contactOf = (s, idHex) => contacts.get(s) ?? { contact: idHex };
+        const matched = contactsFromMatches(matcher.matchAll(keyFile.keys));
+        sightings = matched.sightings;
+        contactOf = matched.contactOf;
       }
       const windows = exposureWindows(sightings, config, contactOf);
       const summaries = dailySummaries(windows, config);

@@ -8,7 +8,7 @@ import { bytesToHex, Matcher, pureCryptoProvider, readDiagnosisKeyFile, verifyEx
 import { availableParallelism } from 'node:os';
 import { matchInParallel, nodeCryptoProvider } from '@proxsense/core/node';
 import { CliError } from '../errors.js';
-import { readInputFile, readP256PublicKeyPem, readSightingsFile } from '../io.js';
+import { readInputFile, readP256PublicKeyPem, readSightingsReporting } from '../io.js';
 import { choiceOption, integerOption } from '../options.js';
 import type { Output } from '../output.js';
 
@@ -24,9 +24,6 @@ interface MatchOptions {
 
 /** Below this many keys, worker start-up (~0.5 s) costs more than a second core saves. */
 const PARALLEL_MIN_KEYS = 20_000;
-
-/** Bad lines printed one by one before the rest are only counted. */
-const BAD_LINES_SHOWN = 20;
 
 /** The JSON object of one match (the CLI contract). */
 export function matchToJson(m: Match): Record<string, unknown> {
@@ -66,11 +63,7 @@ export function registerMatchCommand(program: Command, out: Output): void {
         }
         out.warn(`${o.keys}: export.sig verified with ${o.verify}`);
       }
-      let shown = 0;
-      const read = await readSightingsFile(o.sightings, o.onBadLine, (error) => {
-        if (shown++ < BAD_LINES_SHOWN) out.warn(`skipped ${error.message}`);
-      });
-      if (read.badLines.length > BAD_LINES_SHOWN) out.warn(`skipped ${read.badLines.length - BAD_LINES_SHOWN} more bad lines of ${o.sightings}`);
+      const read = await readSightingsReporting(o.sightings, o.onBadLine, out);
 
       const threads = o.threads ?? (keyFile.keys.length >= PARALLEL_MIN_KEYS ? availableParallelism() : 1);
       const bar = out.interactive && keyFile.keys.length >= PARALLEL_MIN_KEYS ? new SingleBar({ format: 'matching [{bar}] {percentage}% | {value}/{total} keys | {eta}s left', stream: process.stderr }) : undefined;

@@ -9,7 +9,8 @@ import { encodeBluezoneAdvert, encodeGaenAdvert, decodeAdvert } from '../advert/
 import { bytesToHex } from '../bytes/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { pureCryptoProvider } from '../crypto/pure.js';
-import { exposureWindows, type ContactInfo, type ExposureWindow } from '../episodes/builder.js';
+import { exposureWindows, type ExposureWindow } from '../episodes/builder.js';
+import { contactsFromMatches } from '../episodes/fromMatches.js';
 import type { EpisodeConfig } from '../episodes/config.js';
 import { dailySummaries, type DailySummary } from '../episodes/summary.js';
 import { InputError } from '../errors.js';
@@ -151,17 +152,8 @@ export class Firmware {
     const matcher = new Matcher(this.options.store.querySightings(), { crypto: this.crypto });
     const matches: Match[] = [];
     for (const key of keys) matcher.matchKey(key, (m) => matches.push(m));
-    const contactOf = new Map<Sighting, ContactInfo>();
-    const matched: Sighting[] = [];
-    for (const m of matches) {
-      const s: Sighting = m.decryptedTxPowerDbm === undefined ? m.sighting : { ...m.sighting, txPowerDbm: m.decryptedTxPowerDbm };
-      const info: ContactInfo = { contact: bytesToHex(m.key.scheme === 'gaen' ? m.key.keyData : m.key.dailyKey) };
-      if (m.key.scheme === 'gaen' && m.key.reportType !== undefined) info.reportType = m.key.reportType;
-      if (m.key.scheme === 'gaen' && m.key.daysSinceOnsetOfSymptoms !== undefined) info.daysSinceOnsetOfSymptoms = m.key.daysSinceOnsetOfSymptoms;
-      contactOf.set(s, info);
-      matched.push(s);
-    }
-    const windows = exposureWindows(matched, this.options.episodeConfig, (s, idHex) => contactOf.get(s) ?? { contact: idHex });
+    const { sightings, contactOf } = contactsFromMatches(matches);
+    const windows = exposureWindows(sightings, this.options.episodeConfig, contactOf);
     const summaries = dailySummaries(windows, this.options.episodeConfig);
     const event: ExposureEvent = { checkedAtMs: this.now(), matches, windows, summaries, closeContact: summaries.some((s) => s.closeContact), bluezoneCloseContact: summaries.some((s) => s.bluezoneCloseContact) };
     if (matches.length) this.options.onExposure?.(event);

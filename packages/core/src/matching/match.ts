@@ -79,6 +79,7 @@ export class Matcher {
     const idBytes = scheme.idBytes;
     const ids = batch.ids;
     let found = 0;
+    let aemk: Uint8Array | undefined;
     for (let i = 0; i < batch.count; i++) {
       const group = index.findGroup(ids, i * idBytes);
       if (group < 0) continue;
@@ -91,7 +92,7 @@ export class Matcher {
         const sighting = index.sightingAt(p);
         const match: Match = { key, interval: batch.firstInterval + i, id: ids.slice(i * idBytes, (i + 1) * idBytes), sighting };
         if (key.scheme === 'gaen' && sighting.aem && this.decryptMetadata) {
-          const aemk = associatedEncryptedMetadataKey(this.crypto, key.keyData);
+          aemk ??= associatedEncryptedMetadataKey(this.crypto, key.keyData);
           match.decryptedTxPowerDbm = decodeGaenMetadata(this.crypto.aes128Ctr(aemk, match.id, sighting.aem)).txPowerDbm;
         }
         found++;
