@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@proxsense\/core\/node$/, replacement: src('./packages/core/src/node/index.ts') },
       { find: /^@proxsense\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@proxsense\/sim$/, replacement: src('./packages/sim/src/index.ts') },
     ],
   },
   test: {
