@@ -9,6 +9,7 @@ import { registerKeysCommands } from './commands/keys.js';
 import { registerMatchCommand } from './commands/match.js';
 import { registerEpisodesCommand } from './commands/episodes.js';
 import { registerProximityCommands } from './commands/proximity.js';
+import { registerSimCommands } from './commands/sim.js';
 import { CliError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 
@@ -17,7 +18,7 @@ export const VERSION = '0.1.0';
 /** Builds the program (exported for tests and for other packages adding commands). */
 export function buildProgram(out: Output = processOutput): Command {
   const program = new Command('proxsense')
-    .description('BLE proximity sensing: rotating IDs (GAEN, Bluezone), key files, matching, distance, episodes')
+    .description('BLE proximity sensing: crowd simulation, rotating IDs (GAEN, Bluezone), key files, matching, distance, episodes')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -25,6 +26,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerMatchCommand(program, out);
   registerProximityCommands(program, out);
   registerEpisodesCommand(program, out);
+  registerSimCommands(program, out);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

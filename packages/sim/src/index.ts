@@ -1,1 +1,16 @@
-export const SIM_VERSION = '0.1.0';
+/**
+ * @proxsense/sim — the crowd simulator: virtual phones running the core firmware in a simulated world,
+ * with a radio channel, ground truth, metrics, tracing through real key files, and reports.
+ * @module
+ */
+export { SIM_VERSION, evaluate, SWEEP_THRESHOLDS_M, type Evaluation, type EvaluateOptions, type SimulationResults, type ThresholdPoint } from './run/evaluate.js';
+export { Simulation, episodeConfigFor, profileFor, phoneName, type SimulationOptions } from './run/simulation.js';
+export { ScenarioSchema, CARRY_POSITIONS, WORLD_KINDS, type Scenario, type ScenarioInput, type WorldSpec, type ChannelSpec, type PeopleSpec } from './scenario/schema.js';
+export { applyOverrides, type ScenarioOverrides } from './scenario/overrides.js';
+export { BUILTIN_SCENARIOS, DEFAULT_SCENARIO, builtinScenarioPath, isBuiltinScenario, scenariosDir, type BuiltinScenario } from './scenario/builtin.js';
+export { writeRunFiles, contactsCsv, type WrittenFiles, type WriteOptions } from './output/files.js';
+export { summaryRows, reportData } from './output/reportBuilder.js';
+export { Channel } from './channel/channel.js';
+export { FITTED_CHANNEL } from './channel/fitted.js';
+export { RandomStream, RunStreams, StreamFamily } from './random/streams.js';
+export type { AirCounters } from './radio/air.js';

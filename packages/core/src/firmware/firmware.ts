@@ -73,6 +73,9 @@ export interface FirmwareCounters {
   sightingsPruned: number;
 }
 
+/** What the firmware needs of a decoded advert: the ID, its hex (the aggregation key) and GAEN's AEM. */
+type DecodedAdvert = { kind: 'gaen' | 'bluezone'; id: Uint8Array; key: string; aem?: Uint8Array } | { kind: 'malformed' | 'not-ours' | 'bluezone-gatt' };
+
 interface ScanAggregate {
   firstMs: number;
   count: number;
@@ -95,6 +98,8 @@ export class Firmware {
   private advertisingPhaseOn = true;
   private current: { interval: number; id: Uint8Array; payload: Uint8Array; address: Uint8Array } | undefined;
   private scan: Map<string, ScanAggregate> | undefined;
+  // Payload bytes objects are never mutated once handed to the radio, so identity is a safe cache key.
+  private readonly decodedPayloads = new WeakMap<Uint8Array, DecodedAdvert>();
   // GAEN: the TEK of the current rolling period and its derived keys.
   private tek: { key: GaenDiagnosisKey; rpik: Uint8Array; aemk: Uint8Array } | undefined;
   // Bluezone: the first day's key and the day it belongs to.
@@ -262,25 +267,42 @@ export class Firmware {
   }
 
   private onAdvert(advert: ReceivedAdvert): void {
-    this.counters.advertsHeard++;
-    if (!this.scan) return;
-    const decoded = decodeAdvert(advert.payload);
-    if (decoded.kind === 'malformed') return void this.counters.advertsMalformed++;
-    if (decoded.kind === 'not-ours') return void this.counters.advertsNotOurs++;
-    if (decoded.kind === 'bluezone-gatt') return void this.counters.advertsNeedingGatt++;
-    if (decoded.kind !== this.profile.scheme) return void this.counters.advertsOtherScheme++;
-    const id = decoded.kind === 'gaen' ? decoded.rpi : decoded.id;
-    const key = bytesToHex(id);
-    let agg = this.scan.get(key);
+    const samples = advert.rssiSamplesDbm;
+    const receptions = samples ? samples.length : 1;
+    this.counters.advertsHeard += receptions;
+    if (!this.scan || receptions === 0) return;
+    const decoded = this.decode(advert.payload);
+    if (decoded.kind === 'malformed') return void (this.counters.advertsMalformed += receptions);
+    if (decoded.kind === 'not-ours') return void (this.counters.advertsNotOurs += receptions);
+    if (decoded.kind === 'bluezone-gatt') return void (this.counters.advertsNeedingGatt += receptions);
+    if (decoded.kind !== this.profile.scheme) return void (this.counters.advertsOtherScheme += receptions);
+    let agg = this.scan.get(decoded.key);
     if (!agg) {
-      if (this.scan.size >= this.profile.maxIdsPerScan) return void this.counters.advertsDroppedFlood++;
-      agg = { firstMs: this.now(), count: 0, rssiSum: 0, id };
-      if (decoded.kind === 'gaen') agg.aem = decoded.aem;
-      this.scan.set(key, agg);
+      if (this.scan.size >= this.profile.maxIdsPerScan) return void (this.counters.advertsDroppedFlood += receptions);
+      agg = { firstMs: this.now(), count: 0, rssiSum: 0, id: decoded.id };
+      if (decoded.aem) agg.aem = decoded.aem;
+      this.scan.set(decoded.key, agg);
     }
-    agg.count++;
-    agg.rssiSum += advert.rssiDbm;
-    this.counters.advertsLogged++;
+    if (samples) for (let i = 0; i < samples.length; i++) agg.rssiSum += samples[i]!;
+    else agg.rssiSum += advert.rssiDbm;
+    agg.count += receptions;
+    this.counters.advertsLogged += receptions;
+  }
+
+  /**
+   * Decodes a payload, remembering the result per payload object: hosts that hand over the same bytes
+   * object for every advert of one rotation (the simulator) decode it once, not once per reception.
+   */
+  private decode(payload: Uint8Array): DecodedAdvert {
+    let decoded = this.decodedPayloads.get(payload);
+    if (!decoded) {
+      const d = decodeAdvert(payload);
+      if (d.kind === 'gaen') decoded = { kind: 'gaen', id: d.rpi, aem: d.aem, key: bytesToHex(d.rpi) };
+      else if (d.kind === 'bluezone') decoded = { kind: 'bluezone', id: d.id, key: bytesToHex(d.id) };
+      else decoded = { kind: d.kind };
+      this.decodedPayloads.set(payload, decoded);
+    }
+    return decoded;
   }
 
   private prune(): void {

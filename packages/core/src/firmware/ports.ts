@@ -12,6 +12,12 @@ export interface ReceivedAdvert {
   rssiDbm: number;
   /** Advertiser's address, when the host knows it. */
   address?: Uint8Array;
+  /**
+   * Batched delivery: hosts that sample the air in bulk (the simulator, a controller that reports
+   * repeats of one payload together) pass every reception of this payload since their last call, one RSSI
+   * each, dBm, with `rssiDbm` equal to the first. Absent: one reception at `rssiDbm`.
+   */
+  rssiSamplesDbm?: ArrayLike<number>;
 }
 
 /** The BLE radio. */

@@ -1,0 +1,139 @@
+/**
+ * `proxsense sim run`: a crowd simulation of a built-in or file scenario, with a summary table on stdout
+ * (or results.json with --json) and results, contacts, report (and sightings) written to --out.
+ * @module
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { statSync } from 'node:fs';
+import {
+  applyOverrides,
+  BUILTIN_SCENARIOS,
+  builtinScenarioPath,
+  DEFAULT_SCENARIO,
+  evaluate,
+  isBuiltinScenario,
+  loadScenarioFile,
+  readTraceFile,
+  ScenarioSchema,
+  Simulation,
+  summaryRows,
+  writeRunFiles,
+  type Scenario,
+  type ScenarioOverrides,
+} from '@proxsense/sim';
+import { CliError } from '../errors.js';
+import { choiceOption, integerOption } from '../options.js';
+import type { Output } from '../output.js';
+
+interface SimRunOptions {
+  phones?: number;
+  duration?: number;
+  adoption?: number;
+  profile?: Scenario['profile'];
+  area?: [number, number];
+  trace?: string;
+  seed: number;
+  out?: string;
+  sightings?: boolean;
+  report: boolean;
+  json?: boolean;
+}
+
+/** "8h", "90m", "1h30m", "45s" or plain seconds → seconds. */
+export function parseDuration(value: string): number {
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return checkDuration(Number(text), value);
+  const m = /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(text);
+  if (!m || text === '') throw new InvalidArgumentError(`expected a duration such as 8h, 90m, 1h30m or 3600 (seconds), got "${value}"`);
+  const s = Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+  return checkDuration(s, value);
+}
+
+function checkDuration(s: number, value: string): number {
+  if (!(s >= 1 && s <= 30 * 86_400)) throw new InvalidArgumentError(`expected a duration from 1 s to 30 days, got "${value}"`);
+  return s;
+}
+
+function ratioOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a number in [0, 1], got "${value}"`);
+  return n;
+}
+
+function areaOption(value: string): [number, number] {
+  const m = /^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)$/.exec(value.trim());
+  if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0) throw new InvalidArgumentError(`expected WIDTHxHEIGHT in metres such as 1000x1000, got "${value}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** A built-in scenario name or a scenario file, validated, with the command-line overrides applied. */
+export async function resolveScenario(nameOrFile: string | undefined, overrides: ScenarioOverrides): Promise<{ scenario: Scenario; source: string }> {
+  const name = nameOrFile ?? DEFAULT_SCENARIO;
+  let path = name;
+  if (isBuiltinScenario(name)) path = builtinScenarioPath(name);
+  else if (!/\.(json|ya?ml)$/i.test(name)) {
+    let exists = false;
+    try {
+      exists = statSync(name).isFile();
+    } catch {
+      exists = false;
+    }
+    if (!exists) throw new CliError(`unknown scenario "${name}": expected one of ${BUILTIN_SCENARIOS.join(', ')} or a .json/.yaml scenario file`);
+  }
+  const scenario = await loadScenarioFile(path, ScenarioSchema);
+  return { scenario: applyOverrides(scenario, overrides), source: path };
+}
+
+/** Registers `sim run`. */
+export function registerSimCommands(program: Command, out: Output): void {
+  const sim = program.command('sim').description('crowd simulation: virtual phones running the real firmware, with ground truth, metrics and tracing');
+  sim
+    .command('run')
+    .description(`simulate a scenario (built-in: ${BUILTIN_SCENARIOS.join(', ')}; default ${DEFAULT_SCENARIO}) or a scenario file, and report detection and tracing against ground truth`)
+    .argument('[scenario]', 'built-in scenario name or a .json/.yaml scenario file')
+    .option('--phones <n>', 'people (each with a phone; --adoption decides who runs the app)', integerOption(2, 5_000_000))
+    .option('--duration <time>', 'simulated time: 8h, 90m, 1h30m, or seconds', parseDuration)
+    .option('--adoption <share>', 'share of phones running the app, 0..1', ratioOption)
+    .option('--profile <profile>', 'firmware profile', choiceOption(['gaen', 'bluezone'] as const))
+    .option('--area <WxH>', 'rwp: the area in metres, e.g. 1000x1000', areaOption)
+    .option('--trace <file.csv[.gz]>', 'people follow this position trace (CSV t,person,x,y[,venue]; t in s, x and y in m) instead of the scenario\'s world')
+    .option('--seed <n>', 'random seed: same seed and version give the same bytes', integerOption(0, 2 ** 32 - 1), 1)
+    .option('--out <dir>', 'where results.json, contacts.csv, report.html (and sightings.jsonl) go (default sim-out/<scenario>)')
+    .option('--sightings', 'also write every stored sighting to sightings.jsonl (readable by match and episodes)')
+    .option('--no-report', 'skip report.html (and its threshold sweep)')
+    .option('--json', 'print results.json on stdout instead of the summary table')
+    .addHelpText('after', '\nExamples:\n  $ proxsense sim run                                  # the default office, 200 people, 30 % adoption, 8 h\n  $ proxsense sim run bus --adoption 0.5 --profile bluezone --seed 7\n  $ proxsense sim run rwp --phones 1000 --area 1000x1000 --duration 1h --json\n  $ proxsense sim run my-venue.yaml --out results/venue --sightings')
+    .action(async (nameOrFile: string | undefined, o: SimRunOptions) => {
+      const overrides: ScenarioOverrides = {};
+      if (o.phones !== undefined) overrides.phones = o.phones;
+      if (o.duration !== undefined) overrides.durationS = o.duration;
+      if (o.adoption !== undefined) overrides.adoption = o.adoption;
+      if (o.profile !== undefined) overrides.profile = o.profile;
+      if (o.area !== undefined) overrides.areaM = o.area;
+      let { scenario } = await resolveScenario(nameOrFile, overrides);
+      const trace = o.trace === undefined ? undefined : await readTraceFile(o.trace);
+      if (trace) {
+        // The trace sets who is there and for how long (unless --duration says otherwise).
+        scenario = applyOverrides(scenario, { phones: Math.max(2, trace.persons.length), ...(o.duration === undefined ? { durationS: Math.max(1, Math.ceil(trace.endS - trace.startS)) } : {}) });
+      }
+      const bar = out.interactive && !o.json ? new SingleBar({ format: 'simulating [{bar}] {percentage}% | {value}/{total} simulated min | ETA {eta}s', stream: process.stderr, hideCursor: true }) : undefined;
+      bar?.start(Math.round(scenario.durationS / 60), 0);
+      const run = new Simulation({ scenario, seed: o.seed, ...(trace ? { trace } : {}), onProgress: (doneS) => bar?.update(Math.round(doneS / 60)) }).run();
+      bar?.stop();
+      const evaluation = evaluate(run, { thresholdSweep: o.report });
+      const dir = o.out ?? `sim-out/${scenario.name}`;
+      const files = await writeRunFiles(run, evaluation, dir, { sightings: Boolean(o.sightings), report: o.report });
+      if (o.json) {
+        out.json(evaluation.results);
+      } else {
+        const rows = summaryRows(run, evaluation);
+        const width = Math.max(...rows.map((r) => r.label.length));
+        out.line(`${scenario.name}: seed ${o.seed}`);
+        for (const r of rows) out.line(`  ${r.label.padEnd(width)}  ${r.value}${r.note ? `   (${r.note})` : ''}`);
+      }
+      out.warn(`wrote ${[files.results, files.contacts, files.keys, files.sightings].filter(Boolean).join(', ')}`);
+      if (files.report) (o.json ? out.warn : out.line)(`report: ${files.report}`);
+    });
+}

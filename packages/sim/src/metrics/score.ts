@@ -1,0 +1,126 @@
+/**
+ * Verdicts against ground truth. Contacts are counted per (observer, contact, day): a phone is warned
+ * about a contact from its own log, so each direction of a pair is one chance to warn one person.
+ * - precision = true verdicts / all positive verdicts; recall = true verdicts / (2 × true close pairs in
+ *   which both carry the app);
+ * - coverage = true verdicts / (2 × all true close pairs): the share of (person, contact) relations in
+ *   which the person would be warned if the contact were diagnosed — with random adoption a, about a² × recall.
+ * @module
+ */
+import { DEFAULT_PATH_LOSS_MODEL, estimateDistance } from '@proxsense/core';
+import type { Simulation } from '../run/simulation.js';
+import { episodeConfigFor } from '../run/simulation.js';
+import type { Verdict } from './detection.js';
+
+export interface Scores {
+  detected: number;
+  truePositives: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export interface ContactCounts {
+  /** Unordered (pair, day) true close contacts, everyone. */
+  trueContacts: number;
+  /** … in which both people carry the app. */
+  appPairsTrueContacts: number;
+}
+
+export function countTrueContacts(sim: Simulation): ContactCounts {
+  const { truth, population } = sim;
+  let trueContacts = 0;
+  let appPairs = 0;
+  for (let i = 0; i < truth.length; i++) {
+    if (!truth.isClose(i)) continue;
+    trueContacts++;
+    if (population.app[truth.pairA[i]!] && population.app[truth.pairB[i]!]) appPairs++;
+  }
+  return { trueContacts, appPairsTrueContacts: appPairs };
+}
+
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : NaN;
+}
+
+/** Scores of one verdict (`pick`) over all verdicts. */
+export function score(sim: Simulation, verdicts: readonly Verdict[], pick: (v: Verdict) => boolean, counts: ContactCounts): Scores {
+  let detected = 0;
+  let tp = 0;
+  for (const v of verdicts) {
+    if (!pick(v)) continue;
+    detected++;
+    const i = sim.truth.find(v.observer, v.contact, v.day);
+    if (i >= 0 && sim.truth.isClose(i)) tp++;
+  }
+  const precision = ratio(tp, detected);
+  const recall = ratio(tp, 2 * counts.appPairsTrueContacts);
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : NaN;
+  return { detected, truePositives: tp, precision, recall, f1 };
+}
+
+export function coverage(truePositives: number, counts: ContactCounts): number {
+  return ratio(truePositives, 2 * counts.trueContacts);
+}
+
+/** Latency from the moment a contact became true (15 min reached) to the verdict, s: median and mean over true positives. */
+export function detectionLatency(sim: Simulation, verdicts: readonly Verdict[]): { medianS: number; meanS: number; count: number } {
+  const latencies: number[] = [];
+  for (const v of verdicts) {
+    if (!v.closeContact || Number.isNaN(v.detectedAtS)) continue;
+    const i = sim.truth.find(v.observer, v.contact, v.day);
+    if (i < 0 || !sim.truth.isClose(i)) continue;
+    latencies.push(v.detectedAtS - sim.truth.reachedAtS[i]!);
+  }
+  latencies.sort((a, b) => a - b);
+  const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+  return { medianS: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : NaN, meanS: latencies.length ? mean : NaN, count: latencies.length };
+}
+
+export interface DistanceErrors {
+  sightings: number;
+  maeM: number;
+  medianAbsErrorM: number;
+  /** Share of sightings whose estimate interval held the true distance. */
+  intervalCoverage: number;
+  /** Deterministic sample for the report's scatter. */
+  sampleTrueM: number[];
+  sampleEstimatedM: number[];
+}
+
+/** Distance estimates of every stored sighting (core's estimator, the phone's own calibration) against truth. */
+export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceErrors {
+  let total = 0;
+  for (const s of sim.stores) total += s?.length ?? 0;
+  const stride = Math.max(1, Math.ceil(total / maxSample));
+  let sum = 0;
+  let covered = 0;
+  let k = 0;
+  const sampleTrueM: number[] = [];
+  const sampleEstimatedM: number[] = [];
+  const absSample: number[] = [];
+  for (let o = 0; o < sim.people; o++) {
+    const store = sim.stores[o];
+    if (!store) continue;
+    const config = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]!);
+    const model = config.pathLoss ?? DEFAULT_PATH_LOSS_MODEL;
+    const defaultTx = config.defaultTxPowerDbm ?? -24;
+    for (let i = 0; i < store.length; i++, k++) {
+      const owner = sim.ids.owner(store.idIndex[i]!);
+      const tx = sim.scenario.profile === 'gaen' ? sim.population.advertisedTxDbm[owner]! : defaultTx;
+      const est = estimateDistance(model, tx - (store.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!));
+      const trueM = store.trueDistanceM(i);
+      const err = Math.abs(est.distanceM - trueM);
+      sum += err;
+      if (trueM >= est.lowM && trueM <= est.highM) covered++;
+      if (k % stride === 0) {
+        sampleTrueM.push(Math.round(trueM * 100) / 100);
+        sampleEstimatedM.push(Math.round(est.distanceM * 100) / 100);
+        absSample.push(err);
+      }
+    }
+  }
+  // The median over the evenly spread sample: every phone and hour weighs alike.
+  absSample.sort((a, b) => a - b);
+  return { sightings: total, maeM: ratio(sum, total), medianAbsErrorM: absSample.length ? absSample[Math.floor(absSample.length / 2)]! : NaN, intervalCoverage: ratio(covered, total), sampleTrueM, sampleEstimatedM };
+}

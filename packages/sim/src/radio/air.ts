@@ -1,0 +1,255 @@
+/**
+ * The air between virtual radios. Advertisers register what they broadcast; a scanner's open window is
+ * served in chunks (each mobility step, and the remainder when the scan closes): for every advertiser in
+ * range that advertised during the chunk, the number of adverts it sent is drawn, each survives collisions
+ * and the scanner's duty cycle or not, gets its own fast fading on top of the link's median and shadowing,
+ * and is kept if above the sensitivity floor. Each advertiser's receptions reach the firmware in one
+ * batched `ReceivedAdvert`. Only scanners with an open window cost anything.
+ * @module
+ */
+import { decodeAdvert, type Radio, type ReceivedAdvert, type Scheduler } from '@proxsense/core';
+import type { Channel } from '../channel/channel.js';
+import type { UniformGrid } from '../grid/uniformGrid.js';
+import type { Movers } from '../mobility/movers.js';
+import type { Population } from '../people/population.js';
+import type { RandomStream } from '../random/streams.js';
+import type { IdTable } from '../store/idTable.js';
+import type { Walls } from '../world/walls.js';
+
+/** Counts for the run's summary and the benchmarks. */
+export interface AirCounters {
+  /** Adverts sent towards open scanners in range (before collisions and the floor). */
+  advertsSampled: number;
+  advertsLostCollision: number;
+  advertsBelowSensitivity: number;
+  advertsDelivered: number;
+  /** Links skipped because both ends were background iPhones (app-based schemes). */
+  linksBlockedIos: number;
+}
+
+export interface AirOptions {
+  movers: Movers;
+  population: Population;
+  channel: Channel;
+  grid: UniformGrid;
+  walls: Walls;
+  ids: IdTable;
+  scheduler: Scheduler;
+  /** Phones of this run, by person (undefined: no app). */
+  channelRandom: (RandomStream | undefined)[];
+  /** App-based schemes (Bluezone): background iPhones cannot see each other. */
+  iosBackgroundLimit: boolean;
+  runStartMs: number;
+}
+
+export class Air {
+  readonly counters: AirCounters = { advertsSampled: 0, advertsLostCollision: 0, advertsBelowSensitivity: 0, advertsDelivered: 0, linksBlockedIos: 0 };
+  private readonly radios: (VirtualRadio | undefined)[];
+  private readonly payload: (Uint8Array | undefined)[];
+  private readonly address: (Uint8Array | undefined)[];
+  private readonly advertising: Uint8Array;
+  private readonly advOnSinceMs: Float64Array;
+  private readonly advOffAtMs: Float64Array;
+  private readonly scanning: Uint8Array;
+  private readonly deliveredToMs: Float64Array;
+  private readonly openScanners: number[] = [];
+  /** Truth per open (or just closed) scan: advertiser → distance at its first reception. */
+  private readonly scanTruth: (Map<number, number> | undefined)[];
+  // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
+  private candidates = new Uint32Array(256);
+  private candidateDistanceM = new Float64Array(256);
+  private samples = new Float64Array(64);
+  private readonly rangeM: number;
+
+  constructor(private readonly o: AirOptions) {
+    const n = o.movers.count;
+    this.radios = new Array(n);
+    this.payload = new Array(n);
+    this.address = new Array(n);
+    this.advertising = new Uint8Array(n);
+    this.advOnSinceMs = new Float64Array(n);
+    this.advOffAtMs = new Float64Array(n).fill(-Infinity);
+    this.scanning = new Uint8Array(n);
+    this.deliveredToMs = new Float64Array(n);
+    this.scanTruth = new Array(n);
+    this.rangeM = o.channel.spec.maxRangeM;
+  }
+
+  /** The Radio port of person p's phone. */
+  radioFor(p: number): VirtualRadio {
+    return (this.radios[p] ??= new VirtualRadio(p, this));
+  }
+
+  /** Distance to `advertiser` at its first reception in `scanner`'s latest scan (NaN if not heard). */
+  truthDistanceM(scanner: number, advertiser: number): number {
+    return this.scanTruth[scanner]?.get(advertiser) ?? NaN;
+  }
+
+  advertise(p: number, payload: Uint8Array, address: Uint8Array): void {
+    const decoded = decodeAdvert(payload);
+    if (decoded.kind === 'gaen') this.o.ids.intern(decoded.rpi, p, decoded.aem);
+    else if (decoded.kind === 'bluezone') this.o.ids.intern(decoded.id, p);
+    const now = this.o.scheduler.nowMs();
+    if (!this.advertising[p]) this.advOnSinceMs[p] = now;
+    this.advertising[p] = 1;
+    this.payload[p] = payload;
+    this.address[p] = address;
+  }
+
+  stopAdvertising(p: number): void {
+    if (!this.advertising[p]) return;
+    this.advertising[p] = 0;
+    this.advOffAtMs[p] = this.o.scheduler.nowMs();
+  }
+
+  openScan(p: number): void {
+    if (this.scanning[p]) return;
+    this.scanning[p] = 1;
+    this.deliveredToMs[p] = this.o.scheduler.nowMs();
+    this.scanTruth[p] = new Map();
+    this.openScanners.push(p);
+  }
+
+  closeScan(p: number): void {
+    if (!this.scanning[p]) return;
+    this.deliver(p, this.o.scheduler.nowMs());
+    this.scanning[p] = 0;
+    const i = this.openScanners.indexOf(p);
+    this.openScanners[i] = this.openScanners[this.openScanners.length - 1]!;
+    this.openScanners.pop();
+  }
+
+  /** Serves every open scan up to now (called after each mobility step). */
+  tick(): void {
+    const now = this.o.scheduler.nowMs();
+    // Serve in person order so the run does not depend on the order scans opened in.
+    const open = this.openScanners.slice().sort((a, b) => a - b);
+    for (const p of open) this.deliver(p, now);
+  }
+
+  /** Milliseconds of [fromMs, toMs) during which `a` advertised. */
+  private advertisedMs(a: number, fromMs: number, toMs: number): number {
+    const since = this.advOnSinceMs[a]!;
+    if (this.advertising[a]) return toMs - (since > fromMs ? since : fromMs);
+    const off = this.advOffAtMs[a]!;
+    const end = off < toMs ? off : toMs;
+    const start = since > fromMs ? since : fromMs;
+    return end > start ? end - start : 0;
+  }
+
+  private deliver(s: number, toMs: number): void {
+    const fromMs = this.deliveredToMs[s]!;
+    this.deliveredToMs[s] = toMs;
+    if (toMs <= fromMs) return;
+    const { movers, population, channel, grid, walls } = this.o;
+    const { xM, yM, present, venue } = movers;
+    if (!present[s]) return;
+    const sx = xM[s]!;
+    const sy = yM[s]!;
+    const sv = venue[s]!;
+    const range = this.rangeM;
+    const range2 = range * range;
+    const blockIos = this.o.iosBackgroundLimit && population.ios[s] && !population.foreground[s];
+    // Pass 1: advertisers in range that advertised during the chunk (their count drives collisions).
+    let n = 0;
+    const c0 = grid.col(sx - range);
+    const c1 = grid.col(sx + range);
+    const r0 = grid.row(sy - range);
+    const r1 = grid.row(sy + range);
+    for (let row = r0; row <= r1; row++) {
+      for (let col = c0; col <= c1; col++) {
+        const cell = row * grid.cols + col;
+        for (let k = grid.cellStart[cell]!; k < grid.cellStart[cell + 1]!; k++) {
+          const a = grid.items[k]!;
+          if (a === s || !population.app[a] || this.payload[a] === undefined) continue;
+          const dx = xM[a]! - sx;
+          const dy = yM[a]! - sy;
+          const d2 = dx * dx + dy * dy;
+          if (d2 > range2 || this.advertisedMs(a, fromMs, toMs) <= 0) continue;
+          if (blockIos && population.ios[a] && !population.foreground[a]) {
+            this.counters.linksBlockedIos++;
+            continue;
+          }
+          if (n === this.candidates.length) this.growCandidates();
+          this.candidates[n] = a;
+          this.candidateDistanceM[n] = Math.sqrt(d2);
+          n++;
+        }
+      }
+    }
+    if (n === 0) return;
+    const survival = channel.survivalProbability(n - 1);
+    const rng = this.o.channelRandom[s]!;
+    const spec = channel.spec;
+    const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
+    const truth = this.scanTruth[s]!;
+    const radio = this.radios[s]!;
+    for (let i = 0; i < n; i++) {
+      const a = this.candidates[i]!;
+      const distanceM = this.candidateDistanceM[i]!;
+      // Adverts sent in the chunk: a random phase against the advertising interval.
+      const expected = this.advertisedMs(a, fromMs, toMs) / spec.advertIntervalMs;
+      const sent = Math.floor(expected + rng.nextFloat());
+      if (sent === 0) continue;
+      this.counters.advertsSampled += sent;
+      const wallLossDb = walls.count ? walls.lossBetweenDb(xM[a]!, yM[a]!, venue[a]!, sx, sy, sv) : 0;
+      const medianDbm =
+        channel.medianRssiDbm({ distanceM, carryLossDb: population.carryLossDb[a]! + population.carryLossDb[s]!, deviceOffsetDb: population.txOffsetDb[a]! + population.rxOffsetDb[s]!, wallLossDb }) + channel.shadowingDb(a, s, tS);
+      if (sent > this.samples.length) this.samples = new Float64Array(sent * 2);
+      let got = 0;
+      for (let k = 0; k < sent; k++) {
+        if (rng.nextFloat() >= survival) {
+          this.counters.advertsLostCollision++;
+          continue;
+        }
+        // Phones report whole dBm.
+        const rssi = Math.round(medianDbm + spec.fastFadingSigmaDb * rng.nextGaussian());
+        if (rssi < spec.sensitivityDbm) {
+          this.counters.advertsBelowSensitivity++;
+          continue;
+        }
+        this.samples[got++] = rssi;
+      }
+      if (got === 0) continue;
+      this.counters.advertsDelivered += got;
+      if (!truth.has(a)) truth.set(a, distanceM);
+      radio.receive({ payload: this.payload[a]!, rssiDbm: this.samples[0]!, address: this.address[a]!, rssiSamplesDbm: this.samples.subarray(0, got) });
+    }
+  }
+
+  private growCandidates(): void {
+    const c = new Uint32Array(this.candidates.length * 2);
+    c.set(this.candidates);
+    this.candidates = c;
+    const d = new Float64Array(this.candidateDistanceM.length * 2);
+    d.set(this.candidateDistanceM);
+    this.candidateDistanceM = d;
+  }
+}
+
+/** A simulated phone's Radio port: it only tells the air what the firmware does. */
+export class VirtualRadio implements Radio {
+  private handler: ((advert: ReceivedAdvert) => void) | undefined;
+  constructor(
+    readonly person: number,
+    private readonly air: Air,
+  ) {}
+  startAdvertising(payload: Uint8Array, address: Uint8Array): void {
+    this.air.advertise(this.person, payload, address);
+  }
+  stopAdvertising(): void {
+    this.air.stopAdvertising(this.person);
+  }
+  startScanning(): void {
+    this.air.openScan(this.person);
+  }
+  stopScanning(): void {
+    this.air.closeScan(this.person);
+  }
+  onAdvert(handler: (advert: ReceivedAdvert) => void): void {
+    this.handler = handler;
+  }
+  receive(advert: ReceivedAdvert): void {
+    this.handler?.(advert);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * One simulation run: the world moves its people every step on virtual time, every app phone runs the
+ * core `Firmware` through sim adapters of its ports (VirtualScheduler, VirtualRadio on the shared air,
+ * ColumnarStore, a seeded RandomStream), and ground truth accrues alongside. No wall-clock time anywhere.
+ * @module
+ */
+import { BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, InputError, VirtualScheduler, type EpisodeConfig, type FirmwareProfile } from '@proxsense/core';
+import { nodeCryptoProvider } from '@proxsense/core/node';
+import { Channel } from '../channel/channel.js';
+import { UniformGrid } from '../grid/uniformGrid.js';
+import { Movers, stepMovers } from '../mobility/movers.js';
+import type { PositionTrace } from '../mobility/trace.js';
+import { createPopulation, type Population } from '../people/population.js';
+import { Air } from '../radio/air.js';
+import { RunStreams, type RandomStream } from '../random/streams.js';
+import type { Track } from '../report/reportData.js';
+import type { Scenario } from '../scenario/schema.js';
+import { ColumnarStore } from '../store/columnarStore.js';
+import { IdTable } from '../store/idTable.js';
+import { GroundTruth } from '../truth/groundTruth.js';
+import { createWorld } from '../world/create.js';
+import { TraceWorld } from '../world/traceWorld.js';
+import type { World } from '../world/world.js';
+
+const DAY_MS = 86_400_000;
+/** Truth grid cells: at least the rule's distance, so a query touches 3 × 3 cells. */
+const MIN_TRUTH_CELL_M = 2;
+
+export interface SimulationOptions {
+  scenario: Scenario;
+  seed: number;
+  /** People follow this trace instead of the scenario's world (people count = the trace's persons). */
+  trace?: PositionTrace;
+  /** Called every simulated minute with the seconds done and the total. */
+  onProgress?: (doneS: number, totalS: number) => void;
+  /** People whose tracks are kept for the report's map (default 24), sampled every `trackEveryS` (60). */
+  trackPeople?: number;
+  trackEveryS?: number;
+}
+
+/** The phones' episode settings: the scenario's rule and estimator over core's defaults. */
+export function episodeConfigFor(scenario: Scenario, rssiCorrectionDb = 0): Partial<EpisodeConfig> {
+  const config: Partial<EpisodeConfig> = {
+    closeContactMaxDistanceM: scenario.rule.closeContactMaxDistanceM,
+    closeContactMinDurationS: scenario.rule.closeContactMinDurationS,
+    rssiCorrectionDb,
+  };
+  if (scenario.estimator.pathLoss) config.pathLoss = scenario.estimator.pathLoss;
+  if (scenario.estimator.defaultTxPowerDbm !== undefined) config.defaultTxPowerDbm = scenario.estimator.defaultTxPowerDbm;
+  return config;
+}
+
+/** The core profile with the scenario's scan overrides. */
+export function profileFor(scenario: Scenario): FirmwareProfile {
+  const profile = { ...(scenario.profile === 'gaen' ? GAEN_PROFILE : BLUEZONE_PROFILE) };
+  const { durationS, intervalS, intervalMaxS } = scenario.scan;
+  if (durationS !== undefined) profile.scanOnMs = durationS * 1000;
+  if (intervalS !== undefined) {
+    profile.scanIntervalMinMs = intervalS * 1000;
+    profile.scanIntervalMaxMs = (intervalMaxS ?? intervalS) * 1000;
+  }
+  if (profile.scanIntervalMaxMs < profile.scanIntervalMinMs) throw new InputError('scan.intervalMaxS', `at least scan.intervalS (${profile.scanIntervalMinMs / 1000} s)`, String(profile.scanIntervalMaxMs / 1000));
+  if (profile.scanOnMs >= profile.scanIntervalMinMs) throw new InputError('scan.durationS', `less than the scan interval (${profile.scanIntervalMinMs / 1000} s)`, String(profile.scanOnMs / 1000));
+  return profile;
+}
+
+export class Simulation {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly startMs: number;
+  readonly durationS: number;
+  readonly people: number;
+  readonly world: World;
+  readonly movers: Movers;
+  readonly population: Population;
+  readonly channel: Channel;
+  readonly ids = new IdTable();
+  readonly scheduler: VirtualScheduler;
+  readonly air: Air;
+  readonly truth: GroundTruth;
+  /** Per person (undefined: no app). */
+  readonly firmware: (Firmware | undefined)[];
+  readonly stores: (ColumnarStore | undefined)[];
+  readonly tracks: Track[] = [];
+  readonly profile: FirmwareProfile;
+  private readonly truthGrid: UniformGrid;
+  private readonly airGrid: UniformGrid;
+  private ran = false;
+
+  constructor(private readonly options: SimulationOptions) {
+    const { scenario, seed, trace } = options;
+    this.scenario = scenario;
+    this.seed = seed;
+    this.startMs = Date.parse(scenario.start);
+    this.durationS = scenario.durationS;
+    this.people = trace ? trace.persons.length : scenario.people.count;
+    this.profile = profileFor(scenario);
+    const streams = new RunStreams(seed);
+    const mobility = streams.family('mobility');
+    const personRandom: RandomStream[] = [];
+    for (let p = 0; p < this.people; p++) personRandom.push(mobility.next());
+    this.world = trace ? new TraceWorld(trace) : createWorld(scenario.world, { people: this.people, durationS: this.durationS, personRandom, worldRandom: streams.single('world') });
+    this.movers = new Movers(this.people);
+    this.world.init(this.movers);
+    this.population = createPopulation(scenario.people, scenario.channel, this.world.adoptionGroup, streams.family('population'), seed);
+    this.channel = new Channel(scenario.channel, seed);
+    this.scheduler = new VirtualScheduler(this.startMs);
+    const truthCellM = Math.max(MIN_TRUTH_CELL_M, scenario.rule.closeContactMaxDistanceM);
+    this.truthGrid = new UniformGrid(this.world.widthM, this.world.heightM, truthCellM, this.people);
+    this.airGrid = new UniformGrid(this.world.widthM, this.world.heightM, Math.max(truthCellM, scenario.channel.maxRangeM / 2), this.people);
+    const channelFamily = streams.family('channel');
+    const firmwareFamily = streams.family('firmware');
+    const channelRandom: (RandomStream | undefined)[] = [];
+    const firmwareRandom: (RandomStream | undefined)[] = [];
+    // Every person takes their streams, app or not, so changing adoption does not reshuffle anyone's draws.
+    for (let p = 0; p < this.people; p++) {
+      const c = channelFamily.next();
+      const f = firmwareFamily.next();
+      channelRandom.push(this.population.app[p] ? c : undefined);
+      firmwareRandom.push(this.population.app[p] ? f : undefined);
+    }
+    this.air = new Air({ movers: this.movers, population: this.population, channel: this.channel, grid: this.airGrid, walls: this.world.walls, ids: this.ids, scheduler: this.scheduler, channelRandom, iosBackgroundLimit: scenario.profile === 'bluezone', runStartMs: this.startMs });
+    this.truth = new GroundTruth(this.people, scenario.rule.closeContactMaxDistanceM, scenario.rule.closeContactMinDurationS, Math.floor(this.startMs / DAY_MS));
+    this.firmware = new Array(this.people);
+    this.stores = new Array(this.people);
+    for (let p = 0; p < this.people; p++) {
+      if (!this.population.app[p]) continue;
+      const name = phoneName(p);
+      const store = new ColumnarStore(this.ids, this.startMs, scenario.profile, name, (advertiser) => this.air.truthDistanceM(p, advertiser));
+      this.stores[p] = store;
+      this.firmware[p] = new Firmware({
+        profile: this.profile,
+        radio: this.air.radioFor(p),
+        scheduler: this.scheduler,
+        random: firmwareRandom[p]!,
+        store,
+        crypto: nodeCryptoProvider,
+        name,
+        txPowerDbm: this.population.advertisedTxDbm[p]!,
+        episodeConfig: episodeConfigFor(scenario, this.population.rssiCorrectionDb[p]!),
+      });
+    }
+  }
+
+  /** Runs the whole duration. Can run once. */
+  run(): this {
+    if (this.ran) throw new Error('a Simulation runs once; make a new one');
+    this.ran = true;
+    const { movers, scenario } = this;
+    const stepS = scenario.stepS;
+    const trackPeople = this.pickTrackedPeople(this.options.trackPeople ?? 24);
+    const trackEveryS = this.options.trackEveryS ?? 60;
+    let nextTrackS = 0;
+    for (const fw of this.firmware) fw?.start();
+    this.buildGrids();
+    const steps = Math.round(this.durationS / stepS);
+    for (let i = 1; i <= steps; i++) {
+      const tS = i * stepS;
+      const nowMs = this.startMs + tS * 1000;
+      // Firmware timers due by now run first (scans that close flush their last chunk at the old positions).
+      this.scheduler.runUntil(nowMs);
+      stepMovers(movers, this.world, tS, stepS);
+      this.buildGrids();
+      this.truth.step(movers, this.truthGrid, tS, stepS, Math.floor((nowMs - 1) / DAY_MS));
+      this.air.tick();
+      if (tS >= nextTrackS) {
+        this.recordTracks(trackPeople);
+        nextTrackS = tS + trackEveryS;
+      }
+      if (this.options.onProgress && (i % 60 === 0 || i === steps)) this.options.onProgress(tS, this.durationS);
+    }
+    for (const fw of this.firmware) fw?.stop();
+    return this;
+  }
+
+  private buildGrids(): void {
+    const { xM, yM, present, count } = this.movers;
+    this.truthGrid.build(xM, yM, present, count);
+    this.airGrid.build(xM, yM, present, count);
+  }
+
+  private pickTrackedPeople(n: number): number[] {
+    const stride = Math.max(1, Math.floor(this.people / n));
+    const out: number[] = [];
+    for (let p = 0; p < this.people && out.length < n; p += stride) {
+      out.push(p);
+      this.tracks.push({ person: p, app: this.population.app[p] === 1, xyM: [] });
+    }
+    return out;
+  }
+
+  private recordTracks(people: number[]): void {
+    people.forEach((p, i) => {
+      const present = this.movers.present[p];
+      this.tracks[i]!.xyM.push(present ? round2(this.movers.xM[p]!) : NaN, present ? round2(this.movers.yM[p]!) : NaN);
+    });
+  }
+}
+
+/** A phone's name in sightings files and reports. */
+export function phoneName(person: number): string {
+  return `phone-${person}`;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}

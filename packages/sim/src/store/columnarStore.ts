@@ -1,0 +1,152 @@
+/**
+ * The simulated phone's Store: sightings in growable typed columns (time offset, interned ID, RSSI, and
+ * the ground-truth distance at the moment of the sighting), 11 bytes each instead of an object; own keys
+ * and scan records as the port asks. Sighting objects are made only when the firmware queries.
+ * @module
+ */
+import type { DiagnosisKey, SchemeName, Sighting, SightingQuery, Store } from '@proxsense/core';
+import type { IdTable } from './idTable.js';
+
+/** One scan the device ran (whether or not it heard anyone). */
+export interface ScanRecord {
+  startMs: number;
+  durationMs: number;
+  scanner?: string;
+}
+
+/** Where the store learns the true distance to the advertiser of an ID the phone just logged. */
+export type TruthSource = (advertiser: number) => number;
+
+const CM_PER_M = 100;
+const MAX_DISTANCE_CM = 65_535;
+
+export class ColumnarStore implements Store {
+  length = 0;
+  /** ms since the run's start (Uint32: 49 days). */
+  timeOffsetMs = new Uint32Array(16);
+  idIndex = new Uint32Array(16);
+  rssiDbm = new Int8Array(16);
+  /** Ground truth: distance to the advertiser when the sighting was made, cm (saturating). */
+  trueDistanceCm = new Uint16Array(16);
+  private keys: DiagnosisKey[] = [];
+  private scanStartMs: number[] = [];
+  private scanDurationMs: number[] = [];
+  /** Sightings that named an ID no simulated phone broadcast (never expected; counted, not dropped silently). */
+  unknownIds = 0;
+
+  constructor(
+    private readonly ids: IdTable,
+    private readonly runStartMs: number,
+    private readonly scheme: SchemeName,
+    private readonly scannerName: string,
+    private readonly truth: TruthSource,
+  ) {}
+
+  appendSightings(sightings: readonly Sighting[]): void {
+    for (const s of sightings) {
+      const index = this.ids.lookup(s.id);
+      if (index < 0) {
+        this.unknownIds++;
+        continue;
+      }
+      if (this.length === this.timeOffsetMs.length) this.grow();
+      const i = this.length++;
+      this.timeOffsetMs[i] = s.timeMs - this.runStartMs;
+      this.idIndex[i] = index;
+      this.rssiDbm[i] = Math.max(-128, Math.min(127, s.rssiDbm));
+      this.trueDistanceCm[i] = Math.min(MAX_DISTANCE_CM, Math.round(this.truth(this.ids.owner(index)) * CM_PER_M));
+    }
+  }
+
+  private grow(): void {
+    const n = this.timeOffsetMs.length * 2;
+    const t = new Uint32Array(n);
+    t.set(this.timeOffsetMs);
+    this.timeOffsetMs = t;
+    const id = new Uint32Array(n);
+    id.set(this.idIndex);
+    this.idIndex = id;
+    const r = new Int8Array(n);
+    r.set(this.rssiDbm);
+    this.rssiDbm = r;
+    const d = new Uint16Array(n);
+    d.set(this.trueDistanceCm);
+    this.trueDistanceCm = d;
+  }
+
+  timeMs(i: number): number {
+    return this.runStartMs + this.timeOffsetMs[i]!;
+  }
+
+  trueDistanceM(i: number): number {
+    return this.trueDistanceCm[i]! / CM_PER_M;
+  }
+
+  /** The i-th stored sighting as the port's object. */
+  sighting(i: number): Sighting {
+    const index = this.idIndex[i]!;
+    const s: Sighting = { timeMs: this.timeMs(i), scheme: this.scheme, id: this.ids.bytes(index), rssiDbm: this.rssiDbm[i]! };
+    const aem = this.ids.aem(index);
+    if (aem) s.aem = aem;
+    if (this.scannerName) s.scanner = this.scannerName;
+    return s;
+  }
+
+  querySightings({ fromMs = -Infinity, toMs = Infinity, id }: SightingQuery = {}): Sighting[] {
+    const wanted = id ? this.ids.lookup(id) : -1;
+    if (id && wanted < 0) return [];
+    const out: Sighting[] = [];
+    for (let i = 0; i < this.length; i++) {
+      const t = this.timeMs(i);
+      if (t < fromMs || t >= toMs || (id && this.idIndex[i] !== wanted)) continue;
+      out.push(this.sighting(i));
+    }
+    return out;
+  }
+
+  pruneBefore(beforeMs: number): number {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.timeMs(i) < beforeMs) continue;
+      this.timeOffsetMs[kept] = this.timeOffsetMs[i]!;
+      this.idIndex[kept] = this.idIndex[i]!;
+      this.rssiDbm[kept] = this.rssiDbm[i]!;
+      this.trueDistanceCm[kept] = this.trueDistanceCm[i]!;
+      kept++;
+    }
+    const pruned = this.length - kept;
+    this.length = kept;
+    this.keys = this.keys.filter((k) => (k.scheme === 'gaen' ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000 : k.timeTeS * 1000) >= beforeMs);
+    const keep = this.scanStartMs.map((t) => t >= beforeMs);
+    this.scanStartMs = this.scanStartMs.filter((_, i) => keep[i]);
+    this.scanDurationMs = this.scanDurationMs.filter((_, i) => keep[i]);
+    return pruned;
+  }
+
+  appendOwnKey(key: DiagnosisKey): void {
+    this.keys.push(key);
+  }
+
+  ownKeys(): DiagnosisKey[] {
+    return [...this.keys];
+  }
+
+  appendScans(scans: readonly ScanRecord[]): void {
+    for (const s of scans) {
+      this.scanStartMs.push(s.startMs);
+      this.scanDurationMs.push(s.durationMs);
+    }
+  }
+
+  queryScans({ fromMs = -Infinity, toMs = Infinity }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
+    const out: ScanRecord[] = [];
+    for (let i = 0; i < this.scanStartMs.length; i++) {
+      const startMs = this.scanStartMs[i]!;
+      if (startMs < fromMs || startMs >= toMs) continue;
+      const r: ScanRecord = { startMs, durationMs: this.scanDurationMs[i]! };
+      if (this.scannerName) r.scanner = this.scannerName;
+      out.push(r);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Tracing through the real key-file path: F0 cases are picked, those with the app publish their keys as a
+ * health authority would (GAEN: a signed export zip; Bluezone: the F0 JSON file), the file is read back
+ * and its signature verified, and every other app phone runs its firmware's exposure check on it. The
+ * phones notified are compared with the true F1s: everyone (app or not) who had a true close contact with
+ * an F0.
+ * @module
+ */
+import { p256 } from '@noble/curves/nist.js';
+import { bluezoneKeysToJson, readDiagnosisKeyFile, verifyExportSignature, writeExportZip, type DiagnosisKey, type GaenDiagnosisKey } from '@proxsense/core';
+import type { RandomStream } from '../random/streams.js';
+import type { Simulation } from '../run/simulation.js';
+
+export interface TracingResult {
+  f0: number;
+  f0WithApp: number;
+  keysPublished: number;
+  trueF1: number;
+  trueF1WithApp: number;
+  notifiedF1: number;
+  notifiedTrueF1: number;
+  /** True F1s who could not be warned: they, or every F0 they met, had no app. */
+  missedNoApp: number;
+  /** Notified by the Bluezone RSSI rule instead of the distance rule. */
+  bluezoneNotifiedF1: number;
+  bluezoneNotifiedTrueF1: number;
+  recall: number;
+  precision: number;
+  bluezoneRecall: number;
+  bluezonePrecision: number;
+  /** The published file: its name and bytes (written next to the results). */
+  keyFile: { name: string; bytes: Uint8Array; publicKeyPem?: string };
+}
+
+/** Picks the F0s: the scenario's list, or round(f0Share × people) drawn without replacement. */
+export function pickF0(sim: Simulation, random: RandomStream): number[] {
+  const { tracing } = sim.scenario;
+  if (tracing.f0) return [...new Set(tracing.f0.filter((p) => p < sim.people))].sort((a, b) => a - b);
+  const k = Math.round(tracing.f0Share * sim.people);
+  const chosen = new Set<number>();
+  while (chosen.size < Math.min(k, sim.people)) chosen.add(random.nextInt(sim.people));
+  return [...chosen].sort((a, b) => a - b);
+}
+
+export function runTracing(sim: Simulation, random: RandomStream): TracingResult {
+  const f0 = pickF0(sim, random);
+  const f0Set = new Set(f0);
+  const publishers = f0.filter((p) => sim.firmware[p]);
+  const keys: DiagnosisKey[] = [];
+  for (const p of publishers) keys.push(...sim.firmware[p]!.ownDiagnosisKeys());
+  const { keyFile, signingKey } = publish(sim, keys, random);
+  // Read back as any phone would: the format is detected from the bytes and the signature checked first.
+  const published = readDiagnosisKeyFile(keyFile.bytes, keyFile.name);
+  if (signingKey && !(published.exportBin && verifyExportSignature({ exportBin: published.exportBin, signatures: published.signatures ?? [] }, p256.getPublicKey(signingKey, false)))) {
+    throw new Error('internal: the simulated export did not verify');
+  }
+  // True F1s: close contacts of any F0, app or not.
+  const trueF1 = new Set<number>();
+  const f1WithAppF0 = new Set<number>();
+  const { truth, population } = sim;
+  for (let i = 0; i < truth.length; i++) {
+    if (!truth.isClose(i)) continue;
+    const a = truth.pairA[i]!;
+    const b = truth.pairB[i]!;
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      if (!f0Set.has(x) || f0Set.has(y)) continue;
+      trueF1.add(y);
+      if (population.app[x]) f1WithAppF0.add(y);
+    }
+  }
+  let notified = 0;
+  let notifiedTrue = 0;
+  let bzNotified = 0;
+  let bzNotifiedTrue = 0;
+  for (let p = 0; p < sim.people; p++) {
+    const fw = sim.firmware[p];
+    if (!fw || f0Set.has(p) || !published.keys.length) continue;
+    const event = fw.checkExposure(published.keys);
+    if (event.closeContact) {
+      notified++;
+      if (trueF1.has(p)) notifiedTrue++;
+    }
+    if (event.bluezoneCloseContact) {
+      bzNotified++;
+      if (trueF1.has(p)) bzNotifiedTrue++;
+    }
+  }
+  let trueF1WithApp = 0;
+  let missedNoApp = 0;
+  for (const p of trueF1) {
+    if (population.app[p]) trueF1WithApp++;
+    if (!population.app[p] || !f1WithAppF0.has(p)) missedNoApp++;
+  }
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+  return {
+    f0: f0.length,
+    f0WithApp: publishers.length,
+    keysPublished: published.keys.length,
+    trueF1: trueF1.size,
+    trueF1WithApp,
+    notifiedF1: notified,
+    notifiedTrueF1: notifiedTrue,
+    missedNoApp,
+    bluezoneNotifiedF1: bzNotified,
+    bluezoneNotifiedTrueF1: bzNotifiedTrue,
+    recall: ratio(notifiedTrue, trueF1.size),
+    precision: ratio(notifiedTrue, notified),
+    bluezoneRecall: ratio(bzNotifiedTrue, trueF1.size),
+    bluezonePrecision: ratio(bzNotifiedTrue, bzNotified),
+    keyFile,
+  };
+}
+
+/** The run's signing key, from the tracing stream (a health authority's key is its own secret). */
+function drawSigningKey(random: RandomStream): Uint8Array {
+  for (;;) {
+    const candidate = random.randomBytes(32);
+    try {
+      p256.getPublicKey(candidate);
+      return candidate;
+    } catch {
+      // Not a valid scalar (probability ~2^-32): draw again.
+    }
+  }
+}
+
+function publish(sim: Simulation, keys: DiagnosisKey[], random: RandomStream): { keyFile: TracingResult['keyFile']; signingKey?: Uint8Array } {
+  if (sim.scenario.profile === 'bluezone') {
+    const json = JSON.stringify(bluezoneKeysToJson(keys.filter((k) => k.scheme === 'bluezone')), null, 1);
+    return { keyFile: { name: 'diagnosis-keys.json', bytes: new TextEncoder().encode(json) } };
+  }
+  const gaenKeys = keys.filter((k): k is GaenDiagnosisKey => k.scheme === 'gaen').map((k) => ({ ...k, reportType: 1, transmissionRiskLevel: 0 }));
+  const endS = Math.floor((sim.startMs + sim.durationS * 1000) / 1000);
+  const signingKey = drawSigningKey(random);
+  const bytes = writeExportZip(
+    { startTimestamp: Math.floor(sim.startMs / 1000) - 14 * 86_400, endTimestamp: endS, region: 'SIM', batchNum: 1, batchSize: 1, signatureInfos: [], keys: gaenKeys, revisedKeys: [] },
+    { signingKey, signatureInfo: { verificationKeyId: 'sim', verificationKeyVersion: 'v1' } },
+  );
+  return { keyFile: { name: 'diagnosis-keys.zip', bytes, publicKeyPem: publicKeyPem(p256.getPublicKey(signingKey, false)) }, signingKey };
+}
+
+/** SubjectPublicKeyInfo PEM of an uncompressed P-256 point (so `proxsense match --verify` can check the export). */
+function publicKeyPem(point: Uint8Array): string {
+  // DER prefix of SPKI for id-ecPublicKey + prime256v1 with a 65-byte uncompressed point (RFC 5480).
+  const prefix = [0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00];
+  const der = new Uint8Array([...prefix, ...point]);
+  let binary = '';
+  for (const b of der) binary += String.fromCharCode(b);
+  const b64 = btoa(binary);
+  return `-----BEGIN PUBLIC KEY-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+}

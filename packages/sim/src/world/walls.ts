@@ -1,0 +1,67 @@
+/**
+ * Walls of venues: line segments with a loss each, grouped by venue so a link only tests the walls of the
+ * venues its two ends are in (a city of thousands of venues costs no more per link than one office).
+ * @module
+ */
+import type { VenueWall } from '../report/reportData.js';
+
+export class Walls {
+  private readonly x1: number[] = [];
+  private readonly y1: number[] = [];
+  private readonly x2: number[] = [];
+  private readonly y2: number[] = [];
+  private readonly lossDb: number[] = [];
+  /** Walls of each venue, as indices. */
+  private readonly byVenue: number[][] = [];
+
+  get count(): number {
+    return this.x1.length;
+  }
+
+  add(venue: number, x1M: number, y1M: number, x2M: number, y2M: number, lossDb: number): void {
+    const i = this.x1.length;
+    this.x1.push(x1M);
+    this.y1.push(y1M);
+    this.x2.push(x2M);
+    this.y2.push(y2M);
+    this.lossDb.push(lossDb);
+    (this.byVenue[venue] ??= []).push(i);
+  }
+
+  /** The four walls of a rectangle. */
+  addRect(venue: number, xM: number, yM: number, widthM: number, heightM: number, lossDb: number): void {
+    this.add(venue, xM, yM, xM + widthM, yM, lossDb);
+    this.add(venue, xM + widthM, yM, xM + widthM, yM + heightM, lossDb);
+    this.add(venue, xM + widthM, yM + heightM, xM, yM + heightM, lossDb);
+    this.add(venue, xM, yM + heightM, xM, yM, lossDb);
+  }
+
+  /** Total loss of the walls of venues `va` and `vb` that the segment a→b crosses, dB. */
+  lossBetweenDb(ax: number, ay: number, va: number, bx: number, by: number, vb: number): number {
+    let loss = 0;
+    if (va >= 0) loss += this.crossed(this.byVenue[va], ax, ay, bx, by);
+    if (vb >= 0 && vb !== va) loss += this.crossed(this.byVenue[vb], ax, ay, bx, by);
+    return loss;
+  }
+
+  private crossed(walls: number[] | undefined, ax: number, ay: number, bx: number, by: number): number {
+    if (!walls) return 0;
+    let loss = 0;
+    for (const w of walls) if (segmentsCross(ax, ay, bx, by, this.x1[w]!, this.y1[w]!, this.x2[w]!, this.y2[w]!)) loss += this.lossDb[w]!;
+    return loss;
+  }
+
+  /** For the report's map. */
+  toReport(): VenueWall[] {
+    return this.x1.map((x1M, i) => ({ x1M, y1M: this.y1[i]!, x2M: this.x2[i]!, y2M: this.y2[i]!, lossDb: this.lossDb[i]! }));
+  }
+}
+
+/** Proper crossing of segments p1p2 and p3p4 (touching an end counts as crossing once, by the sign convention). */
+export function segmentsCross(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): boolean {
+  const d1 = (x4 - x3) * (y1 - y3) - (y4 - y3) * (x1 - x3);
+  const d2 = (x4 - x3) * (y2 - y3) - (y4 - y3) * (x2 - x3);
+  const d3 = (x2 - x1) * (y3 - y1) - (y2 - y1) * (x3 - x1);
+  const d4 = (x2 - x1) * (y4 - y1) - (y2 - y1) * (x4 - x1);
+  return d1 * d2 < 0 && d3 * d4 <= 0 && !(d3 === 0 && d4 === 0);
+}
