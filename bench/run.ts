@@ -6,11 +6,13 @@
 import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
 import { runMatchingBench } from './matching.js';
+import { runSimBench } from './sim.js';
 
 const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   matching: (args) => runMatchingBench(parseFlags(args)),
   episodes: (args) => runEpisodesBench(parseFlags(args)),
   estimate: (args) => runEstimateBench(parseFlags(args)),
+  sim: (args) => runSimBench(parseFlags(args)),
 };
 
 function parseFlags(args: string[]): Record<string, number> {

@@ -1,0 +1,30 @@
+/** One sim bench point in a fresh process: prints a JSON line (see sim.ts). */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { applyOverrides, builtinScenarioPath, Simulation, ScenarioSchema } from '@proxsense/sim';
+
+const [phones, durationS, adoption, profile] = process.argv.slice(2);
+const base = ScenarioSchema.parse(parse(readFileSync(builtinScenarioPath('city'), 'utf8')));
+const scenario = applyOverrides(base, { phones: Number(phones), durationS: Number(durationS), adoption: Number(adoption), profile: profile as 'gaen' | 'bluezone' });
+(globalThis as { gc?: () => void }).gc?.();
+const baseline = process.memoryUsage().rss;
+let peak = baseline;
+const t0 = performance.now();
+const sim = new Simulation({ scenario, seed: 1, trackPeople: 0, onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) }).run();
+const wallS = (performance.now() - t0) / 1000;
+peak = Math.max(peak, process.memoryUsage().rss);
+let sightings = 0;
+for (const s of sim.stores) sightings += s?.length ?? 0;
+const n = Number(phones);
+console.log(
+  JSON.stringify({
+    phones: n,
+    wallS,
+    phoneHoursPerS: (n * Number(durationS)) / 3600 / wallS,
+    advertsDeliveredPerS: sim.air.counters.advertsDelivered / wallS,
+    advertsSampled: sim.air.counters.advertsSampled,
+    sightingsStored: sightings,
+    peakRssBytes: peak,
+    bytesPerPhone: (peak - baseline) / n,
+  }),
+);
