@@ -14,3 +14,7 @@ export { Channel } from './channel/channel.js';
 export { FITTED_CHANNEL } from './channel/fitted.js';
 export { RandomStream, RunStreams, StreamFamily } from './random/streams.js';
 export type { AirCounters } from './radio/air.js';
+export { loadScenarioFile, parseScenarioText, scenarioJsonSchema, ScenarioError } from './scenario/load.js';
+export { scenarioSchemaText } from './scenario/jsonSchema.js';
+export { readTraceFile, traceFromRows, PositionTrace, type TraceRow } from './mobility/trace.js';
+export { renderReport, type ReportData } from './report/index.js';
