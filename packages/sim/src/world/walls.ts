@@ -57,11 +57,11 @@ export class Walls {
   }
 }
 
-/** Proper crossing of segments p1p2 and p3p4 (touching an end counts as crossing once, by the sign convention). */
+/** Proper crossing of segments p1p2 and p3p4: each strictly separates the other's ends (grazing a wall's end or running along it is not crossing it). */
 export function segmentsCross(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): boolean {
   const d1 = (x4 - x3) * (y1 - y3) - (y4 - y3) * (x1 - x3);
   const d2 = (x4 - x3) * (y2 - y3) - (y4 - y3) * (x2 - x3);
   const d3 = (x2 - x1) * (y3 - y1) - (y2 - y1) * (x3 - x1);
   const d4 = (x2 - x1) * (y4 - y1) - (y2 - y1) * (x4 - x1);
-  return d1 * d2 < 0 && d3 * d4 <= 0 && !(d3 === 0 && d4 === 0);
+  return d1 * d2 < 0 && d3 * d4 < 0;
 }
