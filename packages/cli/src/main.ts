@@ -9,6 +9,7 @@ import { registerKeysCommands } from './commands/keys.js';
 import { registerMatchCommand } from './commands/match.js';
 import { registerEpisodesCommand } from './commands/episodes.js';
 import { registerProximityCommands } from './commands/proximity.js';
+import { registerRiskCommand } from './commands/risk.js';
 import { CliError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerMatchCommand(program, out);
   registerProximityCommands(program, out);
   registerEpisodesCommand(program, out);
+  registerRiskCommand(program, out);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();
