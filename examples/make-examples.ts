@@ -139,7 +139,7 @@ export function makeExamples(outDir: string): string[] {
     'sightings.jsonl': sightings.map(formatSightingLine).join('\n') + '\n',
     'keys.json': JSON.stringify(gaenExportToJson(keyExport), null, 2) + '\n',
     'diagnosis-keys.zip': writeExportZip(keyExport, { signingKey: secret, signatureInfo: { verificationKeyId: '452', verificationKeyVersion: 'v1' } }),
-    'bluezone-f0.json': JSON.stringify(bluezoneKeysToJson(bluezoneF0), null, 2) + '\n',
+    'bluezone-f0.json': JSON.stringify({ data: bluezoneKeysToJson(bluezoneF0) }, null, 2) + '\n',
     'signing-key.pem': privatePem,
     'signing-key.pub.pem': publicPem,
     'labelled-rssi.csv': labelled.join('\n') + '\n',

@@ -16,4 +16,4 @@ scheduler.runUntil(Date.UTC(2020, 6, 20, 10));
 const exposure = bob.checkExposure(alice.ownDiagnosisKeys());
 const [day] = exposure.summaries;
 console.log(`${exposure.matches.length} sightings matched, ${Math.round(day!.closeMinutes)} close minutes, close contact: ${exposure.closeContact}`);
-// prints: 14 sightings matched, 60 close minutes, close contact: true
+// prints: 14 sightings matched, 57 close minutes, close contact: true

@@ -10,6 +10,7 @@ import { registerMatchCommand } from './commands/match.js';
 import { registerEpisodesCommand } from './commands/episodes.js';
 import { registerProximityCommands } from './commands/proximity.js';
 import { registerSimCommands } from './commands/sim.js';
+import { registerRiskCommand } from './commands/risk.js';
 import { CliError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 
@@ -27,6 +28,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerProximityCommands(program, out);
   registerEpisodesCommand(program, out);
   registerSimCommands(program, out);
+  registerRiskCommand(program, out);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -44,10 +44,11 @@ describe('proxsense match', () => {
     expect(matches.length).toBeGreaterThan(0);
     const f0 = JSON.parse(readFileSync(join(REPO, 'examples/bluezone-f0.json'), 'utf8'));
     for (const m of matches) {
-      const entry = f0.find((e: any) => e.dailyKey === m.key);
-      const slotStart = entry.timeDk * 1000 + m.interval * 900_000;
+      const entry = f0.data.find((e: any) => e.daily_key === m.key);
+      const slotStart = entry.time_start * 1000 + m.interval * 900_000;
       expect(m.t).toBeGreaterThanOrEqual(slotStart);
-      expect(m.t).toBeLessThan(slotStart + 900_000);
+      // The slot end is inclusive, as in the Bluezone app.
+      expect(m.t).toBeLessThanOrEqual(slotStart + 900_000);
     }
   });
 

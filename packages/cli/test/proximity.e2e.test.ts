@@ -74,15 +74,20 @@ describe('proxsense episodes', () => {
   it('finds the published contacts of the example log and gives verdicts per contact and day', () => {
     const r = proxsense('episodes', '--sightings', 'examples/sightings.jsonl', '--keys', 'examples/diagnosis-keys.zip', '--config', 'examples/episodes-config.json', '--json');
     expect(r.code).toBe(0);
-    const { windows, dailySummaries } = JSON.parse(r.stdout);
+    const { windows, dailySummaries, contacts } = JSON.parse(r.stdout);
     const keys = JSON.parse(readFileSync(join(REPO, 'examples/keys.json'), 'utf8')).keys.map((k: any) => k.keyData);
     expect(windows.length).toBeGreaterThan(0);
     for (const w of windows) {
       expect(keys).toContain(w.contact);
-      expect(w.endMs - w.startMs).toBeLessThanOrEqual(1_800_000);
+      expect(w.endMs - w.startMs).toBeLessThan(1_800_000);
+      // Google's ExposureWindow field names.
+      expect(Object.keys(w)).toEqual(expect.arrayContaining(['dateMillisSinceEpoch', 'reportType', 'infectiousness', 'calibrationConfidence', 'scanInstances']));
+      for (const si of w.scanInstances) expect(si.secondsSinceLastScan).toBeLessThanOrEqual(300);
     }
-    expect(dailySummaries.some((s: any) => s.closeContact)).toBe(true);
-    for (const s of dailySummaries) expect(s.closeContact).toBe(s.closeMinutes >= 15);
+    expect(dailySummaries.length).toBeGreaterThan(0);
+    for (const d of dailySummaries) expect(Object.keys(d.summaryData).sort()).toEqual(['maximumScore', 'scoreSum', 'weightedDurationSum']);
+    expect(contacts.some((s: any) => s.closeContact)).toBe(true);
+    for (const s of contacts) expect(s.closeContact).toBe(s.closeMinutes >= 15);
   });
 
   it('rejects a bad config naming the field', () => {

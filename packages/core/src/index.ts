@@ -16,3 +16,4 @@ export * from './proximity/index.js';
 export * from './episodes/index.js';
 export * from './advert/index.js';
 export * from './firmware/index.js';
+export * from './risk/index.js';

@@ -60,7 +60,8 @@ describe('Bluezone slots across days', () => {
     expect(batch.count).toBe(192);
     expect(batch.intervalMs).toBe(bluezoneSlotMs(96));
     expect(batch.firstWindowStartMs).toBe(timeDkS * 1000);
-    expect(batch.firstWindowEndMs - batch.firstWindowStartMs).toBe(900_000);
+    // The slot's end instant is included, as in the app's checkContactF.
+    expect(batch.firstWindowEndMs - batch.firstWindowStartMs).toBe(900_001);
     expect(bytesToHex(batch.ids.subarray(96 * 12, 97 * 12))).toBe(v.days[1].ids[0]);
     // Restricting to a time range derives only the slots it touches.
     const part = bluezoneScheme.deriveIds(pureCryptoProvider, key, createIdBatch(), timeDkS * 1000 + 10 * 900_000 + 5, timeDkS * 1000 + 12 * 900_000);

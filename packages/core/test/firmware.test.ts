@@ -88,6 +88,12 @@ describe('firmware: two GAEN phones side by side for two simulated hours', () =>
     expect(event.summaries).toHaveLength(1);
     expect(event.summaries[0]!.closeMinutes).toBeGreaterThan(100);
     expect(event.closeContact).toBe(true);
+    // The store kept every scan (MemoryStore implements the optional scan port), so credit follows GAEN.
+    expect(b.store.queryScans().length).toBeGreaterThan(event.windows.reduce((n, w) => n + w.scanInstances.length, 0) - 1);
+    for (const w of event.windows) for (const si of w.scanInstances) expect(si.secondsSinceLastScan).toBeLessThanOrEqual(300);
+    // A revoked key withdraws the exposure: it never matches.
+    const revoked = published.map((k) => ({ ...k, reportType: 5 }));
+    expect(b.firmware.checkExposure(revoked)).toMatchObject({ matches: [], windows: [], closeContact: false });
     // Nobody else's keys: no event.
     const c = twoPhones(GAEN_PROFILE, -60, 100);
     c.a.firmware.start();

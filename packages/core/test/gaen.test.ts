@@ -74,8 +74,8 @@ describe('GAEN intervals and keys', () => {
   it('encodes and decodes metadata (version byte, int8 TX power)', () => {
     expect(bytesToHex(encodeGaenMetadata({ txPowerDbm: 8 }))).toBe(v.bleMetadata);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: -128, max: 127 }), (versionMajor, versionMinor, txPowerDbm) => {
-        expect(decodeGaenMetadata(encodeGaenMetadata({ versionMajor, versionMinor, txPowerDbm }))).toEqual({ versionMajor, versionMinor, txPowerDbm });
+      fc.property(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: -128, max: 127 }), fc.integer({ min: 0, max: 3 }), (versionMajor, versionMinor, txPowerDbm, calibrationConfidence) => {
+        expect(decodeGaenMetadata(encodeGaenMetadata({ versionMajor, versionMinor, txPowerDbm, calibrationConfidence }))).toEqual({ versionMajor, versionMinor, txPowerDbm, calibrationConfidence });
       }),
     );
     expect(() => encodeGaenMetadata({ txPowerDbm: 200 })).toThrow(/txPowerDbm: expected an integer -128..127/);

@@ -82,6 +82,19 @@ describe('GAEN key export (real export.bin)', () => {
   });
 });
 
+describe('Bluezone F0 files', () => {
+  it('reads the app format {"data": [{daily_key, time_start, max, time_end}]} and the old names with a note', () => {
+    const key = '11'.repeat(32);
+    const app = readDiagnosisKeyFile(new TextEncoder().encode(JSON.stringify({ data: [{ daily_key: key, time_start: 1595203200, max: 96, time_end: 1595289599 }] })), 'f0.json');
+    expect(app.format).toBe('bluezone-f0-json');
+    expect(app.notes).toEqual([]);
+    const old = readDiagnosisKeyFile(new TextEncoder().encode(JSON.stringify([{ dailyKey: key, timeDk: 1595203200, maxRoll: 96, timeTe: 1595289599 }])), 'old.json');
+    expect(old.keys).toEqual(app.keys);
+    expect(old.notes).toEqual([expect.stringMatching(/^old\.json: read Bluezone F0 entries with the old field names/)]);
+    expect(() => readDiagnosisKeyFile(new TextEncoder().encode(JSON.stringify({ data: [{ daily_key: key, time_start: 1595203200, max: 96 }] })), 'f0.json')).toThrow(/^f0\.json: data\[0\]\.time_end: expected an integer/);
+  });
+});
+
 describe('bad key files fail with a typed error naming the file and the problem', () => {
   const cases: [string, Uint8Array, RegExp][] = [
     ['truncated header', bin.subarray(0, 10), /^t\.bin: /],

@@ -42,7 +42,7 @@ function referenceMatches(keys: DiagnosisKey[], sightings: Sighting[]): string[]
       for (let i = 0; i < n; i++) {
         const start = key.timeDkS * 1000 + i * slotMs;
         for (const s of sightings) {
-          if (s.scheme === 'bluezone' && bytesToHex(s.id) === bytesToHex(ids.subarray(i * 12, i * 12 + 12)) && s.timeMs >= start && s.timeMs < start + slotMs) out.push(`${bytesToHex(key.dailyKey)}/${i}/${s.timeMs}`);
+          if (s.scheme === 'bluezone' && bytesToHex(s.id) === bytesToHex(ids.subarray(i * 12, i * 12 + 12)) && s.timeMs >= start && s.timeMs <= start + slotMs) out.push(`${bytesToHex(key.dailyKey)}/${i}/${s.timeMs}`);
         }
       }
     }
@@ -80,6 +80,21 @@ const scenario = fc.record({ seed: fc.integer(), gaenKeys: fc.integer({ min: 1, 
 });
 
 describe('matching', () => {
+  it('never matches RECURSIVE (4) or REVOKED (5) GAEN keys, as GAEN; other report types match', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 0, max: 143 }), fc.constantFrom(undefined, 0, 1, 2, 3, 4, 5), (keyData, interval, reportType) => {
+        const start = 2_650_000 - (2_650_000 % 144);
+        const rpi = rollingProximityIdentifiers(pureCryptoProvider, rollingProximityIdentifierKey(pureCryptoProvider, keyData), start + interval, 1);
+        const key: DiagnosisKey = { scheme: 'gaen', keyData, rollingStartIntervalNumber: start, rollingPeriod: 144, ...(reportType === undefined ? {} : { reportType }) };
+        const matcher = new Matcher([{ scheme: 'gaen', id: rpi, rssiDbm: -60, timeMs: (start + interval) * 600_000 }]);
+        const found = matcher.matchAll([key]).length;
+        expect(found).toBe(reportType === 4 || reportType === 5 ? 0 : 1);
+        expect(matcher.stats.keysIgnoredReportType).toBe(reportType === 4 || reportType === 5 ? 1 : 0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('finds exactly what the naive reference finds, with either provider, in any key order', () => {
     fc.assert(
       fc.property(scenario, ({ keys, sightings }) => {

@@ -90,6 +90,7 @@ export function registerKeysCommands(program: Command, out: Output): void {
     .addHelpText('after', '\nExamples:\n  $ proxsense keys inspect examples/diagnosis-keys.zip --verify examples/signing-key.pub.pem\n  $ proxsense keys inspect export.bin --json')
     .action((file: string, o: { verify?: string; json?: boolean }) => {
       const keyFile = readDiagnosisKeyFile(readInputFile(file, 'key file'), file);
+      for (const note of keyFile.notes) out.warn(`note: ${note}`);
       const signatureValid = o.verify === undefined ? undefined : checkSignature(keyFile, file, readP256PublicKeyPem(o.verify));
       if (o.json) {
         out.json({ file, format: keyFile.format, ...describeKeyFile(keyFile), ...(signatureValid === undefined ? {} : { signatureValid }) });
@@ -151,7 +152,7 @@ function printKeyFile(out: Output, file: string, keyFile: DiagnosisKeyFile, sign
   out.line(`format:    ${keyFile.format}`);
   if (keyFile.format === 'bluezone-f0-json') {
     out.line(`keys:      ${keyFile.keys.length}`);
-    out.line('dailyKey\ttimeDk\tmaxRoll\ttimeTe');
+    out.line('daily_key\ttime_start\tmax\ttime_end');
     for (const k of keyFile.keys as BluezoneDiagnosisKey[]) out.line(`${bytesToHex(k.dailyKey)}\t${new Date(k.timeDkS * 1000).toISOString()}\t${k.maxRoll}\t${new Date(k.timeTeS * 1000).toISOString()}`);
     return;
   }

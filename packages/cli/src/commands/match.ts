@@ -56,6 +56,7 @@ export function registerMatchCommand(program: Command, out: Output): void {
     .addHelpText('after', '\nExamples:\n  $ proxsense match --keys examples/diagnosis-keys.zip --sightings examples/sightings.jsonl\n  $ proxsense match --keys examples/bluezone-f0.json --sightings examples/sightings.jsonl --json')
     .action(async (o: MatchOptions) => {
       const keyFile = readDiagnosisKeyFile(readInputFile(o.keys, 'key file'), o.keys);
+      for (const note of keyFile.notes) out.warn(`note: ${note}`);
       if (o.verify !== undefined) {
         if (keyFile.format !== 'gaen-export-zip' || !keyFile.signatures?.length) throw new CliError(`${o.keys}: --verify needs a signed GAEN export zip`, 1);
         if (!verifyExportSignature({ exportBin: keyFile.exportBin!, signatures: keyFile.signatures }, readP256PublicKeyPem(o.verify))) {

@@ -1,29 +1,51 @@
 /**
- * Sightings → scan instances → exposure windows → scores, in one streaming pass.
+ * Sightings → scan instances → exposure windows → scores, in one streaming pass, as GAEN builds them
+ * (google/exposure-notifications-internals `KeyExposureEvaluator.findExposureWindows`):
  *
- * A scanner's scans are recovered from its log: sightings less than `scanGapS` apart belong to one scan,
- * and each scan is credited the time since the scanner's previous scan (capped, as GAEN's
- * `secondsSinceLastScan`). A series is one rotating ID seen by one scanner; its scan instances (min and
- * typical attenuation per scan) are grouped into exposure windows of at most `maxWindowS`, so a window
- * never spans two IDs. Per-series state lives in typed arrays: the hot loop allocates nothing per sighting.
+ * - A window follows one *contact* (a diagnosis key once matched; else the rotating ID) seen by one
+ *   scanner, across all its IDs. A new window starts when a sighting comes ≥ `maxWindowS` (30 min) after
+ *   the window's first sighting; gaps never cut a window. The window is dated by its first sighting's
+ *   UTC day (`dateMillisSinceEpoch`), never backdated.
+ * - A scan instance is the contact's sightings in one scan of the scanner. Its `secondsSinceLastScan`
+ *   is the time from the scanner's previous scan (which may have heard nobody) in whole minutes, capped
+ *   at 5 min, and 2 min when the previous scan is unknown (`SightingRecordWithMetadata.secondsSinceLastScan`).
+ *   Scans come from the scanner's scan records when the host has them; else they are rebuilt from the
+ *   sightings: a gap over `scanGapS` or `maxScanS` of scanning starts a new scan.
+ * - Attenuations are whole dB ≥ 0 (`SightingRecordWithMetadata.attenuationValue`); the typical
+ *   attenuation is their rounded mean (`ExposureWindowUtils.getTypicalAttenuation`).
+ * - Sightings whose TX power is outside −50…+20 dBm are dropped (`ContactTracingFeature.matchingTxPower*Bound`),
+ *   and a GAEN RPI seen more than 20 min after its first sighting by the same scanner is a replay (dropped).
  * @module
  */
 import { bytesToHex } from '../bytes/index.js';
 import { ProxsenseError } from '../errors.js';
 import type { SchemeName } from '../ids/diagnosisKey.js';
+import type { ScanRecord } from '../firmware/ports.js';
 import { attenuationForDistanceDb } from '../proximity/pathLoss.js';
 import type { Sighting } from '../sightings/sighting.js';
 import { BLUEZONE_RSSI_THRESHOLDS_DBM, DEFAULT_EPISODE_CONFIG, type EpisodeConfig } from './config.js';
 
-/** One scan's view of one ID (GAEN `ScanInstance`). */
+/** TX power outside this range is rejected as implausible or malicious (`ContactTracingFeature.matchingTxPowerLowerBound/UpperBound`). */
+export const GAEN_TX_POWER_RANGE_DBM = [-50, 20] as const;
+/** An RPI seen longer than this after its first sighting is treated as replayed, ms. */
+export const GAEN_RPI_REPLAY_AFTER_MS = 20 * 60_000;
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** One scan's view of one contact (GAEN `ScanInstance`, plus proxsense's extras). */
 export interface ScanInstance {
-  /** Start of the scan, ms. */
-  timeMs: number;
+  /** Smallest attenuation of the scan's sightings, whole dB ≥ 0. */
   minAttenuationDb: number;
-  /** Mean attenuation of the scan's sightings (GAEN's "typical"). */
+  /** Rounded mean attenuation of the scan's sightings, whole dB ≥ 0. */
   typicalAttenuationDb: number;
+  /** Whole minutes since the scanner's previous scan, in s, ≤ 300; 120 when that scan is unknown. */
   secondsSinceLastScan: number;
+  /** proxsense: first sighting of the contact in this scan, ms. */
+  timeMs: number;
+  /** proxsense: strongest RSSI of the scan's sightings (the Bluezone rule reads it), dBm. */
   maxRssiDbm: number;
+  /** proxsense: sightings in this scan instance. */
   sightings: number;
 }
 
@@ -35,236 +57,340 @@ export interface ContactInfo {
   daysSinceOnsetOfSymptoms?: number;
 }
 
-/** A GAEN-style exposure window of one ID seen by one scanner. */
+/** A GAEN `ExposureWindow` of one contact seen by one scanner, with proxsense's extras beside it. */
 export interface ExposureWindow {
+  /** UTC midnight of the first sighting's day, ms (GAEN). */
+  dateMillisSinceEpoch: number;
+  /** GAEN report type 1..5 (the key's, else `reportTypeWhenMissing`). */
+  reportType: number;
+  /** GAEN infectiousness: 1 STANDARD, 2 HIGH (NONE windows are dropped, as GAEN drops them). */
+  infectiousness: number;
+  /** GAEN calibration confidence 0..3 from the first sighting's metadata (0 when unknown). */
+  calibrationConfidence: number;
+  scanInstances: ScanInstance[];
   scheme: SchemeName;
-  /** The rotating ID, hex. */
+  /** First rotating ID of the window, hex. */
   id: string;
+  /** Every rotating ID of the window, in order of first sighting. */
+  ids: string[];
   scanner: string;
   contact: string;
-  reportType?: number;
   daysSinceOnsetOfSymptoms?: number;
-  /** First scan's start minus its credited time, ms. */
+  /** First sighting, ms. */
   startMs: number;
-  /** Last scan's start, ms. */
+  /** Last sighting, ms (less than `maxWindowS` after `startMs`). */
   endMs: number;
-  scanInstances: ScanInstance[];
-  /** Σ secondsSinceLastScan (never more than endMs − startMs). */
+  /** Σ secondsSinceLastScan. */
   durationS: number;
   /** Seconds per attenuation bucket (immediate, near, medium, other), by each scan's typical attenuation. */
   bucketDurationsS: [number, number, number, number];
-  /** Σ bucket seconds × bucket weight. */
+  /** Σ bucket seconds × bucket weight (GAEN window weighted duration). */
   weightedDurationS: number;
-  /** Weighted duration × infectiousness weight × report-type weight (GAEN v2 window score). */
+  /** Weighted duration × report-type weight × infectiousness weight (GAEN v2 window score; × the legacy days-since-onset weight). */
   score: number;
   /** Seconds whose scans put the distance estimate at or under the close-contact distance. */
   closeDurationS: number;
-  /** Seconds whose scans reached the Bluezone app's RSSI threshold (its own close-contact rule). */
+  /** Seconds whose scans had a record stronger than the Bluezone threshold. */
   bluezoneCloseDurationS: number;
+  /** The Bluezone app's rule for this window: any record stronger (strictly) than the platform pair's threshold. */
+  bluezoneCloseContact: boolean;
+}
+
+/** Optional inputs besides the sightings. */
+export interface EpisodeInput {
+  /**
+   * The scanners' scan records (firmware `Store.queryScans`), including scans that heard nobody. When a
+   * scanner has none, its scans are rebuilt from the sightings given.
+   */
+  scans?: readonly ScanRecord[];
+  /** GAEN calibration confidence of a sighting (decrypted metadata); 0 when undefined. */
+  calibrationConfidenceOf?: (s: Sighting) => number | undefined;
+}
+
+/** Sightings the builder set aside, and why. */
+export interface EpisodeDrops {
+  txPowerOutOfRange: number;
+  replayed: number;
 }
 
 /** Input out of time order for one scanner (the builder streams; sort first or use {@link exposureWindows}). */
 export class OutOfOrderError extends ProxsenseError {}
 
-/** Per-series state in typed arrays; grows by doubling. */
-class SeriesState {
-  capacity = 0;
-  instScan = new Float64Array(0); // scan sequence of the open instance (−1: none)
-  instTime = new Float64Array(0);
-  instMin = new Float64Array(0);
-  instSum = new Float64Array(0);
-  instCount = new Float64Array(0);
-  instMaxRssi = new Float64Array(0);
-  instCredit = new Float64Array(0);
-  winStart = new Float64Array(0); // NaN: no open window
-  winLast = new Float64Array(0);
-  ensure(n: number): void {
-    if (n <= this.capacity) return;
-    let capacity = Math.max(16, this.capacity);
-    while (capacity < n) capacity *= 2;
-    for (const field of ['instScan', 'instTime', 'instMin', 'instSum', 'instCount', 'instMaxRssi', 'instCredit', 'winStart', 'winLast'] as const) {
-      const next = new Float64Array(capacity);
-      next.set(this[field]);
-      if (field === 'instScan') next.fill(-1, this.capacity);
-      if (field === 'winStart') next.fill(NaN, this.capacity);
-      this[field] = next;
-    }
-    this.capacity = capacity;
-  }
+interface ScannerState {
+  name: string;
+  /** Recorded scan starts, sorted; empty when scans are rebuilt. */
+  recorded: Float64Array;
+  ptr: number;
+  // Rebuilt scans.
+  rebuiltSeq: number;
+  rebuiltStart: number;
+  rebuiltLast: number;
+  rebuiltPrev: number;
+  last: number;
 }
 
-interface SeriesMeta {
+interface SeriesState {
   scheme: SchemeName;
   id: string;
+  firstMs: number;
+  track: number;
+}
+
+interface TrackState {
+  scheme: SchemeName;
   scanner: number;
   contact: ContactInfo;
+  winFirst: number; // NaN: no open window
+  winLast: number;
+  ids: string[];
+  calibrationConfidence: number;
   /** Closed instances of the open window, 6 numbers each (time, min, typical, credit, maxRssi, count). */
   instances: number[];
+  instSeq: number; // NaN: none open
+  instTime: number;
+  instMin: number;
+  instSum: number;
+  instCount: number;
+  instMaxRssi: number;
+  instCredit: number;
 }
 
 /** Streaming builder: feed sightings in time order (per scanner), then {@link EpisodeBuilder.finish}. */
 export class EpisodeBuilder {
+  readonly drops: EpisodeDrops = { txPowerOutOfRange: 0, replayed: 0 };
   private readonly config: EpisodeConfig;
-  private readonly state = new SeriesState();
-  private readonly meta: SeriesMeta[] = [];
-  private readonly seriesByKey = new Map<string, number>();
-  private readonly scannerNames: string[] = [];
+  private readonly scanners: ScannerState[] = [];
   private readonly scannerByName = new Map<string, number>();
-  private scanStart: number[] = [];
-  private scanLast: number[] = [];
-  private scanSeq: number[] = [];
-  private scanCredit: number[] = [];
+  private readonly seriesStates: SeriesState[] = [];
+  private readonly seriesByKey = new Map<string, number>();
+  private readonly tracks: TrackState[] = [];
+  private readonly trackByKey = new Map<string, number>();
+  private readonly recordedByScanner = new Map<string, number[]>();
   private readonly windows: ExposureWindow[] = [];
   private readonly closeAttenuationDb: number;
   private readonly bluezoneRssiDbm: number;
-  // Config values the per-sighting path reads, pre-scaled to ms.
   private readonly scanGapMs: number;
-  private readonly maxCreditS: number;
+  private readonly maxScanMs: number;
+  private readonly maxWindowMs: number;
+  private pendingConfidence = 0;
 
-  constructor(config: Partial<EpisodeConfig> = {}, private readonly contactOf: (s: Sighting, idHex: string) => ContactInfo = (_s, idHex) => ({ contact: idHex })) {
+  constructor(
+    config: Partial<EpisodeConfig> = {},
+    private readonly contactOf: (s: Sighting, idHex: string) => ContactInfo = (_s, idHex) => ({ contact: idHex }),
+    private readonly input: EpisodeInput = {},
+  ) {
     this.config = { ...DEFAULT_EPISODE_CONFIG, ...config };
     // distance ≤ D ⇔ attenuation ≤ A(D): one comparison per scan instead of a log per scan.
     this.closeAttenuationDb = attenuationForDistanceDb(this.config.pathLoss, this.config.closeContactMaxDistanceM);
     this.bluezoneRssiDbm = BLUEZONE_RSSI_THRESHOLDS_DBM[this.config.bluezonePlatformPair];
     this.scanGapMs = this.config.scanGapS * 1000;
-    this.maxCreditS = this.config.maxSecondsSinceLastScan;
+    this.maxScanMs = this.config.maxScanS * 1000;
+    this.maxWindowMs = this.config.maxWindowS * 1000;
+    for (const scan of input.scans ?? []) {
+      const name = scan.scanner ?? '';
+      let list = this.recordedByScanner.get(name);
+      if (!list) this.recordedByScanner.set(name, (list = []));
+      list.push(scan.startMs);
+    }
   }
 
   /** Registers a scanner; returns its index for {@link addIndexed}. */
   scanner(name: string): number {
     let index = this.scannerByName.get(name);
     if (index === undefined) {
-      index = this.scannerNames.length;
-      this.scannerNames.push(name);
+      index = this.scanners.length;
+      const recorded = Float64Array.from(this.recordedByScanner.get(name) ?? []).sort();
+      this.scanners.push({ name, recorded, ptr: -1, rebuiltSeq: -1, rebuiltStart: NaN, rebuiltLast: -Infinity, rebuiltPrev: NaN, last: -Infinity });
       this.scannerByName.set(name, index);
-      this.scanStart.push(NaN);
-      this.scanLast.push(-Infinity);
-      this.scanSeq.push(-1);
-      this.scanCredit.push(0);
     }
     return index;
   }
 
-  /** Registers a series (one ID seen by one scanner); returns its index for {@link addIndexed}. */
+  /**
+   * Registers a series (one ID seen by one scanner) and the contact it belongs to; returns its index for
+   * {@link addIndexed}. Series of one contact share its windows.
+   */
   series(scanner: number, scheme: SchemeName, idHex: string, contact: ContactInfo | (() => ContactInfo)): number {
     const key = `${scanner}\u0000${scheme}\u0000${idHex}`;
     let index = this.seriesByKey.get(key);
     if (index === undefined) {
-      index = this.meta.length;
+      const info = typeof contact === 'function' ? contact() : contact;
+      const trackKey = `${scanner}\u0000${scheme}\u0000${info.contact}`;
+      let track = this.trackByKey.get(trackKey);
+      if (track === undefined) {
+        track = this.tracks.length;
+        this.trackByKey.set(trackKey, track);
+        this.tracks.push({ scheme, scanner, contact: info, winFirst: NaN, winLast: NaN, ids: [], calibrationConfidence: 0, instances: [], instSeq: NaN, instTime: 0, instMin: 0, instSum: 0, instCount: 0, instMaxRssi: 0, instCredit: 0 });
+      }
+      index = this.seriesStates.length;
       this.seriesByKey.set(key, index);
-      this.meta.push({ scheme, id: idHex, scanner, contact: typeof contact === 'function' ? contact() : contact, instances: [] });
-      this.state.ensure(index + 1);
+      this.seriesStates.push({ scheme, id: idHex, firstMs: NaN, track });
     }
     return index;
   }
 
   /** Adds one sighting. */
   add(s: Sighting): void {
+    const [lo, hi] = GAEN_TX_POWER_RANGE_DBM;
+    if (s.txPowerDbm !== undefined && (s.txPowerDbm < lo || s.txPowerDbm > hi)) {
+      this.drops.txPowerOutOfRange++;
+      return;
+    }
     const idHex = bytesToHex(s.id);
     const scanner = this.scanner(s.scanner ?? '');
     const series = this.series(scanner, s.scheme, idHex, () => this.contactOf(s, idHex));
     const tx = s.txPowerDbm ?? this.config.defaultTxPowerDbm;
+    this.pendingConfidence = this.input.calibrationConfidenceOf?.(s) ?? 0;
     this.addIndexed(series, scanner, s.timeMs, tx - (s.rssiDbm + this.config.rssiCorrectionDb), s.rssiDbm);
+    this.pendingConfidence = 0;
   }
 
-  /** Adds one reading of a registered series (the allocation-free path). */
+  /** Adds one reading of a registered series (the allocation-light path; TX power already checked). */
   addIndexed(series: number, scanner: number, timeMs: number, attenuationDb: number, rssiDbm: number): void {
-    const last = this.scanLast[scanner]!;
-    if (timeMs < last) throw new OutOfOrderError(`sighting at ${timeMs} ms arrived after one at ${last} ms from the same scanner; feed sightings in time order`);
-    if (timeMs - last > this.scanGapMs) {
-      const start = this.scanStart[scanner]!;
-      const capS = this.maxCreditS;
-      this.scanCredit[scanner] = Number.isNaN(start) ? capS : Math.min(capS, (timeMs - start) / 1000);
-      this.scanStart[scanner] = timeMs;
-      this.scanSeq[scanner]!++;
+    const sc = this.scanners[scanner]!;
+    if (timeMs < sc.last) throw new OutOfOrderError(`sighting at ${timeMs} ms arrived after one at ${sc.last} ms from the same scanner; feed sightings in time order`);
+    sc.last = timeMs;
+    // Which scan this sighting belongs to, and when the scan before it started.
+    let seq: number;
+    let prevStart: number;
+    const rec = sc.recorded;
+    while (sc.ptr + 1 < rec.length && rec[sc.ptr + 1]! <= timeMs) sc.ptr++;
+    if (sc.ptr >= 0) {
+      seq = sc.ptr;
+      prevStart = sc.ptr > 0 ? rec[sc.ptr - 1]! : NaN;
+    } else {
+      if (timeMs - sc.rebuiltLast > this.scanGapMs || timeMs - sc.rebuiltStart >= this.maxScanMs) {
+        sc.rebuiltPrev = sc.rebuiltStart;
+        sc.rebuiltStart = timeMs;
+        sc.rebuiltSeq++;
+      }
+      sc.rebuiltLast = timeMs;
+      // Negative numbers: rebuilt scans never share a number with recorded ones.
+      seq = -2 - sc.rebuiltSeq;
+      prevStart = sc.rebuiltPrev;
     }
-    this.scanLast[scanner] = timeMs;
-    const st = this.state;
-    const seq = this.scanSeq[scanner]!;
-    if (st.instScan[series] === seq) {
-      if (attenuationDb < st.instMin[series]!) st.instMin[series] = attenuationDb;
-      if (rssiDbm > st.instMaxRssi[series]!) st.instMaxRssi[series] = rssiDbm;
-      st.instSum[series]! += attenuationDb;
-      st.instCount[series]!++;
+    const se = this.seriesStates[series]!;
+    if (Number.isNaN(se.firstMs)) se.firstMs = timeMs;
+    else if (se.scheme === 'gaen' && timeMs - se.firstMs > GAEN_RPI_REPLAY_AFTER_MS) {
+      this.drops.replayed++;
       return;
     }
-    if (st.instScan[series]! >= 0) this.closeInstance(series);
-    st.instScan[series] = seq;
-    st.instTime[series] = this.scanStart[scanner]!;
-    st.instMin[series] = attenuationDb;
-    st.instSum[series] = attenuationDb;
-    st.instCount[series] = 1;
-    st.instMaxRssi[series] = rssiDbm;
-    st.instCredit[series] = this.scanCredit[scanner]!;
+    const att = Math.max(0, Math.round(attenuationDb));
+    const tr = this.tracks[se.track]!;
+    if (!Number.isNaN(tr.winFirst) && timeMs - tr.winFirst >= this.maxWindowMs) {
+      this.closeInstance(tr);
+      this.closeWindow(tr);
+    }
+    if (Number.isNaN(tr.winFirst)) {
+      tr.winFirst = timeMs;
+      tr.calibrationConfidence = this.pendingConfidence;
+    }
+    tr.winLast = timeMs;
+    if (tr.ids[tr.ids.length - 1] !== se.id && !tr.ids.includes(se.id)) tr.ids.push(se.id);
+    if (tr.instSeq === seq) {
+      if (att < tr.instMin) tr.instMin = att;
+      if (rssiDbm > tr.instMaxRssi) tr.instMaxRssi = rssiDbm;
+      tr.instSum += att;
+      tr.instCount++;
+      return;
+    }
+    this.closeInstance(tr);
+    tr.instSeq = seq;
+    tr.instTime = timeMs;
+    tr.instMin = att;
+    tr.instSum = att;
+    tr.instCount = 1;
+    tr.instMaxRssi = rssiDbm;
+    tr.instCredit = Number.isNaN(prevStart) ? this.config.unknownPreviousScanS : Math.min(this.config.maxSecondsSinceLastScan, 60 * (Math.floor(timeMs / MINUTE_MS) - Math.floor(prevStart / MINUTE_MS)));
   }
 
-  private closeInstance(series: number): void {
-    const st = this.state;
-    const time = st.instTime[series]!;
-    const credit = st.instCredit[series]!;
-    const winStart = st.winStart[series]!;
-    if (!Number.isNaN(winStart) && (time - winStart > this.config.maxWindowS * 1000 || time - st.winLast[series]! > this.config.maxSecondsSinceLastScan * 1000)) this.closeWindow(series);
-    if (Number.isNaN(st.winStart[series]!)) st.winStart[series] = time - credit * 1000;
-    st.winLast[series] = time;
-    this.meta[series]!.instances.push(time, st.instMin[series]!, st.instSum[series]! / st.instCount[series]!, credit, st.instMaxRssi[series]!, st.instCount[series]!);
-    st.instScan[series] = -1;
+  private closeInstance(tr: TrackState): void {
+    if (Number.isNaN(tr.instSeq)) return;
+    tr.instances.push(tr.instTime, tr.instMin, Math.round(tr.instSum / tr.instCount), tr.instCredit, tr.instMaxRssi, tr.instCount);
+    tr.instSeq = NaN;
   }
 
-  private closeWindow(series: number): void {
-    const st = this.state;
-    const meta = this.meta[series]!;
+  private closeWindow(tr: TrackState): void {
     const c = this.config;
-    const flat = meta.instances;
+    const flat = tr.instances;
     const buckets: [number, number, number, number] = [0, 0, 0, 0];
     const scanInstances: ScanInstance[] = [];
     let duration = 0;
     let close = 0;
     let bzClose = 0;
+    const [t0, t1, t2] = c.attenuationThresholdsDb;
     for (let i = 0; i < flat.length; i += 6) {
       const typical = flat[i + 2]!;
       const credit = flat[i + 3]!;
-      scanInstances.push({ timeMs: flat[i]!, minAttenuationDb: flat[i + 1]!, typicalAttenuationDb: typical, secondsSinceLastScan: credit, maxRssiDbm: flat[i + 4]!, sightings: flat[i + 5]! });
-      const [t0, t1, t2] = c.attenuationThresholdsDb;
+      scanInstances.push({ minAttenuationDb: flat[i + 1]!, typicalAttenuationDb: typical, secondsSinceLastScan: credit, timeMs: flat[i]!, maxRssiDbm: flat[i + 4]!, sightings: flat[i + 5]! });
       buckets[typical <= t0 ? 0 : typical <= t1 ? 1 : typical <= t2 ? 2 : 3] += credit;
       duration += credit;
       if (typical <= this.closeAttenuationDb) close += credit;
-      if (flat[i + 4]! >= this.bluezoneRssiDbm) bzClose += credit;
+      if (flat[i + 4]! > this.bluezoneRssiDbm) bzClose += credit;
     }
+    const bluezoneCloseContact = scanInstances.some((s) => s.maxRssiDbm > this.bluezoneRssiDbm);
+    const contact = tr.contact;
+    const { reportType, infectiousness } = gaenTekMetadata(contact, c);
+    const startMs = tr.winFirst;
+    const ids = tr.ids;
+    tr.instances = [];
+    tr.winFirst = NaN;
+    tr.ids = [];
+    // GAEN drops windows of infectiousness NONE (`DiagnosisKeysDataMapping.getDaysSinceOnsetToInfectiousness`).
+    if (infectiousness === 0) return;
     const w = c.attenuationBucketWeights;
     const weighted = buckets[0] * w[0] + buckets[1] * w[1] + buckets[2] * w[2] + buckets[3] * w[3];
-    const contact = meta.contact;
-    const infectiousness = contact.daysSinceOnsetOfSymptoms === undefined ? c.defaultInfectiousnessWeight : (c.infectiousnessWeightByDaysSinceOnset[String(contact.daysSinceOnsetOfSymptoms)] ?? c.defaultInfectiousnessWeight);
-    const reportWeight = contact.reportType === undefined ? 1 : (c.reportTypeWeights[contact.reportType] ?? 1);
+    const legacy = contact.daysSinceOnsetOfSymptoms === undefined ? c.defaultInfectiousnessWeight : (c.infectiousnessWeightByDaysSinceOnset[String(contact.daysSinceOnsetOfSymptoms)] ?? c.defaultInfectiousnessWeight);
+    const score = weighted * (c.reportTypeWeights[reportType] ?? 0) * c.infectiousnessWeights[infectiousness as 1 | 2] * legacy;
+    if (score < c.minimumWindowScore) return;
     const window: ExposureWindow = {
-      scheme: meta.scheme,
-      id: meta.id,
-      scanner: this.scannerNames[meta.scanner]!,
-      contact: contact.contact,
-      startMs: st.winStart[series]!,
-      endMs: st.winLast[series]!,
+      dateMillisSinceEpoch: Math.floor(startMs / DAY_MS) * DAY_MS,
+      reportType,
+      infectiousness,
+      calibrationConfidence: tr.calibrationConfidence,
       scanInstances,
+      scheme: tr.scheme,
+      id: ids[0] ?? '',
+      ids,
+      scanner: this.scanners[tr.scanner]!.name,
+      contact: contact.contact,
+      startMs,
+      endMs: tr.winLast,
       durationS: duration,
       bucketDurationsS: buckets,
       weightedDurationS: weighted,
-      score: weighted * infectiousness * reportWeight,
+      score,
       closeDurationS: close,
       bluezoneCloseDurationS: bzClose,
+      bluezoneCloseContact,
     };
-    if (contact.reportType !== undefined) window.reportType = contact.reportType;
     if (contact.daysSinceOnsetOfSymptoms !== undefined) window.daysSinceOnsetOfSymptoms = contact.daysSinceOnsetOfSymptoms;
-    if (window.score >= c.minimumWindowScore) this.windows.push(window);
-    meta.instances = [];
-    st.winStart[series] = NaN;
+    this.windows.push(window);
   }
 
-  /** Closes everything still open and returns all windows, sorted by start, scanner, scheme, ID. */
+  /** Closes everything still open and returns all windows, sorted by start, scanner, scheme, contact, ID. */
   finish(): ExposureWindow[] {
-    for (let s = 0; s < this.meta.length; s++) {
-      if (this.state.instScan[s]! >= 0) this.closeInstance(s);
-      if (!Number.isNaN(this.state.winStart[s]!)) this.closeWindow(s);
+    for (const tr of this.tracks) {
+      this.closeInstance(tr);
+      if (!Number.isNaN(tr.winFirst)) this.closeWindow(tr);
     }
-    return this.windows.sort((a, b) => a.startMs - b.startMs || cmp(a.scanner, b.scanner) || cmp(a.scheme, b.scheme) || cmp(a.id, b.id) || a.endMs - b.endMs);
+    return this.windows.sort((a, b) => a.startMs - b.startMs || cmp(a.scanner, b.scanner) || cmp(a.scheme, b.scheme) || cmp(a.contact, b.contact) || cmp(a.id, b.id) || a.endMs - b.endMs);
   }
+}
+
+/**
+ * GAEN's report type and infectiousness of a contact's windows: a missing or UNKNOWN report type becomes
+ * `reportTypeWhenMissing` (`ExposureWindowUtils.getReportType`); infectiousness comes from
+ * `daysSinceOnsetToInfectiousness`, or `infectiousnessWhenDaysSinceOnsetMissing` when the key has no
+ * days since onset (`ExposureWindowUtils.getInfectiousness`). Without a mapping: STANDARD, CONFIRMED_TEST.
+ */
+export function gaenTekMetadata(contact: Pick<ContactInfo, 'reportType' | 'daysSinceOnsetOfSymptoms'>, config: Pick<EpisodeConfig, 'diagnosisKeysDataMapping'>): { reportType: number; infectiousness: number } {
+  const m = config.diagnosisKeysDataMapping;
+  const rt = contact.reportType;
+  const reportType = rt === undefined || rt <= 0 || rt > 5 ? (m?.reportTypeWhenMissing ?? 1) : rt;
+  const dso = contact.daysSinceOnsetOfSymptoms;
+  const infectiousness = !m ? 1 : dso === undefined ? m.infectiousnessWhenDaysSinceOnsetMissing : Math.abs(dso) > 14 ? m.infectiousnessWhenDaysSinceOnsetMissing : (m.daysSinceOnsetToInfectiousness[String(dso)] ?? 0);
+  return { reportType, infectiousness };
 }
 
 function cmp(a: string, b: string): number {
@@ -278,9 +404,47 @@ export function sortSightings(sightings: readonly Sighting[]): Sighting[] {
   return keyed.map((k) => k.s);
 }
 
+/**
+ * The scans of a sightings log when the scanner recorded none: per scanner, a gap over `scanGapS` or
+ * `maxScanS` of scanning starts a new scan. Rebuild them from *all* sightings (also those of phones that
+ * never tested positive) before keeping only matched ones, or scans that heard only others are lost.
+ */
+export function scansFromSightings(sightings: readonly Sighting[], config: Partial<Pick<EpisodeConfig, 'scanGapS' | 'maxScanS'>> = {}): ScanRecord[] {
+  const gapMs = (config.scanGapS ?? DEFAULT_EPISODE_CONFIG.scanGapS) * 1000;
+  const maxMs = (config.maxScanS ?? DEFAULT_EPISODE_CONFIG.maxScanS) * 1000;
+  const byScanner = new Map<string, number[]>();
+  for (const s of sightings) {
+    const name = s.scanner ?? '';
+    let list = byScanner.get(name);
+    if (!list) byScanner.set(name, (list = []));
+    list.push(s.timeMs);
+  }
+  const scans: ScanRecord[] = [];
+  for (const [name, list] of [...byScanner.entries()].sort(([a], [b]) => cmp(a, b))) {
+    const times = Float64Array.from(list).sort();
+    let start = NaN;
+    let last = -Infinity;
+    for (const t of times) {
+      if (t - last > gapMs || t - start >= maxMs) {
+        if (!Number.isNaN(start)) scans.push(scanRecord(start, last, name));
+        start = t;
+      }
+      last = t;
+    }
+    if (!Number.isNaN(start)) scans.push(scanRecord(start, last, name));
+  }
+  return scans;
+}
+
+function scanRecord(startMs: number, lastMs: number, scanner: string): ScanRecord {
+  const r: ScanRecord = { startMs, durationMs: lastMs - startMs };
+  if (scanner !== '') r.scanner = scanner;
+  return r;
+}
+
 /** Exposure windows of any set of sightings (order does not matter). */
-export function exposureWindows(sightings: readonly Sighting[], config: Partial<EpisodeConfig> = {}, contactOf?: (s: Sighting, idHex: string) => ContactInfo): ExposureWindow[] {
-  const builder = new EpisodeBuilder(config, contactOf);
+export function exposureWindows(sightings: readonly Sighting[], config: Partial<EpisodeConfig> = {}, contactOf?: (s: Sighting, idHex: string) => ContactInfo, input: EpisodeInput = {}): ExposureWindow[] {
+  const builder = new EpisodeBuilder(config, contactOf, input);
   for (const s of sortSightings(sightings)) builder.add(s);
   return builder.finish();
 }

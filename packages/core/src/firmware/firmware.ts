@@ -9,7 +9,7 @@ import { encodeBluezoneAdvert, encodeGaenAdvert, decodeAdvert } from '../advert/
 import { bytesToHex } from '../bytes/index.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { pureCryptoProvider } from '../crypto/pure.js';
-import { exposureWindows, type ExposureWindow } from '../episodes/builder.js';
+import { exposureWindows, scansFromSightings, type ExposureWindow } from '../episodes/builder.js';
 import { contactsFromMatches } from '../episodes/fromMatches.js';
 import type { EpisodeConfig } from '../episodes/config.js';
 import { dailySummaries, type DailySummary } from '../episodes/summary.js';
@@ -100,6 +100,7 @@ export class Firmware {
   private scan: Map<string, ScanAggregate> | undefined;
   // Payload bytes objects are never mutated once handed to the radio, so identity is a safe cache key.
   private readonly decodedPayloads = new WeakMap<Uint8Array, DecodedAdvert>();
+  private scanStartedMs = 0;
   // GAEN: the TEK of the current rolling period and its derived keys.
   private tek: { key: GaenDiagnosisKey; rpik: Uint8Array; aemk: Uint8Array } | undefined;
   // Bluezone: the first day's key and the day it belongs to.
@@ -150,15 +151,20 @@ export class Firmware {
   }
 
   /**
-   * Matches published keys against everything stored, builds exposure windows of the matched sightings
-   * (contacts = diagnosis keys, TX power from decrypted metadata) and raises `onExposure` when any matched.
+   * Matches published keys against everything stored (RECURSIVE and REVOKED keys never match), builds
+   * exposure windows of the matched sightings (contacts = diagnosis keys, TX power and calibration
+   * confidence from decrypted metadata, scan credit from the store's scan records, or else from scans
+   * rebuilt from every stored sighting) and raises `onExposure` when any matched.
    */
   checkExposure(keys: Iterable<DiagnosisKey>): ExposureEvent {
-    const matcher = new Matcher(this.options.store.querySightings(), { crypto: this.crypto });
+    const store = this.options.store;
+    const stored = store.querySightings();
+    const matcher = new Matcher(stored, { crypto: this.crypto });
     const matches: Match[] = [];
     for (const key of keys) matcher.matchKey(key, (m) => matches.push(m));
-    const { sightings, contactOf } = contactsFromMatches(matches);
-    const windows = exposureWindows(sightings, this.options.episodeConfig, contactOf);
+    const { sightings, contactOf, calibrationConfidenceOf } = contactsFromMatches(matches);
+    const scans = store.queryScans ? store.queryScans() : scansFromSightings(stored, this.options.episodeConfig);
+    const windows = exposureWindows(sightings, this.options.episodeConfig, contactOf, { scans, calibrationConfidenceOf });
     const summaries = dailySummaries(windows, this.options.episodeConfig);
     const event: ExposureEvent = { checkedAtMs: this.now(), matches, windows, summaries, closeContact: summaries.some((s) => s.closeContact), bluezoneCloseContact: summaries.some((s) => s.bluezoneCloseContact) };
     if (matches.length) this.options.onExposure?.(event);
@@ -242,6 +248,7 @@ export class Firmware {
 
   private startScan(): void {
     const started = this.now();
+    this.scanStartedMs = started;
     this.scan = new Map();
     this.counters.scans++;
     this.options.radio.startScanning();
@@ -253,6 +260,8 @@ export class Firmware {
     this.options.radio.stopScanning();
     const scan = this.scan;
     this.scan = undefined;
+    // Every scan is recorded, also one that heard nobody: the next scan's credit counts from it.
+    if (scan && this.options.store.appendScans) this.options.store.appendScans([{ startMs: this.scanStartedMs, durationMs: this.now() - this.scanStartedMs, ...(this.name ? { scanner: this.name } : {}) }]);
     if (!scan || scan.size === 0) return;
     const sightings: Sighting[] = [...scan.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -6,11 +6,12 @@
 import { bytesEqual } from '../bytes/index.js';
 import type { DiagnosisKey } from '../ids/diagnosisKey.js';
 import type { Sighting } from '../sightings/sighting.js';
-import type { SightingQuery, Store } from './ports.js';
+import type { ScanRecord, SightingQuery, Store } from './ports.js';
 
 export class MemoryStore implements Store {
   private sightings: Sighting[] = [];
   private keys: DiagnosisKey[] = [];
+  private scans: ScanRecord[] = [];
 
   appendSightings(sightings: readonly Sighting[]): void {
     for (const s of sightings) this.sightings.push(s);
@@ -20,8 +21,17 @@ export class MemoryStore implements Store {
     return this.sightings.filter((s) => s.timeMs >= fromMs && s.timeMs < toMs && (!id || bytesEqual(s.id, id)));
   }
 
+  appendScans(scans: readonly ScanRecord[]): void {
+    for (const s of scans) this.scans.push(s);
+  }
+
+  queryScans({ fromMs = -Infinity, toMs = Infinity }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
+    return this.scans.filter((s) => s.startMs >= fromMs && s.startMs < toMs);
+  }
+
   pruneBefore(beforeMs: number): number {
     const before = this.sightings.length;
+    this.scans = this.scans.filter((s) => s.startMs >= beforeMs);
     this.sightings = this.sightings.filter((s) => s.timeMs >= beforeMs);
     this.keys = this.keys.filter((k) => (k.scheme === 'gaen' ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000 : k.timeTeS * 1000) >= beforeMs);
     return before - this.sightings.length;

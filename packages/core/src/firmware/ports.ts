@@ -49,10 +49,24 @@ export interface SightingQuery {
   id?: Uint8Array;
 }
 
+/** One scan the device ran (whether or not it heard anyone). */
+export interface ScanRecord {
+  startMs: number;
+  durationMs: number;
+  scanner?: string;
+}
+
 /** Durable storage of sightings and of the device's own keys. A crash must not lose what was appended. */
 export interface Store {
   appendSightings(sightings: readonly Sighting[]): void;
   querySightings(query?: SightingQuery): Sighting[];
+  /**
+   * Optional: records the scans the device ran, so an exposure check credits each scan instance the time
+   * since the scanner's previous scan (GAEN `secondsSinceLastScan`), even when that scan heard nobody.
+   */
+  appendScans?(scans: readonly ScanRecord[]): void;
+  /** Optional: the recorded scans starting in [fromMs, toMs), in time order. */
+  queryScans?(query?: { fromMs?: number; toMs?: number }): ScanRecord[];
   /** Deletes sightings and own keys older than `beforeMs`; returns how many sightings went. */
   pruneBefore(beforeMs: number): number;
   appendOwnKey(key: DiagnosisKey): void;

@@ -102,22 +102,26 @@ export function bluezoneKeySlots(key: BluezoneDiagnosisKey): { slotMs: number; f
   return { slotMs, firstSlotStartMs, slotCount };
 }
 
-/** The Bluezone scheme: one 12-byte ID per slot, matched only inside its own slot. */
+/**
+ * The Bluezone scheme: one 12-byte ID per slot, matched only inside its own slot, whose end is inclusive
+ * as in the Bluezone app's `checkContactF` (a record at the next slot's first instant still matches).
+ */
 export const bluezoneScheme: IdScheme<BluezoneDiagnosisKey> = {
   name: 'bluezone',
   idBytes: BLUEZONE_ID_BYTES,
   keyWindowMs(key) {
     const { slotMs, firstSlotStartMs, slotCount } = bluezoneKeySlots(key);
-    return { startMs: firstSlotStartMs, endMs: firstSlotStartMs + slotCount * slotMs };
+    return { startMs: firstSlotStartMs, endMs: firstSlotStartMs + slotCount * slotMs + 1 };
   },
   deriveIds(crypto, key, out, fromMs = -Infinity, toMs = Infinity) {
     const { slotMs, firstSlotStartMs, slotCount } = bluezoneKeySlots(key);
-    const lo = Math.max(0, Math.floor((fromMs - firstSlotStartMs) / slotMs));
+    const lo = Math.max(0, Math.floor((fromMs - 1 - firstSlotStartMs) / slotMs));
     const hi = Math.min(slotCount, Math.ceil((toMs - firstSlotStartMs) / slotMs));
     out.intervalMs = slotMs;
     out.firstInterval = lo;
     out.firstWindowStartMs = firstSlotStartMs + lo * slotMs;
-    out.firstWindowEndMs = out.firstWindowStartMs + slotMs;
+    // +1 ms: the slot's end instant belongs to it too (timestamps are whole ms).
+    out.firstWindowEndMs = out.firstWindowStartMs + slotMs + 1;
     if (hi <= lo) {
       out.count = 0;
       return out;

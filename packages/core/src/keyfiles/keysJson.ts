@@ -1,6 +1,6 @@
 /**
  * JSON forms of diagnosis keys: GAEN keys JSON (the export's fields, key data in hex or base64) and the
- * Bluezone app's F0 trace data (`{dailyKey, timeDk, maxRoll, timeTe}` entries).
+ * Bluezone app's F0 trace data (`{"data": [{daily_key, time_start, max, time_end}]}`).
  * @module
  */
 import { base64 } from '@scure/base';
@@ -123,33 +123,44 @@ export function gaenExportToJson(e: GaenKeyExport): Json {
   };
 }
 
+/** The Bluezone app's F0 field names (BluezoneGlobal app) and the older names proxsense first read. */
+const F0_FIELDS = { dailyKey: 'daily_key', timeDk: 'time_start', maxRoll: 'max', timeTe: 'time_end' } as const;
+
 /**
- * Parses Bluezone F0 trace data: an array of `{dailyKey, timeDk, maxRoll, timeTe}` (times in Unix
- * seconds), or the app's wrapper object holding that array under `data`.
+ * Parses Bluezone F0 trace data as the Bluezone app exchanges it: `{"data": [{"daily_key", "time_start",
+ * "max", "time_end"}]}` (times in Unix seconds, `max` = IDs per day), or a bare array of such entries.
+ * Entries with the older names `{dailyKey, timeDk, maxRoll, timeTe}` are still read; each file that uses
+ * them adds one line to `notes` (the CLI prints it on stderr).
  */
-export function bluezoneKeysFromJson(raw: unknown, source: string): BluezoneDiagnosisKey[] {
+export function bluezoneKeysFromJson(raw: unknown, source: string, notes?: string[]): BluezoneDiagnosisKey[] {
   try {
     const list = Array.isArray(raw) ? raw : (raw as Json | null)?.['data'];
-    if (!Array.isArray(list)) throw new InputError('(top level)', 'an array of {dailyKey, timeDk, maxRoll, timeTe} or an object with "data"', describeValue(raw));
-    return list.map((entry, i) => {
-      const where = `[${i}]`;
-      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new InputError(where, 'an object {dailyKey, timeDk, maxRoll, timeTe}', describeValue(entry));
+    if (!Array.isArray(list)) throw new InputError('(top level)', '{"data": [{daily_key, time_start, max, time_end}, ...]} or an array of such entries', describeValue(raw));
+    let oldNames = false;
+    const keys = list.map((entry, i) => {
+      const where = Array.isArray(raw) ? `[${i}]` : `data[${i}]`;
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new InputError(where, 'an object {daily_key, time_start, max, time_end}', describeValue(entry));
       const o = entry as Json;
-      const dailyKey = hexToBytes(o['dailyKey'], `${where}.dailyKey`, BLUEZONE_DAILY_KEY_BYTES);
-      const timeDkS = integerField(o, 'timeDk', where, { min: 0, max: 1e11 });
-      const maxRoll = integerField(o, 'maxRoll', where, { min: 1, max: 1440 });
-      assertIdsPerDay(maxRoll, `${where}.maxRoll`);
-      const timeTeS = integerField(o, 'timeTe', where, { min: 0, max: 1e11 });
-      if (timeTeS < timeDkS) throw new InputError(`${where}.timeTe`, `a time (Unix seconds) not before timeDk ${timeDkS}`, String(timeTeS));
+      const old = !(F0_FIELDS.dailyKey in o) && 'dailyKey' in o;
+      oldNames ||= old;
+      const name = (field: keyof typeof F0_FIELDS) => (old ? field : F0_FIELDS[field]);
+      const dailyKey = hexToBytes(o[name('dailyKey')], `${where}.${name('dailyKey')}`, BLUEZONE_DAILY_KEY_BYTES);
+      const timeDkS = integerField(o, name('timeDk'), where, { min: 0, max: 1e11 });
+      const maxRoll = integerField(o, name('maxRoll'), where, { min: 1, max: 1440 });
+      assertIdsPerDay(maxRoll, `${where}.${name('maxRoll')}`);
+      const timeTeS = integerField(o, name('timeTe'), where, { min: 0, max: 1e11 });
+      if (timeTeS < timeDkS) throw new InputError(`${where}.${name('timeTe')}`, `a time (Unix seconds) not before ${name('timeDk')} ${timeDkS}`, String(timeTeS));
       return { scheme: 'bluezone' as const, dailyKey, timeDkS, maxRoll, timeTeS };
     });
+    if (oldNames) notes?.push(`${source}: read Bluezone F0 entries with the old field names {dailyKey, timeDk, maxRoll, timeTe}; the Bluezone app writes {"data": [{daily_key, time_start, max, time_end}]}`);
+    return keys;
   } catch (error) {
     if (error instanceof InputError) throw new KeyFileError(source, error.message);
     throw error;
   }
 }
 
-/** The F0 JSON form of Bluezone keys. */
+/** Bluezone keys as the app's F0 entries (wrap them as `{"data": [...]}` for an F0 file). */
 export function bluezoneKeysToJson(keys: BluezoneDiagnosisKey[]): Json[] {
-  return keys.map((k) => ({ dailyKey: bytesToHex(k.dailyKey), timeDk: k.timeDkS, maxRoll: k.maxRoll, timeTe: k.timeTeS }));
+  return keys.map((k) => ({ daily_key: bytesToHex(k.dailyKey), time_start: k.timeDkS, max: k.maxRoll, time_end: k.timeTeS }));
 }

@@ -21,6 +21,8 @@ export interface DiagnosisKeyFile {
   /** export.bin bytes and signatures, for zips (signature checks need both). */
   exportBin?: Uint8Array;
   signatures?: TekSignature[];
+  /** Things worth telling the user that do not stop reading (e.g. old Bluezone F0 field names). */
+  notes: string[];
 }
 
 const ZIP_MAGIC = new Uint8Array([0x50, 0x4b, 0x03, 0x04]);
@@ -44,11 +46,11 @@ export function readDiagnosisKeyFile(bytes: Uint8Array, source: string): Diagnos
 function readUnchecked(bytes: Uint8Array, source: string): DiagnosisKeyFile {
   if (bytes.length >= 4 && bytesEqual(bytes.subarray(0, 4), ZIP_MAGIC)) {
     const archive = readExportZip(bytes, source);
-    return { format: 'gaen-export-zip', keys: [...archive.export.keys, ...archive.export.revisedKeys], gaenExport: archive.export, exportBin: archive.exportBin, signatures: archive.signatures };
+    return { format: 'gaen-export-zip', keys: [...archive.export.keys, ...archive.export.revisedKeys], gaenExport: archive.export, exportBin: archive.exportBin, signatures: archive.signatures, notes: [] };
   }
   if (bytes.length >= 2 && bytesEqual(bytes.subarray(0, 2), EXPORT_BIN_HEADER.subarray(0, 2))) {
     const gaenExport = decodeExportBin(bytes, source);
-    return { format: 'gaen-export-bin', keys: [...gaenExport.keys, ...gaenExport.revisedKeys], gaenExport, exportBin: bytes };
+    return { format: 'gaen-export-bin', keys: [...gaenExport.keys, ...gaenExport.revisedKeys], gaenExport, exportBin: bytes, notes: [] };
   }
   let text: string;
   try {
@@ -66,12 +68,15 @@ function readUnchecked(bytes: Uint8Array, source: string): DiagnosisKeyFile {
   } catch (error) {
     throw new KeyFileError(source, `invalid JSON: ${(error as Error).message}`);
   }
-  if (looksLikeBluezone(json)) return { format: 'bluezone-f0-json', keys: bluezoneKeysFromJson(json, source) };
+  if (looksLikeBluezone(json)) {
+    const notes: string[] = [];
+    return { format: 'bluezone-f0-json', keys: bluezoneKeysFromJson(json, source, notes), notes };
+  }
   const gaenExport = gaenExportFromJson(json, source);
-  return { format: 'gaen-keys-json', keys: [...gaenExport.keys, ...gaenExport.revisedKeys], gaenExport };
+  return { format: 'gaen-keys-json', keys: [...gaenExport.keys, ...gaenExport.revisedKeys], gaenExport, notes: [] };
 }
 
 function looksLikeBluezone(json: unknown): boolean {
   const list = Array.isArray(json) ? json : (json as Record<string, unknown> | null)?.['data'];
-  return Array.isArray(list) && list.length > 0 && typeof list[0] === 'object' && list[0] !== null && 'dailyKey' in list[0];
+  return Array.isArray(list) && list.length > 0 && typeof list[0] === 'object' && list[0] !== null && ('daily_key' in list[0] || 'dailyKey' in list[0]);
 }

@@ -23,6 +23,21 @@ export interface Match {
   sighting: Sighting;
   /** TX power decrypted from the sighting's AEM (GAEN, when an AEM was stored). */
   decryptedTxPowerDbm?: number;
+  /** Calibration confidence 0..3 decrypted from the sighting's AEM (metadata v1.1 bits 3–2). */
+  decryptedCalibrationConfidence?: number;
+}
+
+/**
+ * GAEN report types that never match: RECURSIVE (4) and REVOKED (5). The reference accepts neither
+ * (google/exposure-notifications-internals `ContactTracingFeature.enableRecursiveTekReportType()` is
+ * false; `TekMetadataUtils.isTekReportTypeReturnableToClients` excludes REVOKED), so a revoked key
+ * withdraws its exposures instead of raising them with a zero weight.
+ */
+export const GAEN_NON_MATCHING_REPORT_TYPES: readonly number[] = [4, 5];
+
+/** Whether a diagnosis key takes part in matching (GAEN RECURSIVE and REVOKED keys do not). */
+export function keyMatches(key: DiagnosisKey): boolean {
+  return !(key.scheme === 'gaen' && key.reportType !== undefined && GAEN_NON_MATCHING_REPORT_TYPES.includes(key.reportType));
 }
 
 /** Options of {@link Matcher}. */
@@ -38,6 +53,8 @@ export interface MatchStats {
   keys: number;
   /** Keys skipped without crypto because their window misses every stored sighting. */
   keysOutsideSightings: number;
+  /** GAEN keys skipped because their report type is RECURSIVE or REVOKED (see {@link keyMatches}). */
+  keysIgnoredReportType: number;
   idsDerived: number;
   matches: number;
 }
@@ -47,7 +64,7 @@ export interface MatchStats {
  * one ({@link Matcher.matchKey}) or as any iterable ({@link Matcher.matchAll}).
  */
 export class Matcher {
-  readonly stats: MatchStats = { keys: 0, keysOutsideSightings: 0, idsDerived: 0, matches: 0 };
+  readonly stats: MatchStats = { keys: 0, keysOutsideSightings: 0, keysIgnoredReportType: 0, idsDerived: 0, matches: 0 };
   private readonly crypto: CryptoProvider;
   private readonly decryptMetadata: boolean;
   private readonly indexes: { gaen: SightingIndex; bluezone: SightingIndex };
@@ -64,6 +81,10 @@ export class Matcher {
   /** Calls `onMatch` for every stored sighting `key` explains; returns how many there were. */
   matchKey(key: DiagnosisKey, onMatch: (match: Match) => void): number {
     this.stats.keys++;
+    if (!keyMatches(key)) {
+      this.stats.keysIgnoredReportType++;
+      return 0;
+    }
     const index = this.indexes[key.scheme];
     if (index.sightings.length === 0) {
       this.stats.keysOutsideSightings++;
@@ -93,7 +114,9 @@ export class Matcher {
         const match: Match = { key, interval: batch.firstInterval + i, id: ids.slice(i * idBytes, (i + 1) * idBytes), sighting };
         if (key.scheme === 'gaen' && sighting.aem && this.decryptMetadata) {
           aemk ??= associatedEncryptedMetadataKey(this.crypto, key.keyData);
-          match.decryptedTxPowerDbm = decodeGaenMetadata(this.crypto.aes128Ctr(aemk, match.id, sighting.aem)).txPowerDbm;
+          const metadata = decodeGaenMetadata(this.crypto.aes128Ctr(aemk, match.id, sighting.aem));
+          match.decryptedTxPowerDbm = metadata.txPowerDbm;
+          match.decryptedCalibrationConfidence = metadata.calibrationConfidence ?? 0;
         }
         found++;
         onMatch(match);

@@ -21,7 +21,7 @@ parentPort!.on('message', (message: KeyBatchMessage) => {
   const keys: DiagnosisKey[] = unpackKeys(message);
   const rows: number[] = [];
   keys.forEach((key, k) => {
-    matcher.matchKey(key, (m) => rows.push(k, m.interval, position.get(m.sighting)!, m.decryptedTxPowerDbm ?? NaN));
+    matcher.matchKey(key, (m) => rows.push(k, m.interval, position.get(m.sighting)!, m.decryptedTxPowerDbm ?? NaN, m.decryptedCalibrationConfidence ?? NaN));
   });
   const matches = Float64Array.from(rows);
   const result: MatchBatchResult = { batchId: message.batchId, matches, stats: { ...matcher.stats } };

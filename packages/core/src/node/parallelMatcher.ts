@@ -47,7 +47,7 @@ export async function matchInParallel(keys: Iterable<DiagnosisKey>, sightings: r
   const iterator = keys[Symbol.iterator]();
   const batches = new Map<number, DiagnosisKey[]>();
   const finished = new Map<number, MatchBatchResult>();
-  const workerStats: MatchStats[] = workers.map(() => ({ keys: 0, keysOutsideSightings: 0, idsDerived: 0, matches: 0 }));
+  const workerStats: MatchStats[] = workers.map(() => ({ keys: 0, keysOutsideSightings: 0, keysIgnoredReportType: 0, idsDerived: 0, matches: 0 }));
   let nextBatchId = 0;
   let nextToEmit = 0;
   let keysDone = 0;
@@ -79,11 +79,12 @@ export async function matchInParallel(keys: Iterable<DiagnosisKey>, sightings: r
         for (let r = finished.get(nextToEmit); r; r = finished.get(nextToEmit)) {
           const batch = batches.get(nextToEmit)!;
           const rows = r.matches;
-          for (let i = 0; i < rows.length; i += 4) {
+          for (let i = 0; i < rows.length; i += 5) {
             const sighting = sightings[rows[i + 2]!]!;
             // The matched ID is, byte for byte, the ID the sighting recorded.
             const match: Match = { key: batch[rows[i]!]!, interval: rows[i + 1]!, id: sighting.id, sighting };
             if (!Number.isNaN(rows[i + 3]!)) match.decryptedTxPowerDbm = rows[i + 3]!;
+            if (!Number.isNaN(rows[i + 4]!)) match.decryptedCalibrationConfidence = rows[i + 4]!;
             onMatch(match);
           }
           keysDone += batch.length;
@@ -117,5 +118,5 @@ export async function matchInParallel(keys: Iterable<DiagnosisKey>, sightings: r
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return workerStats.reduce((a, s) => ({ keys: a.keys + s.keys, keysOutsideSightings: a.keysOutsideSightings + s.keysOutsideSightings, idsDerived: a.idsDerived + s.idsDerived, matches: a.matches + s.matches }));
+  return workerStats.reduce((a, s) => ({ keys: a.keys + s.keys, keysOutsideSightings: a.keysOutsideSightings + s.keysOutsideSightings, keysIgnoredReportType: a.keysIgnoredReportType + s.keysIgnoredReportType, idsDerived: a.idsDerived + s.idsDerived, matches: a.matches + s.matches }));
 }

@@ -6,7 +6,7 @@
  * the contact's platform pair, as the app chose it per peer.
  * @module
  */
-import { dailySummaries, exposureWindows, type BluezonePlatformPair, type EpisodeConfig, type ExposureWindow, type Sighting } from '@proxsense/core';
+import { dailySummaries, exposureWindows, type BluezonePlatformPair, type EpisodeConfig, type ExposureWindow, type ScanRecord, type Sighting } from '@proxsense/core';
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
 
@@ -43,8 +43,9 @@ function os(sim: Simulation, p: number): 'android' | 'ios' {
   return sim.population.ios[p] ? 'ios' : 'android';
 }
 
-function windowsOf(sightings: Sighting[], ownerOf: Map<Sighting, number>, config: Partial<EpisodeConfig>): ExposureWindow[] {
-  return exposureWindows(sightings, config, (s) => ({ contact: String(ownerOf.get(s)) }));
+function windowsOf(sightings: Sighting[], ownerOf: Map<Sighting, number>, config: Partial<EpisodeConfig>, scans: readonly ScanRecord[]): ExposureWindow[] {
+  // The phone's own scan records: GAEN credits each scan the time since the previous one, heard or not.
+  return exposureWindows(sightings, config, (s) => ({ contact: String(ownerOf.get(s)) }), { scans });
 }
 
 /**
@@ -59,6 +60,7 @@ export function detectVerdicts(sim: Simulation, options: { closeContactMaxDistan
     if (!sim.stores[o]) continue;
     const { sightings, ownerOf } = observerSightings(sim, o);
     if (!sightings.length) continue;
+    const scans = sim.stores[o]!.queryScans();
     const base = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]!);
     if (options.closeContactMaxDistanceM !== undefined) base.closeContactMaxDistanceM = options.closeContactMaxDistanceM;
     // One build per contact platform: the Bluezone threshold depends on the pair; the distance verdict does not.
@@ -66,7 +68,7 @@ export function detectVerdicts(sim: Simulation, options: { closeContactMaxDistan
     let distanceWindows: ExposureWindow[] | undefined;
     for (const peer of withBluezone ? (['android', 'ios'] as const) : (['android'] as const)) {
       const config = { ...base, bluezonePlatformPair: `${os(sim, o)}->${peer}` as BluezonePlatformPair };
-      const windows = windowsOf(sightings, ownerOf, config);
+      const windows = windowsOf(sightings, ownerOf, config, scans);
       distanceWindows ??= windows;
       const verdicts = new Map<string, boolean>();
       for (const s of dailySummaries(windows, config)) verdicts.set(`${s.day}|${s.contact}`, s.bluezoneCloseContact);

@@ -4,15 +4,8 @@
  * and scan records as the port asks. Sighting objects are made only when the firmware queries.
  * @module
  */
-import type { DiagnosisKey, SchemeName, Sighting, SightingQuery, Store } from '@proxsense/core';
+import type { DiagnosisKey, ScanRecord, SchemeName, Sighting, SightingQuery, Store } from '@proxsense/core';
 import type { IdTable } from './idTable.js';
-
-/** One scan the device ran (whether or not it heard anyone). */
-export interface ScanRecord {
-  startMs: number;
-  durationMs: number;
-  scanner?: string;
-}
 
 /** Where the store learns the true distance to the advertiser of an ID the phone just logged. */
 export type TruthSource = (advertiser: number) => number;
