@@ -97,12 +97,8 @@ describe('uniform grid', () => {
         const found = new Set<string>();
         for (let a = 0; a < n; a++) {
           if (!present[a]) continue;
-          for (let row = grid.row(y[a]! - radius); row <= grid.row(y[a]! + radius); row++)
-            for (let col = grid.col(x[a]! - radius); col <= grid.col(x[a]! + radius); col++)
-              for (let k = grid.cellStart[row * grid.cols + col]!; k < grid.cellStart[row * grid.cols + col + 1]!; k++) {
-                const b = grid.items[k]!;
-                if (b > a && (x[b]! - x[a]!) ** 2 + (y[b]! - y[a]!) ** 2 <= radius * radius) found.add(`${a},${b}`);
-              }
+          const k = grid.within(x[a]!, y[a]!, radius);
+          for (let i = 0; i < k; i++) if (grid.found[i]! > a) found.add(`${a},${grid.found[i]}`);
         }
         const brute = new Set<string>();
         for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (present[a] && present[b] && (x[b]! - x[a]!) ** 2 + (y[b]! - y[a]!) ** 2 <= radius * radius) brute.add(`${a},${b}`);

@@ -4,6 +4,8 @@
  * no part of the simulator is O(n²).
  * @module
  */
+import { ensureLength } from '../util/growable.js';
+
 export class UniformGrid {
   readonly cols: number;
   readonly rows: number;
@@ -11,8 +13,13 @@ export class UniformGrid {
   readonly cellStart: Uint32Array;
   /** People sorted by cell. */
   readonly items: Uint32Array;
+  /** Result of the last {@link within} query: people and their squared distances, valid until the next query. */
+  found = new Uint32Array(256);
+  foundDistance2 = new Float64Array(256);
   private readonly cellOf: Int32Array;
   private readonly fill: Uint32Array;
+  private xM: Float64Array = new Float64Array(0);
+  private yM: Float64Array = new Float64Array(0);
 
   constructor(
     readonly widthM: number,
@@ -42,6 +49,8 @@ export class UniformGrid {
   /** Indexes everyone with `present[p]` set. */
   build(xM: Float64Array, yM: Float64Array, present: Uint8Array, count: number): void {
     const { cellStart, fill, items, cellOf } = this;
+    this.xM = xM;
+    this.yM = yM;
     cellStart.fill(0);
     for (let p = 0; p < count; p++) {
       if (!present[p]) {
@@ -58,5 +67,39 @@ export class UniformGrid {
       const c = cellOf[p]!;
       if (c >= 0) items[fill[c]!++] = p;
     }
+  }
+
+  /**
+   * Everyone indexed within `radiusM` of (xM, yM), the point's own person included, into `found` and
+   * `foundDistance2` (squared metres); returns how many. Visits only the cells the radius touches.
+   */
+  within(xM: number, yM: number, radiusM: number): number {
+    const { cellStart, items, cols } = this;
+    const xs = this.xM;
+    const ys = this.yM;
+    const radius2 = radiusM * radiusM;
+    const c0 = this.col(xM - radiusM);
+    const c1 = this.col(xM + radiusM);
+    const r1 = this.row(yM + radiusM);
+    let n = 0;
+    for (let row = this.row(yM - radiusM); row <= r1; row++) {
+      for (let cell = row * cols + c0; cell <= row * cols + c1; cell++) {
+        for (let k = cellStart[cell]!; k < cellStart[cell + 1]!; k++) {
+          const p = items[k]!;
+          const dx = xs[p]! - xM;
+          const dy = ys[p]! - yM;
+          const d2 = dx * dx + dy * dy;
+          if (d2 > radius2) continue;
+          if (n === this.found.length) {
+            this.found = ensureLength(this.found, n + 1);
+            this.foundDistance2 = ensureLength(this.foundDistance2, n + 1);
+          }
+          this.found[n] = p;
+          this.foundDistance2[n] = d2;
+          n++;
+        }
+      }
+    }
+    return n;
   }
 }

@@ -14,6 +14,7 @@ import type { Movers } from '../mobility/movers.js';
 import type { Population } from '../people/population.js';
 import type { RandomStream } from '../random/streams.js';
 import type { IdTable } from '../store/idTable.js';
+import { ensureLength } from '../util/growable.js';
 import type { Walls } from '../world/walls.js';
 
 /** Counts for the run's summary and the benchmarks. */
@@ -107,24 +108,27 @@ export class Air {
     this.scanning[p] = 1;
     this.deliveredToMs[p] = this.o.scheduler.nowMs();
     this.scanTruth[p] = new Map();
+    // Kept in person order, so serving them does not depend on the order scans opened in.
+    let i = this.openScanners.length;
     this.openScanners.push(p);
+    while (i > 0 && this.openScanners[i - 1]! > p) {
+      this.openScanners[i] = this.openScanners[i - 1]!;
+      i--;
+    }
+    this.openScanners[i] = p;
   }
 
   closeScan(p: number): void {
     if (!this.scanning[p]) return;
     this.deliver(p, this.o.scheduler.nowMs());
     this.scanning[p] = 0;
-    const i = this.openScanners.indexOf(p);
-    this.openScanners[i] = this.openScanners[this.openScanners.length - 1]!;
-    this.openScanners.pop();
+    this.openScanners.splice(this.openScanners.indexOf(p), 1);
   }
 
   /** Serves every open scan up to now (called after each mobility step). */
   tick(): void {
     const now = this.o.scheduler.nowMs();
-    // Serve in person order so the run does not depend on the order scans opened in.
-    const open = this.openScanners.slice().sort((a, b) => a - b);
-    for (const p of open) this.deliver(p, now);
+    for (const p of this.openScanners) this.deliver(p, now);
   }
 
   /** Milliseconds of [fromMs, toMs) during which `a` advertised. */
@@ -147,35 +151,24 @@ export class Air {
     const sx = xM[s]!;
     const sy = yM[s]!;
     const sv = venue[s]!;
-    const range = this.rangeM;
-    const range2 = range * range;
     const blockIos = this.o.iosBackgroundLimit && population.ios[s] && !population.foreground[s];
     // Pass 1: advertisers in range that advertised during the chunk (their count drives collisions).
     let n = 0;
-    const c0 = grid.col(sx - range);
-    const c1 = grid.col(sx + range);
-    const r0 = grid.row(sy - range);
-    const r1 = grid.row(sy + range);
-    for (let row = r0; row <= r1; row++) {
-      for (let col = c0; col <= c1; col++) {
-        const cell = row * grid.cols + col;
-        for (let k = grid.cellStart[cell]!; k < grid.cellStart[cell + 1]!; k++) {
-          const a = grid.items[k]!;
-          if (a === s || !population.app[a] || this.payload[a] === undefined) continue;
-          const dx = xM[a]! - sx;
-          const dy = yM[a]! - sy;
-          const d2 = dx * dx + dy * dy;
-          if (d2 > range2 || this.advertisedMs(a, fromMs, toMs) <= 0) continue;
-          if (blockIos && population.ios[a] && !population.foreground[a]) {
-            this.counters.linksBlockedIos++;
-            continue;
-          }
-          if (n === this.candidates.length) this.growCandidates();
-          this.candidates[n] = a;
-          this.candidateDistanceM[n] = Math.sqrt(d2);
-          n++;
-        }
+    const inRange = grid.within(sx, sy, this.rangeM);
+    for (let k = 0; k < inRange; k++) {
+      const a = grid.found[k]!;
+      if (a === s || !population.app[a] || this.payload[a] === undefined || this.advertisedMs(a, fromMs, toMs) <= 0) continue;
+      if (blockIos && population.ios[a] && !population.foreground[a]) {
+        this.counters.linksBlockedIos++;
+        continue;
       }
+      if (n === this.candidates.length) {
+        this.candidates = ensureLength(this.candidates, n + 1);
+        this.candidateDistanceM = ensureLength(this.candidateDistanceM, n + 1);
+      }
+      this.candidates[n] = a;
+      this.candidateDistanceM[n] = Math.sqrt(grid.foundDistance2[k]!);
+      n++;
     }
     if (n === 0) return;
     const survival = channel.survivalProbability(n - 1);
@@ -215,15 +208,6 @@ export class Air {
       if (!truth.has(a)) truth.set(a, distanceM);
       radio.receive({ payload: this.payload[a]!, rssiDbm: this.samples[0]!, address: this.address[a]!, rssiSamplesDbm: this.samples.subarray(0, got) });
     }
-  }
-
-  private growCandidates(): void {
-    const c = new Uint32Array(this.candidates.length * 2);
-    c.set(this.candidates);
-    this.candidates = c;
-    const d = new Float64Array(this.candidateDistanceM.length * 2);
-    d.set(this.candidateDistanceM);
-    this.candidateDistanceM = d;
   }
 }
 

@@ -35,6 +35,11 @@ export class RandomStream implements Random {
     return min + (max - min) * this.nextFloat();
   }
 
+  /** Uniform in a scenario's [low, high] range. */
+  between(range: readonly [number, number]): number {
+    return this.uniform(range[0], range[1]);
+  }
+
   /** Uniform integer in [0, n). */
   nextInt(n: number): number {
     return Math.floor(this.nextFloat() * n);

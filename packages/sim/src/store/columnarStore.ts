@@ -5,6 +5,7 @@
  * @module
  */
 import type { DiagnosisKey, ScanRecord, SchemeName, Sighting, SightingQuery, Store } from '@proxsense/core';
+import { ensureLength } from '../util/growable.js';
 import type { IdTable } from './idTable.js';
 
 /** Where the store learns the true distance to the advertiser of an ID the phone just logged. */
@@ -52,19 +53,11 @@ export class ColumnarStore implements Store {
   }
 
   private grow(): void {
-    const n = this.timeOffsetMs.length * 2;
-    const t = new Uint32Array(n);
-    t.set(this.timeOffsetMs);
-    this.timeOffsetMs = t;
-    const id = new Uint32Array(n);
-    id.set(this.idIndex);
-    this.idIndex = id;
-    const r = new Int8Array(n);
-    r.set(this.rssiDbm);
-    this.rssiDbm = r;
-    const d = new Uint16Array(n);
-    d.set(this.trueDistanceCm);
-    this.trueDistanceCm = d;
+    const n = this.length + 1;
+    this.timeOffsetMs = ensureLength(this.timeOffsetMs, n);
+    this.idIndex = ensureLength(this.idIndex, n);
+    this.rssiDbm = ensureLength(this.rssiDbm, n);
+    this.trueDistanceCm = ensureLength(this.trueDistanceCm, n);
   }
 
   timeMs(i: number): number {

@@ -4,6 +4,7 @@
  * @module
  */
 import { bytesToHex } from '@proxsense/core';
+import { ensureLength } from '../util/growable.js';
 
 export class IdTable {
   private readonly indexByHex = new Map<string, number>();
@@ -24,11 +25,7 @@ export class IdTable {
     this.indexByHex.set(hex, index);
     this.ids.push(id);
     this.aems.push(aem);
-    if (index >= this.owners.length) {
-      const grown = new Int32Array(this.owners.length * 2);
-      grown.set(this.owners);
-      this.owners = grown;
-    }
+    this.owners = ensureLength(this.owners, index + 1);
     this.owners[index] = owner;
     return index;
   }

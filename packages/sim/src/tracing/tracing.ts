@@ -6,6 +6,7 @@
  * an F0.
  * @module
  */
+import { createPublicKey } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { bluezoneKeysToJson, readDiagnosisKeyFile, verifyExportSignature, writeExportZip, type DiagnosisKey, type GaenDiagnosisKey } from '@proxsense/core';
 import type { RandomStream } from '../random/streams.js';
@@ -141,11 +142,6 @@ function publish(sim: Simulation, keys: DiagnosisKey[], random: RandomStream): {
 
 /** SubjectPublicKeyInfo PEM of an uncompressed P-256 point (so `proxsense match --verify` can check the export). */
 function publicKeyPem(point: Uint8Array): string {
-  // DER prefix of SPKI for id-ecPublicKey + prime256v1 with a 65-byte uncompressed point (RFC 5480).
-  const prefix = [0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00];
-  const der = new Uint8Array([...prefix, ...point]);
-  let binary = '';
-  for (const b of der) binary += String.fromCharCode(b);
-  const b64 = btoa(binary);
-  return `-----BEGIN PUBLIC KEY-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END PUBLIC KEY-----\n`;
+  const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33, 65)) }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
 }

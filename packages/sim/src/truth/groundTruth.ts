@@ -6,6 +6,7 @@
  */
 import type { UniformGrid } from '../grid/uniformGrid.js';
 import type { Movers } from '../mobility/movers.js';
+import { ensureLength } from '../util/growable.js';
 
 export class GroundTruth {
   /** Pairs (a < b) per day with any time within the distance, in order of first contact. */
@@ -17,7 +18,6 @@ export class GroundTruth {
   reachedAtS = new Float64Array(1024);
   length = 0;
   private readonly index = new Map<number, number>();
-  private readonly radius2: number;
 
   constructor(
     private readonly people: number,
@@ -25,43 +25,31 @@ export class GroundTruth {
     readonly minDurationS: number,
     /** UTC day number (days since the epoch) of the run's start: keys count days from it. */
     private readonly firstDay: number,
-  ) {
-    this.radius2 = maxDistanceM * maxDistanceM;
-  }
+  ) {}
 
   step(m: Movers, grid: UniformGrid, tS: number, stepS: number, day: number): void {
     const { xM, yM, present } = m;
-    const r = this.maxDistanceM;
     for (let a = 0; a < m.count; a++) {
       if (!present[a]) continue;
-      const ax = xM[a]!;
-      const ay = yM[a]!;
-      const c0 = grid.col(ax - r);
-      const c1 = grid.col(ax + r);
-      const r0 = grid.row(ay - r);
-      const r1 = grid.row(ay + r);
-      for (let row = r0; row <= r1; row++) {
-        for (let col = c0; col <= c1; col++) {
-          const cell = row * grid.cols + col;
-          for (let k = grid.cellStart[cell]!; k < grid.cellStart[cell + 1]!; k++) {
-            const b = grid.items[k]!;
-            if (b <= a) continue;
-            const dx = xM[b]! - ax;
-            const dy = yM[b]! - ay;
-            if (dx * dx + dy * dy > this.radius2) continue;
-            this.accrue(a, b, day, tS, stepS);
-          }
-        }
+      const n = grid.within(xM[a]!, yM[a]!, this.maxDistanceM);
+      for (let k = 0; k < n; k++) {
+        const b = grid.found[k]!;
+        if (b > a) this.accrue(a, b, day, tS, stepS);
       }
     }
   }
 
+  /** Map key of the pair lo < hi on a day: days count from the run's first, so keys stay exact doubles. */
+  private keyOf(lo: number, hi: number, day: number): number {
+    return ((day - this.firstDay) * this.people + lo) * this.people + hi;
+  }
+
   private accrue(a: number, b: number, day: number, tS: number, stepS: number): void {
-    const key = ((day - this.firstDay) * this.people + a) * this.people + b;
+    const key = this.keyOf(a, b, day);
     let i = this.index.get(key);
     if (i === undefined) {
       i = this.length++;
-      if (i === this.pairA.length) this.grow();
+      if (i === this.pairA.length) this.grow(i + 1);
       this.index.set(key, i);
       this.pairA[i] = a;
       this.pairB[i] = b;
@@ -73,18 +61,12 @@ export class GroundTruth {
     if (Number.isNaN(this.reachedAtS[i]!) && this.closeS[i]! >= this.minDurationS - 1e-9) this.reachedAtS[i] = tS;
   }
 
-  private grow(): void {
-    const n = this.pairA.length * 2;
-    const grow = <T extends Uint32Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
-      const next = make(n);
-      next.set(old);
-      return next;
-    };
-    this.pairA = grow(this.pairA, (k) => new Uint32Array(k));
-    this.pairB = grow(this.pairB, (k) => new Uint32Array(k));
-    this.pairDay = grow(this.pairDay, (k) => new Int32Array(k));
-    this.closeS = grow(this.closeS, (k) => new Float64Array(k));
-    this.reachedAtS = grow(this.reachedAtS, (k) => new Float64Array(k));
+  private grow(length: number): void {
+    this.pairA = ensureLength(this.pairA, length);
+    this.pairB = ensureLength(this.pairB, length);
+    this.pairDay = ensureLength(this.pairDay, length);
+    this.closeS = ensureLength(this.closeS, length);
+    this.reachedAtS = ensureLength(this.reachedAtS, length);
   }
 
   /** Whether pair i is a true close contact on its day. */
@@ -96,6 +78,6 @@ export class GroundTruth {
   find(a: number, b: number, day: number): number {
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
-    return this.index.get(((day - this.firstDay) * this.people + lo) * this.people + hi) ?? -1;
+    return this.index.get(this.keyOf(lo, hi, day)) ?? -1;
   }
 }

@@ -9,7 +9,7 @@ import type { Movers } from '../mobility/movers.js';
 import type { VenueRect } from '../report/reportData.js';
 import type { Scenario } from '../scenario/schema.js';
 import { Walls } from './walls.js';
-import type { World, WorldContext } from './world.js';
+import { ownGroups, type World, type WorldContext } from './world.js';
 
 type BusSpec = Extract<Scenario['world'], { kind: 'bus' }>;
 
@@ -52,7 +52,7 @@ export class BusWorld implements World {
     this.placeOf = new Int32Array(ctx.people).fill(-1);
     this.stopsLeft = new Int32Array(ctx.people);
     // Riders travelling together are not modelled: each adopts on their own.
-    this.adoptionGroup = Int32Array.from({ length: ctx.people }, (_, p) => p);
+    this.adoptionGroup = ownGroups(ctx.people);
   }
 
   init(m: Movers): void {
@@ -82,7 +82,7 @@ export class BusWorld implements World {
       if (place < 0) break;
       this.occupant[place] = p;
       this.placeOf[p] = place;
-      this.stopsLeft[p] = Math.round(r.uniform(this.spec.rideStops[0], this.spec.rideStops[1]));
+      this.stopsLeft[p] = Math.round(r.between(this.spec.rideStops));
       m.present[p] = 1;
       m.place(p, 0.5, AISLE_Y_M, 0);
       m.setTarget(p, this.placeXM[place]!, this.placeYM[place]!, WALK_MPS);

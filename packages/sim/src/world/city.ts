@@ -9,7 +9,7 @@ import type { Movers } from '../mobility/movers.js';
 import type { VenueRect } from '../report/reportData.js';
 import type { Scenario } from '../scenario/schema.js';
 import { Walls } from './walls.js';
-import type { World, WorldContext } from './world.js';
+import { ownGroups, type World, type WorldContext } from './world.js';
 
 type CitySpec = Extract<Scenario['world'], { kind: 'city' }>;
 
@@ -35,7 +35,7 @@ export class CityWorld implements World {
     this.cols = Math.ceil(Math.sqrt(this.venueCount));
     const block = spec.venueSizeM[1] + spec.streetM;
     for (let v = 0; v < this.venueCount; v++) {
-      const size = r.uniform(spec.venueSizeM[0], spec.venueSizeM[1]);
+      const size = r.between(spec.venueSizeM);
       const xM = (v % this.cols) * block + spec.streetM + (spec.venueSizeM[1] - size) / 2;
       const yM = Math.floor(v / this.cols) * block + spec.streetM + (spec.venueSizeM[1] - size) / 2;
       this.rects.push({ xM, yM, widthM: size, heightM: size });
@@ -45,7 +45,7 @@ export class CityWorld implements World {
     this.heightM = Math.ceil(this.venueCount / this.cols) * block + spec.streetM;
     this.dwellUntilS = new Float64Array(ctx.people);
     this.destination = new Int32Array(ctx.people);
-    this.adoptionGroup = Int32Array.from({ length: ctx.people }, (_, p) => p);
+    this.adoptionGroup = ownGroups(ctx.people);
   }
 
   init(m: Movers): void {
@@ -57,7 +57,7 @@ export class CityWorld implements World {
       m.mode[p] = IN_VENUE;
       // Staggered: everyone is somewhere in the middle of a stay at the start.
       this.dwellUntilS[p] = r.uniform(0, this.spec.dwellS[1]);
-      m.pauseUntilS[p] = r.uniform(this.spec.pauseInVenueS[0], this.spec.pauseInVenueS[1]);
+      m.pauseUntilS[p] = r.between(this.spec.pauseInVenueS);
     }
   }
 
@@ -68,7 +68,7 @@ export class CityWorld implements World {
   }
 
   private speed(p: number): number {
-    return this.ctx.personRandom[p]!.uniform(this.spec.walkSpeedMps[0], this.spec.walkSpeedMps[1]);
+    return this.ctx.personRandom[p]!.between(this.spec.walkSpeedMps);
   }
 
   idle(m: Movers, p: number, tS: number): void {
@@ -78,7 +78,7 @@ export class CityWorld implements World {
       const v = this.destination[p]!;
       m.venue[p] = v;
       m.mode[p] = IN_VENUE;
-      this.dwellUntilS[p] = tS + r.uniform(this.spec.dwellS[0], this.spec.dwellS[1]);
+      this.dwellUntilS[p] = tS + r.between(this.spec.dwellS);
       const [x, y] = this.spotIn(v, p);
       m.setTarget(p, x, y, this.speed(p));
       return;
@@ -94,7 +94,7 @@ export class CityWorld implements World {
       return;
     }
     if (m.pauseUntilS[p] === 0) {
-      m.pauseUntilS[p] = tS + r.uniform(this.spec.pauseInVenueS[0], this.spec.pauseInVenueS[1]);
+      m.pauseUntilS[p] = tS + r.between(this.spec.pauseInVenueS);
       return;
     }
     const [x, y] = this.spotIn(m.venue[p]!, p);

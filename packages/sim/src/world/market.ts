@@ -8,7 +8,7 @@ import type { Movers } from '../mobility/movers.js';
 import type { VenueRect } from '../report/reportData.js';
 import type { Scenario } from '../scenario/schema.js';
 import { Walls } from './walls.js';
-import type { World, WorldContext } from './world.js';
+import { ownGroups, type World, type WorldContext } from './world.js';
 
 type MarketSpec = Extract<Scenario['world'], { kind: 'market' }>;
 
@@ -64,7 +64,7 @@ export class MarketWorld implements World {
     this.arriveS = new Float64Array(n);
     this.leaveS = new Float64Array(n);
     this.queueOf = new Int32Array(n).fill(-1);
-    this.adoptionGroup = Int32Array.from({ length: n }, (_, p) => p);
+    this.adoptionGroup = ownGroups(n);
   }
 
   init(m: Movers): void {
@@ -78,14 +78,13 @@ export class MarketWorld implements World {
         m.pauseUntilS[p] = Infinity;
         continue;
       }
-      const visitS = ctx.personRandom[p]!.uniform(spec.visitS[0], spec.visitS[1]);
+      const visitS = ctx.personRandom[p]!.between(spec.visitS);
       this.arriveS[p] = ctx.personRandom[p]!.uniform(0, Math.max(1, ctx.durationS - visitS / 2));
       this.leaveS[p] = this.arriveS[p]! + visitS;
       m.present[p] = 0;
       m.place(p, NaN, NaN, -1);
     }
     // Groups: a share of shoppers follow another shopper (the leader arrives and chooses for them).
-    const shoppers = m.count - this.sellers;
     let p = this.sellers;
     while (p < m.count) {
       const size = r.chance(spec.groupShare) ? 2 + r.nextInt(3) : 1;
@@ -96,7 +95,6 @@ export class MarketWorld implements World {
       }
       p += size;
     }
-    void shoppers;
   }
 
   tick(m: Movers, tS: number): void {
@@ -123,11 +121,11 @@ export class MarketWorld implements World {
   }
 
   private serviceS(p: number): number {
-    return this.ctx.personRandom[p]!.uniform(this.spec.serviceS[0], this.spec.serviceS[1]);
+    return this.ctx.personRandom[p]!.between(this.spec.serviceS);
   }
 
   private speed(p: number): number {
-    return this.ctx.personRandom[p]!.uniform(this.spec.walkSpeedMps[0], this.spec.walkSpeedMps[1]);
+    return this.ctx.personRandom[p]!.between(this.spec.walkSpeedMps);
   }
 
   private queueSpot(m: Movers, p: number, stall: number, index: number): void {
@@ -179,6 +177,6 @@ export class MarketWorld implements World {
     }
     // Arrived at a stall (walking, or just served): look for a while.
     m.mode[p] = AT_STALL;
-    m.pauseUntilS[p] = tS + this.ctx.personRandom[p]!.uniform(this.spec.pauseAtStallS[0], this.spec.pauseAtStallS[1]);
+    m.pauseUntilS[p] = tS + this.ctx.personRandom[p]!.between(this.spec.pauseAtStallS);
   }
 }

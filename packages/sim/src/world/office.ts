@@ -96,10 +96,10 @@ export class OfficeWorld implements World {
       let room = 0;
       for (let i = 1; i < roomFreeS.length; i++) if (roomFreeS[i]! < roomFreeS[room]!) room = i;
       const startS = roomFreeS[room]! + r.uniform(0, 1800);
-      const endS = startS + r.uniform(spec.meetingDurationS[0], spec.meetingDurationS[1]);
+      const endS = startS + r.between(spec.meetingDurationS);
       if (endS > ctx.durationS) break;
       roomFreeS[room] = endS;
-      const size = Math.round(r.uniform(spec.meetingSize[0], spec.meetingSize[1]));
+      const size = Math.round(r.between(spec.meetingSize));
       // Colleagues meet more often than strangers: start from a random person's team and fill around it.
       const seed = r.nextInt(ctx.people);
       const people: number[] = [];
@@ -130,7 +130,7 @@ export class OfficeWorld implements World {
   }
 
   private speed(p: number): number {
-    return this.ctx.personRandom[p]!.uniform(this.spec.walkSpeedMps[0], this.spec.walkSpeedMps[1]);
+    return this.ctx.personRandom[p]!.between(this.spec.walkSpeedMps);
   }
 
   tick(m: Movers, tS: number): void {
@@ -168,7 +168,7 @@ export class OfficeWorld implements World {
         m.mode[p] = AT_DESK;
         m.pauseUntilS[p] = this.nextBreakS(p, tS);
       } else if (m.pauseUntilS[p] === 0 || m.pauseUntilS[p]! > tS) {
-        m.pauseUntilS[p] = tS + r.uniform(this.spec.breakDurationS[0], this.spec.breakDurationS[1]);
+        m.pauseUntilS[p] = tS + r.between(this.spec.breakDurationS);
       } else {
         m.setTarget(p, this.deskXM[p]!, this.deskYM[p]!, this.speed(p));
       }

@@ -7,7 +7,7 @@
 import type { Movers } from '../mobility/movers.js';
 import type { Scenario } from '../scenario/schema.js';
 import { Walls } from './walls.js';
-import type { World, WorldContext } from './world.js';
+import { ownGroups, type World, type WorldContext } from './world.js';
 
 type RwpSpec = Extract<Scenario['world'], { kind: 'rwp' }>;
 
@@ -22,14 +22,14 @@ export class RandomWaypointWorld implements World {
     this.widthM = spec.widthM;
     this.heightM = spec.heightM;
     this.rects = [{ xM: 0, yM: 0, widthM: spec.widthM, heightM: spec.heightM, label: 'area' }];
-    this.adoptionGroup = Int32Array.from({ length: ctx.people }, (_, p) => p);
+    this.adoptionGroup = ownGroups(ctx.people);
   }
 
   init(m: Movers): void {
     for (let p = 0; p < m.count; p++) {
       const r = this.ctx.personRandom[p]!;
       m.place(p, r.uniform(0, this.widthM), r.uniform(0, this.heightM), 0);
-      m.pauseUntilS[p] = r.uniform(this.spec.pauseS[0], this.spec.pauseS[1]);
+      m.pauseUntilS[p] = r.between(this.spec.pauseS);
     }
   }
 
@@ -38,10 +38,10 @@ export class RandomWaypointWorld implements World {
     if (m.mode[p] === 1) {
       // Arrived: pause before the next leg.
       m.mode[p] = 0;
-      m.pauseUntilS[p] = tS + r.uniform(this.spec.pauseS[0], this.spec.pauseS[1]);
+      m.pauseUntilS[p] = tS + r.between(this.spec.pauseS);
       return;
     }
     m.mode[p] = 1;
-    m.setTarget(p, r.uniform(0, this.widthM), r.uniform(0, this.heightM), r.uniform(this.spec.speedMps[0], this.spec.speedMps[1]));
+    m.setTarget(p, r.uniform(0, this.widthM), r.uniform(0, this.heightM), r.between(this.spec.speedMps));
   }
 }

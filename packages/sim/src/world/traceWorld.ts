@@ -6,7 +6,7 @@
 import type { Movers } from '../mobility/movers.js';
 import type { PositionTrace } from '../mobility/trace.js';
 import { Walls } from './walls.js';
-import type { World } from './world.js';
+import { ownGroups, type World } from './world.js';
 
 export class TraceWorld implements World {
   readonly widthM: number;
@@ -24,7 +24,7 @@ export class TraceWorld implements World {
     this.widthM = Math.max(1, trace.maxXM - trace.minXM) + 2;
     this.heightM = Math.max(1, trace.maxYM - trace.minYM) + 2;
     this.rects = [{ xM: 0, yM: 0, widthM: this.widthM, heightM: this.heightM, label: 'trace area' }];
-    this.adoptionGroup = Int32Array.from({ length: trace.persons.length }, (_, p) => p);
+    this.adoptionGroup = ownGroups(trace.persons.length);
   }
 
   init(m: Movers): void {

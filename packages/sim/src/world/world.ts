@@ -28,3 +28,8 @@ export interface WorldContext {
   /** Stream for world-level draws (meeting schedules, boarding). */
   worldRandom: RandomStream;
 }
+
+/** Everyone their own adoption group (worlds without teams or parties). */
+export function ownGroups(people: number): Int32Array {
+  return Int32Array.from({ length: people }, (_, p) => p);
+}
