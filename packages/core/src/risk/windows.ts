@@ -1,0 +1,76 @@
+/**
+ * Exposure windows as the risk rules read them (GAEN `ExposureWindow` fields), from `episodes --json`
+ * output or a bare array.
+ * @module
+ */
+import { describeValue } from '../bytes/index.js';
+import { FileFormatError } from '../errors.js';
+
+/** A windows file or rule parameters that cannot be used; names the file and the field. */
+export class RiskInputError extends FileFormatError {}
+
+/** The fields of an exposure window the rules read. */
+export interface RiskWindow {
+  dateMillisSinceEpoch: number;
+  reportType: number;
+  infectiousness: number;
+  calibrationConfidence: number;
+  scanInstances: { minAttenuationDb: number; typicalAttenuationDb: number; secondsSinceLastScan: number; maxRssiDbm?: number }[];
+  contact?: string;
+}
+
+export const DAY_MS = 86_400_000;
+
+/** Reads `{"windows": [...]}` (what `episodes --json` prints) or a bare array of windows. */
+export function parseWindowsJson(text: string, source: string): RiskWindow[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new RiskInputError(source, `invalid JSON: ${(error as Error).message}`);
+  }
+  const list = Array.isArray(raw) ? raw : (raw as Record<string, unknown> | null)?.['windows'];
+  if (!Array.isArray(list)) throw new RiskInputError(source, `expected {"windows": [...]} or an array of exposure windows, got ${describeValue(raw)}`);
+  const prefix = Array.isArray(raw) ? '' : 'windows';
+  return list.map((w, i) => {
+    const where = `${prefix}[${i}]`;
+    if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new RiskInputError(source, `${where}: expected an exposure window object, got ${describeValue(w)}`);
+    const o = w as Record<string, unknown>;
+    const int = (v: unknown, field: string, min: number, max: number, fallback?: number): number => {
+      if (v === undefined && fallback !== undefined) return fallback;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new RiskInputError(source, `${field}: expected an integer ${min}..${max}, got ${describeValue(v)}`);
+      return v;
+    };
+    const si = o['scanInstances'];
+    if (!Array.isArray(si)) throw new RiskInputError(source, `${where}.scanInstances: expected an array of scan instances, got ${describeValue(si)}`);
+    const window: RiskWindow = {
+      dateMillisSinceEpoch: int(o['dateMillisSinceEpoch'], `${where}.dateMillisSinceEpoch`, 0, Number.MAX_SAFE_INTEGER),
+      reportType: int(o['reportType'], `${where}.reportType`, 0, 5),
+      infectiousness: int(o['infectiousness'], `${where}.infectiousness`, 0, 2),
+      calibrationConfidence: int(o['calibrationConfidence'], `${where}.calibrationConfidence`, 0, 3, 0),
+      scanInstances: si.map((s, j) => {
+        const at = `${where}.scanInstances[${j}]`;
+        if (typeof s !== 'object' || s === null) throw new RiskInputError(source, `${at}: expected a scan instance object, got ${describeValue(s)}`);
+        const r = s as Record<string, unknown>;
+        const inst: RiskWindow['scanInstances'][number] = {
+          minAttenuationDb: int(r['minAttenuationDb'], `${at}.minAttenuationDb`, 0, 255),
+          typicalAttenuationDb: int(r['typicalAttenuationDb'], `${at}.typicalAttenuationDb`, 0, 255),
+          secondsSinceLastScan: int(r['secondsSinceLastScan'], `${at}.secondsSinceLastScan`, 0, 86_400),
+        };
+        if (r['maxRssiDbm'] !== undefined) {
+          const rssi = r['maxRssiDbm'];
+          if (typeof rssi !== 'number' || !Number.isFinite(rssi)) throw new RiskInputError(source, `${at}.maxRssiDbm: expected a number (dBm), got ${describeValue(rssi)}`);
+          inst.maxRssiDbm = rssi;
+        }
+        return inst;
+      }),
+    };
+    if (typeof o['contact'] === 'string') window.contact = o['contact'];
+    return window;
+  });
+}
+
+/** UTC day (YYYY-MM-DD) of a time. */
+export function isoDay(ms: number): string {
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
