@@ -5,6 +5,7 @@
  * @module
  */
 export * from './errors.js';
+export { utcDayName, utcDayOf } from './utcDay.js';
 export * from './bytes/index.js';
 export * from './crypto/index.js';
 export * from './ports/index.js';

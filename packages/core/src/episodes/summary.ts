@@ -3,6 +3,7 @@
  * @module
  */
 import type { EpisodeConfig } from './config.js';
+import { utcDayName } from '../utcDay.js';
 import { DEFAULT_EPISODE_CONFIG } from './config.js';
 import type { ExposureWindow } from './builder.js';
 
@@ -39,7 +40,7 @@ export function dailySummaries(windows: readonly ExposureWindow[], config: Parti
   for (const w of windows) {
     const dayNumber = Math.floor(w.dateMillisSinceEpoch / 86_400_000);
     let day = dayNames.get(dayNumber);
-    if (day === undefined) dayNames.set(dayNumber, (day = new Date(dayNumber * 86_400_000).toISOString().slice(0, 10)));
+    if (day === undefined) dayNames.set(dayNumber, (day = utcDayName(dayNumber)));
     const key = `${day}\u0000${w.contact}`;
     let s = byKey.get(key);
     if (!s) byKey.set(key, (s = { day, contact: w.contact, windows: 0, scoreSum: 0, maximumScore: 0, weightedDurationMinutes: 0, closeMinutes: 0, closeContact: false, bluezoneCloseMinutes: 0, bluezoneCloseContact: false }));
@@ -116,7 +117,7 @@ export function gaenDailySummaries(windows: readonly GaenWindowLike[], config: P
         summaryData.scoreSum += s.scoreSum;
         summaryData.weightedDurationSum += s.weightedDurationSum;
       });
-      return { daysSinceEpoch, day: new Date(daysSinceEpoch * 86_400_000).toISOString().slice(0, 10), summaryData, reportSummaries };
+      return { daysSinceEpoch, day: utcDayName(daysSinceEpoch), summaryData, reportSummaries };
     });
 }
 

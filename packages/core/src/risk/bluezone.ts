@@ -5,7 +5,8 @@
 import { describeValue } from '../bytes/index.js';
 import { BLUEZONE_RSSI_THRESHOLDS_DBM, type BluezonePlatformPair } from '../episodes/config.js';
 import { parseJsonObject } from '../jsonFile.js';
-import { isoDay, RiskInputError, type RiskWindow } from './windows.js';
+import { utcDayOf } from '../utcDay.js';
+import { RiskInputError, type RiskWindow } from './windows.js';
 
 /** Settings of the Bluezone rule. */
 export interface BluezoneRuleConfig {
@@ -26,7 +27,7 @@ export function bluezoneRisk(windows: readonly RiskWindow[], config: BluezoneRul
     const contact = w.contact ?? `window ${i}`;
     const pair = config.bluezonePlatformPairByContact?.[contact] ?? config.bluezonePlatformPair;
     const threshold = BLUEZONE_RSSI_THRESHOLDS_DBM[pair];
-    const date = isoDay(w.dateMillisSinceEpoch);
+    const date = utcDayOf(w.dateMillisSinceEpoch);
     const key = `${date}\u0000${contact}`;
     let entry = byKey.get(key);
     if (!entry) byKey.set(key, (entry = { contact, date, platformPair: pair, thresholdDbm: threshold, maxRssiDbm: -Infinity, closeContact: false }));

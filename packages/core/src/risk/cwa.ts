@@ -5,7 +5,8 @@
  */
 import { describeValue } from '../bytes/index.js';
 import { parseJsonObject } from '../jsonFile.js';
-import { DAY_MS, isoDay, RiskInputError, type RiskWindow } from './windows.js';
+import { DAY_MS, utcDayOf } from '../utcDay.js';
+import { RiskInputError, type RiskWindow } from './windows.js';
 
 /** A CWA `Range` (protobuf `RiskCalculationParameters.Range`). */
 export interface CwaRange {
@@ -102,7 +103,7 @@ export interface CwaResult {
 export function cwaRisk(windows: readonly RiskWindow[], params: CwaParameters = CWA_DEFAULT_PARAMETERS, todayMs: number): CwaResult {
   const e = params.trlEncoding;
   const results: CwaWindowResult[] = windows.map((w, index) => {
-    const date = isoDay(w.dateMillisSinceEpoch);
+    const date = utcDayOf(w.dateMillisSinceEpoch);
     const reportOffset = [undefined, e.reportTypeOffsetConfirmedTest, e.reportTypeOffsetConfirmedClinicalDiagnosis, e.reportTypeOffsetSelfReport, e.reportTypeOffsetRecursive][w.reportType];
     if (reportOffset === undefined) throw new RiskInputError('windows', `[${index}].reportType: CWA knows report types 1..4 only, got ${w.reportType}`);
     const trl = reportOffset + (w.infectiousness === 2 ? e.infectiousnessOffsetHigh : e.infectiousnessOffsetStandard);

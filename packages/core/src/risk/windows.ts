@@ -19,7 +19,6 @@ export interface RiskWindow {
   contact?: string;
 }
 
-export const DAY_MS = 86_400_000;
 
 /** Reads `{"windows": [...]}` (what `episodes --json` prints) or a bare array of windows. */
 export function parseWindowsJson(text: string, source: string): RiskWindow[] {
@@ -68,9 +67,4 @@ export function parseWindowsJson(text: string, source: string): RiskWindow[] {
     if (typeof o['contact'] === 'string') window.contact = o['contact'];
     return window;
   });
-}
-
-/** UTC day (YYYY-MM-DD) of a time. */
-export function isoDay(ms: number): string {
-  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }

@@ -6,7 +6,7 @@
  * the contact's platform pair, as the app chose it per peer.
  * @module
  */
-import { dailySummaries, exposureWindows, type BluezonePlatformPair, type EpisodeConfig, type ExposureWindow, type ScanRecord, type Sighting } from '@proxsense/core';
+import { dailySummaries, exposureWindows, type BluezonePlatformPair, type EpisodeConfig, type ExposureWindow, type ScanRecord, type Sighting, utcDayOf } from '@proxsense/core';
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
 
@@ -97,7 +97,7 @@ function detectionTimes(windows: ExposureWindow[], minMinutes: number, startMs: 
   const acc = new Map<string, number>();
   const at = new Map<string, number>();
   for (const w of [...windows].sort((a, b) => a.endMs - b.endMs)) {
-    const key = `${new Date(Math.floor(w.startMs / 86_400_000) * 86_400_000).toISOString().slice(0, 10)}|${w.contact}`;
+    const key = `${utcDayOf(w.startMs)}|${w.contact}`;
     const minutes = (acc.get(key) ?? 0) + w.closeDurationS / 60;
     acc.set(key, minutes);
     if (!at.has(key) && minutes >= minMinutes - 1e-9) at.set(key, (w.endMs - startMs) / 1000);

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { formatSightingLine } from '@proxsense/core';
+import { formatSightingLine, utcDayName } from '@proxsense/core';
 import { renderReport } from '../report/render.js';
 import { reportData } from './reportBuilder.js';
 import type { Evaluation } from '../run/evaluate.js';
@@ -62,7 +62,6 @@ async function writeSightings(sim: Simulation, path: string): Promise<void> {
   await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-const day = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
 const fixed = (x: number) => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '');
 
 /**
@@ -93,7 +92,7 @@ export function contactsCsv(sim: Simulation, evaluation: Evaluation): string {
   const app = sim.population.app;
   const lines = ['day,person_a,person_b,app_a,app_b,true_minutes,true_close_contact,est_minutes_a_of_b,est_minutes_b_of_a,distance_verdict_a,distance_verdict_b,bluezone_verdict_a,bluezone_verdict_b'];
   for (const r of rows) {
-    lines.push([day(r.day), r.a, r.b, app[r.a], app[r.b], fixed(r.trueMin), r.trueMin >= minMin - 1e-9 ? 1 : 0, fixed(r.est[0]), fixed(r.est[1]), +r.dist[0], +r.dist[1], +r.bz[0], +r.bz[1]].join(','));
+    lines.push([utcDayName(r.day), r.a, r.b, app[r.a], app[r.b], fixed(r.trueMin), r.trueMin >= minMin - 1e-9 ? 1 : 0, fixed(r.est[0]), fixed(r.est[1]), +r.dist[0], +r.dist[1], +r.bz[0], +r.bz[1]].join(','));
   }
   return `${lines.join('\n')}\n`;
 }
