@@ -44,12 +44,13 @@ describe('channel', () => {
     expect(Math.abs(far / n / variance)).toBeLessThan(0.05);
   });
 
-  it('median RSSI falls 10·n dB per decade of distance and by every loss', () => {
-    const channel = new Channel(spec, 1);
+  it('median RSSI falls 10·n dB per decade up to the breakpoint, 10·n_far beyond it, and by every loss', () => {
+    const channel = new Channel({ ...spec, breakpointM: 5 }, 1);
     const base = { carryLossDb: 0, deviceOffsetDb: 0, wallLossDb: 0 };
     const at1 = channel.medianRssiDbm({ ...base, distanceM: 1 });
     expect(at1).toBeCloseTo(spec.rssiAt1mDbm, 9);
-    expect(at1 - channel.medianRssiDbm({ ...base, distanceM: 10 })).toBeCloseTo(10 * spec.pathLossExponent, 9);
+    expect(channel.medianRssiDbm({ ...base, distanceM: 0.5 }) - at1).toBeCloseTo(10 * spec.pathLossExponent * Math.log10(2), 9);
+    expect(channel.medianRssiDbm({ ...base, distanceM: 5 }) - channel.medianRssiDbm({ ...base, distanceM: 50 })).toBeCloseTo(10 * spec.farPathLossExponent, 9);
     expect(channel.medianRssiDbm({ ...base, distanceM: 3, carryLossDb: 5, wallLossDb: 4 })).toBeCloseTo(channel.medianRssiDbm({ ...base, distanceM: 3 }) - 9, 9);
   });
 

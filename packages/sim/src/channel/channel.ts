@@ -33,10 +33,16 @@ export class Channel {
     this.knotS = spec.shadowingCorrelationS / 2;
   }
 
-  /** Median RSSI of a link before shadowing and fading, dBm. */
+  /**
+   * Median RSSI of a link before shadowing and fading, dBm. Dual-slope: the fitted exponent holds over the
+   * data's range (to `breakpointM`); beyond it the indoor exponent of ITU-R P.1238 takes over, since the
+   * near-flat body-worn slope cannot be extrapolated across a room.
+   */
   medianRssiDbm(link: LinkContext): number {
+    const { rssiAt1mDbm, pathLossExponent, breakpointM, farPathLossExponent } = this.spec;
     const d = link.distanceM > this.minDistanceM ? link.distanceM : this.minDistanceM;
-    return this.spec.rssiAt1mDbm - 10 * this.spec.pathLossExponent * Math.log10(d) - link.carryLossDb + link.deviceOffsetDb - link.wallLossDb;
+    const pathLossDb = d <= breakpointM ? 10 * pathLossExponent * Math.log10(d) : 10 * pathLossExponent * Math.log10(breakpointM) + 10 * farPathLossExponent * Math.log10(d / breakpointM);
+    return rssiAt1mDbm - pathLossDb - link.carryLossDb + link.deviceOffsetDb - link.wallLossDb;
   }
 
   /** Shadowing of the unordered pair (a, b) at time tS, dB: N(0, σ²) at every t, correlated over time. */

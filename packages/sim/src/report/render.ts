@@ -406,8 +406,8 @@ function mapSection(m: ReportData['map'], opts: Opts): Section {
   const option: EChartsOption = {
     grid: { left, width: plotW, top: margin.top, height: plotH },
     legend: { top: 4, itemGap: 24, data: ['Room / area', 'Wall', 'App user', 'Non-user'] },
-    xAxis: { type: 'value', min: 0, max: m.widthM, ...axisName('x (m)'), nameGap: 28, splitLine: { show: false } },
-    yAxis: { type: 'value', min: 0, max: m.heightM, ...axisName('y (m)'), nameGap: 36, splitLine: { show: false } },
+    xAxis: { type: 'value', min: 0, max: m.widthM, ...axisName('x (m)'), nameGap: 28, splitLine: { show: false }, axisLabel: { formatter: metres } },
+    yAxis: { type: 'value', min: 0, max: m.heightM, ...axisName('y (m)'), nameGap: 36, splitLine: { show: false }, axisLabel: { formatter: metres } },
     series,
   };
   const nApp = m.tracks.filter((t) => t.app).length;
@@ -570,4 +570,9 @@ function fmtInt(n: number): string {
 
 function fmtPct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a';
+}
+
+/** Axis labels in metres to 0.1 m: the venue's extent is rarely a round number (31.799999… otherwise). */
+function metres(value: number): string {
+  return String(Math.round(value * 10) / 10);
 }

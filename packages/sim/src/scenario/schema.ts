@@ -57,7 +57,9 @@ const people = z
 const channel = z
   .strictObject({
     rssiAt1mDbm: num(-120, 0, 'median RSSI at 1 m between two hand-held reference phones').default(FITTED_CHANNEL.rssiAt1mDbm),
-    pathLossExponent: num(1, 6, 'log-distance path-loss exponent').default(FITTED_CHANNEL.pathLossExponent),
+    pathLossExponent: num(1, 6, 'log-distance path-loss exponent up to breakpointM (fitted on body-worn phones over 0.2–5 m)').default(FITTED_CHANNEL.pathLossExponent),
+    breakpointM: num(0.5, 1000, 'distance beyond which farPathLossExponent applies: the end of the fitted data (5 m)').default(5),
+    farPathLossExponent: num(1, 6, 'exponent beyond breakpointM: 3.0, ITU-R P.1238 distance power loss coefficient N = 30 for offices at 2.4 GHz').default(3),
     shadowingSigmaDb: num(0, 30, 'log-normal shadowing per pair, dB').default(FITTED_CHANNEL.shadowingSigmaDb),
     shadowingCorrelationS: num(0.1, 86_400, 'time constant of the shadowing correlation, s').default(FITTED_CHANNEL.shadowingCorrelationS),
     fastFadingSigmaDb: num(0, 30, 'fast fading per advert, dB').default(FITTED_CHANNEL.fastFadingSigmaDb),
