@@ -7,12 +7,14 @@ import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
 import { runMatchingBench } from './matching.js';
 import { runSimBench } from './sim.js';
+import { runSweepBench } from './sweep.js';
 
 const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
   matching: (args) => runMatchingBench(parseFlags(args)),
   episodes: (args) => runEpisodesBench(parseFlags(args)),
   estimate: (args) => runEstimateBench(parseFlags(args)),
   sim: (args) => runSimBench(parseFlags(args)),
+  sweep: (args) => runSweepBench(parseFlags(args)),
 };
 
 function parseFlags(args: string[]): Record<string, number> {

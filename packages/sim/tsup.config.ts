@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // The sweep pool's worker is its own entry: piscina loads it by file name next to index.js / index.cjs.
+  entry: { index: 'src/index.ts', sweepWorker: 'src/sweep/poolWorker.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   shims: true,

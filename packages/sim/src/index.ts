@@ -18,3 +18,15 @@ export { loadScenarioFile, parseScenarioText, scenarioJsonSchema, ScenarioError 
 export { scenarioSchemaText } from './scenario/jsonSchema.js';
 export { readTraceFile, traceFromRows, PositionTrace, type TraceRow } from './mobility/trace.js';
 export { renderReport, type ReportData } from './report/index.js';
+export type { AxisValue, VaryAxis, RunJob, RunRecord, RunScalars, RunExecutor } from './sweep/types.js';
+export { AXIS_ALIASES, parseVary, expandGrid, applyPoint, runSeed, sweepJobs } from './sweep/grid.js';
+export { executeRun, runToRecord, failedRecord, flattenResults } from './sweep/run.js';
+export { SweepLedger, SweepMismatchError, type SweepIdentity } from './sweep/ledger.js';
+export { LocalPoolExecutor, type LocalPoolOptions } from './sweep/pool.js';
+export { studentTQuantile, studentTCdf, normalQuantile, metricStats, type MetricStats } from './sweep/stats.js';
+export { summarize, runsCsv, summaryCsv, sortRecords, metricColumns, csvCell, type SweepSummary, type PointSummary } from './sweep/summary.js';
+export { renderSweepReport, type SweepReportContext } from './sweep/report.js';
+export { runSweep, sweepIdentity, sweepIdOf, type RunSweepOptions, type SweepProgress, type SweepFiles } from './sweep/driver.js';
+export { createQueueExecutor, sweepQueueName, sweepJobId, SWEEP_REGISTRY_KEY, type QueueExecutorOptions, type QueueRunResult } from './sweep/queue.js';
+export { parseRedisUrl, redisConnectionOptions, redisTargetLabel, maskRedisUrl, REDIS_DEFAULT_PORT, type RedisTarget, type RedisConnectionOptions } from './sweep/redisUrl.js';
+export { runQueueWorker, type QueueWorkerOptions } from './sweep/queueWorker.js';

@@ -26,6 +26,8 @@ import {
 import { CliError } from '../errors.js';
 import { choiceOption, integerOption } from '../options.js';
 import type { Output } from '../output.js';
+import { registerSweepCommand } from './sweep.js';
+import { registerWorkerCommand } from './worker.js';
 
 interface SimRunOptions {
   phones?: number;
@@ -56,13 +58,13 @@ function checkDuration(s: number, value: string): number {
   return s;
 }
 
-function ratioOption(value: string): number {
+export function ratioOption(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a number in [0, 1], got "${value}"`);
   return n;
 }
 
-function areaOption(value: string): [number, number] {
+export function areaOption(value: string): [number, number] {
   const m = /^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)$/.exec(value.trim());
   if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0) throw new InvalidArgumentError(`expected WIDTHxHEIGHT in metres such as 1000x1000, got "${value}"`);
   return [Number(m[1]), Number(m[2])];
@@ -136,4 +138,6 @@ export function registerSimCommands(program: Command, out: Output): void {
       out.warn(`wrote ${[files.results, files.contacts, files.keys, files.sightings].filter(Boolean).join(', ')}`);
       if (files.report) (o.json ? out.warn : out.line)(`report: ${files.report}`);
     });
+  registerSweepCommand(sim, out);
+  registerWorkerCommand(sim, out);
 }

@@ -29,7 +29,7 @@ type EChartsOption = Record<string, unknown>;
 const DEFAULTS: Opts = { chartWidthPx: 560, chartHeightPx: 360, maxPointsPerSeries: 5000, maxWallLabels: 40 };
 
 /** One chart section: either inline SVG or a "no data" reason. */
-interface Section {
+export interface Section {
   id: string;
   title: string;
   body: { svg: string } | { noData: string };
@@ -98,7 +98,7 @@ ${sections.map(sectionHtml).join('\n')}
 `;
 }
 
-const CSS = `
+export const CSS = `
 *{box-sizing:border-box}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#222;background:#f6f7f9;line-height:1.4}
 .container{max-width:1200px;margin:0 auto;padding:16px 20px 40px}
@@ -131,7 +131,7 @@ ${body}
 </table>`;
 }
 
-function sectionHtml(s: Section): string {
+export function sectionHtml(s: Section): string {
   const body = 'svg' in s.body ? s.body.svg : `<p class="no-data">No data: ${escapeHtml(s.body.noData)}</p>`;
   const caption = s.captionHtml === undefined ? '' : `\n<p class="caption">${s.captionHtml}</p>`;
   const cls = s.wide === true ? 'chart wide' : 'chart';
@@ -155,7 +155,7 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
  * counters, so the same chart rendered twice differs; the ids are renamed per chart in order of first
  * appearance, which makes them stable and unique within the page.
  */
-function renderSvg(idPrefix: string, option: EChartsOption, widthPx: number, heightPx: number): string {
+export function renderSvg(idPrefix: string, option: EChartsOption, widthPx: number, heightPx: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: widthPx, height: heightPx });
   try {
     chart.setOption({ animation: false, textStyle: TEXT_STYLE, ...option });
@@ -185,7 +185,7 @@ function stableIds(idPrefix: string, svg: string): string {
   );
 }
 
-function axisName(name: string): Record<string, unknown> {
+export function axisName(name: string): Record<string, unknown> {
   return { name, nameLocation: 'middle', nameTextStyle: { fontSize: 12, color: '#333' } };
 }
 
