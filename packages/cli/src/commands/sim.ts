@@ -29,12 +29,37 @@ import type { Output } from '../output.js';
 import { registerSweepCommand } from './sweep.js';
 import { registerWorkerCommand } from './worker.js';
 
-interface SimRunOptions {
+/** The options that override a scenario, shared by `sim run` and `sim sweep` (its fixed base). */
+export interface BaseScenarioOptions {
   phones?: number;
   duration?: number;
   adoption?: number;
   profile?: Scenario['profile'];
   area?: [number, number];
+}
+
+/** Adds `--phones --duration --adoption --profile --area`; `role` prefixes their help (e.g. "base: "). */
+export function addBaseScenarioOptions(command: Command, role = ''): Command {
+  return command
+    .option('--phones <n>', `${role}people (each with a phone; --adoption decides who runs the app)`, integerOption(2, 5_000_000))
+    .option('--duration <time>', `${role}simulated time: 8h, 90m, 1h30m, or seconds`, parseDuration)
+    .option('--adoption <share>', `${role}share of phones running the app, 0..1`, ratioOption)
+    .option('--profile <profile>', `${role}firmware profile`, choiceOption(['gaen', 'bluezone'] as const))
+    .option('--area <WxH>', `${role}rwp area in metres, e.g. 1000x1000`, areaOption);
+}
+
+/** The scenario overrides the base options ask for. */
+export function overridesFrom(o: BaseScenarioOptions): ScenarioOverrides {
+  const overrides: ScenarioOverrides = {};
+  if (o.phones !== undefined) overrides.phones = o.phones;
+  if (o.duration !== undefined) overrides.durationS = o.duration;
+  if (o.adoption !== undefined) overrides.adoption = o.adoption;
+  if (o.profile !== undefined) overrides.profile = o.profile;
+  if (o.area !== undefined) overrides.areaM = o.area;
+  return overrides;
+}
+
+interface SimRunOptions extends BaseScenarioOptions {
   trace?: string;
   seed: number;
   out?: string;
@@ -91,15 +116,11 @@ export async function resolveScenario(nameOrFile: string | undefined, overrides:
 /** Registers `sim run`. */
 export function registerSimCommands(program: Command, out: Output): void {
   const sim = program.command('sim').description('crowd simulation: virtual phones running the real firmware, with ground truth, metrics and tracing');
-  sim
+  const run = sim
     .command('run')
     .description(`simulate a scenario (built-in: ${BUILTIN_SCENARIOS.join(', ')}; default ${DEFAULT_SCENARIO}) or a scenario file, and report detection and tracing against ground truth`)
-    .argument('[scenario]', 'built-in scenario name or a .json/.yaml scenario file')
-    .option('--phones <n>', 'people (each with a phone; --adoption decides who runs the app)', integerOption(2, 5_000_000))
-    .option('--duration <time>', 'simulated time: 8h, 90m, 1h30m, or seconds', parseDuration)
-    .option('--adoption <share>', 'share of phones running the app, 0..1', ratioOption)
-    .option('--profile <profile>', 'firmware profile', choiceOption(['gaen', 'bluezone'] as const))
-    .option('--area <WxH>', 'rwp: the area in metres, e.g. 1000x1000', areaOption)
+    .argument('[scenario]', 'built-in scenario name or a .json/.yaml scenario file');
+  addBaseScenarioOptions(run)
     .option('--trace <file.csv[.gz]>', 'people follow this position trace (CSV t,person,x,y[,venue]; t in s, x and y in m) instead of the scenario\'s world')
     .option('--seed <n>', 'random seed: same seed and version give the same bytes', integerOption(0, 2 ** 32 - 1), 1)
     .option('--out <dir>', 'where results.json, contacts.csv, report.html (and sightings.jsonl) go (default sim-out/<scenario>)')
@@ -108,13 +129,7 @@ export function registerSimCommands(program: Command, out: Output): void {
     .option('--json', 'print results.json on stdout instead of the summary table')
     .addHelpText('after', '\nExamples:\n  $ proxsense sim run                                  # the default office, 200 people, 30 % adoption, 8 h\n  $ proxsense sim run bus --adoption 0.5 --profile bluezone --seed 7\n  $ proxsense sim run rwp --phones 1000 --area 1000x1000 --duration 1h --json\n  $ proxsense sim run my-venue.yaml --out results/venue --sightings')
     .action(async (nameOrFile: string | undefined, o: SimRunOptions) => {
-      const overrides: ScenarioOverrides = {};
-      if (o.phones !== undefined) overrides.phones = o.phones;
-      if (o.duration !== undefined) overrides.durationS = o.duration;
-      if (o.adoption !== undefined) overrides.adoption = o.adoption;
-      if (o.profile !== undefined) overrides.profile = o.profile;
-      if (o.area !== undefined) overrides.areaM = o.area;
-      let { scenario } = await resolveScenario(nameOrFile, overrides);
+      let { scenario } = await resolveScenario(nameOrFile, overridesFrom(o));
       const trace = o.trace === undefined ? undefined : await readTraceFile(o.trace);
       if (trace) {
         // The trace sets who is there and for how long (unless --duration says otherwise).

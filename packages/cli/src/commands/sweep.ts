@@ -6,12 +6,12 @@
  */
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { createQueueExecutor, parseVary, runSweep, type RunExecutor, type ScenarioOverrides, type SweepProgress, type SweepSummary } from '@proxsense/sim';
-import { choiceOption, integerOption } from '../options.js';
+import { createQueueExecutor, parseVary, runSweep, type RunExecutor, type SweepProgress, type SweepSummary } from '@proxsense/sim';
+import { integerOption } from '../options.js';
 import type { Output } from '../output.js';
-import { areaOption, parseDuration, ratioOption, resolveScenario } from './sim.js';
+import { addBaseScenarioOptions, overridesFrom, resolveScenario, type BaseScenarioOptions } from './sim.js';
 
-interface SimSweepOptions {
+interface SimSweepOptions extends BaseScenarioOptions {
   vary: string[];
   runs: number;
   seed: number;
@@ -20,11 +20,6 @@ interface SimSweepOptions {
   out?: string;
   queue?: string;
   json?: boolean;
-  phones?: number;
-  duration?: number;
-  adoption?: number;
-  profile?: 'gaen' | 'bluezone';
-  area?: [number, number];
 }
 
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '–' : Number(v.toPrecision(3)).toString());
@@ -51,7 +46,7 @@ function summaryTable(summary: SweepSummary, out: Output): void {
 
 /** Registers `sim sweep` under the `sim` command. */
 export function registerSweepCommand(sim: Command, out: Output): void {
-  sim
+  const sweep = sim
     .command('sweep')
     .description('parameter sweep: every --vary combination × --runs seeds over a base scenario, on every core (or a job queue), resumable, with 95 % confidence intervals')
     .argument('[scenario]', 'built-in scenario name or a .json/.yaml scenario file (the fixed base)')
@@ -62,22 +57,12 @@ export function registerSweepCommand(sim: Command, out: Output): void {
     .option('--max-attempts <n>', 'tries per run before it is recorded as failed', integerOption(1, 100), 2)
     .option('--out <dir>', 'ledger, runs.csv, summary.csv and report.html (default sweep-out/<scenario>); rerun with the same arguments to resume')
     .option('--queue <url>', 'run through a BullMQ queue on Redis (redis://[:password@]host:port/db or rediss://) served by `proxsense sim worker`')
-    .option('--json', 'print the summary as JSON instead of the table')
-    .option('--phones <n>', 'base: people (each with a phone)', integerOption(2, 5_000_000))
-    .option('--duration <time>', 'base: simulated time: 8h, 90m, 1h30m, or seconds', parseDuration)
-    .option('--adoption <share>', 'base: share of phones running the app, 0..1', ratioOption)
-    .option('--profile <profile>', 'base: firmware profile', choiceOption(['gaen', 'bluezone'] as const))
-    .option('--area <WxH>', 'base: rwp area in metres, e.g. 1000x1000', areaOption)
+    .option('--json', 'print the summary as JSON instead of the table');
+  addBaseScenarioOptions(sweep, 'base: ')
     .addHelpText('after', '\nExamples:\n  $ proxsense sim sweep office --vary adoption=0.1:0.9:0.1 --vary profile=gaen,bluezone --runs 20\n  $ proxsense sim sweep bus --vary scan.intervalS=120,240 --runs 10 --workers 4 --out results/bus\n  $ proxsense sim sweep office --vary adoption=0.2,0.8 --runs 20 --queue redis://localhost:6379/0')
     .action(async (nameOrFile: string | undefined, o: SimSweepOptions) => {
       const axes = o.vary.map(parseVary);
-      const overrides: ScenarioOverrides = {};
-      if (o.phones !== undefined) overrides.phones = o.phones;
-      if (o.duration !== undefined) overrides.durationS = o.duration;
-      if (o.adoption !== undefined) overrides.adoption = o.adoption;
-      if (o.profile !== undefined) overrides.profile = o.profile;
-      if (o.area !== undefined) overrides.areaM = o.area;
-      const { scenario } = await resolveScenario(nameOrFile, overrides);
+      const { scenario } = await resolveScenario(nameOrFile, overridesFrom(o));
       const dir = o.out ?? `sweep-out/${scenario.name}`;
       const bar = out.interactive && !o.json ? new SingleBar({ format: 'sweep [{bar}] {value}/{total} runs | {rate} runs/s | ETA {etaText}', stream: process.stderr, hideCursor: true }) : undefined;
       const onProgress = (p: SweepProgress) => {

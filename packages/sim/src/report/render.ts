@@ -74,21 +74,26 @@ export function renderReport(data: ReportData, options: RenderReportOptions = {}
 // Page
 
 function page(data: ReportData, sections: Section[]): string {
+  return pageHtml(data.title, data.subtitle, summaryTable(data.summary), sections);
+}
+
+/** The self-contained page around a report's sections: title, subtitle, a table above the charts. Also the sweep report's. */
+export function pageHtml(title: string, subtitle: string, tableHtml: string, sections: Section[]): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(data.title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <main class="container">
 <header>
-<h1>${escapeHtml(data.title)}</h1>
-<p class="subtitle">${escapeHtml(data.subtitle)}</p>
+<h1>${escapeHtml(title)}</h1>
+<p class="subtitle">${escapeHtml(subtitle)}</p>
 </header>
-${summaryTable(data.summary)}
+${tableHtml}
 <div class="grid">
 ${sections.map(sectionHtml).join('\n')}
 </div>

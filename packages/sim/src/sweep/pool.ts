@@ -20,8 +20,8 @@ export interface LocalPoolOptions {
   maxAttempts?: number;
 }
 
-/** Where the worker script is and what a worker needs to load it (tsx's loader when it is TypeScript). */
-function workerLocation(): { filename: string; execArgv: string[] } {
+/** Where the sweep worker script is and what a thread needs to load it (tsx's loader when it is TypeScript); the queue worker's pool uses it too. */
+export function poolWorkerLocation(): { filename: string; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     // From TypeScript source (tests, tsx): the worker is TypeScript too and needs tsx's loader.
@@ -52,7 +52,7 @@ export class LocalPoolExecutor implements RunExecutor {
       };
     }
     if (!this.pool) {
-      const { filename, execArgv } = workerLocation();
+      const { filename, execArgv } = poolWorkerLocation();
       this.pool = new Piscina({ filename, execArgv, minThreads: this.workers, maxThreads: this.workers, idleTimeout: 60_000 });
     }
     const pool = this.pool;

@@ -9,12 +9,11 @@
  * machine) has its job taken over by another worker within `lockDuration + stalledInterval`.
  * @module
  */
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { RedisConnection, Worker, type Job } from 'bullmq';
 import { InputError } from '@proxsense/core';
+import { poolWorkerLocation } from './pool.js';
 import type { PoolTask } from './poolWorker.js';
 import { errorLogger, SWEEP_REGISTRY_KEY, sweepQueueName, waitForRedis, type QueueRunResult } from './queue.js';
 import { parseRedisUrl, redisConnectionOptions, redisTargetLabel } from './redisUrl.js';
@@ -53,16 +52,6 @@ export interface QueueWorkerOptions {
  * killed twice; a run that kills every worker it lands on (out of memory) still ends, as a failed record.
  */
 const MAX_STALLED_COUNT = 2;
-
-/** Where part 1's pool worker script is (as in pool.ts): TypeScript with tsx's loader in tests, else the built entry. */
-function poolWorkerLocation(): { filename: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-    return { filename: new URL('./poolWorker.ts', here).href, execArgv: ['--import', tsx] };
-  }
-  return { filename: new URL(here.endsWith('.cjs') ? './sweepWorker.cjs' : './sweepWorker.js', here).href, execArgv: [] };
-}
 
 /**
  * Serves every sweep queue listed in the registry until `signal` aborts. Throws {@link InputError} for a

@@ -5,7 +5,7 @@
  * recall. Same summary in, same bytes out.
  * @module
  */
-import { axisName, CSS, escapeHtml, renderSvg, sectionHtml, type Section } from '../report/render.js';
+import { axisName, escapeHtml, pageHtml, renderSvg, type Section } from '../report/render.js';
 import type { SweepSummary } from './summary.js';
 import type { AxisValue, VaryAxis } from './types.js';
 
@@ -168,26 +168,5 @@ export function renderSweepReport(summary: SweepSummary, ctx: SweepReportContext
   ];
   const title = `Sweep ${summary.sweepId}: ${ctx.scenarioName}`;
   const subtitle = `${summary.axes.map((a) => `${a.name} ∈ {${a.values.join(', ')}}`).join(' × ') || 'no axis'}; ${summary.runs} runs per point, seed ${summary.seed}; ${summary.ok} ok, ${summary.failed} failed of ${summary.total}.`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main class="container">
-<header>
-<h1>${escapeHtml(title)}</h1>
-<p class="subtitle">${escapeHtml(subtitle)}</p>
-</header>
-${pointsTable(summary)}
-<div class="grid">
-${sections.map(sectionHtml).join('\n')}
-</div>
-</main>
-</body>
-</html>
-`;
+  return pageHtml(title, subtitle, pointsTable(summary), sections);
 }
