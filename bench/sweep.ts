@@ -11,7 +11,10 @@ export interface SweepBenchOptions {
   workers?: number;
   /** People per run (default 100). */
   phones?: number;
-  /** Simulated seconds per run (default 3600). */
+  /**
+   * Simulated seconds per run (default 3 h). Each worker thread JIT-compiles the simulator afresh, which
+   * costs about a second; runs of realistic length (the default office is 8 h) amortise it, 1 h toy runs do not.
+   */
   durationS?: number;
   /** Runs per grid point (default 2; the grid is 5 adoptions × 2 profiles). */
   runs?: number;
@@ -43,7 +46,7 @@ async function timed(workers: number, jobs: Parameters<LocalPoolExecutor['execut
 export async function runSweepBench(options: SweepBenchOptions = {}): Promise<SweepBenchResult> {
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
-  const base = applyOverrides(await loadScenarioFile(builtinScenarioPath('office'), ScenarioSchema), { phones: options.phones ?? 100, durationS: options.durationS ?? 3600 });
+  const base = applyOverrides(await loadScenarioFile(builtinScenarioPath('office'), ScenarioSchema), { phones: options.phones ?? 100, durationS: options.durationS ?? 10_800 });
   const axes = [parseVary('adoption=0.1:0.9:0.2'), parseVary('profile=gaen,bluezone')];
   const jobs = sweepJobs(base, axes, options.runs ?? 2, 1);
   log(`sweep: office, ${base.people.count} phones, ${base.durationS / 3600} h, ${jobs.length} runs (5 adoptions × 2 profiles × ${options.runs ?? 2}), ${availableParallelism()} cores available`);

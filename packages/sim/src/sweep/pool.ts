@@ -61,7 +61,11 @@ export class LocalPoolExecutor implements RunExecutor {
 
   async execute(jobs: readonly RunJob[], onRecord: (record: RunRecord) => void | Promise<void>): Promise<void> {
     const run = this.runner();
-    // Queued in job order; piscina hands them to free threads. With one worker they run one by one.
+    // Longest first (Graham's LPT rule): a heavy run started last would leave the other threads idle at the
+    // end. Records are keyed by run id, so the order never shows in the outputs.
+    const order = jobs.map((job, i) => ({ job, i, cost: estimatedCost(job) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
+    jobs = order.map((o) => o.job);
+    // piscina hands queued runs to free threads. With one worker they run one by one.
     const limit = this.workers === 1 ? 1 : jobs.length;
     let next = 0;
     const one = async (job: RunJob): Promise<void> => {
@@ -90,4 +94,13 @@ export class LocalPoolExecutor implements RunExecutor {
     this.pool = undefined;
     await pool?.destroy();
   }
+}
+
+/**
+ * Relative cost of a run, for ordering only: steps × people, times the share of pairs in which both carry
+ * the app (the air and the firmware work scale with those), never zero (truth and mobility cost anyway).
+ */
+function estimatedCost(job: RunJob): number {
+  const { people, durationS, stepS } = job.scenario;
+  return ((people.count * durationS) / stepS) * (0.05 + people.adoption) ** 2;
 }
