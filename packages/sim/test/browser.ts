@@ -4,7 +4,8 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserServer } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 
 export interface WithChromiumOptions {
   /** The Chromium binary (default: env `CHROMIUM_PATH`, else `/usr/bin/chromium`). */
@@ -72,4 +73,25 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What a page did while it loaded: console and page errors, and requests that left the file. */
+export interface OpenedPage {
+  errors: string[];
+  externalRequests: string[];
+}
+
+/** Opens an HTML file from a file:// URL, as a user would, recording errors and any request leaving the file. */
+export async function openOffline(page: Page, file: string): Promise<OpenedPage> {
+  const errors: string[] = [];
+  const externalRequests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (!/^(file|data|about):/.test(r.url())) externalRequests.push(r.url());
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 20_000 });
+  return { errors, externalRequests };
 }

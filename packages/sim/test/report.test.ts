@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderReport, type ReportData, type Track } from '../src/report/index.js';
-import { withChromium } from './browser.js';
+import { openOffline, withChromium, type OpenedPage } from './browser.js';
 
 const BROWSER_TEST_MS = 60_000;
 const CHART_IDS = ['chart-distance', 'chart-threshold', 'chart-durations', 'chart-duration-histogram', 'chart-map', 'chart-tracing'];
@@ -109,26 +108,11 @@ function emptyData(): ReportData {
 const tempDir = mkdtempSync(join(tmpdir(), 'proxsense-report-'));
 afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 
-interface Opened {
-  errors: string[];
-  externalRequests: string[];
-}
-
-/** Opens the HTML from a file:// URL, as a user would, recording errors and any request leaving the file. */
-async function openReport(page: Page, html: string, name: string): Promise<Opened> {
-  const errors: string[] = [];
-  const externalRequests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => {
-    if (!/^(file|data|about):/.test(r.url())) externalRequests.push(r.url());
-  });
+/** Writes the HTML to a file and opens it offline. */
+async function openReport(page: Page, html: string, name: string): Promise<OpenedPage> {
   const file = join(tempDir, name);
   writeFileSync(file, html);
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 20_000 });
-  return { errors, externalRequests };
+  return openOffline(page, file);
 }
 
 describe('renderReport', () => {

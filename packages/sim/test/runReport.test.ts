@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeRunFiles } from '../src/output/files.js';
 import { evaluate } from '../src/run/evaluate.js';
 import { Simulation } from '../src/run/simulation.js';
-import { withChromium } from './browser.js';
+import { openOffline, withChromium } from './browser.js';
 import { scenario, tmp } from './helpers.js';
 
 describe('report.html of a real run', () => {
@@ -15,12 +15,7 @@ describe('report.html of a real run', () => {
     const html = readFileSync(files.report!, 'utf8');
     await withChromium(async (browser) => {
       const page = await browser.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (r) => !/^(file|data|about):/.test(r.url()) && requests.push(r.url()));
-      await page.goto(`file://${join(dir, 'report.html')}`);
+      const { errors, externalRequests: requests } = await openOffline(page, join(dir, 'report.html'));
       const svgs = await page.locator('svg').count();
       expect(svgs).toBeGreaterThanOrEqual(5);
       // The distance scatter and the map draw marks from the run's data.

@@ -10,7 +10,7 @@ import { executeRun } from '../src/sweep/run.js';
 import { metricStats, normalQuantile, studentTQuantile } from '../src/sweep/stats.js';
 import { csvCell, runsCsv, summarize } from '../src/sweep/summary.js';
 import type { RunExecutor, RunJob, RunRecord } from '../src/sweep/types.js';
-import { withChromium } from './browser.js';
+import { openOffline, withChromium } from './browser.js';
 import { scenario, tmp } from './helpers.js';
 
 // Small enough for seconds, large enough that contacts happen and coverage/precision/recall are numbers.
@@ -200,12 +200,7 @@ describe('runSweep', () => {
     writeFileSync(join(dir, 'copy.html'), html);
     await withChromium(async (browser) => {
       const page = await browser.newPage();
-      const errors: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('request', (r) => !/^(file|data|about):/.test(r.url()) && requests.push(r.url()));
-      await page.goto(`file://${join(dir, 'report.html')}`);
+      const { errors, externalRequests: requests } = await openOffline(page, join(dir, 'report.html'));
       expect(await page.locator('section[data-chart="svg"] svg').count()).toBe(4);
       for (const id of ['chart-coverage', 'chart-precision', 'chart-recall', 'chart-tracing']) {
         expect(await page.locator(`#${id} svg path`).count(), id).toBeGreaterThan(5);
