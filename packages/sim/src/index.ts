@@ -16,6 +16,8 @@ export { RandomStream, RunStreams, StreamFamily } from './random/streams.js';
 export type { AirCounters } from './radio/air.js';
 export { loadScenarioFile, parseScenarioText, scenarioJsonSchema, ScenarioError } from './scenario/load.js';
 export { scenarioSchemaText } from './scenario/jsonSchema.js';
+export { RangeContacts, numericIds, type RangeContactOptions, type RangeContactSummary } from './truth/rangeContacts.js';
+export { RangeOnlyRun, createRunWorld, rangeContactsFor, rangeOnlyResults, type RangeOnlyOptions, type RangeOnlyResults } from './run/rangeOnly.js';
 export { readTraceFile, traceFromRows, PositionTrace, type TraceRow } from './mobility/trace.js';
 export { renderReport, type ReportData } from './report/index.js';
 export type { AxisValue, VaryAxis, RunJob, RunRecord, RunScalars, RunExecutor } from './sweep/types.js';
