@@ -18,6 +18,7 @@ export { loadScenarioFile, parseScenarioText, scenarioJsonSchema, ScenarioError 
 export { scenarioSchemaText } from './scenario/jsonSchema.js';
 export { RangeContacts, numericIds, type RangeContactOptions, type RangeContactSummary } from './truth/rangeContacts.js';
 export { RangeOnlyRun, createRunWorld, rangeContactsFor, rangeOnlyResults, type RangeOnlyOptions, type RangeOnlyResults } from './run/rangeOnly.js';
+export { readAnyTraceFile, oneMovementFromText, isOneMovementHeader } from './mobility/oneMovement.js';
 export { readTraceFile, traceFromRows, PositionTrace, type TraceRow } from './mobility/trace.js';
 export { renderReport, type ReportData } from './report/index.js';
 export type { AxisValue, VaryAxis, RunJob, RunRecord, RunScalars, RunExecutor } from './sweep/types.js';

@@ -1,13 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Movers, stepMovers } from '../src/mobility/movers.js';
+import { readAnyTraceFile, oneMovementFromText } from '../src/mobility/oneMovement.js';
 import { traceFromRows, type TraceRow } from '../src/mobility/trace.js';
+import { ScenarioError } from '../src/scenario/load.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { RandomStream, RunStreams } from '../src/random/streams.js';
 import { RangeOnlyRun, rangeContactsFor } from '../src/run/rangeOnly.js';
 import { Simulation } from '../src/run/simulation.js';
 import { numericIds, RangeContacts } from '../src/truth/rangeContacts.js';
 import { createWorld } from '../src/world/create.js';
-import { scenario } from './helpers.js';
+import { scenario, tmp } from './helpers.js';
 
 /**
  * Four nodes named as The ONE names them, listed out of order in the file. Node 2 stands at (0, 0);
@@ -71,6 +76,34 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
     const only = logOf((onStep) => new RangeOnlyRun({ scenario: rwp, seed: 9, onStep }));
     expect(full.summary.linkUps).toBeGreaterThan(10);
     expect(only).toEqual(full);
+  });
+
+  it("The ONE's external movement format gives the same trace and the same link events", async () => {
+    // The same tracks in The ONE's format: offset header, then "time id x y" sorted by time, with
+    // times and positions shifted (The ONE subtracts the header's minima).
+    const rows = [...HAND_MADE].sort((a, b) => a.tS - b.tS || a.person.localeCompare(b.person));
+    const text = ['100 140 -120 -70 50 60 0 0', '# node 1 turns up at t = 5', ...rows.map((r) => `${r.tS + 100} ${r.person} ${r.xM - 120} ${r.yM + 50}`), ''].join('\n');
+    const linesOf = (trace: ReturnType<typeof oneMovementFromText>) => {
+      let c: RangeContacts | undefined;
+      const run = new RangeOnlyRun({ scenario: traceScenario(40), seed: 1, trace, onStep: (t, m) => c!.update(t, m.xM, m.yM, m.present) });
+      c = rangeContactsFor(run.world, run.people, 10);
+      run.run();
+      return [...c.logLines(numericIds(trace.persons))];
+    };
+    const fromText = oneMovementFromText(text, 'one.txt');
+    expect(fromText.startS).toBe(0);
+    expect(fromText.endS).toBe(40);
+    expect(linesOf(fromText)).toEqual(HAND_MADE_LOG);
+    const dir = tmp();
+    await writeFile(join(dir, 'one.txt.gz'), gzipSync(text));
+    expect(linesOf(await readAnyTraceFile(join(dir, 'one.txt.gz')))).toEqual(HAND_MADE_LOG);
+    // A CSV file still reads as CSV.
+    await writeFile(join(dir, 'one.csv'), `t,person,x,y\n${HAND_MADE.map((r) => `${r.tS},${r.person},${r.xM},${r.yM}`).join('\n')}\n`);
+    expect(linesOf(await readAnyTraceFile(join(dir, 'one.csv')))).toEqual(HAND_MADE_LOG);
+    // Bad rows name the file, line and field.
+    expect(() => oneMovementFromText('0 10 0 10 0 10\n1 a 2\n', 'bad.txt')).toThrow(new ScenarioError('bad.txt', { line: 2, fieldPath: 'row', expected: '4 fields "time id x y"', actual: '3' }));
+    expect(() => oneMovementFromText('0 10 0 10 0 10\n1 a 2 y\n', 'bad.txt')).toThrow(/^bad\.txt:2: y: expected a finite number, got "y"$/);
+    expect(() => oneMovementFromText('0 10 0 10 0 10\n# c\n1 a 2 3\n1 a 4 3\n', 'bad.txt')).toThrow(/^bad\.txt:4: t: /);
   });
 
   it('names by index when trace persons are not all distinct integers', () => {

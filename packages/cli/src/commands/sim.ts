@@ -20,7 +20,7 @@ import {
   rangeContactsFor,
   RangeOnlyRun,
   rangeOnlyResults,
-  readTraceFile,
+  readAnyTraceFile,
   type PositionTrace,
   type RangeContacts,
   ScenarioSchema,
@@ -151,7 +151,7 @@ export function registerSimCommands(program: Command, out: Output): void {
     .description(`simulate a scenario (built-in: ${BUILTIN_SCENARIOS.join(', ')}; default ${DEFAULT_SCENARIO}) or a scenario file, and report detection and tracing against ground truth`)
     .argument('[scenario]', 'built-in scenario name or a .json/.yaml scenario file');
   addBaseScenarioOptions(run)
-    .option('--trace <file.csv[.gz]>', 'people follow this position trace (CSV t,person,x,y[,venue]; t in s, x and y in m) instead of the scenario\'s world')
+    .option('--trace <file>', 'people follow this position trace (CSV t,person,x,y[,venue]; t in s, x and y in m; or The ONE\'s external movement file; .gz read too) instead of the scenario\'s world')
     .option('--range-contacts <metres>', 'also log range-only links as The ONE\'s ConnectivityONEReport does (up at the first step within range, down at the first step out) to range-contacts.txt, and add rangeContacts to results.json', rangeOption)
     .option('--range-only', 'move people and log range-only links, nothing else: no phones, radios, ground truth or tracing (The ONE\'s work, for side-by-side runs; range 10 m unless --range-contacts)')
     .option('--seed <n>', 'random seed: same seed and version give the same bytes', integerOption(0, 2 ** 32 - 1), 1)
@@ -162,7 +162,7 @@ export function registerSimCommands(program: Command, out: Output): void {
     .addHelpText('after', '\nExamples:\n  $ proxsense sim run                                  # the default office, 200 people, 30 % adoption, 8 h\n  $ proxsense sim run bus --adoption 0.5 --profile bluezone --seed 7\n  $ proxsense sim run rwp --phones 1000 --area 1000x1000 --duration 1h --json\n  $ proxsense sim run rwp --phones 1000 --area 316x316 --duration 1h --range-only --range-contacts 10\n  $ proxsense sim run my-venue.yaml --out results/venue --sightings')
     .action(async (nameOrFile: string | undefined, o: SimRunOptions) => {
       let { scenario } = await resolveScenario(nameOrFile, overridesFrom(o));
-      const trace = o.trace === undefined ? undefined : await readTraceFile(o.trace);
+      const trace = o.trace === undefined ? undefined : await readAnyTraceFile(o.trace);
       if (trace) {
         // The trace sets who is there and for how long (unless --duration says otherwise).
         scenario = applyOverrides(scenario, { phones: Math.max(2, trace.persons.length), ...(o.duration === undefined ? { durationS: Math.max(1, Math.ceil(trace.endS - trace.startS)) } : {}) });
