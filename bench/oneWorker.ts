@@ -38,8 +38,10 @@ if (mode === 'radios') {
   contacts = rangeContactsFor(run.world, run.people, Number(rangeM));
   run.run();
 }
+const engineDoneS = (performance.now() - t0) / 1000;
+const engineCpu = process.cpuUsage(cpu0);
 await contacts.writeLog(join(dir, 'range-contacts.txt'));
 const wallS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 rmSync(dir, { recursive: true, force: true });
-console.log(JSON.stringify({ wallS, cpuS: (cpu.user + cpu.system) / 1e6, advertsSampled, logLines: contacts.events, ...contacts.summary() }));
+console.log(JSON.stringify({ wallS, cpuS: (cpu.user + cpu.system) / 1e6, logWriteS: wallS - engineDoneS, logWriteCpuS: (cpu.user + cpu.system - engineCpu.user - engineCpu.system) / 1e6, advertsSampled, logLines: contacts.events, ...contacts.summary() }));
