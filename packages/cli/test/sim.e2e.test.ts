@@ -81,6 +81,9 @@ describe('proxsense sim run', () => {
     expect(readFileSync(join(dir, 'bare', 'range-contacts.txt'), 'utf8')).toBe(fullLog);
     expect(existsSync(join(dir, 'bare', 'contacts.csv'))).toBe(false);
     expect(proxsense('sim', 'run', 'rwp', '--range-contacts', '0').stderr).toMatch(/expected a range in metres above 0/);
+    const both = proxsense('sim', 'run', 'rwp', '--range-only', '--sightings');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--sightings: expected a run with phones, got --range-only/);
   });
 
   it('fails with exit 2 and a located message on bad input', () => {

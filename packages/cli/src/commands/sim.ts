@@ -161,6 +161,7 @@ export function registerSimCommands(program: Command, out: Output): void {
     .option('--json', 'print results.json on stdout instead of the summary table')
     .addHelpText('after', '\nExamples:\n  $ proxsense sim run                                  # the default office, 200 people, 30 % adoption, 8 h\n  $ proxsense sim run bus --adoption 0.5 --profile bluezone --seed 7\n  $ proxsense sim run rwp --phones 1000 --area 1000x1000 --duration 1h --json\n  $ proxsense sim run rwp --phones 1000 --area 316x316 --duration 1h --range-only --range-contacts 10\n  $ proxsense sim run my-venue.yaml --out results/venue --sightings')
     .action(async (nameOrFile: string | undefined, o: SimRunOptions) => {
+      if (o.rangeOnly && o.sightings) throw new CliError('--sightings: expected a run with phones, got --range-only (no phone runs, so none stores sightings)');
       let { scenario } = await resolveScenario(nameOrFile, overridesFrom(o));
       const trace = o.trace === undefined ? undefined : await readAnyTraceFile(o.trace);
       if (trace) {
