@@ -161,5 +161,6 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
 }
 
 function fmtRange([lo, hi]: [number, number]): string {
-  return lo === hi ? lo.toFixed(lo >= 10 ? 1 : 2) : `${lo.toFixed(1)}–${hi.toFixed(1)}`;
+  const fmt = (x: number) => x.toFixed(x >= 10 ? 1 : 2);
+  return lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
 }
