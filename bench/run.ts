@@ -6,6 +6,7 @@
 import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
 import { runMatchingBench } from './matching.js';
+import { runOneBench } from './one.js';
 import { runSimBench } from './sim.js';
 import { runSweepBench } from './sweep.js';
 
@@ -14,6 +15,7 @@ const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = 
   episodes: (args) => runEpisodesBench(parseFlags(args)),
   estimate: (args) => runEstimateBench(parseFlags(args)),
   sim: (args) => runSimBench(parseFlags(args)),
+  one: (args) => runOneBench(parseFlags(args)),
   sweep: (args) => runSweepBench(parseFlags(args)),
 };
 

@@ -31,6 +31,11 @@ export interface SimulationOptions {
   seed: number;
   /** People follow this trace instead of the scenario's world (people count = the trace's persons). */
   trace?: PositionTrace;
+  /**
+   * Called at every step once people have moved (run time `tS`, s), before grids, truth and radios:
+   * observers such as range-only contacts (`RangeContacts`) hook in here.
+   */
+  onStep?: (tS: number, movers: Movers) => void;
   /** Called every simulated minute with the seconds done and the total. */
   onProgress?: (doneS: number, totalS: number) => void;
   /** People whose tracks are kept for the report's map (default 24), sampled every `trackEveryS` (60). */
@@ -160,6 +165,7 @@ export class Simulation {
       // Firmware timers due by now run first (scans that close flush their last chunk at the old positions).
       this.scheduler.runUntil(nowMs);
       stepMovers(movers, this.world, tS, stepS);
+      this.options.onStep?.(tS, movers);
       this.buildGrids();
       this.truth.step(movers, this.truthGrid, tS, stepS, Math.floor((nowMs - 1) / DAY_MS));
       this.air.tick();
