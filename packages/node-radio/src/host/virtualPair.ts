@@ -71,11 +71,12 @@ export class SteppedScheduler extends VirtualScheduler {
   /** Runs timers one instant at a time up to `untilMs`, awaiting `between` after each instant. */
   async runSteppedUntil(untilMs: number, between: () => Promise<void>): Promise<void> {
     for (;;) {
+      // What the last instant started (a command sequence, stack replies) finishes before time moves on.
+      await between();
       const next = this.nextDueMs();
       if (next === undefined || next > untilMs) break;
       this.due.splice(this.due.indexOf(next), 1);
       this.runUntil(next);
-      await between();
     }
     this.runUntil(untilMs);
     await between();
