@@ -19,3 +19,4 @@ export { HciAdvertiser, AdvertiserError, type HciAdvertiserOptions, type Adverti
 export { NodeRadio, openNodeRadio, type NodeRadioOptions } from './radio/nodeRadio.js';
 export { WallClockScheduler } from './clock/wallClockScheduler.js';
 export { startVirtualRadioPair, SteppedScheduler, type VirtualRadioPair, type VirtualRadioPairOptions, type VirtualDevice } from './host/virtualPair.js';
+export { openRadioHost, type RadioHost, type RadioHostOptions } from './host/radioHost.js';
