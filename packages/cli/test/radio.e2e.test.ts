@@ -26,6 +26,14 @@ describe('proxsense radio', () => {
     expect(proxsense(...args).stdout).toBe(r.stdout);
   });
 
+  it('scan --virtual --stack stoprocent runs the @stoprocent forks the same way', () => {
+    const r = proxsense('radio', 'scan', '--virtual', '--stack', 'stoprocent', '--duration', '2', '--json');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { scheme: string });
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    expect(lines.every((l) => l.scheme === 'gaen')).toBe(true);
+  });
+
   it('advertise --virtual rotates IDs and addresses together and the peer hears every ID', () => {
     const r = proxsense('radio', 'advertise', '--virtual', '--scheme', 'bluezone', '--duration', '3500', '--json');
     expect(r.code).toBe(0);

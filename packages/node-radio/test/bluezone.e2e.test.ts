@@ -5,18 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLUEZONE_PROFILE, bytesToHex, decodeAdvert } from '@proxsense/core';
 import { broadcastAt, runPair, type PairRun } from './pairHarness.js';
+import type { StackFamily } from '../src/index.js';
 
 const SLOT_MS = 15 * 60_000;
-let run: PairRun;
 
-beforeAll(async () => {
-  run = await runPair(BLUEZONE_PROFILE, 50 * 60_000, 9);
-});
-afterAll(async () => {
-  await run?.pair.close();
-});
+describe.each(['abandonware', 'stoprocent'] as StackFamily[])('Bluezone over %s noble and bleno on virtual controllers', (family) => {
+  let run: PairRun;
+  beforeAll(async () => {
+    run = await runPair(BLUEZONE_PROFILE, 50 * 60_000, 9, family);
+  });
+  afterAll(async () => {
+    await run?.pair.close();
+  });
 
-describe('Bluezone over noble and bleno on virtual controllers', () => {
   it("B's store holds A's IDs, each inside the slot A broadcast it in, all matching A's daily key", () => {
     const sightings = run.storeB.querySightings();
     expect(sightings.length).toBeGreaterThanOrEqual(6);

@@ -5,18 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EN_INTERVAL_S, GAEN_PROFILE, bytesToHex, pureCryptoProvider, rollingProximityIdentifier, rollingProximityIdentifierKey, type GaenDiagnosisKey } from '@proxsense/core';
 import { broadcastAt, runPair, type PairRun } from './pairHarness.js';
+import type { StackFamily } from '../src/index.js';
 
 const DURATION_MS = 45 * 60_000;
-let run: PairRun;
 
-beforeAll(async () => {
-  run = await runPair(GAEN_PROFILE, DURATION_MS, 5);
-});
-afterAll(async () => {
-  await run?.pair.close();
-});
+// The @abandonware stacks the design names, and the @stoprocent forks as the tested alternative.
+describe.each(['abandonware', 'stoprocent'] as StackFamily[])('GAEN over %s noble and bleno on virtual controllers', (family) => {
+  let run: PairRun;
+  beforeAll(async () => {
+    run = await runPair(GAEN_PROFILE, DURATION_MS, 5, family);
+  });
+  afterAll(async () => {
+    await run?.pair.close();
+  });
 
-describe('GAEN over noble and bleno on virtual controllers', () => {
   it("B's store holds A's RPIs, each for the interval A was broadcasting it", () => {
     const [tek] = run.firmwareA.ownDiagnosisKeys() as GaenDiagnosisKey[];
     expect(tek).toBeDefined();

@@ -2,46 +2,51 @@
  * The noble scanner on a virtual controller: restarts when another host stops the scan (bluetoothd does),
  * passes only GAEN/Bluezone adverts, and keeps noble's per-address maps bounded under rotating addresses.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom, encodeGaenAdvert, type ReceivedAdvert } from '@proxsense/core';
-import { Air, NobleScanner, OPCODE, SteppedScheduler, VirtualBluetoothHciSocket, commandPacket, installVirtualHciSocket, loadNoble, virtualHciHub } from '../src/index.js';
+import { Air, NobleScanner, OPCODE, SteppedScheduler, VirtualBluetoothHciSocket, commandPacket, installVirtualHciSocket, loadNoble, trackedCount, virtualHciHub, type StackFamily } from '../src/index.js';
 
 installVirtualHciSocket();
-const hub = virtualHciHub();
-hub.clear();
-const scheduler = new SteppedScheduler(0);
-const air = new Air({ scheduler, random: new SeededRandom(4) });
-const rxController = air.addController({ name: 'rx' });
-const txController = air.addController({ name: 'tx' });
-hub.add(rxController);
-hub.add(txController);
-const scanner = new NobleScanner(loadNoble({ deviceId: 0 }), { maxTrackedAddresses: 16 });
-const heard: ReceivedAdvert[] = [];
-scanner.onAdvert((a) => heard.push(a));
-// Another host on the scanner's adapter (bluetoothd, hcitool) and a bare advertiser on the other one.
-const other = new VirtualBluetoothHciSocket();
-other.bindRaw(0);
-other.start();
-const tx = new VirtualBluetoothHciSocket();
-tx.bindRaw(1);
-tx.start();
-const run = async (ms: number) => scheduler.runSteppedUntil(scheduler.nowMs() + ms, () => hub.settle());
 
-async function advertise(address: number[], data: Uint8Array) {
-  tx.write(commandPacket(OPCODE.leSetAdvertisingEnable, [0]));
-  tx.write(commandPacket(OPCODE.leSetRandomAddress, address));
-  tx.write(commandPacket(OPCODE.leSetAdvertisingParameters, [0x40, 0x01, 0x40, 0x01, 3, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0]));
-  tx.write(commandPacket(OPCODE.leSetAdvertisingData, [data.length, ...data, ...new Array<number>(31 - data.length).fill(0)]));
-  tx.write(commandPacket(OPCODE.leSetAdvertisingEnable, [1]));
-  await hub.settle();
-}
+describe.each(['abandonware', 'stoprocent'] as StackFamily[])('NobleScanner on %s noble', (family) => {
+  const hub = virtualHciHub();
+  const scheduler = new SteppedScheduler(0);
+  const air = new Air({ scheduler, random: new SeededRandom(4) });
+  const rxController = air.addController({ name: 'rx' });
+  const txController = air.addController({ name: 'tx' });
+  const heard: ReceivedAdvert[] = [];
+  // Another host on the scanner's adapter (bluetoothd, hcitool) and a bare advertiser on another one.
+  const other = new VirtualBluetoothHciSocket();
+  const tx = new VirtualBluetoothHciSocket();
+  let scanner: NobleScanner;
 
-afterAll(() => {
-  scanner.close();
-  air.close();
-});
+  beforeAll(() => {
+    hub.clear();
+    const rxId = hub.add(rxController);
+    const txId = hub.add(txController);
+    scanner = new NobleScanner(loadNoble({ deviceId: rxId, family }), { maxTrackedAddresses: 16 });
+    scanner.onAdvert((a) => heard.push(a));
+    other.bindRaw(rxId);
+    other.start();
+    tx.bindRaw(txId);
+    tx.start();
+  });
+  const run = async (ms: number) => scheduler.runSteppedUntil(scheduler.nowMs() + ms, () => hub.settle());
 
-describe('NobleScanner', () => {
+  async function advertise(address: number[], data: Uint8Array) {
+    tx.write(commandPacket(OPCODE.leSetAdvertisingEnable, [0]));
+    tx.write(commandPacket(OPCODE.leSetRandomAddress, address));
+    tx.write(commandPacket(OPCODE.leSetAdvertisingParameters, [0x40, 0x01, 0x40, 0x01, 3, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0]));
+    tx.write(commandPacket(OPCODE.leSetAdvertisingData, [data.length, ...data, ...new Array<number>(31 - data.length).fill(0)]));
+    tx.write(commandPacket(OPCODE.leSetAdvertisingEnable, [1]));
+    await hub.settle();
+  }
+
+  afterAll(() => {
+    scanner.close();
+    air.close();
+  });
+
   it('restarts scanning when another host stops it', async () => {
     await scanner.ready();
     await advertise([1, 2, 3, 4, 5, 0x06], encodeGaenAdvert(new Uint8Array(16).fill(7), new Uint8Array(4)));
@@ -72,7 +77,7 @@ describe('NobleScanner', () => {
     for (let i = 0; i < 80; i++) {
       await advertise([i, 9, 9, 9, 9, 0x05], encodeGaenAdvert(new Uint8Array(16).fill(i), new Uint8Array(4)));
       await run(700);
-      most = Math.max(most, Object.keys(noble._peripherals).length, Object.keys(noble._bindings._gap._discoveries).length);
+      most = Math.max(most, trackedCount(noble._peripherals), trackedCount(noble._bindings._gap._discoveries));
     }
     expect(scanner.counters.prunes).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(2 * 16 + 1);

@@ -4,7 +4,7 @@
  * @module
  */
 import { Firmware, MemoryStore, SeededRandom, bytesToHex, type FirmwareProfile, type ReceivedAdvert } from '@proxsense/core';
-import { startVirtualRadioPair, type VirtualRadioPair } from '../src/index.js';
+import { startVirtualRadioPair, type StackFamily, type VirtualRadioPair } from '../src/index.js';
 
 export interface Broadcast {
   timeMs: number;
@@ -25,8 +25,8 @@ export interface PairRun {
   advertisingA: ReturnType<VirtualRadioPair['a']['controller']['advertising']>;
 }
 
-export async function runPair(profile: FirmwareProfile, durationMs: number, seed: number): Promise<PairRun> {
-  const pair = await startVirtualRadioPair({ seed });
+export async function runPair(profile: FirmwareProfile, durationMs: number, seed: number, family: StackFamily = 'abandonware'): Promise<PairRun> {
+  const pair = await startVirtualRadioPair({ seed, family });
   const broadcastsA: Broadcast[] = [];
   const heardB: PairRun['heardB'] = [];
   const radioB = pair.b.radio;

@@ -15,6 +15,7 @@ import type { Output } from '../output.js';
 /** Options every radio subcommand takes. */
 export interface RadioCommonOptions {
   virtual?: boolean;
+  stack: 'abandonware' | 'stoprocent';
   device?: number;
   seed: number;
   distance: number;
@@ -26,6 +27,7 @@ export interface RadioCommonOptions {
 export function radioCommonOptions(command: Command, defaultDurationS: number): Command {
   return command
     .option('--virtual', 'run on virtual HCI controllers (unmodified noble/bleno, virtual time) with a simulated peer on hci1')
+    .option('--stack <family>', 'abandonware (@abandonware/noble + bleno) or stoprocent (the forks with prebuilds)', choiceOption(['abandonware', 'stoprocent'] as const), 'abandonware')
     .option('--device <n>', 'HCI device index (hciN); default NOBLE_HCI_DEVICE_ID / BLENO_HCI_DEVICE_ID, else hci0', integerOption(0, 15))
     .option('--seed <n>', '--virtual: seed of the air and the firmwares (same seed, same output)', integerOption(0, 2 ** 31 - 1), 1)
     .option('--distance <m>', '--virtual: distance to the simulated peer, m (RSSI from the simulator channel model)', positiveNumber, 1)
@@ -41,9 +43,9 @@ function positiveNumber(value: string): number {
 
 /** Opens the radio the options ask for (virtual runs: the simulator's fitted channel at `--distance`). */
 export function openHost(o: RadioCommonOptions): Promise<RadioHost> {
-  if (!o.virtual) return openRadioHost(o.device === undefined ? {} : { deviceId: o.device });
+  if (!o.virtual) return openRadioHost({ family: o.stack, ...(o.device === undefined ? {} : { deviceId: o.device }) });
   const channel = new Channel(ScenarioSchema.shape.channel.parse(undefined), o.seed);
-  return openRadioHost({ virtual: true, seed: o.seed, distanceM: o.distance, channel: simChannel(channel, new SeededRandom(o.seed ^ 0x5eed)) });
+  return openRadioHost({ virtual: true, family: o.stack, seed: o.seed, distanceM: o.distance, channel: simChannel(channel, new SeededRandom(o.seed ^ 0x5eed)) });
 }
 
 const PROFILES: Record<'gaen' | 'bluezone', FirmwareProfile> = { gaen: GAEN_PROFILE, bluezone: BLUEZONE_PROFILE };

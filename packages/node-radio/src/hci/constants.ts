@@ -22,6 +22,7 @@ export const OPCODE = {
   readBdAddr: op(0x04, 0x0009),
   leSetEventMask: op(0x08, 0x0001),
   leReadBufferSize: op(0x08, 0x0002),
+  leReadLocalSupportedFeatures: op(0x08, 0x0003),
   leSetRandomAddress: op(0x08, 0x0005),
   leSetAdvertisingParameters: op(0x08, 0x0006),
   leSetAdvertisingData: op(0x08, 0x0008),

@@ -7,6 +7,7 @@ import type { Scheduler } from '@proxsense/core';
 import type { AirChannel } from '../air/channel.js';
 import { WallClockScheduler } from '../clock/wallClockScheduler.js';
 import { openNodeRadio, type NodeRadio } from '../radio/nodeRadio.js';
+import type { StackFamily } from '../stacks/load.js';
 import { startVirtualRadioPair, type VirtualDevice, type VirtualRadioPair } from './virtualPair.js';
 
 /** Options of {@link openRadioHost}. */
@@ -15,6 +16,8 @@ export interface RadioHostOptions {
   virtual?: boolean;
   /** Hardware: HCI device index (hciN). */
   deviceId?: number;
+  /** Stack family: 'abandonware' (default) or the 'stoprocent' forks. */
+  family?: StackFamily;
   /** Virtual: seed of the air; channel model; distance to the peer, m. */
   seed?: number;
   channel?: AirChannel;
@@ -39,11 +42,12 @@ export async function openRadioHost(options: RadioHostOptions = {}): Promise<Rad
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.channel ? { channel: options.channel } : {}),
       ...(options.distanceM !== undefined ? { distanceM: options.distanceM } : {}),
+      ...(options.family ? { family: options.family } : {}),
     });
     return { radio: pair.a.radio, scheduler: pair.scheduler, pair, peer: pair.b, runFor: (ms) => pair.runFor(ms), close: () => pair.close() };
   }
   const scheduler = new WallClockScheduler();
-  const radio = await openNodeRadio(options.deviceId === undefined ? {} : { deviceId: options.deviceId });
+  const radio = await openNodeRadio({ ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }), ...(options.family ? { family: options.family } : {}) });
   return {
     radio,
     scheduler,

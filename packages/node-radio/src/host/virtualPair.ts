@@ -7,6 +7,7 @@ import { SeededRandom, VirtualScheduler, type Scheduler } from '@proxsense/core'
 import { Air } from '../air/air.js';
 import type { AirChannel } from '../air/channel.js';
 import { openNodeRadio, type NodeRadio } from '../radio/nodeRadio.js';
+import type { StackFamily } from '../stacks/load.js';
 import type { VirtualController } from '../virtual/controller.js';
 import { virtualHciHub, type VirtualHciHub } from '../virtual/hub.js';
 import { installVirtualHciSocket } from '../virtual/install.js';
@@ -21,6 +22,8 @@ export interface VirtualRadioPairOptions {
   channel?: AirChannel;
   /** Distance between A and B, m (for channels that use positions); default 1. */
   distanceM?: number;
+  /** Stack family both devices run: 'abandonware' (default) or the 'stoprocent' forks. */
+  family?: StackFamily;
 }
 
 /** A device of the pair. */
@@ -95,7 +98,8 @@ export async function startVirtualRadioPair(options: VirtualRadioPairOptions = {
   const idA = hub.add(controllerA);
   const idB = hub.add(controllerB);
   const settle = () => (hub.pendingDeliveries > 0 ? hub.settle() : Promise.resolve());
-  const opening = Promise.all([openNodeRadio({ deviceId: idA, advertiseVia: 'bleno' }), openNodeRadio({ deviceId: idB, advertiseVia: 'noble' })]);
+  const family = options.family ? { family: options.family } : {};
+  const opening = Promise.all([openNodeRadio({ deviceId: idA, advertiseVia: 'bleno', ...family }), openNodeRadio({ deviceId: idB, advertiseVia: 'noble', ...family })]);
   await hub.settle();
   const [radioA, radioB] = await opening;
   await hub.settle();

@@ -6,7 +6,7 @@
 import type { Radio, ReceivedAdvert } from '@proxsense/core';
 import { HciAdvertiser, type AdvertiserError, type HciAdvertiserOptions } from '../advertiser/hciAdvertiser.js';
 import { NobleScanner, type NobleScannerOptions } from '../scanner/nobleScanner.js';
-import { loadBleno, loadNoble } from '../stacks/load.js';
+import { adapterStateError, loadBleno, loadNoble, type StackFamily } from '../stacks/load.js';
 import type { BlenoLike, NobleLike } from '../stacks/types.js';
 
 /** Options of {@link openNodeRadio}. */
@@ -20,6 +20,8 @@ export interface NodeRadioOptions {
   advertiseVia?: 'bleno' | 'noble';
   scanner?: NobleScannerOptions;
   advertiser?: Omit<HciAdvertiserOptions, 'beforeAddressChange' | 'afterAddressChange'>;
+  /** Stack family: 'abandonware' (default) or the 'stoprocent' forks. */
+  family?: StackFamily;
   /** How long to wait for the adapter to power on, ms; default 10 000. */
   readyTimeoutMs?: number;
 }
@@ -57,21 +59,29 @@ export class NodeRadio implements Radio {
     await this.advertiser.idle();
     this.advertiser.close();
     this.scanner.close();
-    // bleno re-arms its 1 s device poll like noble does.
-    if (this.bleno) this.bleno._bindings._hci.pollIsDevUp = () => {};
+    if (this.bleno) endDevicePoll(this.bleno);
   }
+}
+
+/** bleno re-arms a 1 s device poll forever, as noble does; an own no-op ends the chain. */
+function endDevicePoll(bleno: BlenoLike): void {
+  bleno._bindings._hci.pollIsDevUp = () => {};
 }
 
 function blenoReady(bleno: BlenoLike, timeoutMs: number): Promise<void> {
   if (bleno.state === 'poweredOn') return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bleno stayed "${bleno.state}" for ${timeoutMs} ms (expected poweredOn)`)), timeoutMs);
+    const timer = setTimeout(() => finish(adapterStateError('bleno', bleno.state, timeoutMs)), timeoutMs);
     timer.unref?.();
-    const onState = (state: string) => {
-      if (state !== 'poweredOn') return;
+    const finish = (error?: Error) => {
       clearTimeout(timer);
       bleno.off('stateChange', onState);
-      resolve();
+      if (error) reject(error);
+      else resolve();
+    };
+    const onState = (state: string) => {
+      if (state === 'poweredOn') finish();
+      else if (state === 'unauthorized' || state === 'unsupported') finish(adapterStateError('bleno', state));
     };
     // The first 'stateChange' listener is what starts bleno's HCI layer.
     bleno.on('stateChange', onState);
@@ -82,11 +92,18 @@ function blenoReady(bleno: BlenoLike, timeoutMs: number): Promise<void> {
 export async function openNodeRadio(options: NodeRadioOptions = {}): Promise<NodeRadio> {
   const via = options.advertiseVia ?? 'bleno';
   const timeoutMs = options.readyTimeoutMs ?? 10_000;
-  const bleno = via === 'bleno' ? loadBleno(options.deviceId === undefined ? {} : { deviceId: options.deviceId }) : undefined;
-  const noble: NobleLike = loadNoble(options.deviceId === undefined ? {} : { deviceId: options.deviceId });
+  const stack = { ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }), ...(options.family ? { family: options.family } : {}) };
+  const bleno = via === 'bleno' ? loadBleno(stack) : undefined;
+  const noble: NobleLike = loadNoble(stack);
   const scanner = new NobleScanner(noble, options.scanner);
-  const ready = Promise.all([scanner.ready(timeoutMs), bleno ? blenoReady(bleno, timeoutMs) : undefined]);
-  await ready;
+  try {
+    await Promise.all([scanner.ready(timeoutMs), bleno ? blenoReady(bleno, timeoutMs) : undefined]);
+  } catch (error) {
+    // The stacks would keep polling the device every second and hold the process open.
+    scanner.close();
+    if (bleno) endDevicePoll(bleno);
+    throw error;
+  }
   const socket = bleno ? bleno._bindings._hci._socket : noble._bindings._hci._socket;
   const advertiser = new HciAdvertiser(socket, {
     ...options.advertiser,

@@ -7,6 +7,7 @@
  * @module
  */
 import { decodeAdvert, type ReceivedAdvert } from '@proxsense/core';
+import { adapterStateError } from '../stacks/load.js';
 import type { NobleLike } from '../stacks/types.js';
 
 /** Options of {@link NobleScanner}. */
@@ -29,6 +30,11 @@ export interface ScannerCounters {
   prunes: number;
 }
 
+/** Entries of a per-address map (object or Map). */
+export function trackedCount(map: Record<string, unknown> | Map<string, unknown> | undefined): number {
+  return map instanceof Map ? map.size : map ? Object.keys(map).length : 0;
+}
+
 /** RSSI 127: "RSSI not available" (Core 5.x Vol 4 Part E §7.7.65.2). */
 const RSSI_UNAVAILABLE = 127;
 
@@ -45,6 +51,8 @@ export class NobleScanner {
     options: NobleScannerOptions = {},
   ) {
     this.maxTracked = options.maxTrackedAddresses ?? 256;
+    // The @stoprocent fork creates its HCI layer when `state` is first read; @abandonware at construction.
+    void noble.state;
     noble._bindings._hci.on('leAdvertisingReport', (_status: number, _type: number, address: string, _addressType: string, eir: unknown, rssi: number) => this.onReport(address, eir, rssi));
     noble.on('scanStop', () => this.onScanStop());
     noble.on('stateChange', (state: string) => {
@@ -52,15 +60,15 @@ export class NobleScanner {
     });
   }
 
-  /** Resolves when the adapter is powered on; rejects with the state when it cannot be (unauthorized, unsupported). */
+  /** Resolves when the adapter is powered on; rejects with a RadioStackError saying why it cannot be. */
   ready(timeoutMs = 10_000): Promise<void> {
     if (this.noble.state === 'poweredOn') return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`noble stayed "${this.noble.state}" for ${timeoutMs} ms (expected poweredOn)`)), timeoutMs);
+      const timer = setTimeout(() => done(adapterStateError('noble', this.noble.state, timeoutMs)), timeoutMs);
       timer.unref?.();
       const onState = (state: string) => {
         if (state === 'poweredOn') done();
-        else if (state === 'unauthorized' || state === 'unsupported') done(new Error(`noble adapter state ${state}`));
+        else if (state === 'unauthorized' || state === 'unsupported') done(adapterStateError('noble', state));
       };
       const done = (error?: Error) => {
         clearTimeout(timer);
@@ -110,7 +118,7 @@ export class NobleScanner {
   close(): void {
     if (this.closed) return;
     this.wanted = false;
-    this.stopStack();
+    if (this.noble.state === 'poweredOn') this.stopStack();
     this.closed = true;
     // noble re-arms `setTimeout(this.pollIsDevUp, 1000)` forever in raw mode; an own no-op ends the chain.
     this.noble._bindings._hci.pollIsDevUp = () => {};
@@ -156,15 +164,17 @@ export class NobleScanner {
   }
 
   private pruneIfLarge(): void {
-    if (Object.keys(this.noble._bindings._gap._discoveries).length > this.maxTracked) this.prune();
+    if (trackedCount(this.noble._bindings._gap._discoveries) > this.maxTracked || trackedCount(this.noble._peripherals) > this.maxTracked) this.prune();
   }
 
   /** Empties noble's per-address maps (this adapter never connects, so nothing in them is needed). */
   private prune(): void {
     const n = this.noble;
     const b = n._bindings;
-    for (const map of [n._peripherals, n._services, n._characteristics, n._descriptors, n._discoveredPeripheralUUids, b._gap._discoveries, b._addresses, b._addresseTypes, b._connectable, b.scannable]) {
-      if (map) for (const key of Object.keys(map)) delete map[key];
+    // Plain objects in @abandonware/noble; some are Maps in the @stoprocent fork.
+    for (const map of [n._peripherals, n._services, n._characteristics, n._descriptors, n._discoveredPeripheralUUids, n._discoveredPeripherals, b._gap._discoveries, b._addresses, b._addresseTypes, b._connectable, b.scannable]) {
+      if (map instanceof Map) map.clear();
+      else if (map) for (const key of Object.keys(map)) delete map[key];
     }
     this.counters.prunes++;
   }

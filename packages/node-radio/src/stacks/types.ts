@@ -22,11 +22,14 @@ export interface NobleLike extends EventEmitter {
   _state?: string;
   startScanning(serviceUuids: string[], allowDuplicates: boolean, callback?: (error?: Error | null) => void): void;
   stopScanning(callback?: () => void): void;
-  _peripherals: Record<string, unknown>;
+  _peripherals: Record<string, unknown> | Map<string, unknown>;
   _services: Record<string, unknown>;
   _characteristics: Record<string, unknown>;
   _descriptors: Record<string, unknown>;
-  _discoveredPeripheralUUids: Record<string, unknown>;
+  /** @abandonware only. */
+  _discoveredPeripheralUUids?: Record<string, unknown>;
+  /** @stoprocent only. */
+  _discoveredPeripherals?: Map<string, unknown>;
   _bindings: {
     _hci: NobleHci;
     _gap: { _discoveries: Record<string, unknown> };

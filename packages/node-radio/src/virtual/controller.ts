@@ -192,6 +192,9 @@ export class VirtualController implements AirEndpoint {
         return ok([0xfd, 0x03, 64, 8, 0, 0, 0]);
       case OPCODE.readBdAddr:
         return ok([...this.publicAddress]);
+      case OPCODE.leReadLocalSupportedFeatures:
+        // No optional LE features (no extended advertising, coded PHY or data length extension): legacy only.
+        return ok(new Array<number>(8).fill(0));
       case OPCODE.leReadBufferSize:
         return ok([251, 0, 8]);
       case OPCODE.leSetRandomAddress:

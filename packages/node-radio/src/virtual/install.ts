@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { VirtualBluetoothHciSocket } from './socket.js';
 
 /** Socket packages the stand-in replaces: the @abandonware one, and the name the @stoprocent forks use. */
-export const HCI_SOCKET_PACKAGES = ['@abandonware/bluetooth-hci-socket'] as const;
+export const HCI_SOCKET_PACKAGES = ['@abandonware/bluetooth-hci-socket', '@stoprocent/bluetooth-hci-socket'] as const;
 
 const VIRTUAL_FILE = '/proxsense-virtual/bluetooth-hci-socket.js';
 const INSTALLED = Symbol.for('proxsense.node-radio.virtualHciInstalled');
@@ -27,7 +27,9 @@ export function installVirtualHciSocket(): void {
   const require = createRequire(import.meta.url);
   const Module = require('node:module') as ModuleInternals;
   const entry = new Module(VIRTUAL_FILE);
-  Object.assign(entry, { filename: VIRTUAL_FILE, loaded: true, exports: VirtualBluetoothHciSocket });
+  // @abandonware: the export is the class; @stoprocent: `loadDriver(kind)` returns it.
+  const exports = Object.assign(VirtualBluetoothHciSocket, { loadDriver: () => VirtualBluetoothHciSocket });
+  Object.assign(entry, { filename: VIRTUAL_FILE, loaded: true, exports });
   Module._cache[VIRTUAL_FILE] = entry;
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request: string, ...rest: unknown[]) {
