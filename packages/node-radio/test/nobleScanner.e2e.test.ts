@@ -3,6 +3,7 @@
  * passes only GAEN/Bluezone adverts, and keeps noble's per-address maps bounded under rotating addresses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { SeededRandom, encodeGaenAdvert, type ReceivedAdvert } from '@proxsense/core';
 import { Air, NobleScanner, OPCODE, SteppedScheduler, VirtualBluetoothHciSocket, commandPacket, installVirtualHciSocket, loadNoble, trackedCount, virtualHciHub, type StackFamily } from '../src/index.js';
 
@@ -69,6 +70,21 @@ describe.each(['abandonware', 'stoprocent'] as StackFamily[])('NobleScanner on %
     await run(2_000);
     expect(scanner.counters.notOurs).toBeGreaterThan(4);
     expect(scanner.counters.passed).toBe(passed);
+  });
+
+  it('accounts for every advert of any bytes: passed, not ours or malformed, never a throw', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 31 }), async (data) => {
+        const c0 = { ...scanner.counters };
+        await advertise([3, 3, 3, 3, 3, 0x04], data);
+        await run(600);
+        const c = scanner.counters;
+        const reports = c.reports - c0.reports;
+        expect(reports).toBeGreaterThan(0);
+        expect(c.passed - c0.passed + c.notOurs - c0.notOurs + c.malformed - c0.malformed).toBe(reports);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it("keeps noble's per-address maps bounded under rotating addresses", async () => {
