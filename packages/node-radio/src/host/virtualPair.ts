@@ -99,9 +99,15 @@ export async function startVirtualRadioPair(options: VirtualRadioPairOptions = {
   const idB = hub.add(controllerB);
   const settle = () => (hub.pendingDeliveries > 0 ? hub.settle() : Promise.resolve());
   const family = options.family ? { family: options.family } : {};
-  const opening = Promise.all([openNodeRadio({ deviceId: idA, advertiseVia: 'bleno', ...family }), openNodeRadio({ deviceId: idB, advertiseVia: 'noble', ...family })]);
-  await hub.settle();
-  const [radioA, radioB] = await opening;
+  // The stacks power on through real event-loop turns (socket deliveries); no virtual time passes.
+  const opened = await Promise.allSettled([openNodeRadio({ deviceId: idA, advertiseVia: 'bleno', ...family }), openNodeRadio({ deviceId: idB, advertiseVia: 'noble', ...family })]);
+  const failed = opened.find((o) => o.status === 'rejected');
+  if (failed) {
+    // Close what did open, or its stack's device poll holds the process.
+    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : undefined)));
+    throw failed.reason;
+  }
+  const [radioA, radioB] = opened.map((o) => (o as PromiseFulfilledResult<NodeRadio>).value) as [NodeRadio, NodeRadio];
   await hub.settle();
   return {
     air,
@@ -111,9 +117,8 @@ export async function startVirtualRadioPair(options: VirtualRadioPairOptions = {
     b: { name: 'B', deviceId: idB, controller: controllerB, radio: radioB },
     runFor: (durationMs) => scheduler.runSteppedUntil(scheduler.nowMs() + durationMs, () => settle()),
     async close() {
-      const closing = Promise.all([radioA.close(), radioB.close()]);
+      await Promise.all([radioA.close(), radioB.close()]);
       await hub.settle();
-      await closing;
       air.close();
     },
   };
