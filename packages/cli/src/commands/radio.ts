@@ -107,24 +107,34 @@ interface AdvertiseOptions extends RadioCommonOptions {
 function registerAdvertise(radio: Command, out: Output): void {
   radioCommonOptions(radio.command('advertise').description("run the firmware's advertising: exact GAEN / Bluezone bytes, non-connectable, a new random address at every ID rotation"), 1800)
     .option('--scheme <scheme>', 'gaen or bluezone', choiceOption(['gaen', 'bluezone'] as const), 'gaen')
-    .addHelpText('after', '\nExamples:\n  $ proxsense radio advertise --scheme gaen --duration 3600\n  $ proxsense radio advertise --virtual --scheme bluezone --duration 3600 --json')
+    .addHelpText('after', '\nEach line is a new ID going on air with its new address ({"t","scheme","interval","id","address"} with --json).')
+    .addHelpText('after', '\nExamples:\n  $ proxsense radio advertise --scheme gaen --duration 3600\n  $ proxsense radio advertise --virtual --scheme bluezone --duration 3500 --json')
     .action(async (o: AdvertiseOptions) => {
       const host = await openHost(o);
-      // Advertising only: the firmware's scan windows go nowhere.
-      const advertiseOnly: Radio = { startAdvertising: (p, a) => host.radio.startAdvertising(p, a), stopAdvertising: () => host.radio.stopAdvertising(), startScanning: () => {}, stopScanning: () => {}, onAdvert: () => {} };
-      const firmware = new Firmware({ profile: PROFILES[o.scheme], radio: advertiseOnly, scheduler: host.scheduler, random: randomFor(o, 1), store: new MemoryStore(), name: 'self' });
-      const rotate = (firmware as unknown as { rotate(): void }).rotate.bind(firmware);
       const ids = new Set<string>();
-      (firmware as unknown as { rotate(): void }).rotate = () => {
-        rotate();
-        const b = firmware.currentBroadcast()!;
-        const t = host.scheduler.nowMs();
-        const id = bytesToHex(b.id);
-        const address = bytesToHex(b.address.slice().reverse()).replace(/(..)(?!$)/g, '$1:');
-        ids.add(id);
-        if (o.json) out.line(JSON.stringify({ t, scheme: o.scheme, interval: b.interval, id, address }));
-        else out.line(`${iso(t)}  ${o.scheme}  interval ${b.interval}  ${id}  from ${address}`);
+      let firmware: Firmware | undefined;
+      let lastAddress = '';
+      // Advertising only (the firmware's scan windows go nowhere); each new address on air is a rotation.
+      const advertiseOnly: Radio = {
+        startAdvertising: (payload, address) => {
+          host.radio.startAdvertising(payload, address);
+          const hex = bytesToHex(address);
+          if (hex === lastAddress || !firmware) return;
+          lastAddress = hex;
+          const b = firmware.currentBroadcast()!;
+          const t = host.scheduler.nowMs();
+          const id = bytesToHex(b.id);
+          const shown = bytesToHex(address.slice().reverse()).replace(/(..)(?!$)/g, '$1:');
+          ids.add(id);
+          if (o.json) out.line(JSON.stringify({ t, scheme: o.scheme, interval: b.interval, id, address: shown }));
+          else out.line(`${iso(t)}  ${o.scheme}  interval ${b.interval}  ${id}  from ${shown}`);
+        },
+        stopAdvertising: () => host.radio.stopAdvertising(),
+        startScanning: () => {},
+        stopScanning: () => {},
+        onAdvert: () => {},
       };
+      firmware = new Firmware({ profile: PROFILES[o.scheme], radio: advertiseOnly, scheduler: host.scheduler, random: randomFor(o, 1), store: new MemoryStore(), name: 'self' });
       // With --virtual the peer on hci1 scans continuously and counts which of our IDs it heard.
       const peerHeard = new Set<string>();
       let peerAdverts = 0;
