@@ -11,6 +11,7 @@ export { VirtualBluetoothHciSocket } from './virtual/socket.js';
 export { VirtualHciHub, virtualHciHub } from './virtual/hub.js';
 export { installVirtualHciSocket, virtualHciSocketInstalled, HCI_SOCKET_PACKAGES } from './virtual/install.js';
 export { Air, ADV_DELAY_MAX_MS, type AirOptions, type AirNode, type AirStats } from './air/air.js';
+export { AirRadio, type AirRadioOptions } from './air/airRadio.js';
 export { fixedRssiChannel, simChannel, type AirChannel, type AirPosition, type SimChannelLike } from './air/channel.js';
 export { loadNoble, loadBleno, adapterStateError, RadioStackError, STACK_PACKAGES, FORK_PACKAGES, type StackFamily, type StackOptions, BUILD_ADDON_COMMAND, INSTALL_STACKS_COMMAND } from './stacks/load.js';
 export type { NobleLike, BlenoLike, HciSocketLike } from './stacks/types.js';
