@@ -100,7 +100,7 @@ describe('proxsense keys export', () => {
     const r1 = proxsense('keys', 'export', '--in', 'examples/bluezone-f0.json', '--out', join(dir, 'a.zip'));
     expect([r1.code, r1.stderr]).toEqual([2, expect.stringMatching(/holds Bluezone F0 keys/)]);
     const bad = join(dir, 'k.json');
-    writeFileSync(bad, JSON.stringify({ keys: [{ keyData: '00'.repeat(16), rollingStartIntervalNumber: 5, rollingPeriod: 300 }] }));
+    writeFileSync(bad, JSON.stringify({ keys: [{ keyData: '00'.repeat(16), rollingStartIntervalNumber: 2_658_672, rollingPeriod: 300 }] }));
     const r2 = proxsense('keys', 'export', '--in', bad, '--out', join(dir, 'b.zip'));
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/k\.json: keys\[0\]\.rollingPeriod: expected an integer 1\.\.144, got 300/);
