@@ -10,5 +10,10 @@ describe('matching benchmark (smoke, tiny sizes)', () => {
     expect(r.pureKeysPerS).toBeGreaterThan(0);
     expect(r.parallelKeysPerS).toBeGreaterThan(0);
     expect(r.boundKeysPerS).toBeGreaterThan(0);
+    // Each thread configuration ran in its own process and found the same planted sightings.
+    expect(r.threadsVsOne.one.matches).toBe(30);
+    expect(r.threadsVsOne.many).toMatchObject({ threads: 2, matches: 30 });
+    expect(r.threadsVsOne.many.peakRssMb).toBeGreaterThan(0);
+    expect(r.defaultVsOne.map((d) => [d.keys, d.chosenThreads])).toEqual([[1_000, 1], [3_000, 1]]);
   });
 });
