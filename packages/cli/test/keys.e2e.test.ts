@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { proxsense, REPO } from './cli.js';
+import { sharedJson, sharedPath } from '../../core/test/sharedData.js';
 
-const gaen = JSON.parse(readFileSync(join(REPO, '../shared/vectors/gaen-crypto-v1.2.json'), 'utf8'));
-const bluezone = JSON.parse(readFileSync(join(REPO, '../shared/vectors/bluezone-ids.json'), 'utf8'));
-const exportJson = JSON.parse(readFileSync(join(REPO, '../shared/vectors/gaen-export-us-110keys.json'), 'utf8'));
+const gaen = sharedJson('vectors/gaen-crypto-v1.2.json');
+const bluezone = sharedJson('vectors/bluezone-ids.json');
+const exportJson = sharedJson('vectors/gaen-export-us-110keys.json');
 const tmp = () => mkdtempSync(join(tmpdir(), 'proxsense-'));
 
 describe('proxsense keys derive', () => {
@@ -46,7 +47,7 @@ describe('proxsense keys derive', () => {
 
 describe('proxsense keys inspect', () => {
   it('decodes the real export.bin to the 110 listed keys', () => {
-    const r = proxsense('keys', 'inspect', '../shared/vectors/gaen-export-us-110keys.bin', '--json');
+    const r = proxsense('keys', 'inspect', sharedPath('vectors/gaen-export-us-110keys.bin'), '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.format).toBe('gaen-export-bin');
