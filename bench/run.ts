@@ -11,7 +11,7 @@ import { runSweepBench } from './sweep.js';
 
 /** Each benchmark and the numeric flags it takes (camelCase, as its options object names them). */
 const benches: Record<string, { flags: string[]; run: (flags: Record<string, number>) => Promise<unknown> | unknown }> = {
-  matching: { flags: ['keys', 'pureKeys', 'scaleKeys', 'sightings', 'planted', 'threads', 'quiet'], run: (f) => runMatchingBench(f) },
+  matching: { flags: ['keys', 'pureKeys', 'scaleKeys', 'sightings', 'planted', 'threads', 'memoryKeys', 'memorySightings', 'repeats', 'quiet'], run: (f) => runMatchingBench(f) },
   episodes: { flags: ['sightings', 'objectSightings', 'quiet'], run: (f) => runEpisodesBench(f) },
   estimate: { flags: ['rows', 'quiet'], run: (f) => runEstimateBench(f) },
   sim: { flags: ['phones', 'durationS', 'adoption', 'bluezone', 'quiet'], run: (f) => runSimBench(f) },
