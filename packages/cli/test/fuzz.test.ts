@@ -112,6 +112,13 @@ const COMMANDS: CommandSpec[] = [
     checkOutput: checkEstimateCsv,
     passesInputThrough: true,
   },
+  {
+    name: 'sim run',
+    reads: ['scenario'],
+    // A few phones for ten minutes: a mutated scenario that still validates must not run for an hour.
+    argv: (f, dir) => [['sim', 'run', f.scenario, '--phones', '4', '--duration', '10m', '--no-report', '--out', join(dir, 'sim'), '--json']],
+    numRuns: Math.ceil(RUNS / 3),
+  },
 ];
 
 describe('every command under fuzzed input: exit 0 with sane output or 2 with one line, never a crash', () => {
@@ -126,7 +133,7 @@ describe('every command under fuzzed input: exit 0 with sane output or 2 with on
   });
 
   it.each(COMMANDS.map((c) => [c.name, c] as const))('%s', async (_name, spec) => {
-    await fuzzCommand(spec, seeds, RUNS);
+    await fuzzCommand(spec, seeds, spec.numRuns ?? RUNS);
   });
 
   it('keys derive under extreme and swapped arguments', async () => {

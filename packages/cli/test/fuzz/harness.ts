@@ -47,7 +47,7 @@ export async function runInProcess(args: string[], timeoutMs = 20_000): Promise<
 }
 
 /** The kinds of file the commands read. */
-export type Role = 'sightings' | 'keysZip' | 'keysJson' | 'bluezoneF0' | 'episodesConfig' | 'labelledCsv' | 'calibrationCsv' | 'model' | 'windows' | 'publicKey' | 'privateKey';
+export type Role = 'sightings' | 'keysZip' | 'keysJson' | 'bluezoneF0' | 'episodesConfig' | 'labelledCsv' | 'calibrationCsv' | 'model' | 'windows' | 'publicKey' | 'privateKey' | 'scenario';
 
 /** File name (its extension matters to nobody: formats are sniffed from the bytes) per role. */
 const FILE_NAMES: Record<Role, string> = {
@@ -62,6 +62,7 @@ const FILE_NAMES: Record<Role, string> = {
   windows: 'windows.json',
   publicKey: 'key.pub.pem',
   privateKey: 'key.pem',
+  scenario: 'scenario.yaml',
 };
 
 const example = (name: string) => new Uint8Array(readFileSync(join(REPO, 'examples', name)));
@@ -86,6 +87,7 @@ export async function validSeeds(): Promise<Record<Role, Uint8Array>> {
     windows: text(JSON.stringify({ windows })),
     publicKey: example('signing-key.pub.pem'),
     privateKey: example('signing-key.pem'),
+    scenario: new Uint8Array(readFileSync(join(REPO, 'packages/sim/scenarios/rwp.yaml'))),
   };
 }
 
@@ -165,6 +167,8 @@ export interface CommandSpec {
   argv: (files: Record<Role, string>, scratch: string) => string[][];
   /** Extra checks of a successful run's stdout. */
   checkOutput?: (stdout: string, args: string[]) => void;
+  /** Cases to run (default 45). */
+  numRuns?: number;
   /** Output copies input cells untouched (estimate): only `checkOutput` judges it, not {@link LIES}. */
   passesInputThrough?: boolean;
 }
@@ -196,7 +200,7 @@ export function checkContract(r: RunResult, args: string[], spoilt: string, spec
  * Runs `numRuns` fuzz cases of a command: each writes valid inputs to a fresh directory, spoils one of
  * them, picks an argument list and checks the contract.
  */
-export async function fuzzCommand(spec: CommandSpec, seeds: Record<Role, Uint8Array>, numRuns: number, seed = Number(process.env['PROXSENSE_FUZZ_SEED'] ?? 10)): Promise<void> {
+export async function fuzzCommand(spec: CommandSpec, seeds: Record<Role, Uint8Array>, numRuns = spec.numRuns ?? 45, seed = Number(process.env['PROXSENSE_FUZZ_SEED'] ?? 10)): Promise<void> {
   const allRoles = Object.keys(FILE_NAMES) as Role[];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...spec.reads), mutationArbitrary(allRoles), fc.nat(), async (role, mutation, pick) => {
