@@ -128,9 +128,9 @@ export async function runMatchingBench(options: MatchingBenchOptions = {}): Prom
   log(`matching: bound   raw node:crypto AES-128-ECB on 16 MiB: ${fmt(aesBlocksPerS / 1e6)} M blocks/s ÷ 144 = ${fmt(boundKeysPerS / 1e3)} k keys/s`);
 
   const { sightings: stored } = makeSightings(sightings, planted, 1);
-  const heapBefore = process.memoryUsage().heapUsed;
   const index = new SightingIndex('gaen', stored);
-  const indexMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+  // Typed arrays live outside the JS heap: their bytes, not heapUsed, are the index's size.
+  const indexMb = Object.values(index.parts()).reduce((sum: number, v) => sum + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0) / 1e6;
   const throughputKeys = [...keyStream(keys, 2)];
 
   const nodeKeysPerS = keysPerS(nodeCryptoProvider, index, throughputKeys);
@@ -163,7 +163,7 @@ export async function runMatchingBench(options: MatchingBenchOptions = {}): Prom
   const memOne = runChild(memoryKeys, memorySightings, planted, 1);
   const memMany = runChild(memoryKeys, memorySightings, planted, threads);
   const memLimitMb = MEMORY_FACTOR * memOne.peakRssMb + MEMORY_PER_THREAD_MB * threads;
-  log(memoryLine(`${memoryKeys.toLocaleString('en-US')} keys vs ${memorySightings.toLocaleString('en-US')} sightings`, memOne, memMany, memLimitMb) + `; one index, shared by all threads (${fmt(indexMb)} MB per 100 k sightings)`);
+  log(memoryLine(`${memoryKeys.toLocaleString('en-US')} keys vs ${memorySightings.toLocaleString('en-US')} sightings`, memOne, memMany, memLimitMb) + `; one index shared by all threads (${fmt(indexMb)} MB for ${sightings.toLocaleString('en-US')} sightings)`);
 
   const defaultVsOne: MatchingBenchResult['defaultVsOne'] = [];
   for (const keyCount of [1_000, 20_000, 60_000, 200_000].filter((k) => k * 2 <= scaleKeys).concat(scaleKeys)) {
