@@ -29,6 +29,8 @@ function checkDistances(row: Record<string, unknown>): void {
     if (m === undefined) continue;
     for (const x of [m, lo!, hi!]) expect(Number.isFinite(x) && x >= 0, JSON.stringify(row)).toBe(true);
     expect(lo! <= m && m <= hi!, JSON.stringify(row)).toBe(true);
+    // A distance of 0 m with an interval [0, 0] (issue 10: tx −127) is no estimate; nor is 25 km.
+    expect(m > 0 && hi! > lo! && m < 10_000, JSON.stringify(row)).toBe(true);
   }
   const att = num('attenuation_db');
   if (att !== undefined) expect(Number.isFinite(att), JSON.stringify(row)).toBe(true);

@@ -109,6 +109,8 @@ export type Mutation =
   | { kind: 'truncate'; at: number }
   | { kind: 'flip'; flips: [number, number][] }
   | { kind: 'extreme'; which: number; token: string; all: boolean }
+  /** The `nth` number of every line: one field (a CSV column, a JSONL key) extreme in every record. */
+  | { kind: 'column'; nth: number; token: string }
   | { kind: 'lines'; a: number; b: number; op: 'swap' | 'drop' | 'dup' }
   | { kind: 'swap'; role: Role };
 
@@ -119,6 +121,7 @@ export function mutationArbitrary(roles: readonly Role[]): fc.Arbitrary<Mutation
     { weight: 1, arbitrary: fc.nat().map((at): Mutation => ({ kind: 'truncate', at })) },
     { weight: 1, arbitrary: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }).map((flips): Mutation => ({ kind: 'flip', flips })) },
     { weight: 5, arbitrary: fc.record({ which: fc.nat(), token: fc.constantFrom(...EXTREME_TOKENS), all: fc.boolean() }).map((m): Mutation => ({ kind: 'extreme', ...m })) },
+    { weight: 4, arbitrary: fc.record({ nth: fc.nat({ max: 8 }), token: fc.constantFrom(...EXTREME_TOKENS) }).map((m): Mutation => ({ kind: 'column', ...m })) },
     { weight: 1, arbitrary: fc.record({ a: fc.nat(), b: fc.nat(), op: fc.constantFrom('swap' as const, 'drop' as const, 'dup' as const) }).map((m): Mutation => ({ kind: 'lines', ...m })) },
     { weight: 1, arbitrary: fc.constantFrom(...roles).map((role): Mutation => ({ kind: 'swap', role })) },
   );
@@ -143,6 +146,16 @@ export function mutate(seed: Uint8Array, m: Mutation, seeds: Record<Role, Uint8A
       const target = m.which % count;
       let i = 0;
       return text(source.replace(NUMBER_TOKEN, (token) => (m.all || i++ === target ? m.token : token)));
+    }
+    case 'column': {
+      const lines = new TextDecoder().decode(seed).split('\n');
+      return text(lines.map((line) => {
+        const count = line.match(NUMBER_TOKEN)?.length ?? 0;
+        if (count === 0) return line;
+        const target = m.nth % count;
+        let i = 0;
+        return line.replace(NUMBER_TOKEN, (token) => (i++ === target ? m.token : token));
+      }).join('\n'));
     }
     case 'lines': {
       const lines = new TextDecoder().decode(seed).split('\n');
