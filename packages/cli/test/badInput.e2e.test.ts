@@ -78,6 +78,13 @@ describe('bad input ends in one line with exit 2, as a new user meets it', () =>
     oneLine(await proxsense('match', '--keys', 'examples/diagnosis-keys.zip', '--sightings', 'examples/sightings.jsonl', '--verify', 'examples/signing-key.pem'), 2, /is a private key/);
   });
 
+  it('a scenario starting before 2020 is refused: its sightings and keys could not be read back', async () => {
+    const dir = tmp();
+    const file = join(dir, 'old.yaml');
+    writeFileSync(file, readFileSync(join(REPO, 'packages/sim/scenarios/rwp.yaml'), 'utf8') + 'start: "2019-06-01T08:00:00Z"\n');
+    oneLine(await proxsense('sim', 'run', file, '--phones', '4', '--duration', '10m', '--no-report', '--out', join(dir, 'o')), 2, /old\.yaml:\d+:\d+: start: expected a time within 2020-01-01\.\.2099-11-30/);
+  });
+
   it('usage errors are one line too', async () => {
     oneLine(await proxsense('match', '--keys', 'examples/diagnosis-keys.zip'), 2, /required option '--sightings <file\.jsonl>' not specified/);
     oneLine(await proxsense('keys', 'derive', '--scheme', 'gaen', '--key', '00', '--interval', '1e20'), 2, /--interval/);
