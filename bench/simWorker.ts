@@ -9,9 +9,12 @@ const scenario = applyOverrides(base, { phones: Number(phones), durationS: Numbe
 (globalThis as { gc?: () => void }).gc?.();
 const baseline = process.memoryUsage().rss;
 let peak = baseline;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const sim = new Simulation({ scenario, seed: 1, trackPeople: 0, onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) }).run();
 const wallS = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuS = (cpu.user + cpu.system) / 1e6;
 peak = Math.max(peak, process.memoryUsage().rss);
 let sightings = 0;
 for (const s of sim.stores) sightings += s?.length ?? 0;
@@ -20,6 +23,7 @@ console.log(
   JSON.stringify({
     phones: n,
     wallS,
+    cpuS,
     phoneHoursPerS: (n * Number(durationS)) / 3600 / wallS,
     advertsDeliveredPerS: sim.air.counters.advertsDelivered / wallS,
     advertsSampled: sim.air.counters.advertsSampled,

@@ -277,7 +277,7 @@ export class Firmware {
 
   private onAdvert(advert: ReceivedAdvert): void {
     const samples = advert.rssiSamplesDbm;
-    const receptions = samples ? samples.length : 1;
+    const receptions = samples ? Math.min(samples.length, advert.rssiSampleCount ?? samples.length) : 1;
     this.counters.advertsHeard += receptions;
     if (!this.scan || receptions === 0) return;
     const decoded = this.decode(advert.payload);
@@ -292,7 +292,7 @@ export class Firmware {
       if (decoded.aem) agg.aem = decoded.aem;
       this.scan.set(decoded.key, agg);
     }
-    if (samples) for (let i = 0; i < samples.length; i++) agg.rssiSum += samples[i]!;
+    if (samples) for (let i = 0; i < receptions; i++) agg.rssiSum += samples[i]!;
     else agg.rssiSum += advert.rssiDbm;
     agg.count += receptions;
     this.counters.advertsLogged += receptions;

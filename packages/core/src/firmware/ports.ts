@@ -18,6 +18,11 @@ export interface ReceivedAdvert {
    * each, dBm, with `rssiDbm` equal to the first. Absent: one reception at `rssiDbm`.
    */
   rssiSamplesDbm?: ArrayLike<number>;
+  /**
+   * How many leading entries of `rssiSamplesDbm` are this delivery's (default: all), so a host can hand
+   * over one reused buffer instead of a fresh view per delivery.
+   */
+  rssiSampleCount?: number;
 }
 
 /** The BLE radio. */

@@ -5,6 +5,11 @@
  * and the scanner's duty cycle or not, gets its own fast fading on top of the link's median and shadowing,
  * and is kept if above the sensitivity floor. Each advertiser's receptions reach the firmware in one
  * batched `ReceivedAdvert`. Only scanners with an open window cost anything.
+ *
+ * The per-advert loop is the simulator's hottest code: each scanner has its own xoshiro128+ state in a
+ * typed array (seeded from its channel stream), and one 32-bit draw per advert decides both collision
+ * survival and, rescaled, the fast fading through the normal quantile, so an advert costs one generator
+ * step. Serving order among scanners does not matter: each consumes only its own stream.
  * @module
  */
 import { decodeAdvert, type Radio, type ReceivedAdvert, type Scheduler } from '@proxsense/core';
@@ -16,6 +21,7 @@ import type { RandomStream } from '../random/streams.js';
 import type { IdTable } from '../store/idTable.js';
 import { ensureLength } from '../util/growable.js';
 import type { Walls } from '../world/walls.js';
+import { normalQuantile } from '../random/normal.js';
 
 /** Counts for the run's summary and the benchmarks. */
 export interface AirCounters {
@@ -53,9 +59,16 @@ export class Air {
   private readonly advOffAtMs: Float64Array;
   private readonly scanning: Uint8Array;
   private readonly deliveredToMs: Float64Array;
-  private readonly openScanners: number[] = [];
+  /** Open scanners (unordered) and each one's place in that list. */
+  private readonly openScanners: Int32Array;
+  private openCount = 0;
+  private readonly openSlot: Int32Array;
+  /** Per scanner, 4 words of xoshiro128+ state. */
+  private readonly rngState: Int32Array;
   /** Truth per open (or just closed) scan: advertiser → distance at its first reception. */
   private readonly scanTruth: (Map<number, number> | undefined)[];
+  /** One advert object reused for every delivery (the firmware does not keep it). */
+  private readonly advert: ReceivedAdvert = { payload: new Uint8Array(0), rssiDbm: 0, rssiSamplesDbm: new Float64Array(0), rssiSampleCount: 0 };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
   private candidateDistanceM = new Float64Array(256);
@@ -74,6 +87,15 @@ export class Air {
     this.deliveredToMs = new Float64Array(n);
     this.scanTruth = new Array(n);
     this.rangeM = o.channel.spec.maxRangeM;
+    this.openScanners = new Int32Array(n);
+    this.openSlot = new Int32Array(n).fill(-1);
+    this.rngState = new Int32Array(4 * n);
+    for (let p = 0; p < n; p++) {
+      const r = o.channelRandom[p];
+      if (!r) continue;
+      for (let w = 0; w < 4; w++) this.rngState[4 * p + w] = r.nextUint32() | 0;
+      if ((this.rngState[4 * p]! | this.rngState[4 * p + 1]! | this.rngState[4 * p + 2]! | this.rngState[4 * p + 3]!) === 0) this.rngState[4 * p] = 1;
+    }
   }
 
   /** The Radio port of person p's phone. */
@@ -107,28 +129,28 @@ export class Air {
     if (this.scanning[p]) return;
     this.scanning[p] = 1;
     this.deliveredToMs[p] = this.o.scheduler.nowMs();
-    this.scanTruth[p] = new Map();
-    // Kept in person order, so serving them does not depend on the order scans opened in.
-    let i = this.openScanners.length;
-    this.openScanners.push(p);
-    while (i > 0 && this.openScanners[i - 1]! > p) {
-      this.openScanners[i] = this.openScanners[i - 1]!;
-      i--;
-    }
-    this.openScanners[i] = p;
+    const truth = this.scanTruth[p];
+    if (truth) truth.clear();
+    else this.scanTruth[p] = new Map();
+    this.openSlot[p] = this.openCount;
+    this.openScanners[this.openCount++] = p;
   }
 
   closeScan(p: number): void {
     if (!this.scanning[p]) return;
     this.deliver(p, this.o.scheduler.nowMs());
     this.scanning[p] = 0;
-    this.openScanners.splice(this.openScanners.indexOf(p), 1);
+    const slot = this.openSlot[p]!;
+    const last = this.openScanners[--this.openCount]!;
+    this.openScanners[slot] = last;
+    this.openSlot[last] = slot;
+    this.openSlot[p] = -1;
   }
 
   /** Serves every open scan up to now (called after each mobility step). */
   tick(): void {
     const now = this.o.scheduler.nowMs();
-    for (const p of this.openScanners) this.deliver(p, now);
+    for (let i = 0; i < this.openCount; i++) this.deliver(this.openScanners[i]!, now);
   }
 
   /** Milliseconds of [fromMs, toMs) during which `a` advertised. */
@@ -171,43 +193,83 @@ export class Air {
       n++;
     }
     if (n === 0) return;
-    const survival = channel.survivalProbability(n - 1);
-    const rng = this.o.channelRandom[s]!;
+    // Survival as a threshold on one unsigned 32-bit draw; a surviving draw rescaled below it is uniform.
+    const threshold = channel.survivalProbability(n - 1) * 4294967296;
     const spec = channel.spec;
+    const sigmaDb = spec.fastFadingSigmaDb;
+    const floorDbm = spec.sensitivityDbm;
     const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
     const truth = this.scanTruth[s]!;
     const radio = this.radios[s]!;
+    const counters = this.counters;
+    const advert = this.advert;
+    const state = this.rngState;
+    const o4 = 4 * s;
+    let s0 = state[o4]!;
+    let s1 = state[o4 + 1]!;
+    let s2 = state[o4 + 2]!;
+    let s3 = state[o4 + 3]!;
+    let samples = this.samples;
     for (let i = 0; i < n; i++) {
       const a = this.candidates[i]!;
       const distanceM = this.candidateDistanceM[i]!;
       // Adverts sent in the chunk: a random phase against the advertising interval.
       const expected = this.advertisedMs(a, fromMs, toMs) / spec.advertIntervalMs;
-      const sent = Math.floor(expected + rng.nextFloat());
+      let r = (s0 + s3) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const sent = Math.floor(expected + r / 4294967296);
       if (sent === 0) continue;
-      this.counters.advertsSampled += sent;
+      counters.advertsSampled += sent;
       const wallLossDb = walls.count ? walls.lossBetweenDb(xM[a]!, yM[a]!, venue[a]!, sx, sy, sv) : 0;
       const medianDbm =
         channel.medianRssiDbm({ distanceM, carryLossDb: population.carryLossDb[a]! + population.carryLossDb[s]!, deviceOffsetDb: population.txOffsetDb[a]! + population.rxOffsetDb[s]!, wallLossDb }) + channel.shadowingDb(a, s, tS);
-      if (sent > this.samples.length) this.samples = new Float64Array(sent * 2);
+      if (sent > samples.length) samples = this.samples = new Float64Array(sent * 2);
       let got = 0;
+      let lost = 0;
+      let below = 0;
       for (let k = 0; k < sent; k++) {
-        if (rng.nextFloat() >= survival) {
-          this.counters.advertsLostCollision++;
+        r = (s0 + s3) >>> 0;
+        t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        if (r >= threshold) {
+          lost++;
           continue;
         }
         // Phones report whole dBm.
-        const rssi = Math.round(medianDbm + spec.fastFadingSigmaDb * rng.nextGaussian());
-        if (rssi < spec.sensitivityDbm) {
-          this.counters.advertsBelowSensitivity++;
+        const rssi = Math.round(medianDbm + sigmaDb * normalQuantile((r + 0.5) / threshold));
+        if (rssi < floorDbm) {
+          below++;
           continue;
         }
-        this.samples[got++] = rssi;
+        samples[got++] = rssi;
       }
+      counters.advertsLostCollision += lost;
+      counters.advertsBelowSensitivity += below;
       if (got === 0) continue;
-      this.counters.advertsDelivered += got;
+      counters.advertsDelivered += got;
       if (!truth.has(a)) truth.set(a, distanceM);
-      radio.receive({ payload: this.payload[a]!, rssiDbm: this.samples[0]!, address: this.address[a]!, rssiSamplesDbm: this.samples.subarray(0, got) });
+      advert.payload = this.payload[a]!;
+      advert.rssiDbm = samples[0]!;
+      advert.address = this.address[a]!;
+      advert.rssiSamplesDbm = samples;
+      advert.rssiSampleCount = got;
+      radio.receive(advert);
     }
+    state[o4] = s0;
+    state[o4 + 1] = s1;
+    state[o4 + 2] = s2;
+    state[o4 + 3] = s3;
   }
 }
 

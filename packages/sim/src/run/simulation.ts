@@ -7,6 +7,7 @@
 import { BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, InputError, VirtualScheduler, type EpisodeConfig, type FirmwareProfile } from '@proxsense/core';
 import { nodeCryptoProvider } from '@proxsense/core/node';
 import { Channel } from '../channel/channel.js';
+import { MoveLog } from '../grid/moveLog.js';
 import { UniformGrid } from '../grid/uniformGrid.js';
 import { Movers, stepMovers } from '../mobility/movers.js';
 import type { PositionTrace } from '../mobility/trace.js';
@@ -85,6 +86,7 @@ export class Simulation {
   readonly profile: FirmwareProfile;
   private readonly truthGrid: UniformGrid;
   private readonly airGrid: UniformGrid;
+  private readonly moves: MoveLog;
   private ran = false;
 
   constructor(private readonly options: SimulationOptions) {
@@ -107,6 +109,7 @@ export class Simulation {
     this.scheduler = new VirtualScheduler(this.startMs);
     const truthCellM = Math.max(MIN_TRUTH_CELL_M, scenario.rule.closeContactMaxDistanceM);
     this.truthGrid = new UniformGrid(this.world.widthM, this.world.heightM, truthCellM, this.people);
+    this.moves = new MoveLog(this.people);
     this.airGrid = new UniformGrid(this.world.widthM, this.world.heightM, Math.max(truthCellM, scenario.channel.maxRangeM / 2), this.people);
     const channelFamily = streams.family('channel');
     const firmwareFamily = streams.family('firmware');
@@ -160,8 +163,8 @@ export class Simulation {
       // Firmware timers due by now run first (scans that close flush their last chunk at the old positions).
       this.scheduler.runUntil(nowMs);
       stepMovers(movers, this.world, tS, stepS);
-      this.buildGrids();
-      this.truth.step(movers, this.truthGrid, tS, stepS, Math.floor((nowMs - 1) / DAY_MS));
+      this.updateGrids();
+      this.truth.step(movers, this.truthGrid, this.moves, tS, stepS, Math.floor((nowMs - 1) / DAY_MS));
       this.air.tick();
       if (tS >= nextTrackS) {
         this.recordTracks(trackPeople);
@@ -177,6 +180,16 @@ export class Simulation {
     const { xM, yM, present, count } = this.movers;
     this.truthGrid.build(xM, yM, present, count);
     this.airGrid.build(xM, yM, present, count);
+  }
+
+  /** After a mobility step: only the people who moved are re-indexed. */
+  private updateGrids(): void {
+    const { xM, yM, present } = this.movers;
+    // The first scan after the start reports everyone, so ground truth finds the pairs standing still.
+    this.moves.scan(this.movers);
+    const { moved, movedCount } = this.moves;
+    this.truthGrid.update(xM, yM, present, moved, movedCount);
+    this.airGrid.update(xM, yM, present, moved, movedCount);
   }
 
   private pickTrackedPeople(n: number): number[] {
