@@ -28,6 +28,7 @@ console.log(
     advertsDeliveredPerS: sim.air.counters.advertsDelivered / wallS,
     advertsSampled: sim.air.counters.advertsSampled,
     sightingsStored: sightings,
+    air: sim.air.counters,
     peakRssBytes: peak,
     bytesPerPhone: (peak - baseline) / n,
   }),

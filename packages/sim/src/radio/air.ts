@@ -12,7 +12,7 @@
  * step. Serving order among scanners does not matter: each consumes only its own stream.
  * @module
  */
-import { decodeAdvert, type Radio, type ReceivedAdvert, type Scheduler } from '@proxsense/core';
+import { type AdvertDecodeCache, type Radio, type ReceivedAdvert, type Scheduler } from '@proxsense/core';
 import type { Channel } from '../channel/channel.js';
 import type { UniformGrid } from '../grid/uniformGrid.js';
 import type { Movers } from '../mobility/movers.js';
@@ -32,6 +32,12 @@ export interface AirCounters {
   advertsDelivered: number;
   /** Links skipped because both ends were background iPhones (app-based schemes). */
   linksBlockedIos: number;
+  /** Batched deliveries to the firmware (one per advertiser heard per chunk of a scan). */
+  deliveries: number;
+  /** Chunks served (one per open scan per mobility step, and one at each scan's close). */
+  chunks: number;
+  /** Advertisers in range considered over all chunks. */
+  candidates: number;
 }
 
 export interface AirOptions {
@@ -47,10 +53,12 @@ export interface AirOptions {
   /** App-based schemes (Bluezone): background iPhones cannot see each other. */
   iosBackgroundLimit: boolean;
   runStartMs: number;
+  /** Shared with the phones' firmware, so the IDs interned here are the very objects they store. */
+  decodeCache: AdvertDecodeCache;
 }
 
 export class Air {
-  readonly counters: AirCounters = { advertsSampled: 0, advertsLostCollision: 0, advertsBelowSensitivity: 0, advertsDelivered: 0, linksBlockedIos: 0 };
+  readonly counters: AirCounters = { advertsSampled: 0, advertsLostCollision: 0, advertsBelowSensitivity: 0, advertsDelivered: 0, linksBlockedIos: 0, deliveries: 0, chunks: 0, candidates: 0 };
   private readonly radios: (VirtualRadio | undefined)[];
   private readonly payload: (Uint8Array | undefined)[];
   private readonly address: (Uint8Array | undefined)[];
@@ -109,8 +117,8 @@ export class Air {
   }
 
   advertise(p: number, payload: Uint8Array, address: Uint8Array): void {
-    const decoded = decodeAdvert(payload);
-    if (decoded.kind === 'gaen') this.o.ids.intern(decoded.rpi, p, decoded.aem);
+    const decoded = this.o.decodeCache.decode(payload);
+    if (decoded.kind === 'gaen') this.o.ids.intern(decoded.id, p, decoded.aem);
     else if (decoded.kind === 'bluezone') this.o.ids.intern(decoded.id, p);
     const now = this.o.scheduler.nowMs();
     if (!this.advertising[p]) this.advOnSinceMs[p] = now;
@@ -192,6 +200,8 @@ export class Air {
       this.candidateDistanceM[n] = Math.sqrt(grid.foundDistance2[k]!);
       n++;
     }
+    this.counters.chunks++;
+    this.counters.candidates += n;
     if (n === 0) return;
     // Survival as a threshold on one unsigned 32-bit draw; a surviving draw rescaled below it is uniform.
     const threshold = channel.survivalProbability(n - 1) * 4294967296;
@@ -210,6 +220,9 @@ export class Air {
     let s2 = state[o4 + 2]!;
     let s3 = state[o4 + 3]!;
     let samples = this.samples;
+    const { carryLossDb, txOffsetDb } = population;
+    const carryLossS = carryLossDb[s]!;
+    const rxOffsetS = population.rxOffsetDb[s]!;
     for (let i = 0; i < n; i++) {
       const a = this.candidates[i]!;
       const distanceM = this.candidateDistanceM[i]!;
@@ -227,8 +240,8 @@ export class Air {
       if (sent === 0) continue;
       counters.advertsSampled += sent;
       const wallLossDb = walls.count ? walls.lossBetweenDb(xM[a]!, yM[a]!, venue[a]!, sx, sy, sv) : 0;
-      const medianDbm =
-        channel.medianRssiDbm({ distanceM, carryLossDb: population.carryLossDb[a]! + population.carryLossDb[s]!, deviceOffsetDb: population.txOffsetDb[a]! + population.rxOffsetDb[s]!, wallLossDb }) + channel.shadowingDb(a, s, tS);
+      const extraLossDb = carryLossDb[a]! + carryLossS - txOffsetDb[a]! - rxOffsetS + wallLossDb;
+      const medianDbm = channel.medianRssiAtDbm(distanceM, extraLossDb) + channel.shadowingDb(a, s, tS);
       if (sent > samples.length) samples = this.samples = new Float64Array(sent * 2);
       let got = 0;
       let lost = 0;
@@ -258,6 +271,7 @@ export class Air {
       counters.advertsBelowSensitivity += below;
       if (got === 0) continue;
       counters.advertsDelivered += got;
+      counters.deliveries++;
       if (!truth.has(a)) truth.set(a, distanceM);
       advert.payload = this.payload[a]!;
       advert.rssiDbm = samples[0]!;

@@ -4,7 +4,7 @@
  * ColumnarStore, a seeded RandomStream), and ground truth accrues alongside. No wall-clock time anywhere.
  * @module
  */
-import { BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, InputError, VirtualScheduler, type EpisodeConfig, type FirmwareProfile } from '@proxsense/core';
+import { AdvertDecodeCache, BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, InputError, VirtualScheduler, type EpisodeConfig, type FirmwareProfile } from '@proxsense/core';
 import { nodeCryptoProvider } from '@proxsense/core/node';
 import { Channel } from '../channel/channel.js';
 import { MoveLog } from '../grid/moveLog.js';
@@ -122,7 +122,8 @@ export class Simulation {
       channelRandom.push(this.population.app[p] ? c : undefined);
       firmwareRandom.push(this.population.app[p] ? f : undefined);
     }
-    this.air = new Air({ movers: this.movers, population: this.population, channel: this.channel, grid: this.airGrid, walls: this.world.walls, ids: this.ids, scheduler: this.scheduler, channelRandom, iosBackgroundLimit: scenario.profile === 'bluezone', runStartMs: this.startMs });
+    const decodeCache = new AdvertDecodeCache();
+    this.air = new Air({ movers: this.movers, population: this.population, channel: this.channel, grid: this.airGrid, walls: this.world.walls, ids: this.ids, scheduler: this.scheduler, channelRandom, iosBackgroundLimit: scenario.profile === 'bluezone', runStartMs: this.startMs, decodeCache });
     this.truth = new GroundTruth(this.people, scenario.rule.closeContactMaxDistanceM, scenario.rule.closeContactMinDurationS, Math.floor(this.startMs / DAY_MS));
     this.firmware = new Array(this.people);
     this.stores = new Array(this.people);
@@ -141,6 +142,7 @@ export class Simulation {
         name,
         txPowerDbm: this.population.advertisedTxDbm[p]!,
         episodeConfig: episodeConfigFor(scenario, this.population.rssiCorrectionDb[p]!),
+        decodeCache,
       });
     }
   }
