@@ -291,7 +291,7 @@ export class Firmware {
     let agg = this.scan.get(decoded.key);
     if (!agg) {
       if (this.scan.size >= this.profile.maxIdsPerScan) return void (this.counters.advertsDroppedFlood += receptions);
-      agg = { key: decoded.key, firstMs: this.now(), count: 0, rssiSum: 0, id: decoded.id };
+      agg = { key: decoded.key, firstMs: advert.receivedAtMs ?? this.now(), count: 0, rssiSum: 0, id: decoded.id };
       if (decoded.aem) agg.aem = decoded.aem;
       this.scan.set(decoded.key, agg);
     }

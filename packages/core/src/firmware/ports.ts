@@ -23,6 +23,11 @@ export interface ReceivedAdvert {
    * over one reused buffer instead of a fresh view per delivery.
    */
   rssiSampleCount?: number;
+  /**
+   * When the (first) reception happened, ms, for hosts that report receptions after the fact (batched
+   * scan reports); absent: now.
+   */
+  receivedAtMs?: number;
 }
 
 /** The BLE radio. */

@@ -1,6 +1,7 @@
 /**
  * The air between virtual radios. Advertisers register what they broadcast; a scanner's open window is
- * served in chunks (each mobility step, and the remainder when the scan closes): for every advertiser in
+ * served in chunks (after a mobility step once at least {@link MIN_CHUNK_MS} are due, and the remainder
+ * when the scan closes; a GAEN scan is one chunk): for every advertiser in
  * range that advertised during the chunk, the number of adverts it sent is drawn, each survives collisions
  * and the scanner's duty cycle or not, gets its own fast fading on top of the link's median and shadowing,
  * and is kept if above the sensitivity floor. Each advertiser's receptions reach the firmware in one
@@ -22,6 +23,14 @@ import type { IdTable } from '../store/idTable.js';
 import { ensureLength } from '../util/growable.js';
 import type { Walls } from '../world/walls.js';
 import { normalQuantile } from '../random/normal.js';
+
+/**
+ * Shortest chunk of a scan served after a mobility step. Geometry (distances, walls) is taken once per
+ * chunk: over 4 s people move at most ~6 m, against a 40 m range and shadowing that decorrelates over
+ * 90 s, while serving every 1 s step would redo the whole link budget four times per GAEN scan. Every
+ * advert of the chunk is still sampled, one by one; each delivery says when its first reception was.
+ */
+export const MIN_CHUNK_MS = 4000;
 
 /** Counts for the run's summary and the benchmarks. */
 export interface AirCounters {
@@ -76,7 +85,7 @@ export class Air {
   /** Truth per open (or just closed) scan: advertiser → distance at its first reception. */
   private readonly scanTruth: (Map<number, number> | undefined)[];
   /** One advert object reused for every delivery (the firmware does not keep it). */
-  private readonly advert: ReceivedAdvert = { payload: new Uint8Array(0), rssiDbm: 0, rssiSamplesDbm: new Float64Array(0), rssiSampleCount: 0 };
+  private readonly advert: ReceivedAdvert = { payload: new Uint8Array(0), rssiDbm: 0, rssiSamplesDbm: new Float64Array(0), rssiSampleCount: 0, receivedAtMs: 0 };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
   private candidateDistanceM = new Float64Array(256);
@@ -158,7 +167,10 @@ export class Air {
   /** Serves every open scan up to now (called after each mobility step). */
   tick(): void {
     const now = this.o.scheduler.nowMs();
-    for (let i = 0; i < this.openCount; i++) this.deliver(this.openScanners[i]!, now);
+    for (let i = 0; i < this.openCount; i++) {
+      const p = this.openScanners[i]!;
+      if (now - this.deliveredToMs[p]! >= MIN_CHUNK_MS) this.deliver(p, now);
+    }
   }
 
   /** Milliseconds of [fromMs, toMs) during which `a` advertised. */
@@ -278,6 +290,7 @@ export class Air {
       advert.address = this.address[a]!;
       advert.rssiSamplesDbm = samples;
       advert.rssiSampleCount = got;
+      advert.receivedAtMs = fromMs;
       radio.receive(advert);
     }
     state[o4] = s0;
