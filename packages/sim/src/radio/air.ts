@@ -22,7 +22,7 @@ import type { RandomStream } from '../random/streams.js';
 import type { IdTable } from '../store/idTable.js';
 import { ensureLength } from '../util/growable.js';
 import type { Walls } from '../world/walls.js';
-import { normalQuantile } from '../random/normal.js';
+import { NORMAL_TABLE, NORMAL_TABLE_BINS, normalQuantile } from '../random/normal.js';
 
 /**
  * Shortest chunk of a scan served after a mobility step. Geometry (distances, walls) is taken once per
@@ -82,13 +82,16 @@ export class Air {
   private readonly openSlot: Int32Array;
   /** Per scanner, 4 words of xoshiro128+ state. */
   private readonly rngState: Int32Array;
-  /** Truth per open (or just closed) scan: advertiser → distance at its first reception. */
+  /** Truth per open (or just closed) scan: advertiser → distance at its first reception, cm. */
   private readonly scanTruth: (Map<number, number> | undefined)[];
   /** One advert object reused for every delivery (the firmware does not keep it). */
   private readonly advert: ReceivedAdvert = { payload: new Uint8Array(0), rssiDbm: 0, rssiSamplesDbm: new Float64Array(0), rssiSampleCount: 0, receivedAtMs: 0 };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
   private candidateDistanceM = new Float64Array(256);
+  private candidateAdvertisedMs = new Float64Array(256);
+  private candidateSent = new Uint32Array(256);
+  private candidateMedianDbm = new Float64Array(256);
   private samples = new Float64Array(64);
   private readonly rangeM: number;
 
@@ -122,7 +125,8 @@ export class Air {
 
   /** Distance to `advertiser` at its first reception in `scanner`'s latest scan (NaN if not heard). */
   truthDistanceM(scanner: number, advertiser: number): number {
-    return this.scanTruth[scanner]?.get(advertiser) ?? NaN;
+    const cm = this.scanTruth[scanner]?.get(advertiser);
+    return cm === undefined ? NaN : cm / 100;
   }
 
   advertise(p: number, payload: Uint8Array, address: Uint8Array): void {
@@ -183,48 +187,100 @@ export class Air {
     return end > start ? end - start : 0;
   }
 
+  /**
+   * Serves scanner s's window from its last delivery to `toMs`, in three small passes (small, so the
+   * compiler inlines their callees and no double is boxed per advert): who is in range, each link's
+   * advert count and median RSSI, then every advert sampled and each advertiser's receptions delivered.
+   */
   private deliver(s: number, toMs: number): void {
     const fromMs = this.deliveredToMs[s]!;
     this.deliveredToMs[s] = toMs;
-    if (toMs <= fromMs) return;
-    const { movers, population, channel, grid, walls } = this.o;
-    const { xM, yM, present, venue } = movers;
-    if (!present[s]) return;
-    const sx = xM[s]!;
-    const sy = yM[s]!;
-    const sv = venue[s]!;
+    if (toMs <= fromMs || !this.o.movers.present[s]) return;
+    const n = this.gatherCandidates(s, fromMs, toMs);
+    this.counters.chunks++;
+    this.counters.candidates += n;
+    if (n === 0) return;
+    this.linkBudgets(s, n, fromMs, toMs);
+    this.sampleAndDeliver(s, n, fromMs);
+  }
+
+  /** Pass 1: advertisers in range that advertised during the chunk (their count drives collisions). */
+  private gatherCandidates(s: number, fromMs: number, toMs: number): number {
+    const { movers, population, grid } = this.o;
     const blockIos = this.o.iosBackgroundLimit && population.ios[s] && !population.foreground[s];
-    // Pass 1: advertisers in range that advertised during the chunk (their count drives collisions).
     let n = 0;
-    const inRange = grid.within(sx, sy, this.rangeM);
+    const inRange = grid.within(movers.xM[s]!, movers.yM[s]!, this.rangeM);
+    const found = grid.found;
+    const foundDistance2 = grid.foundDistance2;
     for (let k = 0; k < inRange; k++) {
-      const a = grid.found[k]!;
-      if (a === s || !population.app[a] || this.payload[a] === undefined || this.advertisedMs(a, fromMs, toMs) <= 0) continue;
+      const a = found[k]!;
+      if (a === s || !population.app[a] || this.payload[a] === undefined) continue;
+      const advertisedMs = this.advertisedMs(a, fromMs, toMs);
+      if (advertisedMs <= 0) continue;
       if (blockIos && population.ios[a] && !population.foreground[a]) {
         this.counters.linksBlockedIos++;
         continue;
       }
-      if (n === this.candidates.length) {
-        this.candidates = ensureLength(this.candidates, n + 1);
-        this.candidateDistanceM = ensureLength(this.candidateDistanceM, n + 1);
-      }
+      if (n === this.candidates.length) this.growCandidates(n + 1);
       this.candidates[n] = a;
-      this.candidateDistanceM[n] = Math.sqrt(grid.foundDistance2[k]!);
+      this.candidateDistanceM[n] = Math.sqrt(foundDistance2[k]!);
+      this.candidateAdvertisedMs[n] = advertisedMs;
       n++;
     }
-    this.counters.chunks++;
-    this.counters.candidates += n;
-    if (n === 0) return;
+    return n;
+  }
+
+  /** Pass 2: adverts each candidate sent in the chunk (a random phase against its interval) and the link's median RSSI. */
+  private linkBudgets(s: number, n: number, fromMs: number, toMs: number): void {
+    const { movers, population, channel, walls } = this.o;
+    const { xM, yM, venue } = movers;
+    const { carryLossDb, txOffsetDb } = population;
+    const extraLossS = carryLossDb[s]! - population.rxOffsetDb[s]!;
+    const intervalMs = channel.spec.advertIntervalMs;
+    const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
+    const { candidates, candidateDistanceM, candidateAdvertisedMs, candidateSent, candidateMedianDbm } = this;
+    const state = this.rngState;
+    const o4 = 4 * s;
+    let s0 = state[o4]!;
+    let s1 = state[o4 + 1]!;
+    let s2 = state[o4 + 2]!;
+    let s3 = state[o4 + 3]!;
+    for (let i = 0; i < n; i++) {
+      const r = (s0 + s3) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const sent = Math.floor(candidateAdvertisedMs[i]! / intervalMs + r / 4294967296);
+      candidateSent[i] = sent;
+      if (sent === 0) continue;
+      const a = candidates[i]!;
+      const wallLossDb = walls.count ? walls.lossBetweenPeopleDb(xM, yM, venue, a, s) : 0;
+      candidateMedianDbm[i] = channel.medianRssiAtDbm(candidateDistanceM[i]!, carryLossDb[a]! - txOffsetDb[a]! + extraLossS + wallLossDb) + channel.shadowingDb(a, s, tS);
+    }
+    state[o4] = s0;
+    state[o4 + 1] = s1;
+    state[o4 + 2] = s2;
+    state[o4 + 3] = s3;
+  }
+
+  /** Pass 3: every advert survives collisions or not, gets its fast fading, is kept above the floor; one delivery per advertiser. */
+  private sampleAndDeliver(s: number, n: number, fromMs: number): void {
+    const channel = this.o.channel;
     // Survival as a threshold on one unsigned 32-bit draw; a surviving draw rescaled below it is uniform.
     const threshold = channel.survivalProbability(n - 1) * 4294967296;
-    const spec = channel.spec;
-    const sigmaDb = spec.fastFadingSigmaDb;
-    const floorDbm = spec.sensitivityDbm;
-    const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
+    const toUnit = NORMAL_TABLE_BINS / threshold;
+    const sigmaDb = channel.spec.fastFadingSigmaDb;
+    const floorDbm = channel.spec.sensitivityDbm;
+    const table = NORMAL_TABLE;
     const truth = this.scanTruth[s]!;
     const radio = this.radios[s]!;
     const counters = this.counters;
     const advert = this.advert;
+    const { candidates, candidateDistanceM, candidateSent, candidateMedianDbm } = this;
     const state = this.rngState;
     const o4 = 4 * s;
     let s0 = state[o4]!;
@@ -232,35 +288,20 @@ export class Air {
     let s2 = state[o4 + 2]!;
     let s3 = state[o4 + 3]!;
     let samples = this.samples;
-    const { carryLossDb, txOffsetDb } = population;
-    const carryLossS = carryLossDb[s]!;
-    const rxOffsetS = population.rxOffsetDb[s]!;
+    let sampled = 0;
+    let lost = 0;
+    let below = 0;
+    let delivered = 0;
     for (let i = 0; i < n; i++) {
-      const a = this.candidates[i]!;
-      const distanceM = this.candidateDistanceM[i]!;
-      // Adverts sent in the chunk: a random phase against the advertising interval.
-      const expected = this.advertisedMs(a, fromMs, toMs) / spec.advertIntervalMs;
-      let r = (s0 + s3) >>> 0;
-      let t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const sent = Math.floor(expected + r / 4294967296);
+      const sent = candidateSent[i]!;
       if (sent === 0) continue;
-      counters.advertsSampled += sent;
-      const wallLossDb = walls.count ? walls.lossBetweenDb(xM[a]!, yM[a]!, venue[a]!, sx, sy, sv) : 0;
-      const extraLossDb = carryLossDb[a]! + carryLossS - txOffsetDb[a]! - rxOffsetS + wallLossDb;
-      const medianDbm = channel.medianRssiAtDbm(distanceM, extraLossDb) + channel.shadowingDb(a, s, tS);
+      sampled += sent;
+      const medianDbm = candidateMedianDbm[i]!;
       if (sent > samples.length) samples = this.samples = new Float64Array(sent * 2);
       let got = 0;
-      let lost = 0;
-      let below = 0;
       for (let k = 0; k < sent; k++) {
-        r = (s0 + s3) >>> 0;
-        t = s1 << 9;
+        const r = (s0 + s3) >>> 0;
+        const t = s1 << 9;
         s2 ^= s0;
         s3 ^= s1;
         s1 ^= s2;
@@ -271,20 +312,24 @@ export class Air {
           lost++;
           continue;
         }
-        // Phones report whole dBm.
-        const rssi = Math.round(medianDbm + sigmaDb * normalQuantile((r + 0.5) / threshold));
+        // Fast fading: the normal quantile of the rescaled draw, interpolated in a table (exact in the
+        // outermost bins); phones report whole dBm.
+        const x = (r + 0.5) * toUnit;
+        const bin = x | 0;
+        const z = bin >= 1 && bin < NORMAL_TABLE_BINS - 1 ? table[bin]! + (x - bin) * (table[bin + 1]! - table[bin]!) : normalQuantile(x / NORMAL_TABLE_BINS);
+        const rssi = Math.round(medianDbm + sigmaDb * z);
         if (rssi < floorDbm) {
           below++;
           continue;
         }
         samples[got++] = rssi;
       }
-      counters.advertsLostCollision += lost;
-      counters.advertsBelowSensitivity += below;
       if (got === 0) continue;
-      counters.advertsDelivered += got;
+      delivered += got;
       counters.deliveries++;
-      if (!truth.has(a)) truth.set(a, distanceM);
+      const a = candidates[i]!;
+      // Truth kept in whole centimetres (what the store keeps), so the map holds small integers.
+      if (!truth.has(a)) truth.set(a, Math.round(candidateDistanceM[i]! * 100));
       advert.payload = this.payload[a]!;
       advert.rssiDbm = samples[0]!;
       advert.address = this.address[a]!;
@@ -297,6 +342,18 @@ export class Air {
     state[o4 + 1] = s1;
     state[o4 + 2] = s2;
     state[o4 + 3] = s3;
+    counters.advertsSampled += sampled;
+    counters.advertsLostCollision += lost;
+    counters.advertsBelowSensitivity += below;
+    counters.advertsDelivered += delivered;
+  }
+
+  private growCandidates(length: number): void {
+    this.candidates = ensureLength(this.candidates, length);
+    this.candidateDistanceM = ensureLength(this.candidateDistanceM, length);
+    this.candidateAdvertisedMs = ensureLength(this.candidateAdvertisedMs, length);
+    this.candidateSent = ensureLength(this.candidateSent, length);
+    this.candidateMedianDbm = ensureLength(this.candidateMedianDbm, length);
   }
 }
 
