@@ -84,6 +84,9 @@ export class Air {
   private readonly rngState: Int32Array;
   /** Truth per open (or just closed) scan: advertiser → distance at its first reception, cm. */
   private readonly scanTruth: (Map<number, number> | undefined)[];
+  /** Scanners whose scan closed since the last tick, and truth maps free for the next scans to reuse. */
+  private closedScanners: number[] = [];
+  private readonly freeTruthMaps: Map<number, number>[] = [];
   /** One advert object reused for every delivery (the firmware does not keep it). */
   private readonly advert: ReceivedAdvert = { payload: new Uint8Array(0), rssiDbm: 0, rssiSamplesDbm: new Float64Array(0), rssiSampleCount: 0, receivedAtMs: 0 };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
@@ -152,7 +155,7 @@ export class Air {
     this.deliveredToMs[p] = this.o.scheduler.nowMs();
     const truth = this.scanTruth[p];
     if (truth) truth.clear();
-    else this.scanTruth[p] = new Map();
+    else this.scanTruth[p] = this.freeTruthMaps.pop() ?? new Map();
     this.openSlot[p] = this.openCount;
     this.openScanners[this.openCount++] = p;
   }
@@ -166,10 +169,21 @@ export class Air {
     this.openScanners[slot] = last;
     this.openSlot[last] = slot;
     this.openSlot[p] = -1;
+    this.closedScanners.push(p);
   }
 
   /** Serves every open scan up to now (called after each mobility step). */
   tick(): void {
+    // Scans closed since the last tick have stored their sightings (and read their truth): their maps
+    // go back to the pool, so only open scans hold one.
+    for (const p of this.closedScanners) {
+      const truth = this.scanTruth[p];
+      if (this.scanning[p] || !truth) continue;
+      truth.clear();
+      this.freeTruthMaps.push(truth);
+      this.scanTruth[p] = undefined;
+    }
+    this.closedScanners.length = 0;
     const now = this.o.scheduler.nowMs();
     for (let i = 0; i < this.openCount; i++) {
       const p = this.openScanners[i]!;
