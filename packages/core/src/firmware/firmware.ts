@@ -44,7 +44,7 @@ export interface FirmwareOptions {
   episodeConfig?: Partial<EpisodeConfig>;
   /** Called when an exposure check finds matches. */
   onExposure?: (event: ExposureEvent) => void;
-  /** Where decoded payloads are remembered; share one among many firmwares of one host (default: own). */
+  /** Where decoded payloads are remembered; share one among many firmwares of one host (default: its own). */
   decodeCache?: AdvertDecodeCache;
 }
 

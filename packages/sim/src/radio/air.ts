@@ -62,7 +62,7 @@ export interface AirOptions {
   /** App-based schemes (Bluezone): background iPhones cannot see each other. */
   iosBackgroundLimit: boolean;
   runStartMs: number;
-  /** Shared with the phones' firmware, so the IDs interned here are the very objects they store. */
+  /** Shared with the phones' firmware: each payload is decoded once for the whole crowd. */
   decodeCache: AdvertDecodeCache;
 }
 
