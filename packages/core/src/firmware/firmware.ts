@@ -75,7 +75,6 @@ export interface FirmwareCounters {
   sightingsPruned: number;
 }
 
-
 interface ScanAggregate {
   /** The ID's hex: the scan's sort order. */
   key: string;
