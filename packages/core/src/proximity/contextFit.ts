@@ -22,7 +22,7 @@
 import { closeProbability, fitPlatt, CONTEXT_COLUMNS, FILTER_SIGMA_BUCKETS, filterSigmaBucket, MAX_PRIOR_DISTANCES, MODEL_FILE_VERSION, type ContextColumn, type DistancePrior, type ContextColumnFit, type ContextEffect, type ProximityModel } from './contextModel.js';
 import { createFilter, filterSpecName, type FilterSpec } from './filters.js';
 import { FitError } from './fit.js';
-import { estimateDistance, type PathLossModel } from './pathLoss.js';
+import { estimateDistance } from './pathLoss.js';
 import { estimateReadings, type ReadingInput } from './seriesEstimate.js';
 
 
@@ -268,11 +268,12 @@ export function fitContextModel(readings: readonly ContextReading[], options: Co
   if (tables) model.filteredSigmaDb = tables;
   model.closeCalibration = closeCalibration(model, readings, options.closeM ?? 2, options.filters ?? CANDIDATE_FILTERS);
 
-  const pooled: PathLossModel = { a0Db: a0, pathLossExponent: slope, sigmaDb: sigma };
+  // Summary figures as `estimate` will compute them: context offsets and per-context σ.
+  const rowEstimates = estimateReadings(model, readings, { filter: { kind: 'kalman' } });
   let inside = 0;
   const logErrors = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const e = estimateDistance(pooled, y[i]! - offsetSum[i]!);
+    const e = estimateDistance(model, rowEstimates.correctedDb[i]!, { sigmaDb: rowEstimates.rowSigmaDb[i]! });
     const d = readings[i]!.distanceM;
     if (d >= e.lowM && d <= e.highM) inside++;
     logErrors[i] = Math.abs(Math.log10(e.distanceM / d));
