@@ -7,9 +7,9 @@
  * @module
  */
 import { CalibrationTable } from './calibration.js';
-import { asProximityModel, closeProbability, type ContextColumn, type ProximityModel } from './contextModel.js';
+import { asProximityModel, calibrateCloseProbability, closeProbability, type ContextColumn, type ProximityModel } from './contextModel.js';
 import type { CsvTable } from './csv.js';
-import type { FilterKind, FilterSpec } from './filters.js';
+import { filterSpecName, type FilterKind, type FilterSpec } from './filters.js';
 import { DEFAULT_PATH_LOSS_MODEL, estimateDistance, type PathLossModel } from './pathLoss.js';
 import { readRowReadings } from './readingRows.js';
 import { estimateReadings } from './seriesEstimate.js';
@@ -58,6 +58,7 @@ export function estimateRows(table: CsvTable, source: string, options: EstimateR
   const filter = typeof options.filter === 'string' ? { kind: options.filter } : options.filter;
   const e = estimateReadings(model, readings, { filter });
   const coverage = options.coverage;
+  const filterName = filterSpecName(e.filter);
 
   const closing = options.closeM !== undefined;
   const added = [...ESTIMATE_COLUMNS, ...(series ? FILTERED_COLUMNS : []), ...(closing ? [CLOSE_COLUMN] : [])].filter((c) => !table.columns.includes(c));
@@ -83,7 +84,7 @@ export function estimateRows(table: CsvTable, source: string, options: EstimateR
       out[position.get('filtered_distance_low_m')!] = round(clampDistance(fe.lowM), 3);
       out[position.get('filtered_distance_high_m')!] = round(clampDistance(fe.highM), 3);
     }
-    if (closing) out[position.get(CLOSE_COLUMN)!] = round(closeProbability(model, pa, ps, options.closeM!), 4);
+    if (closing) out[position.get(CLOSE_COLUMN)!] = round(calibrateCloseProbability(model, closeProbability(model, pa, ps, options.closeM!), series ? filterName : 'row'), 4);
     return out;
   });
   return { columns, values, unseenRows: e.unseenRows };

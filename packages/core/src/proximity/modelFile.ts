@@ -7,7 +7,7 @@
  * `withinSeriesSigmaDb`, `betweenSeriesSigmaDb`, `filter` ({kind, windowS?, quantile?}),
  * `filteredSigmaDb` ({filter name: [σ by ⌊log2 readings⌋]}), `distancePrior` ({distancesM, weights,
  * bandwidthLog10}),
- * `shrinkageSeries`. Version-1 files still load (as a model without contexts); a newer version is refused
+ * `closeCalibration` ({closeM, byFilter: {name: {slope, intercept}}}), `shrinkageSeries`. Version-1 files still load (as a model without contexts); a newer version is refused
  * with a message saying so.
  * @module
  */
@@ -108,6 +108,18 @@ export function proximityModelFromObject(o: Record<string, unknown>, fail: Fail)
       weights: prior.weights.map((w, i) => num(w, `distancePrior.weights[${i}]`, 1e-9, 1e12, fail)),
       bandwidthLog10: num(prior.bandwidthLog10, 'distancePrior.bandwidthLog10', 0.001, 2, fail),
     };
+  }
+  if (o['closeCalibration'] !== undefined) {
+    const c = o['closeCalibration'];
+    if (!isObject(c) || !isObject(c['byFilter'])) fail('closeCalibration', 'an object {"closeM", "byFilter"}', c);
+    const cal = c as { closeM: unknown; byFilter: Record<string, unknown> };
+    const byFilter: Record<string, { slope: number; intercept: number }> = {};
+    for (const [name, v] of Object.entries(cal.byFilter)) {
+      const f = `closeCalibration.byFilter.${name}`;
+      if (!isObject(v)) fail(f, 'an object {"slope", "intercept"}', v);
+      byFilter[name] = { slope: num(v['slope'], `${f}.slope`, -1e3, 1e3, fail), intercept: num(v['intercept'], `${f}.intercept`, -1e3, 1e3, fail) };
+    }
+    model.closeCalibration = { closeM: num(cal.closeM, 'closeCalibration.closeM', 0.01, 1000, fail), byFilter };
   }
   return model;
 }
