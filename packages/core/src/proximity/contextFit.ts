@@ -262,7 +262,7 @@ export function fitContextModel(readings: readonly ContextReading[], options: Co
   const model: ProximityModel = { a0Db: a0, pathLossExponent: slope, sigmaDb: sigma, contexts, shrinkageSeries: lambda };
   if (within !== undefined) model.withinSeriesSigmaDb = within;
   if (between !== undefined) model.betweenSeriesSigmaDb = between;
-  const prior = distancePrior(readings, seriesOf, seriesIndex.size);
+  const prior = distancePrior(readings, w);
   if (prior) model.distancePrior = prior;
   const tables = filterSigmaTables(model, readings, residual, offsetSum, seriesOf, options.filters ?? CANDIDATE_FILTERS);
   if (tables) model.filteredSigmaDb = tables;
@@ -299,34 +299,45 @@ function checkRange(name: string, value: number, [min, max]: readonly [number, n
   }
 }
 
-/** Prior over distance from the series' distances (each series weighs one); see {@link DistancePrior}. */
-function distancePrior(readings: readonly ContextReading[], seriesOf: Int32Array, seriesCount: number): DistancePrior | undefined {
-  const perSeries = new Float64Array(seriesCount).fill(Number.NaN);
-  const values: number[] = [];
-  readings.forEach((r, i) => {
-    const s = seriesOf[i]!;
-    if (s < 0) values.push(r.distanceM);
-    else if (Number.isNaN(perSeries[s]!)) perSeries[s] = r.distanceM;
-  });
-  for (const d of perSeries) if (!Number.isNaN(d)) values.push(d);
-  if (values.length < 2) return undefined;
-  values.sort((a, b) => a - b);
-  const counts = new Map<number, number>();
-  if (new Set(values).size <= MAX_PRIOR_DISTANCES) {
-    for (const d of values) counts.set(d, (counts.get(d) ?? 0) + 1);
-  } else {
-    // Merge into quantile groups, each at its median distance.
-    const per = values.length / MAX_PRIOR_DISTANCES;
-    for (let g = 0; g < MAX_PRIOR_DISTANCES; g++) {
-      const lo = Math.floor(g * per);
-      const hi = Math.floor((g + 1) * per);
-      if (hi <= lo) continue;
-      const d = values[(lo + hi - 1) >> 1]!;
-      counts.set(d, (counts.get(d) ?? 0) + (hi - lo));
+/**
+ * Prior over distance from the rows' distances, each series weighing one in all (a walking series
+ * spreads its weight over the distances it passed); at most {@link MAX_PRIOR_DISTANCES} groups, merged
+ * by weighted quantile. See {@link DistancePrior}.
+ */
+function distancePrior(readings: readonly ContextReading[], weights: Float64Array): DistancePrior | undefined {
+  const byDistance = new Map<number, number>();
+  readings.forEach((r, i) => byDistance.set(r.distanceM, (byDistance.get(r.distanceM) ?? 0) + weights[i]!));
+  if (byDistance.size < 2) return undefined;
+  const sorted = [...byDistance.entries()].sort((a, b) => a[0] - b[0]);
+  const total = sorted.reduce((a, [, w]) => a + w, 0);
+  const groups = new Map<number, number>();
+  if (sorted.length <= MAX_PRIOR_DISTANCES) for (const [d, w] of sorted) groups.set(d, w);
+  else {
+    // Merge into weighted-quantile groups, each at its first distance past the group's middle.
+    let acc = 0;
+    let group = -1;
+    let members: [number, number][] = [];
+    const flush = () => {
+      if (!members.length) return;
+      const wsum = members.reduce((a, [, w]) => a + w, 0);
+      let half = 0;
+      const mid = members.find(([, w]) => (half += w) >= wsum / 2)![0];
+      groups.set(mid, (groups.get(mid) ?? 0) + wsum);
+      members = [];
+    };
+    for (const [d, w] of sorted) {
+      const g = Math.min(MAX_PRIOR_DISTANCES - 1, Math.floor((acc / total) * MAX_PRIOR_DISTANCES));
+      if (g !== group) {
+        flush();
+        group = g;
+      }
+      members.push([d, w]);
+      acc += w;
     }
+    flush();
   }
-  const distancesM = [...counts.keys()];
-  return { distancesM, weights: distancesM.map((d) => counts.get(d)!), bandwidthLog10: PRIOR_BANDWIDTH_LOG10 };
+  const distancesM = [...groups.keys()];
+  return { distancesM, weights: distancesM.map((d) => groups.get(d)!), bandwidthLog10: PRIOR_BANDWIDTH_LOG10 };
 }
 
 /** Smoothing of each prior distance, log10 units: ±12 % in distance, about a step of the usual grids. */

@@ -184,6 +184,10 @@ export function calibrateCloseProbability(model: ProximityModel, p: number, filt
   return 1 / (1 + Math.exp(-z));
 }
 
+/** Bounds of Platt's parameters (the model file reader enforces the same). */
+export const PLATT_SLOPE_RANGE = { min: 0.01, max: 100 } as const;
+export const PLATT_INTERCEPT_MAX = 50;
+
 /**
  * Fits Platt's two parameters by Newton's method on the Bernoulli log-likelihood (a tiny ridge keeps
  * separable data finite). Returns identity when the rows hold one class only.
@@ -200,12 +204,14 @@ export function fitPlatt(truth: ArrayLike<boolean>, p: ArrayLike<number>): { slo
     const q = Math.min(1 - 1e-9, Math.max(1e-9, p[i]!));
     x[i] = Math.log(q / (1 - q));
   }
+  // A ridge worth 1 % of the rows towards the identity map keeps near-separable data finite.
+  const ridge = Math.max(1, 0.01 * n);
   for (let iter = 0; iter < 50; iter++) {
-    let ga = -1e-3 * (a - 1);
-    let gb = -1e-3 * b;
-    let haa = 1e-3;
+    let ga = -ridge * (a - 1);
+    let gb = -ridge * b;
+    let haa = ridge;
     let hab = 0;
-    let hbb = 1e-3;
+    let hbb = ridge;
     for (let i = 0; i < n; i++) {
       const m = 1 / (1 + Math.exp(-(a * x[i]! + b)));
       const r = (truth[i] ? 1 : 0) - m;
@@ -224,7 +230,9 @@ export function fitPlatt(truth: ArrayLike<boolean>, p: ArrayLike<number>): { slo
     b += db;
     if (Math.abs(da) + Math.abs(db) < 1e-9) break;
   }
-  return Number.isFinite(a) && Number.isFinite(b) ? { slope: a, intercept: b } : { slope: 1, intercept: 0 };
+  // A positive slope keeps p_close monotone in attenuation (and so in RSSI).
+  if (!(Number.isFinite(a) && Number.isFinite(b))) return { slope: 1, intercept: 0 };
+  return { slope: Math.min(PLATT_SLOPE_RANGE.max, Math.max(PLATT_SLOPE_RANGE.min, a)), intercept: Math.min(PLATT_INTERCEPT_MAX, Math.max(-PLATT_INTERCEPT_MAX, b)) };
 }
 
 /**

@@ -14,7 +14,7 @@
 import { describeValue } from '../bytes/index.js';
 import { FileFormatError } from '../errors.js';
 import { parseJsonObject } from '../jsonFile.js';
-import { CONTEXT_COLUMNS, FILTER_SIGMA_BUCKETS, MAX_PRIOR_DISTANCES, MODEL_FILE_VERSION, type ContextColumnFit, type ContextEffect, type ProximityModel } from './contextModel.js';
+import { CONTEXT_COLUMNS, FILTER_SIGMA_BUCKETS, MAX_PRIOR_DISTANCES, MODEL_FILE_VERSION, PLATT_INTERCEPT_MAX, PLATT_SLOPE_RANGE, type ContextColumnFit, type ContextEffect, type ProximityModel } from './contextModel.js';
 import { FILTER_KINDS, type FilterKind, type FilterSpec } from './filters.js';
 import type { PathLossModel } from './pathLoss.js';
 
@@ -117,7 +117,7 @@ export function proximityModelFromObject(o: Record<string, unknown>, fail: Fail)
     for (const [name, v] of Object.entries(cal.byFilter)) {
       const f = `closeCalibration.byFilter.${name}`;
       if (!isObject(v)) fail(f, 'an object {"slope", "intercept"}', v);
-      byFilter[name] = { slope: num(v['slope'], `${f}.slope`, -1e3, 1e3, fail), intercept: num(v['intercept'], `${f}.intercept`, -1e3, 1e3, fail) };
+      byFilter[name] = { slope: num(v['slope'], `${f}.slope`, PLATT_SLOPE_RANGE.min, PLATT_SLOPE_RANGE.max, fail), intercept: num(v['intercept'], `${f}.intercept`, -PLATT_INTERCEPT_MAX, PLATT_INTERCEPT_MAX, fail) };
     }
     model.closeCalibration = { closeM: num(cal.closeM, 'closeCalibration.closeM', 0.01, 1000, fail), byFilter };
   }
