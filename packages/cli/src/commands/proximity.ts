@@ -125,11 +125,12 @@ export function registerProximityCommands(program: Command, out: Output): void {
     .option('--context <columns>', `context columns to learn: all, none, or a list of ${CONTEXT_COLUMNS.join(', ')}`, contextList)
     .option('--shrinkage <series>', 'ridge strength: a context value seen in this many series keeps half its own offset', numberIn(0, 1e6, 'a number'), 2)
     .option('--close-m <m>', 'distance at which p_close is calibrated and the default filter chosen', numberIn(0.01, 1000, 'metres'), 2)
+    .option('--tail-dof <dof>', 'p_close assumes Student-t errors with this many degrees of freedom (default: Gaussian)', numberIn(2.01, 1000, 'a number'))
     .option('--json', 'print the fit as JSON')
     .addHelpText('after', '\nExample:\n  $ proxsense calibrate fit examples/labelled-rssi.csv --out /tmp/model.json')
-    .action((file: string, o: { calibration?: string; out?: string; json?: boolean; context?: ContextColumn[]; shrinkage: number; closeM: number }) => {
+    .action((file: string, o: { calibration?: string; out?: string; json?: boolean; context?: ContextColumn[]; shrinkage: number; closeM: number; tailDof?: number }) => {
       const readings = labelledReadings(file, loadCalibration(o.calibration));
-      const { fit, selection } = fitWithFilterSelection(readings, { columns: o.context, shrinkageSeries: o.shrinkage, closeM: o.closeM });
+      const { fit, selection } = fitWithFilterSelection(readings, { columns: o.context, shrinkageSeries: o.shrinkage, closeM: o.closeM, closeTailDof: o.tailDof });
       const summary = { rows: fit.rows, series: fit.series, rmseDb: fit.rmseDb, rSquared: fit.rSquared, intervalCoverage80: fit.intervalCoverage80, medianAbsLog10Error: fit.medianAbsLog10Error, source: file };
       if (o.out) writeFileAtomic(o.out, `${JSON.stringify(modelFileObject(fit.model, summary), null, 2)}\n`);
       if (o.json) return out.json({ ...fit, filterSelection: selection?.results.map((r) => ({ filter: r.filter, filtered: r.filtered, perRow: r.perRow })) });
@@ -159,6 +160,7 @@ export function registerProximityCommands(program: Command, out: Output): void {
     .option('--fold-by <columns>', 'with --folds: keep rows with equal values of these columns in one fold (e.g. model,tx_model)', columnList)
     .option('--context <columns>', 'with --folds: context columns to learn (all, none, or a list)', contextList)
     .option('--shrinkage <series>', 'with --folds: ridge strength in series', numberIn(0, 1e6, 'a number'), 2)
+    .option('--tail-dof <dof>', 'with --folds: Student-t degrees of freedom for p_close (default: Gaussian)', numberIn(2.01, 1000, 'a number'))
     .option('--calibration <csv>', 'device calibration table (GAEN shape)')
     .option('--filter <kind>', `series estimator to score: ${FILTER_KINDS.join(', ')} (default: the model's)`, choiceOption(FILTER_KINDS))
     .option('--window-s <s>', 'window length of the window filter, s', numberIn(0.001, 86_400, 'seconds'))
@@ -166,10 +168,10 @@ export function registerProximityCommands(program: Command, out: Output): void {
     .option('--coverage <p>', 'interval probability', probability, 0.8)
     .option('--json', 'print the figures as JSON')
     .addHelpText('after', '\nExamples:\n  $ proxsense calibrate evaluate examples/labelled-rssi.csv --model /tmp/model.json\n  $ proxsense calibrate evaluate examples/labelled-rssi.csv --folds 5')
-    .action((file: string, o: { model?: string; folds?: number; foldBy?: string[]; context?: ContextColumn[]; shrinkage: number; calibration?: string; filter?: FilterKind; windowS?: number; closeM: number; coverage: number; json?: boolean }) => {
+    .action((file: string, o: { model?: string; folds?: number; foldBy?: string[]; context?: ContextColumn[]; shrinkage: number; tailDof?: number; calibration?: string; filter?: FilterKind; windowS?: number; closeM: number; coverage: number; json?: boolean }) => {
       const filter = filterSpec(o.filter, o.windowS);
       if (o.folds === undefined) {
-        for (const [flag, v] of [['--fold-by', o.foldBy], ['--context', o.context]] as const) if (v !== undefined) throw new CliError(`${flag} needs --folds`);
+        for (const [flag, v] of [['--fold-by', o.foldBy], ['--context', o.context], ['--tail-dof', o.tailDof]] as const) if (v !== undefined) throw new CliError(`${flag} needs --folds`);
         const readings = labelledReadings(file, loadCalibration(o.calibration));
         const e = evaluateModel(loadModel(o.model), readings, { closeM: o.closeM, coverage: o.coverage, filter });
         if (o.json) return out.json(e);
@@ -177,7 +179,7 @@ export function registerProximityCommands(program: Command, out: Output): void {
       }
       if (o.model !== undefined) throw new CliError('--model and --folds exclude each other: --folds fits its own models');
       const readings = labelledReadings(file, loadCalibration(o.calibration), o.foldBy);
-      const cv = crossValidate(readings, { folds: o.folds, columns: o.context, shrinkageSeries: o.shrinkage, closeM: o.closeM, coverage: o.coverage, candidates: filter ? [filter] : undefined });
+      const cv = crossValidate(readings, { folds: o.folds, columns: o.context, shrinkageSeries: o.shrinkage, closeTailDof: o.tailDof, closeM: o.closeM, coverage: o.coverage, candidates: filter ? [filter] : undefined });
       if (o.json) return out.json({ folds: cv.folds, groups: cv.groups, best: cv.results[cv.best]!.filter, results: cv.results });
       out.line(`${cv.folds}-fold cross-validation by ${o.foldBy ? o.foldBy.join('+') : 'series'} (${cv.groups} groups); every figure is on held-out rows:`);
       printSelection(out, cv);

@@ -59,6 +59,12 @@ export interface ProximityModel extends PathLossModel {
    * probabilities too timid in the middle and too sure in the tails.
    */
   closeCalibration?: { closeM: number; byFilter: Record<string, { slope: number; intercept: number }> };
+  /**
+   * Degrees of freedom of the Student-t error `p_close` assumes (absent: Gaussian). Real residuals are
+   * heavy-tailed: one odd series (a phone held differently) sits 10 dB off, which a Gaussian calls
+   * impossible and a t with few degrees of freedom does not.
+   */
+  closeTailDof?: number;
   /** Shrinkage strength used by the fit, in series. */
   shrinkageSeries?: number;
 }
@@ -157,6 +163,23 @@ export function closeProbability(model: ProximityModel, correctedAttenuationDb: 
   const sigmaU = Math.max(sigmaDb, 1e-6) / slope;
   const prior = model.distancePrior;
   if (!prior || prior.distancesM.length === 0) return normalCdf((u - observed) / sigmaU);
+  const dof = model.closeTailDof;
+  if (dof !== undefined) {
+    // Student-t likelihood with the same SD as the Gaussian: narrower core, heavier tails. Prior
+    // components are narrow next to σ, so each counts as a point whose share of "close" is its
+    // smoothed mass below log10 closeM.
+    const scale = sigmaU * Math.sqrt((dof - 2) / dof);
+    const logs = prior.distancesM.map((d, j) => Math.log(prior.weights[j]!) - ((dof + 1) / 2) * Math.log1p(((observed - Math.log10(d)) / scale) ** 2 / dof));
+    const top = Math.max(...logs);
+    let num = 0;
+    let den = 0;
+    prior.distancesM.forEach((d, j) => {
+      const w = Math.exp(logs[j]! - top);
+      num += w * normalCdf((u - Math.log10(d)) / prior.bandwidthLog10);
+      den += w;
+    });
+    return den > 0 ? Math.min(1, Math.max(0, num / den)) : 0.5;
+  }
   const h2 = prior.bandwidthLog10 ** 2;
   const s2 = sigmaU ** 2;
   const precision = 1 / h2 + 1 / s2;

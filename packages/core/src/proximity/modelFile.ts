@@ -109,6 +109,7 @@ export function proximityModelFromObject(o: Record<string, unknown>, fail: Fail)
       bandwidthLog10: num(prior.bandwidthLog10, 'distancePrior.bandwidthLog10', 0.001, 2, fail),
     };
   }
+  if (o['closeTailDof'] !== undefined) model.closeTailDof = num(o['closeTailDof'], 'closeTailDof', 2.01, 1000, fail);
   if (o['closeCalibration'] !== undefined) {
     const c = o['closeCalibration'];
     if (!isObject(c) || !isObject(c['byFilter'])) fail('closeCalibration', 'an object {"closeM", "byFilter"}', c);
