@@ -266,8 +266,10 @@ export function fitContextModel(readings: readonly ContextReading[], options: Co
   }
 
   const model: ProximityModel = { a0Db: a0, pathLossExponent: slope, sigmaDb: sigma, contexts, shrinkageSeries: lambda };
-  if (within !== undefined) model.withinSeriesSigmaDb = within;
-  if (between !== undefined) model.betweenSeriesSigmaDb = between;
+  // Clamped to the model file's ranges: extreme data may leave them a rounding step outside.
+  const [sMin, sMax] = MODEL_RANGES.sigmaDb;
+  if (within !== undefined) model.withinSeriesSigmaDb = Math.min(sMax, Math.max(sMin, within));
+  if (between !== undefined) model.betweenSeriesSigmaDb = Math.min(sMax, Math.max(0, between));
   const prior = distancePrior(readings, w);
   if (prior) model.distancePrior = prior;
   if (options.closeTailDof !== undefined) model.closeTailDof = options.closeTailDof;

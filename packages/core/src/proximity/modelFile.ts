@@ -72,14 +72,14 @@ export function proximityModelFromObject(o: Record<string, unknown>, fail: Fail)
       if (!isObject(e)) fail(f, 'an object {"offsetDb", "sigmaDb", "series", "rows"}', e);
       const effect = e as Record<string, unknown>;
       values.push([value, {
-        offsetDb: num(effect['offsetDb'], `${f}.offsetDb`, -100, 100, fail),
+        offsetDb: num(effect['offsetDb'], `${f}.offsetDb`, -500, 500, fail),
         sigmaDb: num(effect['sigmaDb'], `${f}.sigmaDb`, 0.01, 50, fail),
         series: num(effect['series'], `${f}.series`, 0, 1e12, fail),
         rows: num(effect['rows'], `${f}.rows`, 0, 1e12, fail),
       }]);
     }
     const column2 = column as keyof ProximityModel['contexts'];
-    const entry: ContextColumnFit = { spreadDb: num(fit.spreadDb, `contexts.${column}.spreadDb`, 0, 100, fail), values: Object.fromEntries(values) };
+    const entry: ContextColumnFit = { spreadDb: num(fit.spreadDb, `contexts.${column}.spreadDb`, 0, 500, fail), values: Object.fromEntries(values) };
     model.contexts[column2] = entry;
   }
   if (o['withinSeriesSigmaDb'] !== undefined) model.withinSeriesSigmaDb = num(o['withinSeriesSigmaDb'], 'withinSeriesSigmaDb', 0.01, 50, fail);
