@@ -198,10 +198,14 @@ export function closeProbability(model: ProximityModel, correctedAttenuationDb: 
   return den > 0 ? Math.min(1, Math.max(0, num / den)) : 0.5;
 }
 
-/** Applies the model's Platt recalibration for `filterName` (`row` for single readings), if any. */
-export function calibrateCloseProbability(model: ProximityModel, p: number, filterName: string): number {
-  const c = model.closeCalibration?.byFilter[filterName];
-  if (!c) return p;
+/**
+ * Applies the model's Platt recalibration for `filterName` (`row` for single readings), if the model
+ * has one fitted at this `closeM` (another distance gets the uncorrected probability).
+ */
+export function calibrateCloseProbability(model: ProximityModel, p: number, filterName: string, closeM: number): number {
+  const cal = model.closeCalibration;
+  if (!cal || Math.abs(cal.closeM - closeM) > 1e-9 || !Object.prototype.hasOwnProperty.call(cal.byFilter, filterName)) return p;
+  const c = cal.byFilter[filterName]!;
   const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
   const z = c.slope * Math.log(q / (1 - q)) + c.intercept;
   return 1 / (1 + Math.exp(-z));

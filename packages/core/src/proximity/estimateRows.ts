@@ -84,7 +84,7 @@ export function estimateRows(table: CsvTable, source: string, options: EstimateR
       out[position.get('filtered_distance_low_m')!] = round(clampDistance(fe.lowM), 3);
       out[position.get('filtered_distance_high_m')!] = round(clampDistance(fe.highM), 3);
     }
-    if (closing) out[position.get(CLOSE_COLUMN)!] = round(calibrateCloseProbability(model, closeProbability(model, pa, ps, options.closeM!), series ? filterName : 'row'), 4);
+    if (closing) out[position.get(CLOSE_COLUMN)!] = round(calibrateCloseProbability(model, closeProbability(model, pa, ps, options.closeM!), series ? filterName : 'row', options.closeM!), 4);
     return out;
   });
   return { columns, values, unseenRows: e.unseenRows };

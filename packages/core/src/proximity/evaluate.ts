@@ -204,14 +204,14 @@ function scoreInto(acc: Scored, model: ProximityModel, readings: readonly Evalua
     const trueA = model.a0Db + slope * Math.log10(r.distanceM);
     const a = e.correctedDb[i]!;
     const s = e.rowSigmaDb[i]!;
-    const p = calibrateCloseProbability(model, closeProbability(model, a, s, closeM), 'row');
+    const p = calibrateCloseProbability(model, closeProbability(model, a, s, closeM), 'row', closeM);
     acc.rowP.push(p);
     acc.rowDecision.push(p >= share);
     acc.rowPoint.push(a <= closeAttenuation);
     acc.rowCovered.push(Math.abs(a - trueA) <= z * s);
     const fa = Number.isNaN(e.filteredDb[i]!) ? a : e.filteredDb[i]!;
     const fs = Number.isNaN(e.filteredDb[i]!) ? s : e.filteredSigmaDb[i]!;
-    const fp = Number.isNaN(e.filteredDb[i]!) ? p : calibrateCloseProbability(model, closeProbability(model, fa, fs, closeM), filterName);
+    const fp = Number.isNaN(e.filteredDb[i]!) ? p : calibrateCloseProbability(model, closeProbability(model, fa, fs, closeM), filterName, closeM);
     acc.filtP.push(fp);
     acc.filtDecision.push(fp >= share);
     acc.filtPoint.push(fa <= closeAttenuation);
