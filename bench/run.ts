@@ -7,6 +7,7 @@ import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
 import { runMatchingBench } from './matching.js';
 import { runSimBench } from './sim.js';
+import { runSizeBench } from './size.js';
 import { runSweepBench } from './sweep.js';
 
 const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
@@ -15,6 +16,7 @@ const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = 
   estimate: (args) => runEstimateBench(parseFlags(args)),
   sim: (args) => runSimBench(parseFlags(args)),
   sweep: (args) => runSweepBench(parseFlags(args)),
+  size: (args) => runSizeBench(parseFlags(args)),
 };
 
 function parseFlags(args: string[]): Record<string, number> {

@@ -27,7 +27,7 @@ const temporaryExposureKey = {
   },
 };
 
-const root = protobuf.Root.fromJSON({
+const root = /* @__PURE__ */ protobuf.Root.fromJSON({
   nested: {
     SignatureInfo: signatureInfo,
     TemporaryExposureKey: temporaryExposureKey,
@@ -55,8 +55,8 @@ const root = protobuf.Root.fromJSON({
   },
 });
 
-export const TemporaryExposureKeyExportType = root.lookupType('TemporaryExposureKeyExport');
-export const TEKSignatureListType = root.lookupType('TEKSignatureList');
+export const TemporaryExposureKeyExportType = /* @__PURE__ */ root.lookupType('TemporaryExposureKeyExport');
+export const TEKSignatureListType = /* @__PURE__ */ root.lookupType('TEKSignatureList');
 
 /** Plain-object conversion used for every decode: 64-bit numbers as JS numbers, only fields present. */
 export const TO_OBJECT_OPTIONS: protobuf.IConversionOptions = { longs: Number, arrays: true };

@@ -11,9 +11,10 @@ import type { GaenDiagnosisKey } from '../ids/diagnosisKey.js';
 import { TEK_BYTES, TEK_ROLLING_PERIOD } from '../ids/gaen/constants.js';
 import { KeyFileError } from './errors.js';
 import { TEKSignatureListType, TemporaryExposureKeyExportType, TO_OBJECT_OPTIONS } from './exportProto.js';
+import { p256PublicKeyFromPem, p256PublicKeyFromSpki } from './publicKey.js';
 
 /** The 16-byte header that starts every export.bin. */
-export const EXPORT_BIN_HEADER = utf8('EK Export v1    ');
+export const EXPORT_BIN_HEADER = /* @__PURE__ */ utf8('EK Export v1    ');
 /** OID of ECDSA with SHA-256, the only algorithm GAEN clients accept. */
 export const ECDSA_SHA256_OID = '1.2.840.10045.4.3.2';
 
@@ -176,13 +177,17 @@ export function signExportBin(exportBin: Uint8Array, signingKey: Uint8Array): Ui
 }
 
 /**
- * True when some signature of the archive verifies export.bin under `publicKey` (SEC1 bytes, 33 or 65).
- * High-S signatures (as OpenSSL makes them) are accepted, as GAEN clients accept them.
+ * True when some signature of the archive verifies export.bin under `publicKey`: a PEM `PUBLIC KEY`
+ * (SPKI) string, SPKI DER bytes, or a SEC1 point (33 or 65 bytes). Pure TypeScript, so it runs in
+ * browsers and React Native. High-S signatures (as OpenSSL makes them) are accepted, as GAEN clients
+ * accept them.
+ * @throws KeyFileError when a PEM or DER key is not an ECDSA P-256 public key (a private key, say).
  */
-export function verifyExportSignature(archive: Pick<GaenExportArchive, 'exportBin' | 'signatures'>, publicKey: Uint8Array): boolean {
+export function verifyExportSignature(archive: Pick<GaenExportArchive, 'exportBin' | 'signatures'>, publicKey: Uint8Array | string): boolean {
+  const point = typeof publicKey === 'string' ? p256PublicKeyFromPem(publicKey) : publicKey[0] === 0x30 ? p256PublicKeyFromSpki(publicKey) : publicKey;
   return archive.signatures.some((s) => {
     try {
-      return p256.verify(s.signature, archive.exportBin, publicKey, { format: 'der', prehash: true, lowS: false });
+      return p256.verify(s.signature, archive.exportBin, point, { format: 'der', prehash: true, lowS: false });
     } catch {
       return false;
     }
