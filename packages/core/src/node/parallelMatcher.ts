@@ -4,7 +4,9 @@
  * at most two batches per worker are in flight, so memory stays bounded however many keys stream in.
  * @module
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DiagnosisKey } from '../ids/diagnosisKey.js';
 import type { Match, MatchStats } from '../matching/match.js';
@@ -32,7 +34,13 @@ function startWorker(workerData: MatchWorkerData): Worker {
     const source = new URL('./matchWorker.ts', here).href;
     return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData });
   }
-  return new Worker(new URL(here.endsWith('.cjs') ? './matchWorker.cjs' : './matchWorker.js', here), { workerData });
+  if (here.endsWith('.cjs')) {
+    // Under require(), import.meta.url is tsup's shim: the URL of a shared chunk, not of this file.
+    // The package resolving itself finds the worker wherever the chunks are.
+    const packageJson = createRequire(here).resolve('@proxsense/core/package.json');
+    return new Worker(new URL('./dist/node/matchWorker.cjs', pathToFileURL(packageJson)), { workerData });
+  }
+  return new Worker(new URL('./matchWorker.js', here), { workerData });
 }
 
 /**
