@@ -14,7 +14,7 @@ describe('size benchmark (bundles the built package)', () => {
     expect(deriveMatch!.gzipBytes).toBeLessThan(15 * 1024);
     expect(deriveMatch!.packages).toEqual(['@noble/ciphers', '@noble/hashes']);
     expect(advert!.packages).toEqual([]);
-    expect(keyExport!.packages).toContain('protobufjs');
+    expect(keyExport!.packages).toContain('@bufbuild/protobuf');
     expect(keyExport!.packages).not.toContain('papaparse');
   });
 });

@@ -63,11 +63,12 @@ describe('@proxsense/core subpath entry points', () => {
     expect(kept).toEqual([]);
   });
 
-  it.each(subpaths)('%s reaches protobufjs only from keyfiles and papaparse only from the CSV readers', async (subpath) => {
+  it.each(subpaths)('%s reaches protobuf code only from keyfiles and papaparse only from the CSV readers', async (subpath) => {
     const result = await bundleSource(`export * from ${JSON.stringify(sourceOf(subpath))};`, { forceSideEffects: false, platform: subpath === 'node' ? 'node' : 'browser' });
     const reached = Object.keys(result.metafile.inputs);
     const fromPackage = (name: string) => reached.some((f) => f.includes(`node_modules/${name}/`));
-    expect(fromPackage('protobufjs'), 'protobufjs').toBe(subpath === 'keyfiles');
+    expect(fromPackage('@bufbuild/protobuf'), '@bufbuild/protobuf').toBe(subpath === 'keyfiles');
+    expect(fromPackage('protobufjs'), 'protobufjs').toBe(false);
     expect(fromPackage('papaparse'), 'papaparse').toBe(subpath === 'proximity');
     // Only core's own CSV module imports papaparse: calibration tables and labelled rows read through it.
     const importers = Object.entries(result.metafile.inputs).filter(([, input]) => input.imports.some((i) => i.path.includes('node_modules/papaparse/')));

@@ -10,7 +10,7 @@ import { bytesEqual, utf8 } from '../bytes/index.js';
 import type { GaenDiagnosisKey } from '../ids/diagnosisKey.js';
 import { TEK_BYTES, TEK_ROLLING_PERIOD } from '../ids/gaen/constants.js';
 import { KeyFileError } from './errors.js';
-import { TEKSignatureListType, TemporaryExposureKeyExportType, TO_OBJECT_OPTIONS } from './exportProto.js';
+import { decodeMessage, encodeMessage, TEK_SIGNATURE_LIST, TEMPORARY_EXPOSURE_KEY_EXPORT } from './exportProto.js';
 import { p256PublicKeyFromPem, p256PublicKeyFromSpki } from './publicKey.js';
 
 /** The 16-byte header that starts every export.bin. */
@@ -68,8 +68,7 @@ export function decodeExportBin(bytes: Uint8Array, source = 'export.bin'): GaenK
   if (!bytesEqual(bytes.subarray(0, EXPORT_BIN_HEADER.length), EXPORT_BIN_HEADER)) throw new KeyFileError(source, 'wrong header: expected the 16 bytes "EK Export v1    " of a GAEN key export');
   let raw: Record<string, unknown>;
   try {
-    const message = TemporaryExposureKeyExportType.decode(bytes.subarray(EXPORT_BIN_HEADER.length));
-    raw = TemporaryExposureKeyExportType.toObject(message, TO_OBJECT_OPTIONS);
+    raw = decodeMessage(bytes.subarray(EXPORT_BIN_HEADER.length), TEMPORARY_EXPOSURE_KEY_EXPORT);
   } catch (error) {
     throw new KeyFileError(source, `bad TemporaryExposureKeyExport protobuf: ${(error as Error).message}`);
   }
@@ -85,9 +84,9 @@ export function decodeExportBin(bytes: Uint8Array, source = 'export.bin'): GaenK
   };
 }
 
-/** Encodes an export as export.bin bytes (header + protobuf). Fields equal to proto defaults are still written. */
+/** Encodes an export as export.bin bytes (header + protobuf); scalars equal to their default (0, "") are left out. */
 export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
-  const message = TemporaryExposureKeyExportType.fromObject({
+  const body = encodeMessage({
     startTimestamp: keyExport.startTimestamp,
     endTimestamp: keyExport.endTimestamp,
     region: keyExport.region,
@@ -96,8 +95,7 @@ export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
     signatureInfos: keyExport.signatureInfos,
     keys: keyExport.keys.map(keyToRaw),
     revisedKeys: keyExport.revisedKeys.map(keyToRaw),
-  });
-  const body = TemporaryExposureKeyExportType.encode(message).finish();
+  }, TEMPORARY_EXPOSURE_KEY_EXPORT);
   const out = new Uint8Array(EXPORT_BIN_HEADER.length + body.length);
   out.set(EXPORT_BIN_HEADER);
   out.set(body, EXPORT_BIN_HEADER.length);
@@ -108,7 +106,7 @@ export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
 export function decodeExportSig(bytes: Uint8Array, source = 'export.sig'): TekSignature[] {
   let raw: Record<string, unknown>;
   try {
-    raw = TEKSignatureListType.toObject(TEKSignatureListType.decode(bytes), TO_OBJECT_OPTIONS);
+    raw = decodeMessage(bytes, TEK_SIGNATURE_LIST);
   } catch (error) {
     throw new KeyFileError(source, `bad TEKSignatureList protobuf: ${(error as Error).message}`);
   }
@@ -122,7 +120,7 @@ export function decodeExportSig(bytes: Uint8Array, source = 'export.sig'): TekSi
 
 /** Encodes export.sig bytes. */
 export function encodeExportSig(signatures: TekSignature[]): Uint8Array {
-  return TEKSignatureListType.encode(TEKSignatureListType.fromObject({ signatures })).finish();
+  return encodeMessage({ signatures: signatures as unknown as Record<string, unknown>[] }, TEK_SIGNATURE_LIST);
 }
 
 /**
