@@ -19,8 +19,20 @@ interface Field {
   repeated?: boolean;
   message?: Schema;
 }
-/** Fields by field number. */
-type Schema = Record<number, Field>;
+/** A message's fields, looked up by number when reading and walked in number order when writing. */
+interface Schema {
+  byNumber: (Field | undefined)[];
+  numbers: number[];
+  repeated: string[];
+}
+
+/** Builds the lookup tables once per message type. */
+function schema(fields: Record<number, Field>): Schema {
+  const numbers = Object.keys(fields).map(Number).sort((a, b) => a - b);
+  const byNumber: (Field | undefined)[] = [];
+  for (const n of numbers) byNumber[n] = fields[n];
+  return { byNumber, numbers, repeated: numbers.filter((n) => fields[n]!.repeated).map((n) => fields[n]!.name) };
+}
 
 // The wire types' numbers (protobuf encoding spec), written out: reading WireType's members at module
 // level would be import-time code that bundlers keep.
@@ -37,25 +49,25 @@ const WIRE_TYPE: Record<Kind, WireType> = {
 };
 
 // Fields 1 and 2 (app_bundle_id, android_package) are deprecated but still found in real exports.
-const SIGNATURE_INFO: Schema = {
+const SIGNATURE_INFO: Schema = /* @__PURE__ */ schema({
   1: { name: 'appBundleId', kind: 'string' },
   2: { name: 'androidPackage', kind: 'string' },
   3: { name: 'verificationKeyVersion', kind: 'string' },
   4: { name: 'verificationKeyId', kind: 'string' },
   5: { name: 'signatureAlgorithm', kind: 'string' },
-};
+});
 
-const TEMPORARY_EXPOSURE_KEY: Schema = {
+const TEMPORARY_EXPOSURE_KEY: Schema = /* @__PURE__ */ schema({
   1: { name: 'keyData', kind: 'bytes' },
   2: { name: 'transmissionRiskLevel', kind: 'int32' },
   3: { name: 'rollingStartIntervalNumber', kind: 'int32' },
   4: { name: 'rollingPeriod', kind: 'int32' },
   5: { name: 'reportType', kind: 'int32' },
   6: { name: 'daysSinceOnsetOfSymptoms', kind: 'sint32' },
-};
+});
 
 /** TemporaryExposureKeyExport, the body of export.bin after its 16-byte header. */
-export const TEMPORARY_EXPOSURE_KEY_EXPORT: Schema = {
+export const TEMPORARY_EXPOSURE_KEY_EXPORT: Schema = /* @__PURE__ */ schema({
   1: { name: 'startTimestamp', kind: 'fixed64' },
   2: { name: 'endTimestamp', kind: 'fixed64' },
   3: { name: 'region', kind: 'string' },
@@ -64,19 +76,19 @@ export const TEMPORARY_EXPOSURE_KEY_EXPORT: Schema = {
   6: { name: 'signatureInfos', kind: 'message', repeated: true, message: SIGNATURE_INFO },
   7: { name: 'keys', kind: 'message', repeated: true, message: TEMPORARY_EXPOSURE_KEY },
   8: { name: 'revisedKeys', kind: 'message', repeated: true, message: TEMPORARY_EXPOSURE_KEY },
-};
+});
 
-const TEK_SIGNATURE: Schema = {
+const TEK_SIGNATURE: Schema = /* @__PURE__ */ schema({
   1: { name: 'signatureInfo', kind: 'message', message: SIGNATURE_INFO },
   2: { name: 'batchNum', kind: 'int32' },
   3: { name: 'batchSize', kind: 'int32' },
   4: { name: 'signature', kind: 'bytes' },
-};
+});
 
 /** TEKSignatureList, the content of export.sig. */
-export const TEK_SIGNATURE_LIST: Schema = {
+export const TEK_SIGNATURE_LIST: Schema = /* @__PURE__ */ schema({
   1: { name: 'signatures', kind: 'message', repeated: true, message: TEK_SIGNATURE },
-};
+});
 
 /** Decodes a message. @throws Error on truncated data, bad wire types or trailing bytes. */
 export function decodeMessage(bytes: Uint8Array, schema: Schema): Record<string, unknown> {
@@ -93,10 +105,10 @@ export function encodeMessage(value: Record<string, unknown>, schema: Schema): U
 
 function readMessage(reader: BinaryReader, end: number, schema: Schema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of Object.values(schema)) if (field.repeated) out[field.name] = [];
+  for (const name of schema.repeated) out[name] = [];
   while (reader.pos < end) {
     const [number, wireType] = reader.tag();
-    const field = schema[number];
+    const field = schema.byNumber[number];
     if (!field) {
       reader.skip(wireType, number);
       continue;
@@ -133,10 +145,10 @@ function readScalar(reader: BinaryReader, kind: Exclude<Kind, 'message'>): unkno
 }
 
 function writeMessage(writer: BinaryWriter, value: Record<string, unknown>, schema: Schema): void {
-  for (const [key, field] of Object.entries(schema)) {
+  for (const number of schema.numbers) {
+    const field = schema.byNumber[number]!;
     const v = value[field.name];
     if (v === undefined || v === null) continue;
-    const number = Number(key);
     for (const item of field.repeated ? (v as unknown[]) : [v]) {
       if (field.kind === 'message') {
         writer.tag(number, WIRE_TYPE[field.kind]).fork();
