@@ -8,6 +8,7 @@ import { runEstimateBench } from './estimate.js';
 import { runMatchingBench } from './matching.js';
 import { runOneBench } from './one.js';
 import { runSimBench } from './sim.js';
+import { runSizeBench } from './size.js';
 import { runSweepBench } from './sweep.js';
 
 /** Each benchmark and the numeric flags it takes (camelCase, as its options object names them). */
@@ -18,6 +19,7 @@ const benches: Record<string, { flags: string[]; run: (flags: Record<string, num
   sim: { flags: ['phones', 'durationS', 'adoption', 'bluezone', 'quiet'], run: (f) => runSimBench(f) },
   sweep: { flags: ['workers', 'phones', 'durationS', 'runs', 'quiet'], run: (f) => runSweepBench(f) },
   one: { flags: ['phones', 'durationS', 'rangeM', 'side', 'rangeOnly', 'quiet'], run: (f) => runOneBench(f) },
+  size: { flags: ['quiet'], run: (f) => runSizeBench(f) },
 };
 
 /** A bad command line: printed in one line, exit 2, like the CLI's usage errors. */

@@ -127,7 +127,7 @@ describe('proxsense calibrate evaluate and context-aware estimates', () => {
     writeFileSync(bad, 'rssi,tx\n-60,-20\n-60,-127\n');
     const r = proxsense('estimate', '--in', bad);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/tx\.csv:3: column "tx": expected a number ≥ -40 ≤ 20, got "-127"$/);
+    expect(r.stderr.trim()).toMatch(/tx\.csv:3: column "tx": expected a number ≥ -50 ≤ 20, got "-127"$/);
     writeFileSync(bad, 'rssi,tx\n0x10,-20\n');
     expect(proxsense('estimate', '--in', bad).stderr).toMatch(/tx\.csv:2: column "rssi"/);
   });

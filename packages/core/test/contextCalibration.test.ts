@@ -141,7 +141,7 @@ describe('input strictness (issue 10)', () => {
   });
 
   it('rejects tx and rssi outside physical ranges, naming file, line and column', () => {
-    expect(() => estimateRows(parseCsv('rssi,tx\n-60,-20\n-60,-127\n', 'x.csv'), 'x.csv')).toThrow(/x\.csv:3: column "tx": expected a number ≥ -40 ≤ 20, got "-127"/);
+    expect(() => estimateRows(parseCsv('rssi,tx\n-60,-20\n-60,-127\n', 'x.csv'), 'x.csv')).toThrow(/x\.csv:3: column "tx": expected a number ≥ -50 ≤ 20, got "-127"/);
     expect(() => estimateRows(parseCsv('rssi,tx\n-60,100\n', 'x.csv'), 'x.csv')).toThrow(/x\.csv:2: column "tx"/);
     expect(() => estimateRows(parseCsv('rssi\n0x10\n', 'x.csv'), 'x.csv')).toThrow(/x\.csv:2: column "rssi"/);
     expect(() => estimateRows(parseCsv('rssi,id,t\n-60,a,1e300\n', 'x.csv'), 'x.csv')).toThrow(/x\.csv:2: column "t"/);

@@ -12,10 +12,11 @@ import { assertEraInterval, assertEraTimeS } from '../era.js';
 import { InputError } from '../errors.js';
 import { EN_INTERVAL_S, TEK_BYTES, TEK_ROLLING_PERIOD } from '../ids/gaen/constants.js';
 import { KeyFileError } from './errors.js';
-import { TEKSignatureListType, TemporaryExposureKeyExportType, TO_OBJECT_OPTIONS } from './exportProto.js';
+import { decodeMessage, encodeMessage, TEK_SIGNATURE_LIST, TEMPORARY_EXPOSURE_KEY_EXPORT } from './exportProto.js';
+import { p256PublicKeyFromPem, p256PublicKeyFromSpki } from './publicKey.js';
 
 /** The 16-byte header that starts every export.bin. */
-export const EXPORT_BIN_HEADER = utf8('EK Export v1    ');
+export const EXPORT_BIN_HEADER = /* @__PURE__ */ utf8('EK Export v1    ');
 /** OID of ECDSA with SHA-256, the only algorithm GAEN clients accept. */
 export const ECDSA_SHA256_OID = '1.2.840.10045.4.3.2';
 
@@ -69,8 +70,7 @@ export function decodeExportBin(bytes: Uint8Array, source = 'export.bin'): GaenK
   if (!bytesEqual(bytes.subarray(0, EXPORT_BIN_HEADER.length), EXPORT_BIN_HEADER)) throw new KeyFileError(source, 'wrong header: expected the 16 bytes "EK Export v1    " of a GAEN key export');
   let raw: Record<string, unknown>;
   try {
-    const message = TemporaryExposureKeyExportType.decode(bytes.subarray(EXPORT_BIN_HEADER.length));
-    raw = TemporaryExposureKeyExportType.toObject(message, TO_OBJECT_OPTIONS);
+    raw = decodeMessage(bytes.subarray(EXPORT_BIN_HEADER.length), TEMPORARY_EXPOSURE_KEY_EXPORT);
   } catch (error) {
     throw new KeyFileError(source, `bad TemporaryExposureKeyExport protobuf: ${(error as Error).message}`);
   }
@@ -111,9 +111,9 @@ function exportWindow(raw: Record<string, unknown>, keys: GaenDiagnosisKey[], so
   return [start, stop];
 }
 
-/** Encodes an export as export.bin bytes (header + protobuf). Fields equal to proto defaults are still written. */
+/** Encodes an export as export.bin bytes (header + protobuf); scalars equal to their default (0, "") are left out. */
 export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
-  const message = TemporaryExposureKeyExportType.fromObject({
+  const body = encodeMessage({
     startTimestamp: keyExport.startTimestamp,
     endTimestamp: keyExport.endTimestamp,
     region: keyExport.region,
@@ -122,8 +122,7 @@ export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
     signatureInfos: keyExport.signatureInfos,
     keys: keyExport.keys.map(keyToRaw),
     revisedKeys: keyExport.revisedKeys.map(keyToRaw),
-  });
-  const body = TemporaryExposureKeyExportType.encode(message).finish();
+  }, TEMPORARY_EXPOSURE_KEY_EXPORT);
   const out = new Uint8Array(EXPORT_BIN_HEADER.length + body.length);
   out.set(EXPORT_BIN_HEADER);
   out.set(body, EXPORT_BIN_HEADER.length);
@@ -134,7 +133,7 @@ export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
 export function decodeExportSig(bytes: Uint8Array, source = 'export.sig'): TekSignature[] {
   let raw: Record<string, unknown>;
   try {
-    raw = TEKSignatureListType.toObject(TEKSignatureListType.decode(bytes), TO_OBJECT_OPTIONS);
+    raw = decodeMessage(bytes, TEK_SIGNATURE_LIST);
   } catch (error) {
     throw new KeyFileError(source, `bad TEKSignatureList protobuf: ${(error as Error).message}`);
   }
@@ -148,7 +147,7 @@ export function decodeExportSig(bytes: Uint8Array, source = 'export.sig'): TekSi
 
 /** Encodes export.sig bytes. */
 export function encodeExportSig(signatures: TekSignature[]): Uint8Array {
-  return TEKSignatureListType.encode(TEKSignatureListType.fromObject({ signatures })).finish();
+  return encodeMessage({ signatures: signatures as unknown as Record<string, unknown>[] }, TEK_SIGNATURE_LIST);
 }
 
 /**
@@ -203,13 +202,17 @@ export function signExportBin(exportBin: Uint8Array, signingKey: Uint8Array): Ui
 }
 
 /**
- * True when some signature of the archive verifies export.bin under `publicKey` (SEC1 bytes, 33 or 65).
- * High-S signatures (as OpenSSL makes them) are accepted, as GAEN clients accept them.
+ * True when some signature of the archive verifies export.bin under `publicKey`: a PEM `PUBLIC KEY`
+ * (SPKI) string, SPKI DER bytes, or a SEC1 point (33 or 65 bytes). Pure TypeScript, so it runs in
+ * browsers and React Native. High-S signatures (as OpenSSL makes them) are accepted, as GAEN clients
+ * accept them.
+ * @throws KeyFileError when a PEM or DER key is not an ECDSA P-256 public key (a private key, say).
  */
-export function verifyExportSignature(archive: Pick<GaenExportArchive, 'exportBin' | 'signatures'>, publicKey: Uint8Array): boolean {
+export function verifyExportSignature(archive: Pick<GaenExportArchive, 'exportBin' | 'signatures'>, publicKey: Uint8Array | string): boolean {
+  const point = typeof publicKey === 'string' ? p256PublicKeyFromPem(publicKey) : publicKey[0] === 0x30 ? p256PublicKeyFromSpki(publicKey) : publicKey;
   return archive.signatures.some((s) => {
     try {
-      return p256.verify(s.signature, archive.exportBin, publicKey, { format: 'der', prehash: true, lowS: false });
+      return p256.verify(s.signature, archive.exportBin, point, { format: 'der', prehash: true, lowS: false });
     } catch {
       return false;
     }

@@ -5,7 +5,7 @@
  * @module
  */
 import { CsvFormatError, numberCell, parseCsv } from './csv.js';
-import { TX_POWER_RANGE_DBM } from './ranges.js';
+import { TX_POWER_CELL_DBM } from './ranges.js';
 
 /** One device's calibration. */
 export interface DeviceCalibration {
@@ -105,7 +105,7 @@ export function parseCalibrationCsv(text: string, source = 'calibration.csv'): C
     const entry: DeviceCalibration = {
       manufacturer: row[manufacturer]!.trim() || '*',
       model: row[model]!.trim() || '*',
-      txPowerDbm: numberCell(row, tx, source, line, { required: true, ...TX_POWER_RANGE_DBM })!,
+      txPowerDbm: numberCell(row, tx, source, line, { required: true, ...TX_POWER_CELL_DBM })!,
       rssiCorrectionDb: numberCell(row, correction, source, line, { required: true, min: -100, max: 100 })!,
     };
     const c = confidence === undefined ? undefined : numberCell(row, confidence, source, line);

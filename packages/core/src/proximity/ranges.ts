@@ -5,14 +5,13 @@
  * @module
  */
 
-/**
- * Advertised / calibrated BLE TX power, dBm. Bluetooth Core allows −20…+20 dBm for LE; GAEN calibration
- * tables and phones' advertised values lie within −40…+20, which this range admits with margin.
- */
-export const TX_POWER_RANGE_DBM = { min: -40, max: 20 } as const;
+import { RSSI_RANGE_DBM, TX_POWER_RANGE_DBM } from '../sightings/sighting.js';
 
-/** Received signal strength, dBm: the HCI RSSI field's −127…+20 (127 means "not available"). */
-export const RSSI_RANGE_DBM = { min: -127, max: 20 } as const;
+/** Advertised / calibrated TX power of a CSV cell, dBm: the range sightings have. */
+export const TX_POWER_CELL_DBM = { min: TX_POWER_RANGE_DBM[0], max: TX_POWER_RANGE_DBM[1] } as const;
+
+/** Received signal strength of a CSV cell, dBm: the range sightings have (HCI's −127…+20). */
+export const RSSI_CELL_DBM = { min: RSSI_RANGE_DBM[0], max: RSSI_RANGE_DBM[1] } as const;
 
 /** Labelled distances, m: 1 cm (phones touching) to 1 km. */
 export const DISTANCE_RANGE_M = { min: 0.01, max: 1000 } as const;

@@ -8,7 +8,7 @@ import { attenuationDb } from './attenuation.js';
 import { CalibrationTable } from './calibration.js';
 import { CONTEXT_COLUMNS, type ContextColumn } from './contextModel.js';
 import { CsvFormatError, numberCell, type CsvTable } from './csv.js';
-import { DISTANCE_RANGE_M, RSSI_RANGE_DBM, TIME_RANGE_MS, TX_POWER_RANGE_DBM } from './ranges.js';
+import { DISTANCE_RANGE_M, RSSI_CELL_DBM, TIME_RANGE_MS, TX_POWER_CELL_DBM } from './ranges.js';
 
 /** One row as a reading; `distanceM` only when the file has a `distance` column. */
 export interface RowReading {
@@ -52,8 +52,8 @@ export function readRowReadings(table: CsvTable, source: string, options: ReadRo
   const defaultTx = calibration.lookup().txPowerDbm;
   return table.rows.map((row, i) => {
     const line = table.lineNumbers[i]!;
-    const rssi = numberCell(row, 'rssi', source, line, { required: true, ...RSSI_RANGE_DBM })!;
-    const tx = numberCell(row, 'tx', source, line, TX_POWER_RANGE_DBM) ?? defaultTx;
+    const rssi = numberCell(row, 'rssi', source, line, { required: true, ...RSSI_CELL_DBM })!;
+    const tx = numberCell(row, 'tx', source, line, TX_POWER_CELL_DBM) ?? defaultTx;
     const receiver = calibration.lookup(row['manufacturer'], row['model']);
     const reading: RowReading = { rssiDbm: rssi, attenuationDb: attenuationDb(tx, rssi, receiver.rssiCorrectionDb), context: {} };
     if (hasDistance) reading.distanceM = numberCell(row, 'distance', source, line, { required: options.requireDistance, ...DISTANCE_RANGE_M });

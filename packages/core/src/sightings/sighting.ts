@@ -34,10 +34,12 @@ export const ID_BYTES: Record<SchemeName, number> = { gaen: RPI_BYTES, bluezone:
 /** RSSI a BLE controller can report, dBm (HCI LE Advertising Report: −127..+20, Core Spec Vol 4 Part E §7.7.65.2). */
 export const RSSI_RANGE_DBM = [-127, 20] as const;
 /**
- * TX power a BLE advertiser can have, dBm: the TX Power Level field's floor (−127) up to power class 1's
- * +20 dBm (Core Spec Vol 6 Part A §3), the most any BLE radio may transmit.
+ * TX power a phone or dongle plausibly advertises, dBm: GAEN's own matching bounds (−50, below any
+ * phone's calibrated value; the metadata byte could say −127) up to power class 1's +20 dBm (Core Spec
+ * Vol 6 Part A §3), the most any BLE radio may transmit. Every reader (sightings, calibration tables,
+ * estimate rows) checks this one range.
  */
-export const TX_POWER_RANGE_DBM = [-127, 20] as const;
+export const TX_POWER_RANGE_DBM = [-50, 20] as const;
 
 /** A sightings line that could not be read; carries the line number. */
 export class SightingFormatError extends ProxsenseError {
