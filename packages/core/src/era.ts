@@ -11,12 +11,12 @@ import { InputError } from './errors.js';
  * Earliest plausible time: 2020-01-01 UTC. GAEN and Bluezone both launched in 2020 (Bluezone in
  * April, the GAEN API in May), so no sighting or published key can be older.
  */
-export const ERA_START_MS = Date.UTC(2020, 0, 1);
+// Literals, not Date.UTC calls: a call at module level is code a bundler must keep on import.
+export const ERA_START_MS = 1_577_836_800_000;
 /** First instant past the plausible era: 2100-01-01 UTC (far beyond any key or log, well inside a `Date`). */
-export const ERA_END_MS = Date.UTC(2100, 0, 1);
+export const ERA_END_MS = 4_102_444_800_000;
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const ERA_TEXT = `${isoDay(ERA_START_MS)}..${isoDay(ERA_END_MS - 1)}`;
+const ERA_TEXT = '2020-01-01..2099-12-31';
 
 /**
  * Checks a time in milliseconds since the Unix epoch against the era.
@@ -37,7 +37,7 @@ export function assertEraTimeS(value: unknown, field: string): number {
 }
 
 /** GAEN ENIntervalNumbers (10-minute intervals since the epoch) of the era: [first, end). */
-export const ERA_INTERVALS = [ERA_START_MS / 600_000, ERA_END_MS / 600_000] as const;
+export const ERA_INTERVALS = [2_629_728, 6_837_408] as const;
 
 /** Checks an ENIntervalNumber against the era. @throws InputError naming `field`. */
 export function assertEraInterval(value: unknown, field: string): number {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ERA_END_MS, ERA_START_MS, formatSightingLine, parseSightingLine, parseSightingsLines, SightingFormatError, type Sighting } from '@proxsense/core';
+import { ERA_END_MS, ERA_INTERVALS, ERA_START_MS, formatSightingLine, parseSightingLine, parseSightingsLines, RSSI_CELL_DBM, RSSI_RANGE_DBM, SightingFormatError, TX_POWER_CELL_DBM, TX_POWER_RANGE_DBM, type Sighting } from '@proxsense/core';
 
 const sighting = fc.oneof(
   fc.record({ scheme: fc.constant('gaen' as const), id: fc.uint8Array({ minLength: 16, maxLength: 16 }) }),
@@ -12,7 +12,7 @@ const sighting = fc.oneof(
   fc.record({
     timeMs: fc.integer({ min: ERA_START_MS, max: ERA_END_MS - 1 }),
     rssiDbm: fc.integer({ min: -127, max: 20 }),
-    txPowerDbm: fc.option(fc.integer({ min: -127, max: 20 }), { nil: undefined }),
+    txPowerDbm: fc.option(fc.integer({ min: TX_POWER_RANGE_DBM[0], max: TX_POWER_RANGE_DBM[1] }), { nil: undefined }),
     aem: base.scheme === 'gaen' ? fc.option(fc.uint8Array({ minLength: 4, maxLength: 4 }), { nil: undefined }) : fc.constant(undefined),
     scanner: fc.option(fc.string(), { nil: undefined }),
   }).map((rest) => {
@@ -25,6 +25,16 @@ const sighting = fc.oneof(
 );
 
 describe('sightings JSONL', () => {
+  it('dates its era 2020-01-01 to 2099-12-31 UTC', () => {
+    expect([ERA_START_MS, ERA_END_MS]).toEqual([Date.UTC(2020, 0, 1), Date.UTC(2100, 0, 1)]);
+    expect(ERA_INTERVALS).toEqual([ERA_START_MS / 600_000, ERA_END_MS / 600_000]);
+  });
+
+  it('checks one TX power and RSSI range, as CSV readers do', () => {
+    expect([TX_POWER_CELL_DBM.min, TX_POWER_CELL_DBM.max]).toEqual([...TX_POWER_RANGE_DBM]);
+    expect([RSSI_CELL_DBM.min, RSSI_CELL_DBM.max]).toEqual([...RSSI_RANGE_DBM]);
+  });
+
   it('round-trips any sighting through its line', () => {
     fc.assert(fc.property(sighting, (s) => {
       expect(parseSightingLine(formatSightingLine(s), 1)).toEqual(s);
@@ -47,7 +57,7 @@ describe('sightings JSONL', () => {
     ['the last Date', '{"t":8.64e15,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60}', /t: expected a time in ms .*\+275760/],
     ['time in seconds', '{"t":1595205660,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60}', /t: .*got 1595205660 \(that looks like seconds: multiply by 1000\)/],
     ['before GAEN', '{"t":1262304000000,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60}', /t: .*within 2020-01-01.*\(2010-01-01T00:00:00\.000Z\)/],
-    ['tx above BLE maximum', '{"t":1595205660154,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60,"tx":100}', /tx: expected a TX power in dBm between -127 and 20, got 100/],
+    ['tx above BLE maximum', '{"t":1595205660154,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60,"tx":100}', /tx: expected a TX power in dBm between -50 and 20, got 100/],
     ['rssi above 20', '{"t":1595205660154,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":21}', /rssi: expected an RSSI/],
   ])('reports a bad line (%s) with its number and field', (_n, line, message) => {
     expect(() => parseSightingLine(line, 3, 's.jsonl')).toThrow(SightingFormatError);

@@ -59,7 +59,7 @@ export function workerFile(here: string): URL {
 export const MIN_KEYS_PER_THREAD = 25_000;
 
 /** GAEN matches a sighting up to 2 h from its RPI's interval (the Matcher's tolerance). */
-const TOLERANCE_MS = 2 * 3_600_000;
+const TOLERANCE_MS = 7_200_000;
 
 /**
  * How many threads pay off for matching `keys` against sightings spanning [minTimeMs, maxTimeMs]:

@@ -5,13 +5,14 @@
  * @module
  */
 
-import { RSSI_RANGE_DBM, TX_POWER_RANGE_DBM } from '../sightings/sighting.js';
+// Written out rather than read from sightings' TX_POWER_RANGE_DBM / RSSI_RANGE_DBM (a test checks they are
+// equal): reading another module's binding at module level is code a bundler keeps on import.
 
 /** Advertised / calibrated TX power of a CSV cell, dBm: the range sightings have. */
-export const TX_POWER_CELL_DBM = { min: TX_POWER_RANGE_DBM[0], max: TX_POWER_RANGE_DBM[1] } as const;
+export const TX_POWER_CELL_DBM = { min: -50, max: 20 } as const;
 
 /** Received signal strength of a CSV cell, dBm: the range sightings have (HCI's −127…+20). */
-export const RSSI_CELL_DBM = { min: RSSI_RANGE_DBM[0], max: RSSI_RANGE_DBM[1] } as const;
+export const RSSI_CELL_DBM = { min: -127, max: 20 } as const;
 
 /** Labelled distances, m: 1 cm (phones touching) to 1 km. */
 export const DISTANCE_RANGE_M = { min: 0.01, max: 1000 } as const;
