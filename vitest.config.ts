@@ -7,9 +7,12 @@ export default defineConfig({
   resolve: {
     // Tests run against source; the CLI end-to-end tests run the built bin like a user would.
     alias: [
-      { find: /^@proxsense\/core\/node$/, replacement: src('./packages/core/src/node/index.ts') },
+      { find: /^@proxsense\/core\/errors$/, replacement: src('./packages/core/src/errors.ts') },
+      // Every other subpath entry is its concept folder's index (see packages/core/package.json exports).
+      { find: /^@proxsense\/core\/([a-z]+)$/, replacement: `${src('./packages/core/src/')}$1/index.ts` },
       { find: /^@proxsense\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@proxsense\/sim$/, replacement: src('./packages/sim/src/index.ts') },
+      { find: /^@proxsense\/node-radio$/, replacement: src('./packages/node-radio/src/index.ts') },
     ],
   },
   test: {

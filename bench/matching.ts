@@ -1,22 +1,17 @@
 /**
  * Matching throughput: keys/s for the pure-TS and node:crypto providers against the bound of raw
- * node:crypto AES-128-ECB on one large buffer ÷ 144 (the AES work of one GAEN key), plus a national-scale
- * run (1 M keys streamed against 100 k stored sightings) that checks memory stays bounded.
+ * node:crypto AES-128-ECB on one large buffer ÷ 144 (the AES work of one GAEN key); then threads, each
+ * configuration in its own process so its peak memory is its own: N threads against one on 1 M keys
+ * (speed-up, peak memory against 1.2 × the one-thread peak + 50 MB a thread), and the CLI's default
+ * choice against `--threads 1` over input sizes.
  */
+import { spawnSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import {
-  Matcher,
-  pureCryptoProvider,
-  rollingProximityIdentifierKey,
-  rollingProximityIdentifiers,
-  SeededRandom,
-  SightingIndex,
-  type CryptoProvider,
-  type GaenDiagnosisKey,
-  type Sighting,
-} from '@proxsense/core';
-import { matchInParallel, nodeCryptoProvider } from '@proxsense/core/node';
+import { fileURLToPath } from 'node:url';
+import { Matcher, pureCryptoProvider, SightingIndex, type CryptoProvider, type GaenDiagnosisKey } from '@proxsense/core';
+import { nodeCryptoProvider } from '@proxsense/core/node';
+import { keyStream, makeSightings } from './matchingData.js';
 
 export interface MatchingBenchOptions {
   /** Keys for the node-provider throughput run. */
@@ -31,6 +26,11 @@ export interface MatchingBenchOptions {
   planted?: number;
   /** Worker threads for the parallel figures; default: available parallelism. */
   threads?: number;
+  /** Keys and stored sightings of the memory run (many sightings: what a per-worker copy would multiply). */
+  memoryKeys?: number;
+  memorySightings?: number;
+  /** Runs per configuration below 100 k keys, the fastest counted; default 3. */
+  repeats?: number;
   /** Print nothing (tests). */
   quiet?: number;
 }
@@ -43,12 +43,35 @@ export interface MatchingBenchResult {
   threads: number;
   pureKeysPerS: number;
   scale: { keys: number; seconds: number; plantedFound: number; planted: number; rssGrowthMb: number; indexMb: number };
+  /** N threads against one on the scale keys: wall-time speed-up and peak memory against its limit. */
+  threadsVsOne: { one: MatchingRun; many: MatchingRun; speedup: number; speedupTarget: number; memoryLimitMb: number; memoryRatio: number };
+  /** Peak memory of N threads against one with many stored sightings. */
+  memory: { one: MatchingRun; many: MatchingRun; limitMb: number; ratio: number };
+  /** The CLI's default choice against one thread, per key count: wall-time ratio (≤ 1.1 is the target). */
+  defaultVsOne: { keys: number; chosenThreads: number; ratio: number; cpuRatio: number }[];
 }
 
 // Targets from the matching issue: node ≥ 45% of the AES bound; pure TS ≥ 20 k keys/s.
 const NODE_TARGET_RATIO = 0.45;
 const PURE_LIMIT_KEYS_PER_S = 20_000;
-const DAY_START = 2_900_016; // rolling start interval of the simulated day (a multiple of 144)
+// Thread targets (issue 10): N threads ≥ 0.8 × N × one thread (1.6 × at 2); peak memory ≤ 1.2 × the
+// one-thread peak + 50 MB a thread; the default never more than 10 % slower than one thread.
+const SPEEDUP_PER_THREAD = 0.8;
+const MEMORY_FACTOR = 1.2;
+const MEMORY_PER_THREAD_MB = 50;
+const DEFAULT_SLOWDOWN_LIMIT = 1.1;
+
+/** What one child process measured (bench/matchingChild.ts). */
+export interface MatchingRun {
+  keys: number;
+  sightings: number;
+  threads: number;
+  wallS: number;
+  cpuS: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  matches: number;
+}
 
 function rawAesBlocksPerS(): number {
   const buffer = randomBytes(16 << 20);
@@ -64,31 +87,24 @@ function rawAesBlocksPerS(): number {
   return best;
 }
 
-function* keyStream(count: number, seed: number, planted: GaenDiagnosisKey[] = []): Generator<GaenDiagnosisKey> {
-  const random = new SeededRandom(seed);
-  const every = planted.length ? Math.floor(count / planted.length) : Infinity;
-  for (let i = 0; i < count; i++) {
-    const p = Math.floor(i / every);
-    if (i % every === 0 && p < planted.length) yield planted[p]!;
-    else yield { scheme: 'gaen', keyData: random.randomBytes(16), rollingStartIntervalNumber: DAY_START, rollingPeriod: 144 };
+/** The fastest of `repeat` runs (short runs on a busy machine are mostly noise otherwise). */
+function bestOf(repeat: number, keys: number, sightings: number, planted: number, threads: number | 'auto'): MatchingRun {
+  let best: MatchingRun | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const r = runChild(keys, sightings, planted, threads);
+    if (!best || r.wallS < best.wallS) best = r;
   }
+  return best!;
 }
 
-/** Stored sightings over the whole day (so every key derives all 144 RPIs), `planted` keys really seen. */
-function makeSightings(count: number, planted: number, seed: number): { sightings: Sighting[]; plantedKeys: GaenDiagnosisKey[] } {
-  const random = new SeededRandom(seed);
-  const sightings: Sighting[] = [];
-  const plantedKeys: GaenDiagnosisKey[] = [];
-  for (let k = 0; k < planted; k++) {
-    const key: GaenDiagnosisKey = { scheme: 'gaen', keyData: random.randomBytes(16), rollingStartIntervalNumber: DAY_START, rollingPeriod: 144 };
-    plantedKeys.push(key);
-    const interval = DAY_START + (k % 144);
-    sightings.push({ scheme: 'gaen', id: rollingProximityIdentifiers(pureCryptoProvider, rollingProximityIdentifierKey(pureCryptoProvider, key.keyData), interval, 1), timeMs: interval * 600_000 + 1_000, rssiDbm: -60 });
-  }
-  while (sightings.length < count) {
-    sightings.push({ scheme: 'gaen', id: random.randomBytes(16), timeMs: (DAY_START + (sightings.length % 144)) * 600_000 + 2_000, rssiDbm: -70 });
-  }
-  return { sightings, plantedKeys };
+function runChild(keys: number, sightings: number, planted: number, threads: number | 'auto'): MatchingRun {
+  const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  // The build tsconfig resolves @proxsense/core to dist/, so workers run the built worker file.
+  const tsconfig = fileURLToPath(new URL('../tsconfig.build.json', import.meta.url));
+  const child = fileURLToPath(new URL('./matchingChild.ts', import.meta.url));
+  const r = spawnSync(process.execPath, [tsx, '--tsconfig', tsconfig, child, String(keys), String(sightings), String(planted), String(threads)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`matching child (${keys} keys, ${threads} threads) failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as MatchingRun;
 }
 
 function keysPerS(crypto: CryptoProvider, index: SightingIndex, keys: GaenDiagnosisKey[]): number {
@@ -111,10 +127,10 @@ export async function runMatchingBench(options: MatchingBenchOptions = {}): Prom
   const boundKeysPerS = aesBlocksPerS / 144;
   log(`matching: bound   raw node:crypto AES-128-ECB on 16 MiB: ${fmt(aesBlocksPerS / 1e6)} M blocks/s ÷ 144 = ${fmt(boundKeysPerS / 1e3)} k keys/s`);
 
-  const { sightings: stored, plantedKeys } = makeSightings(sightings, planted, 1);
-  const heapBefore = process.memoryUsage().heapUsed;
+  const { sightings: stored } = makeSightings(sightings, planted, 1);
   const index = new SightingIndex('gaen', stored);
-  const indexMb = (process.memoryUsage().heapUsed - heapBefore) / 1e6;
+  // Typed arrays live outside the JS heap: their bytes, not heapUsed, are the index's size.
+  const indexMb = Object.values(index.parts()).reduce((sum: number, v) => sum + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0) / 1e6;
   const throughputKeys = [...keyStream(keys, 2)];
 
   const nodeKeysPerS = keysPerS(nodeCryptoProvider, index, throughputKeys);
@@ -127,21 +143,37 @@ export async function runMatchingBench(options: MatchingBenchOptions = {}): Prom
 
   const threads = Math.max(1, options.threads ?? availableParallelism());
 
-  // Scale: keys are generated as they stream, so the only large things in memory are the sightings
-  // index (one per worker) and the batches in flight.
+  // Threads, each configuration in its own process: peak RSS then belongs to that configuration alone.
   throughputKeys.length = 0;
-  const plantedHex = new Set(plantedKeys.map((k) => Buffer.from(k.keyData).toString('hex')));
-  const found = new Set<string>();
-  const rssStart = process.memoryUsage().rss;
-  let rssPeak = rssStart;
-  const t0 = performance.now();
-  await matchInParallel(keyStream(scaleKeys, 3, plantedKeys), stored, (m) => {
-    const hex = Buffer.from(m.key.scheme === 'gaen' ? m.key.keyData : m.key.dailyKey).toString('hex');
-    if (plantedHex.has(hex)) found.add(hex);
-  }, { threads, onProgress: () => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); } });
-  const seconds = (performance.now() - t0) / 1000;
-  const rssGrowthMb = (rssPeak - rssStart) / 1e6;
-  const parallelKeysPerS = scaleKeys / seconds;
-  log(`matching: node×${threads} ${scaleKeys.toLocaleString('en-US')} keys streamed vs ${sightings.toLocaleString('en-US')} sightings on ${threads} worker threads in ${fmt(seconds)} s = ${fmt(parallelKeysPerS / 1e3)} k keys/s = ${fmt(parallelKeysPerS / boundKeysPerS, 2)} × one-core bound (start-up included); planted matches found ${found.size}/${plantedKeys.length}; peak RSS growth ${fmt(rssGrowthMb)} MB for ${threads} workers (index ${fmt(indexMb)} MB each)`);
-  return { aesBlocksPerS, boundKeysPerS, nodeKeysPerS, parallelKeysPerS, threads, pureKeysPerS, scale: { keys: scaleKeys, seconds, plantedFound: found.size, planted: plantedKeys.length, rssGrowthMb, indexMb } };
+  const one = runChild(scaleKeys, sightings, planted, 1);
+  const many = runChild(scaleKeys, sightings, planted, threads);
+  const speedup = one.wallS / many.wallS;
+  const speedupTarget = threads > 1 ? SPEEDUP_PER_THREAD * threads : 1;
+  const memoryLimitMb = MEMORY_FACTOR * one.peakRssMb + MEMORY_PER_THREAD_MB * threads;
+  const memoryRatio = many.peakRssMb / memoryLimitMb;
+  const parallelKeysPerS = scaleKeys / many.wallS;
+  log(`matching: threads ${scaleKeys.toLocaleString('en-US')} keys vs ${sightings.toLocaleString('en-US')} sightings: 1 thread ${fmt(one.wallS)} s (${fmt(one.cpuS)} s CPU), ${threads} threads ${fmt(many.wallS)} s (${fmt(many.cpuS)} s CPU) = ${fmt(speedup, 2)} × one thread (target ≥ ${fmt(speedupTarget, 2)}) ${speedup >= speedupTarget ? 'ok' : 'BELOW TARGET'}; ${fmt(parallelKeysPerS / 1e3)} k keys/s = ${fmt(parallelKeysPerS / boundKeysPerS, 2)} × one-core bound; CPU ${fmt(many.cpuS / one.cpuS, 2)} × one thread's`);
+  const memoryLine = (label: string, a: MatchingRun, b: MatchingRun, limitMb: number) =>
+    `matching: memory ${label}: peak RSS 1 thread ${fmt(a.peakRssMb)} MB, ${threads} threads ${fmt(b.peakRssMb)} MB = ${fmt(b.peakRssMb / limitMb, 2)} × limit ${fmt(limitMb)} MB (${MEMORY_FACTOR} × one-thread peak + ${MEMORY_PER_THREAD_MB} MB a thread; target ≤ 1) ${b.peakRssMb <= limitMb ? 'ok' : 'ABOVE LIMIT'}`;
+  log(memoryLine(`${scaleKeys.toLocaleString('en-US')} keys vs ${sightings.toLocaleString('en-US')} sightings`, one, many, memoryLimitMb));
+  log(`matching: planted matches found ${many.matches}/${planted} on ${threads} threads, ${one.matches}/${planted} on one`);
+
+  // Many sightings, fewer keys: where a copy of the sightings per worker would show (issue 10 saw 6.1 GB).
+  const { memoryKeys = 50_000, memorySightings = 1_000_000 } = options;
+  const memOne = runChild(memoryKeys, memorySightings, planted, 1);
+  const memMany = runChild(memoryKeys, memorySightings, planted, threads);
+  const memLimitMb = MEMORY_FACTOR * memOne.peakRssMb + MEMORY_PER_THREAD_MB * threads;
+  log(memoryLine(`${memoryKeys.toLocaleString('en-US')} keys vs ${memorySightings.toLocaleString('en-US')} sightings`, memOne, memMany, memLimitMb) + `; one index shared by all threads (${fmt(indexMb)} MB for ${sightings.toLocaleString('en-US')} sightings)`);
+
+  const defaultVsOne: MatchingBenchResult['defaultVsOne'] = [];
+  for (const keyCount of [1_000, 20_000, 60_000, 200_000].filter((k) => k * 2 <= scaleKeys).concat(scaleKeys)) {
+    const repeat = keyCount < 100_000 ? (options.repeats ?? 3) : 1;
+    const single = keyCount === scaleKeys ? one : bestOf(repeat, keyCount, sightings, planted, 1);
+    const auto = bestOf(repeat, keyCount, sightings, planted, 'auto');
+    const ratio = auto.wallS / single.wallS;
+    defaultVsOne.push({ keys: keyCount, chosenThreads: auto.threads, ratio, cpuRatio: auto.cpuS / single.cpuS });
+    log(`matching: default ${keyCount.toLocaleString('en-US').padStart(9)} keys: chose ${auto.threads} thread${auto.threads > 1 ? 's' : ' '} ${fmt(auto.wallS, 2)} s vs --threads 1 ${fmt(single.wallS, 2)} s = ${fmt(ratio, 2)} × (target ≤ ${DEFAULT_SLOWDOWN_LIMIT}) ${ratio <= DEFAULT_SLOWDOWN_LIMIT ? 'ok' : 'SLOWER'}${auto.threads === 1 ? ' (the same one-thread path: the ratio is noise)' : ''}; CPU ${fmt(auto.cpuS / single.cpuS, 2)} ×`);
+  }
+  const scale = { keys: scaleKeys, seconds: many.wallS, plantedFound: many.matches, planted, rssGrowthMb: many.peakRssMb - many.rssBeforeMb, indexMb };
+  return { aesBlocksPerS, boundKeysPerS, nodeKeysPerS, parallelKeysPerS, threads, pureKeysPerS, scale, threadsVsOne: { one, many, speedup, speedupTarget, memoryLimitMb, memoryRatio }, memory: { one: memOne, many: memMany, limitMb: memLimitMb, ratio: memMany.peakRssMb / memLimitMb }, defaultVsOne };
 }

@@ -6,37 +6,54 @@
 import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
 import { runMatchingBench } from './matching.js';
+import { runOneBench } from './one.js';
 import { runSimBench } from './sim.js';
+import { runSizeBench } from './size.js';
 import { runSweepBench } from './sweep.js';
 
-const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
-  matching: (args) => runMatchingBench(parseFlags(args)),
-  episodes: (args) => runEpisodesBench(parseFlags(args)),
-  estimate: (args) => runEstimateBench(parseFlags(args)),
-  sim: (args) => runSimBench(parseFlags(args)),
-  sweep: (args) => runSweepBench(parseFlags(args)),
+/** Each benchmark and the numeric flags it takes (camelCase, as its options object names them). */
+const benches: Record<string, { flags: string[]; run: (flags: Record<string, number>) => Promise<unknown> | unknown }> = {
+  matching: { flags: ['keys', 'pureKeys', 'scaleKeys', 'sightings', 'planted', 'threads', 'memoryKeys', 'memorySightings', 'repeats', 'quiet'], run: (f) => runMatchingBench(f) },
+  episodes: { flags: ['sightings', 'objectSightings', 'quiet'], run: (f) => runEpisodesBench(f) },
+  estimate: { flags: ['rows', 'quiet'], run: (f) => runEstimateBench(f) },
+  sim: { flags: ['phones', 'durationS', 'adoption', 'bluezone', 'quiet'], run: (f) => runSimBench(f) },
+  sweep: { flags: ['workers', 'phones', 'durationS', 'runs', 'quiet'], run: (f) => runSweepBench(f) },
+  one: { flags: ['phones', 'durationS', 'rangeM', 'side', 'rangeOnly', 'quiet'], run: (f) => runOneBench(f) },
+  size: { flags: ['quiet'], run: (f) => runSizeBench(f) },
 };
 
-function parseFlags(args: string[]): Record<string, number> {
+/** A bad command line: printed in one line, exit 2, like the CLI's usage errors. */
+class FlagError extends Error {}
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function parseFlags(bench: string, args: string[], known: string[]): Record<string, number> {
   const flags: Record<string, number> = {};
+  const usage = `flags of ${bench}: ${known.map((f) => `--${kebab(f)} N`).join(' ')}`;
   for (let i = 0; i < args.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]!);
-    if (!m) throw new Error(`unexpected argument ${args[i]}; flags look like --keys=200000`);
+    if (!m) throw new FlagError(`unexpected argument "${args[i]}"; ${usage}`);
+    const name = m[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (!known.includes(name)) throw new FlagError(`unknown flag --${m[1]}; ${usage}`);
     const value = m[2] ?? args[++i];
     const n = Number(value);
-    if (!Number.isFinite(n)) throw new Error(`--${m[1]}: expected a number, got ${value}`);
-    flags[m[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = n;
+    if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0) throw new FlagError(`--${m[1]}: expected a non-negative number, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+    flags[name] = n;
   }
   return flags;
 }
 
 const [name, ...rest] = process.argv.slice(2);
 const selected = name ? [name] : Object.keys(benches);
-for (const n of selected) {
-  const bench = benches[n];
-  if (!bench) {
-    console.error(`unknown benchmark "${n}"; available: ${Object.keys(benches).join(', ')}`);
-    process.exit(2);
+try {
+  for (const n of selected) {
+    const bench = benches[n];
+    if (!bench) throw new FlagError(`unknown benchmark "${n}"; available: ${Object.keys(benches).join(', ')}`);
+    const flags = parseFlags(n, name ? rest : [], bench.flags);
+    await bench.run(flags);
   }
-  await bench(name ? rest : []);
+} catch (error) {
+  if (!(error instanceof FlagError)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 2;
 }

@@ -9,22 +9,31 @@ const scenario = applyOverrides(base, { phones: Number(phones), durationS: Numbe
 (globalThis as { gc?: () => void }).gc?.();
 const baseline = process.memoryUsage().rss;
 let peak = baseline;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const sim = new Simulation({ scenario, seed: 1, trackPeople: 0, onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) }).run();
 const wallS = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
 peak = Math.max(peak, process.memoryUsage().rss);
 let sightings = 0;
 for (const s of sim.stores) sightings += s?.length ?? 0;
 const n = Number(phones);
+const grownBytes = peak - baseline;
 console.log(
   JSON.stringify({
     phones: n,
+    profile,
     wallS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
     phoneHoursPerS: (n * Number(durationS)) / 3600 / wallS,
-    advertsDeliveredPerS: sim.air.counters.advertsDelivered / wallS,
     advertsSampled: sim.air.counters.advertsSampled,
+    advertsSampledPerS: sim.air.counters.advertsSampled / wallS,
+    advertsDeliveredPerS: sim.air.counters.advertsDelivered / wallS,
     sightingsStored: sightings,
+    truthPairs: sim.truth.length,
+    air: sim.air.counters,
     peakRssBytes: peak,
-    bytesPerPhone: (peak - baseline) / n,
+    bytesPerPhone: grownBytes / n,
+    stateBytesPerPhone: (grownBytes - 16 * sightings) / n,
   }),
 );

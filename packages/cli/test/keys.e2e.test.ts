@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { proxsense, REPO } from './cli.js';
+import { sharedJson, sharedPath } from '../../core/test/sharedData.js';
 
-const gaen = JSON.parse(readFileSync(join(REPO, '../shared/vectors/gaen-crypto-v1.2.json'), 'utf8'));
-const bluezone = JSON.parse(readFileSync(join(REPO, '../shared/vectors/bluezone-ids.json'), 'utf8'));
-const exportJson = JSON.parse(readFileSync(join(REPO, '../shared/vectors/gaen-export-us-110keys.json'), 'utf8'));
+const gaen = sharedJson('vectors/gaen-crypto-v1.2.json');
+const bluezone = sharedJson('vectors/bluezone-ids.json');
+const exportJson = sharedJson('vectors/gaen-export-us-110keys.json');
 const tmp = () => mkdtempSync(join(tmpdir(), 'proxsense-'));
 
 describe('proxsense keys derive', () => {
@@ -46,7 +47,7 @@ describe('proxsense keys derive', () => {
 
 describe('proxsense keys inspect', () => {
   it('decodes the real export.bin to the 110 listed keys', () => {
-    const r = proxsense('keys', 'inspect', '../shared/vectors/gaen-export-us-110keys.bin', '--json');
+    const r = proxsense('keys', 'inspect', sharedPath('vectors/gaen-export-us-110keys.bin'), '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.format).toBe('gaen-export-bin');
@@ -100,7 +101,7 @@ describe('proxsense keys export', () => {
     const r1 = proxsense('keys', 'export', '--in', 'examples/bluezone-f0.json', '--out', join(dir, 'a.zip'));
     expect([r1.code, r1.stderr]).toEqual([2, expect.stringMatching(/holds Bluezone F0 keys/)]);
     const bad = join(dir, 'k.json');
-    writeFileSync(bad, JSON.stringify({ keys: [{ keyData: '00'.repeat(16), rollingStartIntervalNumber: 5, rollingPeriod: 300 }] }));
+    writeFileSync(bad, JSON.stringify({ keys: [{ keyData: '00'.repeat(16), rollingStartIntervalNumber: 2_658_672, rollingPeriod: 300 }] }));
     const r2 = proxsense('keys', 'export', '--in', bad, '--out', join(dir, 'b.zip'));
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(/k\.json: keys\[0\]\.rollingPeriod: expected an integer 1\.\.144, got 300/);

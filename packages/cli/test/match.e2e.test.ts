@@ -56,7 +56,7 @@ describe('proxsense match', () => {
     const dir = tmp();
     const file = join(dir, 's.jsonl');
     const good = readFileSync(join(REPO, 'examples/sightings.jsonl'), 'utf8').split('\n').slice(0, 5);
-    writeFileSync(file, [...good.slice(0, 2), '{"t": 1, "scheme": "gaen"}', ...good.slice(2), 'not json'].join('\n'));
+    writeFileSync(file, [...good.slice(0, 2), '{"t": 1595205660154, "scheme": "gaen"}', ...good.slice(2), 'not json'].join('\n'));
     const skip = proxsense('match', '--keys', 'examples/keys.json', '--sightings', file);
     expect(skip.code).toBe(0);
     expect(skip.stderr).toMatch(/skipped .*s\.jsonl:3: id: expected 32 hex digits/);

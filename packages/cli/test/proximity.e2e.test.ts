@@ -61,12 +61,75 @@ describe('proxsense estimate', () => {
     const bad = join(dir, 'x.csv');
     writeFileSync(bad, 'signal\n-60\n');
     expect(proxsense('estimate', '--in', bad).stderr).toMatch(/x\.csv:1: missing column "rssi"/);
-    expect(proxsense('estimate', '--in', 'examples/labelled-rssi.csv', '--filter', 'magic').stderr).toMatch(/expected one of median, ewma, kalman/);
+    expect(proxsense('estimate', '--in', 'examples/labelled-rssi.csv', '--filter', 'magic').stderr).toMatch(/expected one of median, ewma, kalman, window/);
     const model = join(dir, 'm.json');
     writeFileSync(model, '{"a0Db": 50}');
     const r = proxsense('estimate', '--in', 'examples/labelled-rssi.csv', '--model', model);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/m\.json: pathLossExponent: expected a number/);
+  });
+});
+
+describe('proxsense calibrate evaluate and context-aware estimates', () => {
+  it('fits, evaluates against the tuned threshold, and adds p_close as the last column', () => {
+    const dir = tmp();
+    const model = join(dir, 'model.json');
+    expect(proxsense('calibrate', 'fit', 'examples/labelled-rssi.csv', '--out', model).code).toBe(0);
+    const file = JSON.parse(readFileSync(model, 'utf8'));
+    expect(file).toMatchObject({ format: 'proxsense-path-loss', version: 2 });
+    expect(Object.keys(file.contexts)).toEqual(['model']);
+    const ev = proxsense('calibrate', 'evaluate', 'examples/labelled-rssi.csv', '--model', model, '--close-m', '2', '--json');
+    expect(ev.code).toBe(0);
+    const e = JSON.parse(ev.stdout);
+    for (const k of ['balancedAccuracy', 'rocAuc', 'brier', 'intervalCoverage']) expect(e.filtered[k]).toBeGreaterThanOrEqual(0);
+    expect(e.threshold.balancedAccuracy).toBeGreaterThan(0.5);
+    expect(e.ratioToThreshold).toBeCloseTo(e.filtered.balancedAccuracy / e.threshold.balancedAccuracy, 9);
+    const cv = proxsense('calibrate', 'evaluate', 'examples/labelled-rssi.csv', '--folds', '3');
+    expect(cv.code).toBe(0);
+    expect(cv.stdout).toMatch(/3-fold cross-validation by series/);
+    const r = proxsense('estimate', '--in', 'examples/labelled-rssi.csv', '--model', model, '--close-m', '2');
+    expect(r.code).toBe(0);
+    const out = parseCsv(r.stdout, 'out');
+    expect(out.columns.slice(-8)).toEqual(['attenuation_db', 'distance_m', 'distance_low_m', 'distance_high_m', 'filtered_distance_m', 'filtered_distance_low_m', 'filtered_distance_high_m', 'p_close']);
+    for (const row of out.rows) expect(Number(row['p_close'])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts unseen context values in one stderr note and still estimates them', () => {
+    const dir = tmp();
+    const model = join(dir, 'model.json');
+    proxsense('calibrate', 'fit', 'examples/labelled-rssi.csv', '--out', model);
+    const rows = join(dir, 'rows.csv');
+    writeFileSync(rows, 'rssi,model\n-60,Unknown Phone\n-70,Unknown Phone\n');
+    const r = proxsense('estimate', '--in', rows, '--model', model);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/2 rows with a model the model has not seen/);
+    expect(parseCsv(r.stdout, 'out').rows).toHaveLength(2);
+  });
+
+  it('fails degenerate fits with one line, exit 2, and writes no model', () => {
+    const dir = tmp();
+    const bad = join(dir, 'flat.csv');
+    const model = join(dir, 'm.json');
+    writeFileSync(bad, 'rssi,distance\n' + Array.from({ length: 12 }, (_, i) => `-60,${1 + i}`).join('\n') + '\n');
+    const r = proxsense('calibrate', 'fit', bad, '--out', model);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/same attenuation/);
+    expect(() => readFileSync(model)).toThrow();
+    writeFileSync(bad, 'rssi,rssi\n-60,-61\n');
+    expect(proxsense('calibrate', 'fit', bad).stderr).toMatch(/flat\.csv:1: duplicate column "rssi"/);
+  });
+
+  it('names file, line and column for a TX power or RSSI outside physical ranges', () => {
+    const dir = tmp();
+    const bad = join(dir, 'tx.csv');
+    writeFileSync(bad, 'rssi,tx\n-60,-20\n-60,-127\n');
+    const r = proxsense('estimate', '--in', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/tx\.csv:3: column "tx": expected a number ≥ -50 ≤ 20, got "-127"$/);
+    writeFileSync(bad, 'rssi,tx\n0x10,-20\n');
+    expect(proxsense('estimate', '--in', bad).stderr).toMatch(/tx\.csv:2: column "rssi"/);
   });
 });
 

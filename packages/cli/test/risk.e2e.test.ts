@@ -31,7 +31,7 @@ describe('proxsense risk', () => {
 
   it('fails in one line with exit 2 naming the file and field', () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, '{"windows": [{"dateMillisSinceEpoch": 0, "reportType": 1, "infectiousness": 7, "scanInstances": []}]}');
+    writeFileSync(bad, '{"windows": [{"dateMillisSinceEpoch": 1595203200000, "reportType": 1, "infectiousness": 7, "scanInstances": []}]}');
     const r = proxsense('risk', '--windows', bad, '--rules', 'cwa');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^proxsense: .*bad\.json: windows\[0\]\.infectiousness: expected an integer 0\.\.2, got 7$/);

@@ -53,6 +53,39 @@ describe('proxsense sim run', () => {
     expect(results.sightingsStored).toBeGreaterThan(0);
   });
 
+  it('--range-contacts and --range-only: The ONE link log on a trace and on rwp, same links with or without radios', () => {
+    const dir = tmp();
+    // Node 2 stands at (0, 0); node 0 walks from x = 20 to x = -20 in 40 s; node 1 stands 10 m north of
+    // node 2 from t = 5 to t = 25 (names as The ONE numbers its nodes, listed out of order).
+    const trace = join(dir, 'one.csv');
+    writeFileSync(trace, 't,person,x,y\n0,2,0,0\n40,2,0,0\n0,0,20,0\n40,0,-20,0\n5,1,0,10\n25,1,0,10\n');
+    const only = proxsense('sim', 'run', 'rwp', '--trace', trace, '--range-only', '--out', join(dir, 'only'));
+    expect(only.code, only.stderr).toBe(0);
+    expect(only.stdout).toMatch(/links within 10 m: 3 up, 3 distinct pairs, 43 s of contact/);
+    const log = ['5.00 CONN 1 2 up', '10.00 CONN 0 2 up', '20.00 CONN 0 1 up', '21.00 CONN 0 1 down', '26.00 CONN 1 2 down', '31.00 CONN 0 2 down'];
+    expect(readFileSync(join(dir, 'only', 'range-contacts.txt'), 'utf8')).toBe(`${log.join('\n')}\n`);
+    expect(JSON.parse(readFileSync(join(dir, 'only', 'results.json'), 'utf8'))).toMatchObject({ rangeOnly: true, phones: 3, durationS: 40, rangeContacts: { rangeM: 10, linkUps: 3, pairs: 3, contactS: 43 } });
+
+    const args = ['sim', 'run', 'rwp', '--phones', '40', '--area', '60x60', '--duration', '10m', '--range-contacts', '8', '--no-report'];
+    const full = proxsense(...args, '--adoption', '1', '--json', '--out', join(dir, 'full'));
+    expect(full.code, full.stderr).toBe(0);
+    const results = JSON.parse(full.stdout);
+    expect(results.rangeContacts.rangeM).toBe(8);
+    expect(results.rangeContacts.linkUps).toBeGreaterThan(0);
+    expect(results.sightingsStored).toBeGreaterThan(0);
+    const fullLog = readFileSync(join(dir, 'full', 'range-contacts.txt'), 'utf8');
+    expect(fullLog.split('\n').filter((l) => / up$/.test(l)).length).toBe(results.rangeContacts.linkUps);
+    const bare = proxsense(...args, '--range-only', '--json', '--out', join(dir, 'bare'));
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(JSON.parse(bare.stdout).rangeContacts).toEqual(results.rangeContacts);
+    expect(readFileSync(join(dir, 'bare', 'range-contacts.txt'), 'utf8')).toBe(fullLog);
+    expect(existsSync(join(dir, 'bare', 'contacts.csv'))).toBe(false);
+    expect(proxsense('sim', 'run', 'rwp', '--range-contacts', '0').stderr).toMatch(/expected a range in metres above 0/);
+    const both = proxsense('sim', 'run', 'rwp', '--range-only', '--sightings');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--sightings: expected a run with phones, got --range-only/);
+  });
+
   it('fails with exit 2 and a located message on bad input', () => {
     const dir = tmp();
     const bad = join(dir, 'office.yaml');

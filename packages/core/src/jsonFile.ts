@@ -11,7 +11,8 @@ export function parseJsonObject(text: string, source: string, ErrorClass: new (s
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ErrorClass(source, `invalid JSON: ${(error as Error).message}`);
+    // V8 quotes the text in its message, newlines included: keep the error on one line.
+    throw new ErrorClass(source, `invalid JSON: ${(error as Error).message.replace(/\s+/g, ' ')}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ErrorClass(source, `expected ${expected}, got ${describeValue(raw)}`);
   return raw as Record<string, unknown>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AdvertDecodeCache,
   BLUEZONE_PROFILE,
   bytesToHex,
   decodeAdvert,
@@ -164,5 +165,35 @@ describe('firmware: bad and hostile input', () => {
     expect(oldest).toBeGreaterThanOrEqual(scheduler.nowMs() - 15 * 24 * HOUR);
     expect(b.firmware.counters.sightingsPruned).toBeGreaterThan(0);
     expect(a.firmware.ownDiagnosisKeys().length).toBeLessThanOrEqual(15);
+  });
+});
+
+describe('firmware: batched deliveries from a host that samples the air in bulk', () => {
+  it('counts only the first rssiSampleCount samples, dates the sighting at receivedAtMs, and shares one decode cache', () => {
+    const scheduler = new VirtualScheduler(T0);
+    const decodeCache = new AdvertDecodeCache();
+    const phones = ['x', 'y'].map((name, i) => {
+      const radio = new FakeRadio(name);
+      const store = new MemoryStore();
+      const firmware = new Firmware({ profile: GAEN_PROFILE, radio, scheduler, random: new SeededRandom(40 + i), store, name, decodeCache });
+      return { radio, store, firmware };
+    });
+    const payload = encodeGaenAdvert(new Uint8Array(16).fill(7), new Uint8Array(4).fill(9));
+    for (const p of phones) p.firmware.start();
+    // Hand each phone, while it scans, a buffer of which only the first 3 of 5 samples are this delivery's.
+    const buffer = Float64Array.from([-60, -62, -64, -10, -10]);
+    for (const p of phones) {
+      while (!p.radio.scanning) scheduler.runUntil(scheduler.nowMs() + 100);
+      const t = scheduler.nowMs();
+      p.radio.receive({ payload, rssiDbm: -60, rssiSamplesDbm: buffer, rssiSampleCount: 3, receivedAtMs: t - 50 });
+      scheduler.runUntil(t + 10_000);
+      const [s] = p.store.querySightings();
+      expect(s!.rssiDbm).toBe(-62);
+      expect(s!.timeMs).toBe(t - 50);
+      expect(p.firmware.counters.advertsLogged).toBe(3);
+    }
+    // One decode for both phones: they store the very same ID bytes object.
+    expect(phones[0]!.store.querySightings()[0]!.id).toBe(phones[1]!.store.querySightings()[0]!.id);
+    expect(decodeCache.decode(payload)).toBe(decodeCache.decode(payload));
   });
 });

@@ -91,7 +91,7 @@ describe('Bluezone F0 files', () => {
     const old = readDiagnosisKeyFile(new TextEncoder().encode(JSON.stringify([{ dailyKey: key, timeDk: 1595203200, maxRoll: 96, timeTe: 1595289599 }])), 'old.json');
     expect(old.keys).toEqual(app.keys);
     expect(old.notes).toEqual([expect.stringMatching(/^old\.json: read Bluezone F0 entries with the old field names/)]);
-    expect(() => readDiagnosisKeyFile(new TextEncoder().encode(JSON.stringify({ data: [{ daily_key: key, time_start: 1595203200, max: 96 }] })), 'f0.json')).toThrow(/^f0\.json: data\[0\]\.time_end: expected an integer/);
+    expect(() => readDiagnosisKeyFile(new TextEncoder().encode(JSON.stringify({ data: [{ daily_key: key, time_start: 1595203200, max: 96 }] })), 'f0.json')).toThrow(/^f0\.json: data\[0\]\.time_end: expected a time in whole seconds/);
   });
 });
 
@@ -103,7 +103,16 @@ describe('bad key files fail with a typed error naming the file and the problem'
     ['zip without export.bin', zipSync({ 'other.txt': new Uint8Array([1]) }), /t\.bin: zip has no export\.bin \(found: other\.txt\)/],
     ['key of wrong length', encodeExportBin({ ...decodeExportBin(bin), keys: [{ ...decodeExportBin(bin).keys[0]!, keyData: new Uint8Array(15) }] }), /t\.bin: keys\[0\]\.keyData: expected 16 bytes, got 15 bytes/],
     ['json key of wrong length', new TextEncoder().encode('[{"keyData":"00ff","rollingStartIntervalNumber":1}]'), /t\.bin: keys\[0\]\.keyData: expected 16 bytes/],
-    ['bluezone key missing field', new TextEncoder().encode('[{"dailyKey":"' + '00'.repeat(32) + '","timeDk":0,"maxRoll":96}]'), /t\.bin: \[0\]\.timeTe: expected an integer/],
+    ['bluezone key missing field', new TextEncoder().encode('[{"dailyKey":"' + '00'.repeat(32) + '","timeDk":1595203200,"maxRoll":96}]'), /t\.bin: \[0\]\.timeTe: expected a time in whole seconds/],
+    ['bluezone time in ms', new TextEncoder().encode('{"data":[{"daily_key":"' + '00'.repeat(32) + '","time_start":1595203200000,"max":96,"time_end":1595289599}]}'), /t\.bin: data\[0\]\.time_start: .*\(that looks like milliseconds: divide by 1000\)/],
+    ['json start far past a Date', new TextEncoder().encode('{"startTimestamp":1e13,"keys":[{"keyData":"' + '00'.repeat(16) + '","rollingStartIntervalNumber":2658672}]}'), /t\.bin: startTimestamp: expected a time in whole seconds since the Unix epoch within 2020-01-01\.\.2099-12-31, got 10000000000000/],
+    ['json start after end', new TextEncoder().encode('{"startTimestamp":1595203200,"endTimestamp":1595000000,"keys":[{"keyData":"' + '00'.repeat(16) + '","rollingStartIntervalNumber":2658672}]}'), /t\.bin: endTimestamp: expected a time \(Unix seconds\) not before startTimestamp 1595203200, got 1595000000/],
+    ['json empty keys', new TextEncoder().encode('{"keys":[]}'), /t\.bin: keys: expected at least one key object, got an empty array/],
+    ['json rolling start in seconds', new TextEncoder().encode('[{"keyData":"' + '00'.repeat(16) + '","rollingStartIntervalNumber":1595203200}]'), /keys\[0\]\.rollingStartIntervalNumber: .*looks like Unix seconds: divide by 600/],
+    ['bin start far past a Date', encodeExportBin({ ...decodeExportBin(bin), startTimestamp: 1e13 }), /t\.bin: startTimestamp: expected a time in whole seconds/],
+    ['bin start after end', encodeExportBin({ ...decodeExportBin(bin), startTimestamp: decodeExportBin(bin).endTimestamp + 1 }), /t\.bin: endTimestamp: expected a time .*not before startTimestamp/],
+    ['bin rolling start before GAEN', encodeExportBin({ ...decodeExportBin(bin), keys: [{ ...decodeExportBin(bin).keys[0]!, rollingStartIntervalNumber: 5 }] }), /t\.bin: keys\[0\]\.rollingStartIntervalNumber: expected an ENIntervalNumber/],
+    ['bin report type out of range', encodeExportBin({ ...decodeExportBin(bin), keys: [{ ...decodeExportBin(bin).keys[0]!, daysSinceOnsetOfSymptoms: 99 }] }), /t\.bin: keys\[0\]\.daysSinceOnsetOfSymptoms: expected an integer -14\.\.14, got 99/],
     ['empty file', new Uint8Array(0), /t\.bin: empty file/],
   ];
   it.each(cases)('%s', (_name, bytes, message) => {

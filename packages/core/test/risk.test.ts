@@ -56,7 +56,9 @@ describe('Bluezone rule and windows files', () => {
     expect(bluezoneRisk([w('b', -69)], { bluezonePlatformPair: 'android->ios', bluezonePlatformPairByContact: { b: 'generic' } }).closeContact).toBe(true);
   });
   it('reads windows and names the bad field', () => {
-    expect(() => parseWindowsJson('{"windows": [{"dateMillisSinceEpoch": 0, "reportType": 9, "infectiousness": 1, "scanInstances": []}]}', 'w.json')).toThrow(/^w\.json: windows\[0\]\.reportType: expected an integer 0\.\.5, got 9$/);
+    expect(() => parseWindowsJson('{"windows": [{"dateMillisSinceEpoch": 1595203200000, "reportType": 9, "infectiousness": 1, "scanInstances": []}]}', 'w.json')).toThrow(/^w\.json: windows\[0\]\.reportType: expected an integer 0\.\.5, got 9$/);
     expect(() => parseWindowsJson('[1]', 'w.json')).toThrow(RiskInputError);
+    expect(() => parseWindowsJson('[{"dateMillisSinceEpoch": 1e16, "reportType": 1, "infectiousness": 1, "scanInstances": []}]', 'w.json')).toThrow(/^w\.json: \[0\]\.dateMillisSinceEpoch: expected a time in ms since the Unix epoch within 2020-01-01/);
+    expect(() => parseWindowsJson('[{"dateMillisSinceEpoch": 1595203200, "reportType": 1, "infectiousness": 1, "scanInstances": []}]', 'w.json')).toThrow(/looks like seconds/);
   });
 });

@@ -3,16 +3,16 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatSightingLine, parseSightingLine, parseSightingsLines, SightingFormatError, type Sighting } from '@proxsense/core';
+import { ERA_END_MS, ERA_START_MS, formatSightingLine, parseSightingLine, parseSightingsLines, SightingFormatError, type Sighting } from '@proxsense/core';
 
 const sighting = fc.oneof(
   fc.record({ scheme: fc.constant('gaen' as const), id: fc.uint8Array({ minLength: 16, maxLength: 16 }) }),
   fc.record({ scheme: fc.constant('bluezone' as const), id: fc.uint8Array({ minLength: 12, maxLength: 12 }) }),
 ).chain((base) =>
   fc.record({
-    timeMs: fc.integer({ min: 0, max: 2 ** 45 }),
+    timeMs: fc.integer({ min: ERA_START_MS, max: ERA_END_MS - 1 }),
     rssiDbm: fc.integer({ min: -127, max: 20 }),
-    txPowerDbm: fc.option(fc.integer({ min: -127, max: 127 }), { nil: undefined }),
+    txPowerDbm: fc.option(fc.integer({ min: -127, max: 20 }), { nil: undefined }),
     aem: base.scheme === 'gaen' ? fc.option(fc.uint8Array({ minLength: 4, maxLength: 4 }), { nil: undefined }) : fc.constant(undefined),
     scanner: fc.option(fc.string(), { nil: undefined }),
   }).map((rest) => {
@@ -38,19 +38,25 @@ describe('sightings JSONL', () => {
 
   it.each([
     ['not json', 'x', /s\.jsonl:3: not valid JSON/],
-    ['wrong id length', '{"t":1,"scheme":"gaen","id":"00ff","rssi":-60}', /s\.jsonl:3: id: expected 32 hex digits \(16 bytes\), got 4 hex digits/],
-    ['bluezone id given gaen length', '{"t":1,"scheme":"bluezone","id":"' + '00'.repeat(16) + '","rssi":-60}', /id: expected 24 hex digits/],
-    ['missing rssi', '{"t":1,"scheme":"gaen","id":"' + '00'.repeat(16) + '"}', /rssi: expected an RSSI in dBm between -127 and 20, got nothing/],
-    ['unknown scheme', '{"t":1,"scheme":"x","id":"00","rssi":-60}', /scheme: expected "gaen" or "bluezone", got "x"/],
+    ['wrong id length', '{"t":1595205660154,"scheme":"gaen","id":"00ff","rssi":-60}', /s\.jsonl:3: id: expected 32 hex digits \(16 bytes\), got 4 hex digits/],
+    ['bluezone id given gaen length', '{"t":1595205660154,"scheme":"bluezone","id":"' + '00'.repeat(16) + '","rssi":-60}', /id: expected 24 hex digits/],
+    ['missing rssi', '{"t":1595205660154,"scheme":"gaen","id":"' + '00'.repeat(16) + '"}', /rssi: expected an RSSI in dBm between -127 and 20, got nothing/],
+    ['unknown scheme', '{"t":1595205660154,"scheme":"x","id":"00","rssi":-60}', /scheme: expected "gaen" or "bluezone", got "x"/],
     ['negative time', '{"t":-5,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60}', /t: expected a time in ms/],
+    ['time past a Date', '{"t":1e20,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60}', /t: expected a time in ms since the Unix epoch within 2020-01-01\.\.2099-12-31, got 100000000000000000000 \(beyond any date\)/],
+    ['the last Date', '{"t":8.64e15,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60}', /t: expected a time in ms .*\+275760/],
+    ['time in seconds', '{"t":1595205660,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60}', /t: .*got 1595205660 \(that looks like seconds: multiply by 1000\)/],
+    ['before GAEN', '{"t":1262304000000,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60}', /t: .*within 2020-01-01.*\(2010-01-01T00:00:00\.000Z\)/],
+    ['tx above BLE maximum', '{"t":1595205660154,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":-60,"tx":100}', /tx: expected a TX power in dBm between -127 and 20, got 100/],
+    ['rssi above 20', '{"t":1595205660154,"scheme":"gaen","id":"' + '00'.repeat(16) + '","rssi":21}', /rssi: expected an RSSI/],
   ])('reports a bad line (%s) with its number and field', (_n, line, message) => {
     expect(() => parseSightingLine(line, 3, 's.jsonl')).toThrow(SightingFormatError);
     expect(() => parseSightingLine(line, 3, 's.jsonl')).toThrow(message);
   });
 
   it('skips or fails on bad lines by policy, never dropping one silently', () => {
-    const good = '{"t":1,"scheme":"bluezone","id":"' + '11'.repeat(12) + '","rssi":-60}';
-    const lines = [good, '', 'garbage', good, '{"t":1}'];
+    const good = '{"t":1595205660154,"scheme":"bluezone","id":"' + '11'.repeat(12) + '","rssi":-60}';
+    const lines = [good, '', 'garbage', good, '{"t":1595205660154}'];
     const skipped = parseSightingsLines(lines, { onBadLine: 'skip', source: 'f' });
     expect(skipped.sightings).toHaveLength(2);
     expect(skipped.badLines.map((e) => e.lineNumber)).toEqual([3, 5]);

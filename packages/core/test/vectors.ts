@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { sharedFile, sharedJson } from './sharedData.js';
 
 /** Reads a published vector file from ../shared/vectors (read-only test data). */
 export function sharedVector(name: string): Buffer {
-  return readFileSync(fileURLToPath(new URL(`../../../../shared/vectors/${name}`, import.meta.url)));
+  return sharedFile(`vectors/${name}`);
 }
 
 export function sharedVectorJson<T = any>(name: string): T {
-  return JSON.parse(sharedVector(name).toString('utf8')) as T;
+  return sharedJson<T>(`vectors/${name}`);
 }

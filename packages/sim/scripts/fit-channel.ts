@@ -14,6 +14,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
+import { fitContextModel, parseCsv, readRowReadings } from '@proxsense/core';
 
 // ---------------------------------------------------------------------------------------------------------
 // Types
@@ -57,6 +58,12 @@ export interface ChannelFit {
     };
     /** Same as joint but without receiver-model effects (positions and models are partly confounded). */
     jointNoModel: { rssiAt1mDbm: number; pathLossExponent: number; carryLossPocketDb: number; carryLossBackpackDb: number };
+    /**
+     * The context-aware calibration `proxsense calibrate fit` runs (core fitContextModel, position + model,
+     * shrunk offsets, series-weighted): the simulator's spreads come from it, so the simulator and the
+     * estimator rest on one fit.
+     */
+    calibration: { betweenSeriesSigmaDb: number; withinSeriesSigmaDb: number; sigmaDb: number; pathLossExponent: number };
     /** Between-series spread of per-series mean residuals (joint model), dB. */
     betweenSeriesSigmaDb: Estimate;
     /** Pooled within-series SD, dB. */
@@ -890,6 +897,7 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
       carryLossPocketDb: jointNoModel.lossPocketDb,
       carryLossBackpackDb: jointNoModel.lossBackpackDb,
     },
+    calibration: calibrationFit(resolve(dataDir, 'rss-smartphone-train.csv')),
     betweenSeriesSigmaDb: estimate(between, bBetween),
     withinSeriesSigmaDb: estimate(within, bWithin),
     acf: acfOut,
@@ -923,11 +931,19 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 
+/** `calibrate fit`'s context-aware fit of the rss_smartphone rows (position + model contexts). */
+function calibrationFit(path: string): ChannelFit['smartphone']['calibration'] {
+  const table = parseCsv(readFileSync(path, 'utf8'), path);
+  const fit = fitContextModel(readRowReadings(table, path, { requireDistance: true }) as Parameters<typeof fitContextModel>[0], { columns: ['position', 'model'], filters: [] });
+  const m = fit.model;
+  return { betweenSeriesSigmaDb: m.betweenSeriesSigmaDb!, withinSeriesSigmaDb: m.withinSeriesSigmaDb!, sigmaDb: m.sigmaDb, pathLossExponent: m.pathLossExponent };
+}
+
 /**
  * The choices on top of the fit (reasons in docs/channel-fit.md):
  * - rssiAt1m and exponent from the joint rss_smartphone fit (bodies in the way, like the crowds simulated);
- * - shadowing σ = between-series spread (the persistent part: body and phone geometry of one session), fast
- *   fading σ = the whole within-series spread (its ~2 s correlated part is treated as iid per advert: over the
+ * - shadowing σ = between-series spread of `calibrate fit`'s context-aware fit (the persistent part: body and
+ *   phone geometry of one session), fast fading σ = its whole within-series spread (its ~2 s correlated part is treated as iid per advert: over the
  *   minute-scale windows that decide a contact it averages out either way);
  * - correlation time: the between-series part never decorrelates inside a series, so the data only bound
  *   it from below by the typical series span; take that bound (median span, rounded to 10 s);
@@ -939,9 +955,9 @@ export function chooseDefaults(s: ChannelFit['smartphone'], h: ChannelFit['heral
   return {
     rssiAt1mDbm: r1(s.joint.rssiAt1mDbm.value),
     pathLossExponent: r1(s.joint.pathLossExponent.value),
-    shadowingSigmaDb: r1(s.betweenSeriesSigmaDb.value),
+    shadowingSigmaDb: r1(s.calibration.betweenSeriesSigmaDb),
     shadowingCorrelationS: Math.round(s.timeResolution.medianSpanS / 10) * 10,
-    fastFadingSigmaDb: r1(s.withinSeriesSigmaDb.value),
+    fastFadingSigmaDb: r1(s.calibration.withinSeriesSigmaDb),
     deviceOffsetSigmaDb: r1(h.deviceOffsetSigmaDb.value),
     sensitivityDbm,
     carryLossDb: { hand: 0, pocket: r1(pocket), bag: r1((pocket + backpack) / 2), backpack: r1(backpack) },

@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitChannel, type ChannelFit, type Estimate } from '../scripts/fit-channel.js';
 import { FITTED_CHANNEL } from '../src/channel/fitted.js';
+import { sharedPath } from '../../core/test/sharedData.js';
 
 // Tests run from the repo root; the shared data sits beside it and is never copied into the repo.
-const sharedDir = resolve(process.cwd(), '../shared');
+const sharedDir = dirname(sharedPath('data'));
 
 /** Constants are rounded to 0.1 dB, so allow that much outside the bootstrap 95 % interval. */
 const ROUNDING = 0.05 + 1e-9;

@@ -5,8 +5,7 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { bytesToHex, Matcher, pureCryptoProvider, readDiagnosisKeyFile, verifyExportSignature, type BadLinePolicy, type Match, type MatchStats } from '@proxsense/core';
-import { availableParallelism } from 'node:os';
-import { matchInParallel, nodeCryptoProvider } from '@proxsense/core/node';
+import { chooseMatchThreads, matchInParallel, MIN_KEYS_PER_THREAD, nodeCryptoProvider } from '@proxsense/core/node';
 import { CliError } from '../errors.js';
 import { readInputFile, readP256PublicKeyPem, readSightingsReporting } from '../io.js';
 import { choiceOption, integerOption } from '../options.js';
@@ -22,8 +21,8 @@ interface MatchOptions {
   threads?: number;
 }
 
-/** Below this many keys, worker start-up (~0.5 s) costs more than a second core saves. */
-const PARALLEL_MIN_KEYS = 20_000;
+/** Fewest keys for a progress bar (and for a second thread: {@link chooseMatchThreads}). */
+const PARALLEL_MIN_KEYS = 2 * MIN_KEYS_PER_THREAD;
 
 /** The JSON object of one match (the CLI contract). */
 export function matchToJson(m: Match): Record<string, unknown> {
@@ -51,7 +50,7 @@ export function registerMatchCommand(program: Command, out: Output): void {
     .option('--on-bad-line <policy>', 'skip (report each on stderr and go on) or fail', choiceOption(['skip', 'fail'] as const), 'skip')
     .option('--verify <pem>', 'refuse to match unless export.sig verifies with this P-256 public key (PEM)')
     .option('--crypto <provider>', 'node (OpenSSL AES) or pure (the TS provider apps embed)', choiceOption(['node', 'pure'] as const), 'node')
-    .option('--threads <n>', `worker threads (default: all cores when there are ≥ ${PARALLEL_MIN_KEYS} keys, else 1)`, integerOption(1, 256))
+    .option('--threads <n>', `worker threads (default: one per ${MIN_KEYS_PER_THREAD / 1000} k keys whose days meet the sightings, up to every core)`, integerOption(1, 256))
     .option('--json', 'print a JSON array, one object per matched sighting: {"scheme","key","interval","id","t","rssi","tx"?,"scanner"?}')
     .addHelpText('after', '\nExamples:\n  $ proxsense match --keys examples/diagnosis-keys.zip --sightings examples/sightings.jsonl\n  $ proxsense match --keys examples/bluezone-f0.json --sightings examples/sightings.jsonl --json')
     .action(async (o: MatchOptions) => {
@@ -66,7 +65,7 @@ export function registerMatchCommand(program: Command, out: Output): void {
       }
       const read = await readSightingsReporting(o.sightings, o.onBadLine, out);
 
-      const threads = o.threads ?? (keyFile.keys.length >= PARALLEL_MIN_KEYS ? availableParallelism() : 1);
+      const threads = o.threads ?? chooseMatchThreads(keyFile.keys, read.sightings);
       const bar = out.interactive && keyFile.keys.length >= PARALLEL_MIN_KEYS ? new SingleBar({ format: 'matching [{bar}] {percentage}% | {value}/{total} keys | {eta}s left', stream: process.stderr }) : undefined;
       bar?.start(keyFile.keys.length, 0);
       const matches: Match[] = [];

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { bluezoneRisk, CWA_DEFAULT_PARAMETERS, cwaRisk, DEFAULT_EPISODE_CONFIG, gaenDailySummaries, gaenWindowScore, parseBluezoneRuleJson, parseCwaParametersJson, parseEpisodeConfigJson, parseWindowsJson } from '@proxsense/core';
+import { bluezoneRisk, CWA_DEFAULT_PARAMETERS, cwaRisk, DEFAULT_EPISODE_CONFIG, gaenDailySummaries, gaenWindowScore, parseBluezoneRuleJson, parseCwaParametersJson, parseEpisodeConfigJson, parseWindowsJson, RiskInputError } from '@proxsense/core';
 import { CliError } from '../errors.js';
 import { readTextFile } from '../io.js';
 import { choiceOption } from '../options.js';
@@ -21,7 +21,17 @@ export function registerRiskCommand(program: Command, out: Output): void {
     .option('--today <YYYY-MM-DD>', 'the day ages count from (cwa; gaen daysSinceExposureThreshold); default: today (UTC)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExamples:\n  $ proxsense episodes --sightings examples/sightings.jsonl --keys examples/diagnosis-keys.zip --json > /tmp/w.json\n  $ proxsense risk --windows /tmp/w.json --rules cwa --today 2020-07-23 --json\n  $ proxsense risk --windows /tmp/w.json --rules bluezone')
-    .action((o: { windows: string; rules: 'gaen' | 'cwa' | 'bluezone'; config?: string; today?: string; json?: boolean }) => {
+    .action((o: RiskOptions) => {
+      try {
+        evaluate(o);
+      } catch (error) {
+        // The rules check windows as they read them and name the field, not the file: add it.
+        if (error instanceof RiskInputError && error.source === 'windows') throw new CliError(`${o.windows}: windows${error.problem.startsWith('[') ? '' : ': '}${error.problem}`);
+        throw error;
+      }
+    });
+
+  function evaluate(o: RiskOptions): void {
       let todayMs = Math.floor(Date.now() / 86_400_000) * 86_400_000;
       if (o.today !== undefined) {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(o.today) || Number.isNaN(Date.parse(o.today))) throw new CliError(`--today: expected a date YYYY-MM-DD, got "${o.today}"`);
@@ -54,5 +64,13 @@ export function registerRiskCommand(program: Command, out: Output): void {
       if (o.json) return out.json({ rules: 'bluezone', ...result });
       out.line('date\tcontact\tplatformPair\tthresholdDbm\tmaxRssiDbm\tcloseContact');
       for (const c of result.contacts) out.line(`${c.date}\t${c.contact}\t${c.platformPair}\t${c.thresholdDbm}\t${c.maxRssiDbm}\t${c.closeContact ? 'YES' : 'no'}`);
-    });
+  }
+}
+
+interface RiskOptions {
+  windows: string;
+  rules: 'gaen' | 'cwa' | 'bluezone';
+  config?: string;
+  today?: string;
+  json?: boolean;
 }

@@ -99,7 +99,11 @@ function uuid128Bytes(uuid: string): Uint8Array {
   for (let i = 0; i < 16; i++) out[15 - i] = parseInt(hex.substr(i * 2, 2), 16);
   return out;
 }
-const BLUEZONE_UUID128_BYTES = Object.entries(BLUEZONE_SERVICE_UUIDS128).map(([build, uuid]) => ({ build: build as keyof typeof BLUEZONE_SERVICE_UUIDS128, bytes: uuid128Bytes(uuid) }));
+// Built by a pure-annotated call so bundlers drop the table from apps that never decode Bluezone adverts.
+const BLUEZONE_UUID128_BYTES = /* @__PURE__ */ uuid128Table();
+function uuid128Table() {
+  return Object.entries(BLUEZONE_SERVICE_UUIDS128).map(([build, uuid]) => ({ build: build as keyof typeof BLUEZONE_SERVICE_UUIDS128, bytes: uuid128Bytes(uuid) }));
+}
 
 /** The advertisement for a Bluezone ID under an older build's 128-bit service UUID (v2.0 Android). */
 export function encodeBluezoneLegacyAdvert(id: Uint8Array): Uint8Array {

@@ -54,7 +54,7 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const textEncoder = new TextEncoder();
+const textEncoder = /* @__PURE__ */ new TextEncoder();
 /** UTF-8 bytes of `text`. */
 export function utf8(text: string): Uint8Array {
   return textEncoder.encode(text);

@@ -11,7 +11,7 @@
  */
 
 // FIPS 180-4 §4.2.2 round constants and §5.3.3 initial hash value.
-const K = new Int32Array([
+const K = /* @__PURE__ */ new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
   0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
   0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
@@ -20,9 +20,9 @@ const K = new Int32Array([
   0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
-const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+const IV = /* @__PURE__ */ new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 
-const W = new Int32Array(64);
+const W = /* @__PURE__ */ new Int32Array(64);
 
 /**
  * One SHA-256 compression (FIPS 180-4 §6.2.2) of the 16 words already in W[0..15] into `state`.
@@ -92,14 +92,18 @@ function finishWords(state: Int32Array, words: Int32Array): void {
   compress(state);
 }
 
-const zeroSaltInner = new Int32Array(8);
-const zeroSaltOuter = new Int32Array(8);
-padState(new Uint8Array(0), false, 0x36, zeroSaltInner);
-padState(new Uint8Array(0), false, 0x5c, zeroSaltOuter);
+// HMAC states of the empty salt, computed once; pure-annotated so bundles that never call HKDF drop them.
+const zeroSaltInner = /* @__PURE__ */ zeroSaltState(0x36);
+const zeroSaltOuter = /* @__PURE__ */ zeroSaltState(0x5c);
+function zeroSaltState(padByte: number): Int32Array {
+  const state = new Int32Array(8);
+  padState(new Uint8Array(0), false, padByte, state);
+  return state;
+}
 
-const inner = new Int32Array(8);
-const outer = new Int32Array(8);
-const prk = new Int32Array(8);
+const inner = /* @__PURE__ */ new Int32Array(8);
+const outer = /* @__PURE__ */ new Int32Array(8);
+const prk = /* @__PURE__ */ new Int32Array(8);
 
 /** Largest inputs the single-block path accepts. */
 export const SHORT_HKDF_LIMITS = { ikmBytes: 55, infoBytes: 54, outputBytes: 32 } as const;

@@ -28,7 +28,7 @@ import { BLUEZONE_RSSI_THRESHOLDS_DBM, DEFAULT_EPISODE_CONFIG, type EpisodeConfi
 /** TX power outside this range is rejected as implausible or malicious (`ContactTracingFeature.matchingTxPowerLowerBound/UpperBound`). */
 export const GAEN_TX_POWER_RANGE_DBM = [-50, 20] as const;
 /** An RPI seen longer than this after its first sighting is treated as replayed, ms. */
-export const GAEN_RPI_REPLAY_AFTER_MS = 20 * 60_000;
+export const GAEN_RPI_REPLAY_AFTER_MS = 1_200_000; // 20 minutes
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;

@@ -5,8 +5,7 @@
  * matching and episodes and raises an exposure event.
  * @module
  */
-import { encodeBluezoneAdvert, encodeGaenAdvert, decodeAdvert } from '../advert/codec.js';
-import { bytesToHex } from '../bytes/index.js';
+import { encodeBluezoneAdvert, encodeGaenAdvert } from '../advert/codec.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { pureCryptoProvider } from '../crypto/pure.js';
 import { exposureWindows, scansFromSightings, type ExposureWindow } from '../episodes/builder.js';
@@ -22,6 +21,7 @@ import { encodeGaenMetadata } from '../ids/gaen/metadata.js';
 import { Matcher, type Match } from '../matching/match.js';
 import type { Random } from '../ports/random.js';
 import type { Sighting } from '../sightings/sighting.js';
+import { AdvertDecodeCache } from './advertCache.js';
 import type { Radio, ReceivedAdvert, Scheduler, Store, TimerHandle } from './ports.js';
 import type { FirmwareProfile } from './profiles.js';
 
@@ -44,6 +44,8 @@ export interface FirmwareOptions {
   episodeConfig?: Partial<EpisodeConfig>;
   /** Called when an exposure check finds matches. */
   onExposure?: (event: ExposureEvent) => void;
+  /** Where decoded payloads are remembered; share one among many firmwares of one host (default: its own). */
+  decodeCache?: AdvertDecodeCache;
 }
 
 /** Result of an exposure check. */
@@ -73,10 +75,9 @@ export interface FirmwareCounters {
   sightingsPruned: number;
 }
 
-/** What the firmware needs of a decoded advert: the ID, its hex (the aggregation key) and GAEN's AEM. */
-type DecodedAdvert = { kind: 'gaen' | 'bluezone'; id: Uint8Array; key: string; aem?: Uint8Array } | { kind: 'malformed' | 'not-ours' | 'bluezone-gatt' };
-
 interface ScanAggregate {
+  /** The ID's hex: the scan's sort order. */
+  key: string;
   firstMs: number;
   count: number;
   rssiSum: number;
@@ -98,8 +99,7 @@ export class Firmware {
   private advertisingPhaseOn = true;
   private current: { interval: number; id: Uint8Array; payload: Uint8Array; address: Uint8Array } | undefined;
   private scan: Map<string, ScanAggregate> | undefined;
-  // Payload bytes objects are never mutated once handed to the radio, so identity is a safe cache key.
-  private readonly decodedPayloads = new WeakMap<Uint8Array, DecodedAdvert>();
+  private readonly decodeCache: AdvertDecodeCache;
   private scanStartedMs = 0;
   // GAEN: the TEK of the current rolling period and its derived keys.
   private tek: { key: GaenDiagnosisKey; rpik: Uint8Array; aemk: Uint8Array } | undefined;
@@ -112,6 +112,7 @@ export class Firmware {
     this.name = options.name ?? '';
     this.txPowerDbm = options.txPowerDbm ?? -24;
     this.retentionMs = (options.retentionDays ?? 14) * DAY_MS;
+    this.decodeCache = options.decodeCache ?? new AdvertDecodeCache();
     if (this.profile.scanOnMs >= this.profile.scanIntervalMinMs) throw new InputError('profile.scanOnMs', `less than scanIntervalMinMs (${this.profile.scanIntervalMinMs})`, String(this.profile.scanOnMs));
     options.radio.onAdvert((advert) => this.onAdvert(advert));
   }
@@ -263,24 +264,25 @@ export class Firmware {
     // Every scan is recorded, also one that heard nobody: the next scan's credit counts from it.
     if (scan && this.options.store.appendScans) this.options.store.appendScans([{ startMs: this.scanStartedMs, durationMs: this.now() - this.scanStartedMs, ...(this.name ? { scanner: this.name } : {}) }]);
     if (!scan || scan.size === 0) return;
-    const sightings: Sighting[] = [...scan.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, agg]) => {
-        const s: Sighting = { timeMs: agg.firstMs, scheme: this.profile.scheme, id: agg.id, rssiDbm: Math.round(agg.rssiSum / agg.count) };
-        if (agg.aem) s.aem = agg.aem;
-        if (this.name) s.scanner = this.name;
-        return s;
-      });
+    const aggregates = [...scan.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const sightings: Sighting[] = new Array(aggregates.length);
+    for (let i = 0; i < aggregates.length; i++) {
+      const agg = aggregates[i]!;
+      const s: Sighting = { timeMs: agg.firstMs, scheme: this.profile.scheme, id: agg.id, rssiDbm: Math.round(agg.rssiSum / agg.count) };
+      if (agg.aem) s.aem = agg.aem;
+      if (this.name) s.scanner = this.name;
+      sightings[i] = s;
+    }
     this.options.store.appendSightings(sightings);
     this.counters.sightingsStored += sightings.length;
   }
 
   private onAdvert(advert: ReceivedAdvert): void {
     const samples = advert.rssiSamplesDbm;
-    const receptions = samples ? samples.length : 1;
+    const receptions = samples ? Math.min(samples.length, advert.rssiSampleCount ?? samples.length) : 1;
     this.counters.advertsHeard += receptions;
     if (!this.scan || receptions === 0) return;
-    const decoded = this.decode(advert.payload);
+    const decoded = this.decodeCache.decode(advert.payload);
     if (decoded.kind === 'malformed') return void (this.counters.advertsMalformed += receptions);
     if (decoded.kind === 'not-ours') return void (this.counters.advertsNotOurs += receptions);
     if (decoded.kind === 'bluezone-gatt') return void (this.counters.advertsNeedingGatt += receptions);
@@ -288,30 +290,14 @@ export class Firmware {
     let agg = this.scan.get(decoded.key);
     if (!agg) {
       if (this.scan.size >= this.profile.maxIdsPerScan) return void (this.counters.advertsDroppedFlood += receptions);
-      agg = { firstMs: this.now(), count: 0, rssiSum: 0, id: decoded.id };
+      agg = { key: decoded.key, firstMs: advert.receivedAtMs ?? this.now(), count: 0, rssiSum: 0, id: decoded.id };
       if (decoded.aem) agg.aem = decoded.aem;
       this.scan.set(decoded.key, agg);
     }
-    if (samples) for (let i = 0; i < samples.length; i++) agg.rssiSum += samples[i]!;
+    if (samples) for (let i = 0; i < receptions; i++) agg.rssiSum += samples[i]!;
     else agg.rssiSum += advert.rssiDbm;
     agg.count += receptions;
     this.counters.advertsLogged += receptions;
-  }
-
-  /**
-   * Decodes a payload, remembering the result per payload object: hosts that hand over the same bytes
-   * object for every advert of one rotation (the simulator) decode it once, not once per reception.
-   */
-  private decode(payload: Uint8Array): DecodedAdvert {
-    let decoded = this.decodedPayloads.get(payload);
-    if (!decoded) {
-      const d = decodeAdvert(payload);
-      if (d.kind === 'gaen') decoded = { kind: 'gaen', id: d.rpi, aem: d.aem, key: bytesToHex(d.rpi) };
-      else if (d.kind === 'bluezone') decoded = { kind: 'bluezone', id: d.id, key: bytesToHex(d.id) };
-      else decoded = { kind: d.kind };
-      this.decodedPayloads.set(payload, decoded);
-    }
-    return decoded;
   }
 
   private prune(): void {

@@ -4,3 +4,4 @@ export * from './firmware.js';
 export * from './memoryStore.js';
 export * from './virtualScheduler.js';
 export * from './fakeRadio.js';
+export * from './advertCache.js';

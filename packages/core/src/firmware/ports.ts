@@ -18,6 +18,16 @@ export interface ReceivedAdvert {
    * each, dBm, with `rssiDbm` equal to the first. Absent: one reception at `rssiDbm`.
    */
   rssiSamplesDbm?: ArrayLike<number>;
+  /**
+   * How many leading entries of `rssiSamplesDbm` are this delivery's (default: all), so a host can hand
+   * over one reused buffer instead of a fresh view per delivery.
+   */
+  rssiSampleCount?: number;
+  /**
+   * When the (first) reception happened, ms, for hosts that report receptions after the fact (batched
+   * scan reports); absent: now.
+   */
+  receivedAtMs?: number;
 }
 
 /** The BLE radio. */

@@ -6,10 +6,11 @@
 import type { CryptoProvider } from '../crypto/provider.js';
 import { BLUEZONE_ID_BYTES, bluezoneIdsFrom, bluezoneSlotMs } from './bluezone/keySchedule.js';
 import type { BluezoneDiagnosisKey, DiagnosisKey, GaenDiagnosisKey, SchemeName } from './diagnosisKey.js';
-import { EN_INTERVAL_S, RPI_BYTES, RPI_MATCH_TOLERANCE_MS, TEK_ROLLING_PERIOD } from './gaen/constants.js';
+import { RPI_BYTES, RPI_MATCH_TOLERANCE_MS, TEK_ROLLING_PERIOD } from './gaen/constants.js';
 import { rollingProximityIdentifierKey, writeRpiPaddedData } from './gaen/keySchedule.js';
 
-const EN_INTERVAL_MS = EN_INTERVAL_S * 1000;
+// EN_INTERVAL_S × 1000, written out: a product at module level is code bundlers keep.
+const EN_INTERVAL_MS = 600_000;
 
 /**
  * Reusable output of {@link IdScheme.deriveIds}: `count` IDs for consecutive intervals starting at
@@ -58,7 +59,7 @@ export const gaenScheme: IdScheme<GaenDiagnosisKey> & {
 } = {
   name: 'gaen',
   idBytes: RPI_BYTES,
-  paddedCache: { first: -1, count: 0, data: new Uint8Array(0) },
+  paddedCache: { first: -1, count: 0, data: /* @__PURE__ */ new Uint8Array(0) },
   keyWindowMs(key) {
     return {
       startMs: key.rollingStartIntervalNumber * EN_INTERVAL_MS - RPI_MATCH_TOLERANCE_MS,

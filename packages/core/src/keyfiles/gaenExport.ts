@@ -8,12 +8,15 @@ import { p256 } from '@noble/curves/nist.js';
 import { unzipSync, zipSync } from 'fflate';
 import { bytesEqual, utf8 } from '../bytes/index.js';
 import type { GaenDiagnosisKey } from '../ids/diagnosisKey.js';
-import { TEK_BYTES, TEK_ROLLING_PERIOD } from '../ids/gaen/constants.js';
+import { assertEraInterval, assertEraTimeS } from '../era.js';
+import { InputError } from '../errors.js';
+import { EN_INTERVAL_S, TEK_BYTES, TEK_ROLLING_PERIOD } from '../ids/gaen/constants.js';
 import { KeyFileError } from './errors.js';
-import { TEKSignatureListType, TemporaryExposureKeyExportType, TO_OBJECT_OPTIONS } from './exportProto.js';
+import { decodeMessage, encodeMessage, TEK_SIGNATURE_LIST, TEMPORARY_EXPOSURE_KEY_EXPORT } from './exportProto.js';
+import { p256PublicKeyFromPem, p256PublicKeyFromSpki } from './publicKey.js';
 
 /** The 16-byte header that starts every export.bin. */
-export const EXPORT_BIN_HEADER = utf8('EK Export v1    ');
+export const EXPORT_BIN_HEADER = /* @__PURE__ */ utf8('EK Export v1    ');
 /** OID of ECDSA with SHA-256, the only algorithm GAEN clients accept. */
 export const ECDSA_SHA256_OID = '1.2.840.10045.4.3.2';
 
@@ -67,26 +70,50 @@ export function decodeExportBin(bytes: Uint8Array, source = 'export.bin'): GaenK
   if (!bytesEqual(bytes.subarray(0, EXPORT_BIN_HEADER.length), EXPORT_BIN_HEADER)) throw new KeyFileError(source, 'wrong header: expected the 16 bytes "EK Export v1    " of a GAEN key export');
   let raw: Record<string, unknown>;
   try {
-    const message = TemporaryExposureKeyExportType.decode(bytes.subarray(EXPORT_BIN_HEADER.length));
-    raw = TemporaryExposureKeyExportType.toObject(message, TO_OBJECT_OPTIONS);
+    raw = decodeMessage(bytes.subarray(EXPORT_BIN_HEADER.length), TEMPORARY_EXPOSURE_KEY_EXPORT);
   } catch (error) {
     throw new KeyFileError(source, `bad TemporaryExposureKeyExport protobuf: ${(error as Error).message}`);
   }
+  const keys = keysFromRaw(raw['keys'], 'keys', source);
+  const revisedKeys = keysFromRaw(raw['revisedKeys'], 'revisedKeys', source);
+  const [startTimestamp, endTimestamp] = exportWindow(raw, [...keys, ...revisedKeys], source);
   return {
-    startTimestamp: numberField(raw, 'startTimestamp', 0),
-    endTimestamp: numberField(raw, 'endTimestamp', 0),
+    startTimestamp,
+    endTimestamp,
     region: typeof raw['region'] === 'string' ? raw['region'] : '',
     batchNum: numberField(raw, 'batchNum', 1),
     batchSize: numberField(raw, 'batchSize', 1),
     signatureInfos: ((raw['signatureInfos'] as Record<string, unknown>[] | undefined) ?? []).map(signatureInfoFromRaw),
-    keys: keysFromRaw(raw['keys'], 'keys', source),
-    revisedKeys: keysFromRaw(raw['revisedKeys'], 'revisedKeys', source),
+    keys,
+    revisedKeys,
   };
 }
 
-/** Encodes an export as export.bin bytes (header + protobuf). Fields equal to proto defaults are still written. */
+/**
+ * The export's [start, end] in Unix seconds, checked to lie in the era and in order. Absent fields
+ * (proto2 optional) fall back to the keys' own span, as keys JSON does.
+ */
+function exportWindow(raw: Record<string, unknown>, keys: GaenDiagnosisKey[], source: string): [number, number] {
+  let first = Infinity;
+  let end = -Infinity;
+  for (const k of keys) {
+    first = Math.min(first, k.rollingStartIntervalNumber * EN_INTERVAL_S);
+    end = Math.max(end, (k.rollingStartIntervalNumber + k.rollingPeriod) * EN_INTERVAL_S);
+  }
+  const field = (name: 'startTimestamp' | 'endTimestamp', span: number): number => {
+    const value = raw[name];
+    if (value === undefined && Number.isFinite(span)) return span;
+    return checked(() => assertEraTimeS(value, name), source);
+  };
+  const start = field('startTimestamp', first);
+  const stop = field('endTimestamp', end);
+  if (start > stop) throw new KeyFileError(source, `endTimestamp: expected a time (Unix seconds) not before startTimestamp ${start}, got ${stop}`);
+  return [start, stop];
+}
+
+/** Encodes an export as export.bin bytes (header + protobuf); scalars equal to their default (0, "") are left out. */
 export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
-  const message = TemporaryExposureKeyExportType.fromObject({
+  const body = encodeMessage({
     startTimestamp: keyExport.startTimestamp,
     endTimestamp: keyExport.endTimestamp,
     region: keyExport.region,
@@ -95,8 +122,7 @@ export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
     signatureInfos: keyExport.signatureInfos,
     keys: keyExport.keys.map(keyToRaw),
     revisedKeys: keyExport.revisedKeys.map(keyToRaw),
-  });
-  const body = TemporaryExposureKeyExportType.encode(message).finish();
+  }, TEMPORARY_EXPOSURE_KEY_EXPORT);
   const out = new Uint8Array(EXPORT_BIN_HEADER.length + body.length);
   out.set(EXPORT_BIN_HEADER);
   out.set(body, EXPORT_BIN_HEADER.length);
@@ -107,7 +133,7 @@ export function encodeExportBin(keyExport: GaenKeyExport): Uint8Array {
 export function decodeExportSig(bytes: Uint8Array, source = 'export.sig'): TekSignature[] {
   let raw: Record<string, unknown>;
   try {
-    raw = TEKSignatureListType.toObject(TEKSignatureListType.decode(bytes), TO_OBJECT_OPTIONS);
+    raw = decodeMessage(bytes, TEK_SIGNATURE_LIST);
   } catch (error) {
     throw new KeyFileError(source, `bad TEKSignatureList protobuf: ${(error as Error).message}`);
   }
@@ -121,7 +147,7 @@ export function decodeExportSig(bytes: Uint8Array, source = 'export.sig'): TekSi
 
 /** Encodes export.sig bytes. */
 export function encodeExportSig(signatures: TekSignature[]): Uint8Array {
-  return TEKSignatureListType.encode(TEKSignatureListType.fromObject({ signatures })).finish();
+  return encodeMessage({ signatures: signatures as unknown as Record<string, unknown>[] }, TEK_SIGNATURE_LIST);
 }
 
 /**
@@ -176,13 +202,17 @@ export function signExportBin(exportBin: Uint8Array, signingKey: Uint8Array): Ui
 }
 
 /**
- * True when some signature of the archive verifies export.bin under `publicKey` (SEC1 bytes, 33 or 65).
- * High-S signatures (as OpenSSL makes them) are accepted, as GAEN clients accept them.
+ * True when some signature of the archive verifies export.bin under `publicKey`: a PEM `PUBLIC KEY`
+ * (SPKI) string, SPKI DER bytes, or a SEC1 point (33 or 65 bytes). Pure TypeScript, so it runs in
+ * browsers and React Native. High-S signatures (as OpenSSL makes them) are accepted, as GAEN clients
+ * accept them.
+ * @throws KeyFileError when a PEM or DER key is not an ECDSA P-256 public key (a private key, say).
  */
-export function verifyExportSignature(archive: Pick<GaenExportArchive, 'exportBin' | 'signatures'>, publicKey: Uint8Array): boolean {
+export function verifyExportSignature(archive: Pick<GaenExportArchive, 'exportBin' | 'signatures'>, publicKey: Uint8Array | string): boolean {
+  const point = typeof publicKey === 'string' ? p256PublicKeyFromPem(publicKey) : publicKey[0] === 0x30 ? p256PublicKeyFromSpki(publicKey) : publicKey;
   return archive.signatures.some((s) => {
     try {
-      return p256.verify(s.signature, archive.exportBin, publicKey, { format: 'der', prehash: true, lowS: false });
+      return p256.verify(s.signature, archive.exportBin, point, { format: 'der', prehash: true, lowS: false });
     } catch {
       return false;
     }
@@ -210,17 +240,35 @@ function keysFromRaw(raw: unknown, field: string, source: string): GaenDiagnosis
     if (!(keyData instanceof Uint8Array) || keyData.length !== TEK_BYTES) {
       throw new KeyFileError(source, `${where}.keyData: expected ${TEK_BYTES} bytes, got ${keyData instanceof Uint8Array ? keyData.length : 0} bytes`);
     }
-    const start = k['rollingStartIntervalNumber'];
-    if (typeof start !== 'number' || start < 0) throw new KeyFileError(source, `${where}.rollingStartIntervalNumber: expected a non-negative ENIntervalNumber, got ${start === undefined ? 'nothing' : String(start)}`);
+    const start = checked(() => assertEraInterval(k['rollingStartIntervalNumber'], `${where}.rollingStartIntervalNumber`), source);
     // proto2 default = 144 (exposure_key_export.proto) when the field is absent.
     const period = typeof k['rollingPeriod'] === 'number' ? k['rollingPeriod'] : TEK_ROLLING_PERIOD;
     if (period < 1 || period > TEK_ROLLING_PERIOD) throw new KeyFileError(source, `${where}.rollingPeriod: expected 1..144 intervals, got ${period}`);
     const key: GaenDiagnosisKey = { scheme: 'gaen', keyData: new Uint8Array(keyData), rollingStartIntervalNumber: start, rollingPeriod: period };
-    if (typeof k['transmissionRiskLevel'] === 'number') key.transmissionRiskLevel = k['transmissionRiskLevel'];
-    if (typeof k['reportType'] === 'number') key.reportType = k['reportType'];
-    if (typeof k['daysSinceOnsetOfSymptoms'] === 'number') key.daysSinceOnsetOfSymptoms = k['daysSinceOnsetOfSymptoms'];
+    // The ranges GAEN's API gives these fields (TemporaryExposureKey in exposure_key_export.proto).
+    const ranged = (name: string, min: number, max: number): number | undefined => {
+      const value = k[name];
+      if (value === undefined) return undefined;
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new KeyFileError(source, `${where}.${name}: expected an integer ${min}..${max}, got ${String(value)}`);
+      return value;
+    };
+    const trl = ranged('transmissionRiskLevel', 0, 8);
+    if (trl !== undefined) key.transmissionRiskLevel = trl;
+    const reportType = ranged('reportType', 0, 5);
+    if (reportType !== undefined) key.reportType = reportType;
+    const dso = ranged('daysSinceOnsetOfSymptoms', -14, 14);
+    if (dso !== undefined) key.daysSinceOnsetOfSymptoms = dso;
     return key;
   });
+}
+
+function checked<T>(read: () => T, source: string): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof InputError) throw new KeyFileError(source, error.message);
+    throw error;
+  }
 }
 
 function keyToRaw(key: GaenDiagnosisKey): Record<string, unknown> {

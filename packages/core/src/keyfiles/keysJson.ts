@@ -5,6 +5,7 @@
  */
 import { base64 } from '@scure/base';
 import { bytesToHex, describeValue, hexToBytes } from '../bytes/index.js';
+import { assertEraInterval, assertEraTimeS } from '../era.js';
 import { InputError } from '../errors.js';
 import { BLUEZONE_DAILY_KEY_BYTES, assertIdsPerDay } from '../ids/bluezone/keySchedule.js';
 import type { BluezoneDiagnosisKey, GaenDiagnosisKey } from '../ids/diagnosisKey.js';
@@ -47,7 +48,7 @@ export function gaenKeyFromJson(raw: unknown, where: string): GaenDiagnosisKey {
   const key: GaenDiagnosisKey = {
     scheme: 'gaen',
     keyData: parseKeyData(o['keyData'], `${where}.keyData`),
-    rollingStartIntervalNumber: integerField(o, 'rollingStartIntervalNumber', where, { min: 0, max: 0x7fffffff }),
+    rollingStartIntervalNumber: assertEraInterval(o['rollingStartIntervalNumber'], `${where}.rollingStartIntervalNumber`),
     rollingPeriod: integerField(o, 'rollingPeriod', where, { min: 1, max: TEK_ROLLING_PERIOD, fallback: TEK_ROLLING_PERIOD }),
   };
   const trl = optionalInteger(o, 'transmissionRiskLevel', where, 0, 8);
@@ -73,6 +74,8 @@ export function gaenExportFromJson(raw: unknown, source: string): GaenKeyExport 
     const revisedRaw = o['revisedKeys'] ?? [];
     if (!Array.isArray(revisedRaw)) throw new InputError('revisedKeys', 'an array of key objects', describeValue(revisedRaw));
     const revisedKeys = revisedRaw.map((k, i) => gaenKeyFromJson(k, `revisedKeys[${i}]`));
+    // An export without keys has no span to date it; one given by mistake would pass for a 1970 batch.
+    if (keys.length + revisedKeys.length === 0) throw new InputError('keys', 'at least one key object', 'an empty array');
     // A loop, not Math.min(...keys): exports hold hundreds of thousands of keys, past the argument limit.
     let firstInterval = Infinity;
     let endInterval = -Infinity;
@@ -80,13 +83,14 @@ export function gaenExportFromJson(raw: unknown, source: string): GaenKeyExport 
       firstInterval = Math.min(firstInterval, k.rollingStartIntervalNumber);
       endInterval = Math.max(endInterval, k.rollingStartIntervalNumber + k.rollingPeriod);
     }
-    const spanStart = Number.isFinite(firstInterval) ? firstInterval * EN_INTERVAL_S : 0;
-    const spanEnd = Number.isFinite(endInterval) ? endInterval * EN_INTERVAL_S : 0;
+    const startTimestamp = o['startTimestamp'] === undefined ? firstInterval * EN_INTERVAL_S : assertEraTimeS(o['startTimestamp'], 'startTimestamp');
+    const endTimestamp = o['endTimestamp'] === undefined ? endInterval * EN_INTERVAL_S : assertEraTimeS(o['endTimestamp'], 'endTimestamp');
+    if (startTimestamp > endTimestamp) throw new InputError('endTimestamp', `a time (Unix seconds) not before startTimestamp ${startTimestamp}`, String(endTimestamp));
     const region = o['region'] ?? '';
     if (typeof region !== 'string') throw new InputError('region', 'a string such as "US" or "VN"', describeValue(region));
     return {
-      startTimestamp: integerField(o, 'startTimestamp', '(top level)', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: spanStart }),
-      endTimestamp: integerField(o, 'endTimestamp', '(top level)', { min: 0, max: Number.MAX_SAFE_INTEGER, fallback: spanEnd }),
+      startTimestamp,
+      endTimestamp,
       region,
       batchNum: integerField(o, 'batchNum', '(top level)', { min: 1, max: 0x7fffffff, fallback: 1 }),
       batchSize: integerField(o, 'batchSize', '(top level)', { min: 1, max: 0x7fffffff, fallback: 1 }),
@@ -145,10 +149,10 @@ export function bluezoneKeysFromJson(raw: unknown, source: string, notes?: strin
       oldNames ||= old;
       const name = (field: keyof typeof F0_FIELDS) => (old ? field : F0_FIELDS[field]);
       const dailyKey = hexToBytes(o[name('dailyKey')], `${where}.${name('dailyKey')}`, BLUEZONE_DAILY_KEY_BYTES);
-      const timeDkS = integerField(o, name('timeDk'), where, { min: 0, max: 1e11 });
+      const timeDkS = assertEraTimeS(o[name('timeDk')], `${where}.${name('timeDk')}`);
       const maxRoll = integerField(o, name('maxRoll'), where, { min: 1, max: 1440 });
       assertIdsPerDay(maxRoll, `${where}.${name('maxRoll')}`);
-      const timeTeS = integerField(o, name('timeTe'), where, { min: 0, max: 1e11 });
+      const timeTeS = assertEraTimeS(o[name('timeTe')], `${where}.${name('timeTe')}`);
       if (timeTeS < timeDkS) throw new InputError(`${where}.${name('timeTe')}`, `a time (Unix seconds) not before ${name('timeDk')} ${timeDkS}`, String(timeTeS));
       return { scheme: 'bluezone' as const, dailyKey, timeDkS, maxRoll, timeTeS };
     });

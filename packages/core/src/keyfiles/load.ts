@@ -25,8 +25,8 @@ export interface DiagnosisKeyFile {
   notes: string[];
 }
 
-const ZIP_MAGIC = new Uint8Array([0x50, 0x4b, 0x03, 0x04]);
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
+const ZIP_MAGIC = /* @__PURE__ */ new Uint8Array([0x50, 0x4b, 0x03, 0x04]);
+const textDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads a GAEN export zip, a bare export.bin, GAEN keys JSON or Bluezone F0 JSON.

@@ -80,13 +80,35 @@ export class Matcher {
 
   /** Calls `onMatch` for every stored sighting `key` explains; returns how many there were. */
   matchKey(key: DiagnosisKey, onMatch: (match: Match) => void): number {
+    return this.forEachHit(key, (index, interval, id, p, txPowerDbm, calibrationConfidence) => {
+      const match: Match = { key, interval, id: id.slice(), sighting: index.sightingAt(p) };
+      if (txPowerDbm !== undefined) {
+        match.decryptedTxPowerDbm = txPowerDbm;
+        match.decryptedCalibrationConfidence = calibrationConfidence;
+      }
+      onMatch(match);
+    });
+  }
+
+  /**
+   * {@link matchKey} without sighting objects (for indexes rebuilt from parts in a worker): calls
+   * `onHit` with the matched interval, the sighting's index in the array the index was built from, and
+   * the TX power and calibration confidence decrypted from its AEM (NaN when none).
+   */
+  matchKeyPositions(key: DiagnosisKey, onHit: (interval: number, sourceIndex: number, txPowerDbm: number, calibrationConfidence: number) => void): number {
+    return this.forEachHit(key, (index, interval, _id, p, txPowerDbm, calibrationConfidence) => {
+      onHit(interval, index.sourceIndexAt(p), txPowerDbm ?? NaN, calibrationConfidence ?? NaN);
+    });
+  }
+
+  private forEachHit(key: DiagnosisKey, onHit: (index: SightingIndex, interval: number, id: Uint8Array, p: number, txPowerDbm?: number, calibrationConfidence?: number) => void): number {
     this.stats.keys++;
     if (!keyMatches(key)) {
       this.stats.keysIgnoredReportType++;
       return 0;
     }
     const index = this.indexes[key.scheme];
-    if (index.sightings.length === 0) {
+    if (index.count === 0) {
       this.stats.keysOutsideSightings++;
       return 0;
     }
@@ -107,19 +129,19 @@ export class Matcher {
       const windowStart = batch.firstWindowStartMs + i * batch.intervalMs;
       const windowEnd = batch.firstWindowEndMs + i * batch.intervalMs;
       const [from, to] = index.groupRange(group);
+      const id = ids.subarray(i * idBytes, (i + 1) * idBytes);
       for (let p = from; p < to; p++) {
         const t = index.timeAt(p);
         if (t < windowStart || t >= windowEnd) continue;
-        const sighting = index.sightingAt(p);
-        const match: Match = { key, interval: batch.firstInterval + i, id: ids.slice(i * idBytes, (i + 1) * idBytes), sighting };
-        if (key.scheme === 'gaen' && sighting.aem && this.decryptMetadata) {
-          aemk ??= associatedEncryptedMetadataKey(this.crypto, key.keyData);
-          const metadata = decodeGaenMetadata(this.crypto.aes128Ctr(aemk, match.id, sighting.aem));
-          match.decryptedTxPowerDbm = metadata.txPowerDbm;
-          match.decryptedCalibrationConfidence = metadata.calibrationConfidence ?? 0;
-        }
+        const aem = key.scheme === 'gaen' && this.decryptMetadata ? index.aemAt(p) : undefined;
         found++;
-        onMatch(match);
+        if (aem && key.scheme === 'gaen') {
+          aemk ??= associatedEncryptedMetadataKey(this.crypto, key.keyData);
+          const metadata = decodeGaenMetadata(this.crypto.aes128Ctr(aemk, id, aem));
+          onHit(index, batch.firstInterval + i, id, p, metadata.txPowerDbm, metadata.calibrationConfidence ?? 0);
+        } else {
+          onHit(index, batch.firstInterval + i, id, p);
+        }
       }
     }
     this.stats.matches += found;

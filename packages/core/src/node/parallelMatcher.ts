@@ -1,13 +1,16 @@
 /**
- * Matching on every core: worker threads each hold a copy of the sightings index and take key batches
- * in turn. Results come back in key order whatever the thread timing, so output stays deterministic, and
+ * Matching on every core: worker threads share one sightings index (SharedArrayBuffers built once on
+ * this thread, never a copy per worker) and take packed key batches in turn. Results come back in key order whatever the thread timing, so output stays deterministic, and
  * at most two batches per worker are in flight, so memory stays bounded however many keys stream in.
  * @module
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DiagnosisKey } from '../ids/diagnosisKey.js';
-import type { Match, MatchStats } from '../matching/match.js';
+import { keyMatches, type Match, type MatchStats } from '../matching/match.js';
+import { SightingIndex } from '../matching/sightingIndex.js';
 import type { Sighting } from '../sightings/sighting.js';
 import { packKeys, type MatchBatchResult, type MatchWorkerData } from './matchProtocol.js';
 
@@ -32,7 +35,52 @@ function startWorker(workerData: MatchWorkerData): Worker {
     const source = new URL('./matchWorker.ts', here).href;
     return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData });
   }
-  return new Worker(new URL(here.endsWith('.cjs') ? './matchWorker.cjs' : './matchWorker.js', here), { workerData });
+  return new Worker(workerFile(here), { workerData });
+}
+
+/**
+ * The built worker next to this module. The bundler may place this code in a shared chunk at `dist/`
+ * (the CJS build does) while the worker is `dist/node/matchWorker.*`, so both places are looked at.
+ */
+export function workerFile(here: string): URL {
+  const ext = here.endsWith('.cjs') ? '.cjs' : '.js';
+  const candidates = [`./matchWorker${ext}`, `./node/matchWorker${ext}`].map((rel) => new URL(rel, here));
+  const found = candidates.find((url) => existsSync(url));
+  if (!found) throw new Error(`matchInParallel: worker file not found (looked for ${candidates.map((u) => fileURLToPath(u)).join(', ')})`);
+  return found;
+}
+
+/**
+ * Keys a thread must have to pay for itself. A worker costs ~40–60 ms to start (measured on the
+ * 2-core VM: thread, module load, first batch) and a GAEN key ~15 µs of crypto, so below ~8 k keys a
+ * thread the start-up eats the gain; the margin keeps the default within 10 % of one thread even when
+ * the other cores are busy and the threads gain nothing.
+ */
+export const MIN_KEYS_PER_THREAD = 25_000;
+
+/** GAEN matches a sighting up to 2 h from its RPI's interval (the Matcher's tolerance). */
+const TOLERANCE_MS = 2 * 3_600_000;
+
+/**
+ * How many threads pay off for matching `keys` against sightings spanning [minTimeMs, maxTimeMs]:
+ * only keys whose window meets the sightings cost crypto (the rest are skipped in microseconds), so
+ * those are what is counted. One thread per {@link MIN_KEYS_PER_THREAD} such keys, at most `cores`.
+ */
+export function chooseMatchThreads(keys: readonly DiagnosisKey[], sightings: readonly Sighting[], cores = availableParallelism()): number {
+  if (cores <= 1 || keys.length < 2 * MIN_KEYS_PER_THREAD || sightings.length === 0) return 1;
+  let minT = Infinity;
+  let maxT = -Infinity;
+  for (const s of sightings) {
+    if (s.timeMs < minT) minT = s.timeMs;
+    if (s.timeMs > maxT) maxT = s.timeMs;
+  }
+  let working = 0;
+  for (const key of keys) {
+    if (!keyMatches(key)) continue;
+    const [startMs, endMs] = key.scheme === 'gaen' ? [key.rollingStartIntervalNumber * 600_000, (key.rollingStartIntervalNumber + key.rollingPeriod) * 600_000] : [key.timeDkS * 1000, key.timeTeS * 1000 + 86_400_000];
+    if (endMs + TOLERANCE_MS >= minT && startMs - TOLERANCE_MS <= maxT) working++;
+  }
+  return Math.max(1, Math.min(cores, Math.floor(working / MIN_KEYS_PER_THREAD)));
 }
 
 /**
@@ -42,7 +90,9 @@ function startWorker(workerData: MatchWorkerData): Worker {
 export async function matchInParallel(keys: Iterable<DiagnosisKey>, sightings: readonly Sighting[], onMatch: (match: Match) => void, options: ParallelMatchOptions = {}): Promise<MatchStats> {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const batchSize = options.batchSize ?? 2048;
-  const workerData: MatchWorkerData = { sightings: [...sightings], crypto: options.crypto ?? 'node', decryptMetadata: options.decryptMetadata ?? true };
+  // Built once, on shared memory: posting the parts shares it with every worker instead of cloning.
+  const indexes = { gaen: new SightingIndex('gaen', sightings, { memory: 'shared' }), bluezone: new SightingIndex('bluezone', sightings, { memory: 'shared' }) };
+  const workerData: MatchWorkerData = { indexes: { gaen: indexes.gaen.parts(), bluezone: indexes.bluezone.parts() }, crypto: options.crypto ?? 'node', decryptMetadata: options.decryptMetadata ?? true };
   const workers = Array.from({ length: threads }, () => startWorker(workerData));
   const iterator = keys[Symbol.iterator]();
   const batches = new Map<number, DiagnosisKey[]>();

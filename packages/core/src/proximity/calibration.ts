@@ -5,6 +5,7 @@
  * @module
  */
 import { CsvFormatError, numberCell, parseCsv } from './csv.js';
+import { TX_POWER_CELL_DBM } from './ranges.js';
 
 /** One device's calibration. */
 export interface DeviceCalibration {
@@ -27,6 +28,8 @@ export const DEFAULT_DEVICE_CALIBRATION: DeviceCalibration = { manufacturer: '*'
 /** Calibration rows keyed by manufacturer and model (case-insensitive), with fallbacks. */
 export class CalibrationTable {
   private readonly byDevice = new Map<string, DeviceCalibration>();
+  /** Rows by model alone, for "the model under any manufacturer" (the last row set for a model wins). */
+  private readonly byModel = new Map<string, DeviceCalibration>();
 
   constructor(rows: Iterable<DeviceCalibration> = []) {
     for (const row of rows) this.set(row);
@@ -35,6 +38,7 @@ export class CalibrationTable {
   /** Adds or replaces a row. */
   set(row: DeviceCalibration): void {
     this.byDevice.set(key(row.manufacturer, row.model), row);
+    if (row.model.trim() !== '*') this.byModel.set(row.model.trim().toLowerCase(), row);
   }
 
   /** A new table with `other`'s rows overriding this one's. */
@@ -51,10 +55,14 @@ export class CalibrationTable {
    * manufacturer's row of that model, else the table's `*,*` row, else {@link DEFAULT_DEVICE_CALIBRATION}.
    */
   lookup(manufacturer = '*', model = '*'): DeviceCalibration {
+    const m = model.trim().toLowerCase();
+    const anyMaker = manufacturer.trim() === '' || manufacturer.trim() === '*';
     return (
       this.byDevice.get(key(manufacturer, model)) ??
-      this.byDevice.get(key(manufacturer, '*')) ??
+      // An unknown manufacturer has no `*` row of its own: skipping this keeps the `*,*` row last.
+      (anyMaker ? undefined : this.byDevice.get(key(manufacturer, '*'))) ??
       this.byDevice.get(key('*', model)) ??
+      (m === '*' || m === '' ? undefined : this.byModel.get(m)) ??
       this.byDevice.get(key('*', '*')) ??
       DEFAULT_DEVICE_CALIBRATION
     );
@@ -97,7 +105,7 @@ export function parseCalibrationCsv(text: string, source = 'calibration.csv'): C
     const entry: DeviceCalibration = {
       manufacturer: row[manufacturer]!.trim() || '*',
       model: row[model]!.trim() || '*',
-      txPowerDbm: numberCell(row, tx, source, line, { required: true, min: -127, max: 127 })!,
+      txPowerDbm: numberCell(row, tx, source, line, { required: true, ...TX_POWER_CELL_DBM })!,
       rssiCorrectionDb: numberCell(row, correction, source, line, { required: true, min: -100, max: 100 })!,
     };
     const c = confidence === undefined ? undefined : numberCell(row, confidence, source, line);

@@ -32,6 +32,12 @@ export function parseCsv(text: string, source: string): CsvTable {
   const [header, ...data] = result.data;
   if (!header) throw new CsvFormatError(source, undefined, 'empty file: expected a header row');
   const columns = header.map((c) => c.trim());
+  // A repeated name would make the second cell overwrite the first in every row record.
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c)) throw new CsvFormatError(source, 1, `duplicate column "${c}" in the header`);
+    seen.add(c);
+  }
   const rows: Record<string, string>[] = [];
   const lineNumbers: number[] = [];
   data.forEach((cells, i) => {
@@ -44,16 +50,34 @@ export function parseCsv(text: string, source: string): CsvTable {
   return { columns, rows, lineNumbers };
 }
 
-/** Reads a numeric cell; `undefined` for an empty optional cell. @throws CsvFormatError */
+/** Plain decimal notation only: no hex (`0x10`), binary, `Infinity`, `NaN` or empty strings. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Parses a decimal number (surrounding spaces allowed); `undefined` for anything else, including values
+ * that overflow to ±Infinity (`1e400`). Use this instead of `Number()`, which reads `0x10` as 16 and
+ * `' '` as 0.
+ */
+export function parseDecimal(raw: string): number | undefined {
+  const text = raw.trim();
+  if (!DECIMAL.test(text)) return undefined;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Reads a numeric cell in plain decimal notation; `undefined` for an empty (or blank) optional cell.
+ * @throws CsvFormatError naming the line and column
+ */
 export function numberCell(row: Record<string, string>, column: string, source: string, line: number, { required = false, min = -Infinity, max = Infinity } = {}): number | undefined {
   const raw = row[column];
   if (raw === undefined || raw.trim() === '') {
     if (required) throw new CsvFormatError(source, line, `column "${column}": expected a number, got an empty cell`);
     return undefined;
   }
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new CsvFormatError(source, line, `column "${column}": expected a number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` ≤ ${max}` : ''}, got "${raw}"`);
+  const value = parseDecimal(raw);
+  if (value === undefined || value < min || value > max) {
+    throw new CsvFormatError(source, line, `column "${column}": expected a number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` ≤ ${max}` : ''}, got "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`);
   }
   return value;
 }

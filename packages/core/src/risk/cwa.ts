@@ -57,7 +57,7 @@ export const CWA_DEFAULT_PARAMETERS: CwaParameters = {
     { normalizedTimeRange: { min: 9, max: 99999 }, riskLevel: 2 },
   ],
   trlEncoding: { infectiousnessOffsetStandard: 1, infectiousnessOffsetHigh: 2, reportTypeOffsetRecursive: 0, reportTypeOffsetSelfReport: 2, reportTypeOffsetConfirmedClinicalDiagnosis: 4, reportTypeOffsetConfirmedTest: 6 },
-  transmissionRiskValueMapping: [1, 2, 3, 4, 5, 6, 7, 8].map((transmissionRiskLevel) => ({ transmissionRiskLevel, transmissionRiskValue: [0, 0, 0.6, 0.8, 1, 1.2, 1.4, 1.6][transmissionRiskLevel - 1]! })),
+  transmissionRiskValueMapping: /* @__PURE__ */ [1, 2, 3, 4, 5, 6, 7, 8].map((transmissionRiskLevel) => ({ transmissionRiskLevel, transmissionRiskValue: [0, 0, 0.6, 0.8, 1, 1.2, 1.4, 1.6][transmissionRiskLevel - 1]! })),
 };
 
 /** `Range.inRange` of cwa-app-android `DefaultRiskLevels`. */

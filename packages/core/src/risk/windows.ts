@@ -4,7 +4,9 @@
  * @module
  */
 import { describeValue } from '../bytes/index.js';
-import { FileFormatError } from '../errors.js';
+import { assertEraTimeMs } from '../era.js';
+import { FileFormatError, InputError } from '../errors.js';
+import { RSSI_RANGE_DBM } from '../sightings/sighting.js';
 
 /** A windows file or rule parameters that cannot be used; names the file and the field. */
 export class RiskInputError extends FileFormatError {}
@@ -40,10 +42,18 @@ export function parseWindowsJson(text: string, source: string): RiskWindow[] {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new RiskInputError(source, `${field}: expected an integer ${min}..${max}, got ${describeValue(v)}`);
       return v;
     };
+    const inEra = (read: () => number): number => {
+      try {
+        return read();
+      } catch (error) {
+        if (error instanceof InputError) throw new RiskInputError(source, error.message);
+        throw error;
+      }
+    };
     const si = o['scanInstances'];
     if (!Array.isArray(si)) throw new RiskInputError(source, `${where}.scanInstances: expected an array of scan instances, got ${describeValue(si)}`);
     const window: RiskWindow = {
-      dateMillisSinceEpoch: int(o['dateMillisSinceEpoch'], `${where}.dateMillisSinceEpoch`, 0, Number.MAX_SAFE_INTEGER),
+      dateMillisSinceEpoch: inEra(() => assertEraTimeMs(o['dateMillisSinceEpoch'], `${where}.dateMillisSinceEpoch`)),
       reportType: int(o['reportType'], `${where}.reportType`, 0, 5),
       infectiousness: int(o['infectiousness'], `${where}.infectiousness`, 0, 2),
       calibrationConfidence: int(o['calibrationConfidence'], `${where}.calibrationConfidence`, 0, 3, 0),
@@ -58,7 +68,8 @@ export function parseWindowsJson(text: string, source: string): RiskWindow[] {
         };
         if (r['maxRssiDbm'] !== undefined) {
           const rssi = r['maxRssiDbm'];
-          if (typeof rssi !== 'number' || !Number.isFinite(rssi)) throw new RiskInputError(source, `${at}.maxRssiDbm: expected a number (dBm), got ${describeValue(rssi)}`);
+          const [lo, hi] = RSSI_RANGE_DBM;
+          if (typeof rssi !== 'number' || !Number.isFinite(rssi) || rssi < lo || rssi > hi) throw new RiskInputError(source, `${at}.maxRssiDbm: expected an RSSI in dBm between ${lo} and ${hi}, got ${describeValue(rssi)}`);
           inst.maxRssiDbm = rssi;
         }
         return inst;

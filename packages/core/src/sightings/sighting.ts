@@ -5,6 +5,7 @@
  * @module
  */
 import { bytesToHex, describeValue, hexToBytes } from '../bytes/index.js';
+import { assertEraTimeMs } from '../era.js';
 import { InputError, ProxsenseError } from '../errors.js';
 import { BLUEZONE_ID_BYTES } from '../ids/bluezone/keySchedule.js';
 import type { SchemeName } from '../ids/diagnosisKey.js';
@@ -29,6 +30,16 @@ export interface Sighting {
 
 /** Bytes of the ID each scheme broadcasts. */
 export const ID_BYTES: Record<SchemeName, number> = { gaen: RPI_BYTES, bluezone: BLUEZONE_ID_BYTES };
+
+/** RSSI a BLE controller can report, dBm (HCI LE Advertising Report: −127..+20, Core Spec Vol 4 Part E §7.7.65.2). */
+export const RSSI_RANGE_DBM = [-127, 20] as const;
+/**
+ * TX power a phone or dongle plausibly advertises, dBm: GAEN's own matching bounds (−50, below any
+ * phone's calibrated value; the metadata byte could say −127) up to power class 1's +20 dBm (Core Spec
+ * Vol 6 Part A §3), the most any BLE radio may transmit. Every reader (sightings, calibration tables,
+ * estimate rows) checks this one range.
+ */
+export const TX_POWER_RANGE_DBM = [-50, 20] as const;
 
 /** A sightings line that could not be read; carries the line number. */
 export class SightingFormatError extends ProxsenseError {
@@ -64,17 +75,20 @@ export function parseSightingLine(line: string, lineNumber: number, source = 'si
 export function sightingFromJson(raw: unknown): Sighting {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('line', 'a JSON object', describeValue(raw));
   const o = raw as Record<string, unknown>;
-  const t = o['t'];
-  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new InputError('t', 'a time in ms since the Unix epoch (non-negative number)', describeValue(t));
+  const t = assertEraTimeMs(o['t'], 't');
   const scheme = o['scheme'];
   if (scheme !== 'gaen' && scheme !== 'bluezone') throw new InputError('scheme', '"gaen" or "bluezone"', describeValue(scheme));
   const id = hexToBytes(o['id'], 'id', ID_BYTES[scheme]);
   const rssi = o['rssi'];
-  if (typeof rssi !== 'number' || !Number.isFinite(rssi) || rssi < -127 || rssi > 20) throw new InputError('rssi', 'an RSSI in dBm between -127 and 20', describeValue(rssi));
+  if (typeof rssi !== 'number' || !Number.isFinite(rssi) || rssi < RSSI_RANGE_DBM[0] || rssi > RSSI_RANGE_DBM[1]) {
+    throw new InputError('rssi', `an RSSI in dBm between ${RSSI_RANGE_DBM[0]} and ${RSSI_RANGE_DBM[1]}`, describeValue(rssi));
+  }
   const sighting: Sighting = { timeMs: t, scheme, id, rssiDbm: rssi };
   if (o['tx'] !== undefined) {
     const tx = o['tx'];
-    if (typeof tx !== 'number' || !Number.isFinite(tx) || tx < -127 || tx > 127) throw new InputError('tx', 'a TX power in dBm between -127 and 127', describeValue(tx));
+    if (typeof tx !== 'number' || !Number.isFinite(tx) || tx < TX_POWER_RANGE_DBM[0] || tx > TX_POWER_RANGE_DBM[1]) {
+      throw new InputError('tx', `a TX power in dBm between ${TX_POWER_RANGE_DBM[0]} and ${TX_POWER_RANGE_DBM[1]}`, describeValue(tx));
+    }
     sighting.txPowerDbm = tx;
   }
   if (o['aem'] !== undefined) {

@@ -39,10 +39,15 @@ export class Channel {
    * near-flat body-worn slope cannot be extrapolated across a room.
    */
   medianRssiDbm(link: LinkContext): number {
+    return this.medianRssiAtDbm(link.distanceM, link.carryLossDb - link.deviceOffsetDb + link.wallLossDb);
+  }
+
+  /** {@link medianRssiDbm} from the distance and the link's net extra loss (carry + walls − device offsets). */
+  medianRssiAtDbm(distanceM: number, extraLossDb: number): number {
     const { rssiAt1mDbm, pathLossExponent, breakpointM, farPathLossExponent } = this.spec;
-    const d = link.distanceM > this.minDistanceM ? link.distanceM : this.minDistanceM;
+    const d = distanceM > this.minDistanceM ? distanceM : this.minDistanceM;
     const pathLossDb = d <= breakpointM ? 10 * pathLossExponent * Math.log10(d) : 10 * pathLossExponent * Math.log10(breakpointM) + 10 * farPathLossExponent * Math.log10(d / breakpointM);
-    return rssiAt1mDbm - pathLossDb - link.carryLossDb + link.deviceOffsetDb - link.wallLossDb;
+    return rssiAt1mDbm - pathLossDb - extraLossDb;
   }
 
   /** Shadowing of the unordered pair (a, b) at time tS, dB: N(0, σ²) at every t, correlated over time. */

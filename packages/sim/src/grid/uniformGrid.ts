@@ -1,23 +1,26 @@
 /**
- * A uniform grid over the people present, rebuilt every step by counting sort (O(n), no allocation once
- * sized): cell → the people in it, contiguous. Neighbour queries visit only the cells a radius touches, so
- * no part of the simulator is O(n²).
+ * A uniform grid over the people present, kept up to date incrementally: each cell holds a linked list
+ * of its people (typed arrays, no allocation once sized), and a step relinks only the people whose cell
+ * changed, so a step where most people stand still costs next to nothing and no cell array is cleared.
+ * Neighbour queries visit only the cells a radius touches, so no part of the simulator is O(n²).
  * @module
  */
 import { ensureLength } from '../util/growable.js';
 
+const NONE = -1;
+
 export class UniformGrid {
   readonly cols: number;
   readonly rows: number;
-  /** Start of each cell's run in `items` (length cells + 1). */
-  readonly cellStart: Uint32Array;
-  /** People sorted by cell. */
-  readonly items: Uint32Array;
   /** Result of the last {@link within} query: people and their squared distances, valid until the next query. */
   found = new Uint32Array(256);
   foundDistance2 = new Float64Array(256);
+  /** First person of each cell's list (−1: empty). */
+  private readonly head: Int32Array;
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  /** Cell each person is linked into (−1: not indexed). */
   private readonly cellOf: Int32Array;
-  private readonly fill: Uint32Array;
   private xM: Float64Array = new Float64Array(0);
   private yM: Float64Array = new Float64Array(0);
 
@@ -29,10 +32,10 @@ export class UniformGrid {
   ) {
     this.cols = Math.max(1, Math.ceil(widthM / cellM));
     this.rows = Math.max(1, Math.ceil(heightM / cellM));
-    this.cellStart = new Uint32Array(this.cols * this.rows + 1);
-    this.fill = new Uint32Array(this.cols * this.rows);
-    this.items = new Uint32Array(capacity);
-    this.cellOf = new Int32Array(capacity);
+    this.head = new Int32Array(this.cols * this.rows).fill(NONE);
+    this.next = new Int32Array(capacity).fill(NONE);
+    this.prev = new Int32Array(capacity).fill(NONE);
+    this.cellOf = new Int32Array(capacity).fill(NONE);
   }
 
   /** Column of an x (clamped to the grid, so people just outside the area still land in an edge cell). */
@@ -46,27 +49,44 @@ export class UniformGrid {
     return r < 0 ? 0 : r >= this.rows ? this.rows - 1 : r;
   }
 
-  /** Indexes everyone with `present[p]` set. */
+  /** Indexes everyone with `present[p]` set (people already indexed in the right cell stay put). */
   build(xM: Float64Array, yM: Float64Array, present: Uint8Array, count: number): void {
-    const { cellStart, fill, items, cellOf } = this;
     this.xM = xM;
     this.yM = yM;
-    cellStart.fill(0);
-    for (let p = 0; p < count; p++) {
-      if (!present[p]) {
-        cellOf[p] = -1;
-        continue;
-      }
-      const c = this.row(yM[p]!) * this.cols + this.col(xM[p]!);
-      cellOf[p] = c;
-      cellStart[c + 1]!++;
+    for (let p = 0; p < count; p++) this.place(p, present[p] ? this.row(yM[p]!) * this.cols + this.col(xM[p]!) : NONE);
+  }
+
+  /**
+   * Re-indexes only `moved[0 .. movedCount)`: the people whose position or presence changed since the
+   * last build or update (everyone else must be where they were).
+   */
+  update(xM: Float64Array, yM: Float64Array, present: Uint8Array, moved: Int32Array, movedCount: number): void {
+    this.xM = xM;
+    this.yM = yM;
+    for (let i = 0; i < movedCount; i++) {
+      const p = moved[i]!;
+      this.place(p, present[p] ? this.row(yM[p]!) * this.cols + this.col(xM[p]!) : NONE);
     }
-    for (let c = 0; c < fill.length; c++) cellStart[c + 1]! += cellStart[c]!;
-    fill.set(cellStart.subarray(0, fill.length));
-    for (let p = 0; p < count; p++) {
-      const c = cellOf[p]!;
-      if (c >= 0) items[fill[c]!++] = p;
+  }
+
+  private place(p: number, cell: number): void {
+    const old = this.cellOf[p]!;
+    if (old === cell) return;
+    const { head, next, prev } = this;
+    if (old !== NONE) {
+      const before = prev[p]!;
+      const after = next[p]!;
+      if (before === NONE) head[old] = after;
+      else next[before] = after;
+      if (after !== NONE) prev[after] = before;
     }
+    this.cellOf[p] = cell;
+    if (cell === NONE) return;
+    const first = head[cell]!;
+    prev[p] = NONE;
+    next[p] = first;
+    if (first !== NONE) prev[first] = p;
+    head[cell] = p;
   }
 
   /**
@@ -74,28 +94,29 @@ export class UniformGrid {
    * `foundDistance2` (squared metres); returns how many. Visits only the cells the radius touches.
    */
   within(xM: number, yM: number, radiusM: number): number {
-    const { cellStart, items, cols } = this;
+    const { head, next, cols } = this;
     const xs = this.xM;
     const ys = this.yM;
     const radius2 = radiusM * radiusM;
     const c0 = this.col(xM - radiusM);
     const c1 = this.col(xM + radiusM);
     const r1 = this.row(yM + radiusM);
+    let found = this.found;
+    let foundDistance2 = this.foundDistance2;
     let n = 0;
     for (let row = this.row(yM - radiusM); row <= r1; row++) {
       for (let cell = row * cols + c0; cell <= row * cols + c1; cell++) {
-        for (let k = cellStart[cell]!; k < cellStart[cell + 1]!; k++) {
-          const p = items[k]!;
+        for (let p = head[cell]!; p !== NONE; p = next[p]!) {
           const dx = xs[p]! - xM;
           const dy = ys[p]! - yM;
           const d2 = dx * dx + dy * dy;
           if (d2 > radius2) continue;
-          if (n === this.found.length) {
-            this.found = ensureLength(this.found, n + 1);
-            this.foundDistance2 = ensureLength(this.foundDistance2, n + 1);
+          if (n === found.length) {
+            found = this.found = ensureLength(found, n + 1);
+            foundDistance2 = this.foundDistance2 = ensureLength(foundDistance2, n + 1);
           }
-          this.found[n] = p;
-          this.foundDistance2[n] = d2;
+          found[n] = p;
+          foundDistance2[n] = d2;
           n++;
         }
       }

@@ -1,13 +1,19 @@
 /**
  * The air between virtual radios. Advertisers register what they broadcast; a scanner's open window is
- * served in chunks (each mobility step, and the remainder when the scan closes): for every advertiser in
+ * served in chunks (after a mobility step once at least {@link MIN_CHUNK_MS} are due, and the remainder
+ * when the scan closes; a GAEN scan is one chunk): for every advertiser in
  * range that advertised during the chunk, the number of adverts it sent is drawn, each survives collisions
  * and the scanner's duty cycle or not, gets its own fast fading on top of the link's median and shadowing,
  * and is kept if above the sensitivity floor. Each advertiser's receptions reach the firmware in one
  * batched `ReceivedAdvert`. Only scanners with an open window cost anything.
+ *
+ * The per-advert loop is the simulator's hottest code: each scanner has its own xoshiro128+ state in a
+ * typed array (seeded from its channel stream), and one 32-bit draw per advert decides both collision
+ * survival and, rescaled, the fast fading through the normal quantile, so an advert costs one generator
+ * step. Serving order among scanners does not matter: each consumes only its own stream.
  * @module
  */
-import { decodeAdvert, type Radio, type ReceivedAdvert, type Scheduler } from '@proxsense/core';
+import { type AdvertDecodeCache, type Radio, type ReceivedAdvert, type Scheduler } from '@proxsense/core';
 import type { Channel } from '../channel/channel.js';
 import type { UniformGrid } from '../grid/uniformGrid.js';
 import type { Movers } from '../mobility/movers.js';
@@ -16,6 +22,15 @@ import type { RandomStream } from '../random/streams.js';
 import type { IdTable } from '../store/idTable.js';
 import { ensureLength } from '../util/growable.js';
 import type { Walls } from '../world/walls.js';
+import { NORMAL_TABLE, NORMAL_TABLE_BINS, normalQuantile } from '../random/normal.js';
+
+/**
+ * Shortest chunk of a scan served after a mobility step. Geometry (distances, walls) is taken once per
+ * chunk: over 4 s people move at most ~6 m, against a 40 m range and shadowing that decorrelates over
+ * 90 s, while serving every 1 s step would redo the whole link budget four times per GAEN scan. Every
+ * advert of the chunk is still sampled, one by one; each delivery says when its first reception was.
+ */
+export const MIN_CHUNK_MS = 4000;
 
 /** Counts for the run's summary and the benchmarks. */
 export interface AirCounters {
@@ -26,6 +41,12 @@ export interface AirCounters {
   advertsDelivered: number;
   /** Links skipped because both ends were background iPhones (app-based schemes). */
   linksBlockedIos: number;
+  /** Batched deliveries to the firmware (one per advertiser heard per chunk of a scan). */
+  deliveries: number;
+  /** Chunks served (one per open scan per mobility step, and one at each scan's close). */
+  chunks: number;
+  /** Advertisers in range considered over all chunks. */
+  candidates: number;
 }
 
 export interface AirOptions {
@@ -41,10 +62,12 @@ export interface AirOptions {
   /** App-based schemes (Bluezone): background iPhones cannot see each other. */
   iosBackgroundLimit: boolean;
   runStartMs: number;
+  /** Shared with the phones' firmware: each payload is decoded once for the whole crowd. */
+  decodeCache: AdvertDecodeCache;
 }
 
 export class Air {
-  readonly counters: AirCounters = { advertsSampled: 0, advertsLostCollision: 0, advertsBelowSensitivity: 0, advertsDelivered: 0, linksBlockedIos: 0 };
+  readonly counters: AirCounters = { advertsSampled: 0, advertsLostCollision: 0, advertsBelowSensitivity: 0, advertsDelivered: 0, linksBlockedIos: 0, deliveries: 0, chunks: 0, candidates: 0 };
   private readonly radios: (VirtualRadio | undefined)[];
   private readonly payload: (Uint8Array | undefined)[];
   private readonly address: (Uint8Array | undefined)[];
@@ -53,12 +76,25 @@ export class Air {
   private readonly advOffAtMs: Float64Array;
   private readonly scanning: Uint8Array;
   private readonly deliveredToMs: Float64Array;
-  private readonly openScanners: number[] = [];
-  /** Truth per open (or just closed) scan: advertiser → distance at its first reception. */
+  /** Open scanners (unordered) and each one's place in that list. */
+  private readonly openScanners: Int32Array;
+  private openCount = 0;
+  private readonly openSlot: Int32Array;
+  /** Per scanner, 4 words of xoshiro128+ state. */
+  private readonly rngState: Int32Array;
+  /** Truth per open (or just closed) scan: advertiser → distance at its first reception, cm. */
   private readonly scanTruth: (Map<number, number> | undefined)[];
+  /** Scanners whose scan closed since the last tick, and truth maps free for the next scans to reuse. */
+  private closedScanners: number[] = [];
+  private readonly freeTruthMaps: Map<number, number>[] = [];
+  /** One advert object reused for every delivery (the firmware does not keep it). */
+  private readonly advert: ReceivedAdvert = { payload: new Uint8Array(0), rssiDbm: 0, rssiSamplesDbm: new Float64Array(0), rssiSampleCount: 0, receivedAtMs: 0 };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
   private candidateDistanceM = new Float64Array(256);
+  private candidateAdvertisedMs = new Float64Array(256);
+  private candidateSent = new Uint32Array(256);
+  private candidateMedianDbm = new Float64Array(256);
   private samples = new Float64Array(64);
   private readonly rangeM: number;
 
@@ -74,6 +110,15 @@ export class Air {
     this.deliveredToMs = new Float64Array(n);
     this.scanTruth = new Array(n);
     this.rangeM = o.channel.spec.maxRangeM;
+    this.openScanners = new Int32Array(n);
+    this.openSlot = new Int32Array(n).fill(-1);
+    this.rngState = new Int32Array(4 * n);
+    for (let p = 0; p < n; p++) {
+      const r = o.channelRandom[p];
+      if (!r) continue;
+      for (let w = 0; w < 4; w++) this.rngState[4 * p + w] = r.nextUint32() | 0;
+      if ((this.rngState[4 * p]! | this.rngState[4 * p + 1]! | this.rngState[4 * p + 2]! | this.rngState[4 * p + 3]!) === 0) this.rngState[4 * p] = 1;
+    }
   }
 
   /** The Radio port of person p's phone. */
@@ -83,12 +128,13 @@ export class Air {
 
   /** Distance to `advertiser` at its first reception in `scanner`'s latest scan (NaN if not heard). */
   truthDistanceM(scanner: number, advertiser: number): number {
-    return this.scanTruth[scanner]?.get(advertiser) ?? NaN;
+    const cm = this.scanTruth[scanner]?.get(advertiser);
+    return cm === undefined ? NaN : cm / 100;
   }
 
   advertise(p: number, payload: Uint8Array, address: Uint8Array): void {
-    const decoded = decodeAdvert(payload);
-    if (decoded.kind === 'gaen') this.o.ids.intern(decoded.rpi, p, decoded.aem);
+    const decoded = this.o.decodeCache.decode(payload);
+    if (decoded.kind === 'gaen') this.o.ids.intern(decoded.id, p, decoded.aem);
     else if (decoded.kind === 'bluezone') this.o.ids.intern(decoded.id, p);
     const now = this.o.scheduler.nowMs();
     if (!this.advertising[p]) this.advOnSinceMs[p] = now;
@@ -107,28 +153,42 @@ export class Air {
     if (this.scanning[p]) return;
     this.scanning[p] = 1;
     this.deliveredToMs[p] = this.o.scheduler.nowMs();
-    this.scanTruth[p] = new Map();
-    // Kept in person order, so serving them does not depend on the order scans opened in.
-    let i = this.openScanners.length;
-    this.openScanners.push(p);
-    while (i > 0 && this.openScanners[i - 1]! > p) {
-      this.openScanners[i] = this.openScanners[i - 1]!;
-      i--;
-    }
-    this.openScanners[i] = p;
+    const truth = this.scanTruth[p];
+    if (truth) truth.clear();
+    else this.scanTruth[p] = this.freeTruthMaps.pop() ?? new Map();
+    this.openSlot[p] = this.openCount;
+    this.openScanners[this.openCount++] = p;
   }
 
   closeScan(p: number): void {
     if (!this.scanning[p]) return;
     this.deliver(p, this.o.scheduler.nowMs());
     this.scanning[p] = 0;
-    this.openScanners.splice(this.openScanners.indexOf(p), 1);
+    const slot = this.openSlot[p]!;
+    const last = this.openScanners[--this.openCount]!;
+    this.openScanners[slot] = last;
+    this.openSlot[last] = slot;
+    this.openSlot[p] = -1;
+    this.closedScanners.push(p);
   }
 
   /** Serves every open scan up to now (called after each mobility step). */
   tick(): void {
+    // Scans closed since the last tick have stored their sightings (and read their truth): their maps
+    // go back to the pool, so only open scans hold one.
+    for (const p of this.closedScanners) {
+      const truth = this.scanTruth[p];
+      if (this.scanning[p] || !truth) continue;
+      truth.clear();
+      this.freeTruthMaps.push(truth);
+      this.scanTruth[p] = undefined;
+    }
+    this.closedScanners.length = 0;
     const now = this.o.scheduler.nowMs();
-    for (const p of this.openScanners) this.deliver(p, now);
+    for (let i = 0; i < this.openCount; i++) {
+      const p = this.openScanners[i]!;
+      if (now - this.deliveredToMs[p]! >= MIN_CHUNK_MS) this.deliver(p, now);
+    }
   }
 
   /** Milliseconds of [fromMs, toMs) during which `a` advertised. */
@@ -141,73 +201,173 @@ export class Air {
     return end > start ? end - start : 0;
   }
 
+  /**
+   * Serves scanner s's window from its last delivery to `toMs`, in three small passes (small, so the
+   * compiler inlines their callees and no double is boxed per advert): who is in range, each link's
+   * advert count and median RSSI, then every advert sampled and each advertiser's receptions delivered.
+   */
   private deliver(s: number, toMs: number): void {
     const fromMs = this.deliveredToMs[s]!;
     this.deliveredToMs[s] = toMs;
-    if (toMs <= fromMs) return;
-    const { movers, population, channel, grid, walls } = this.o;
-    const { xM, yM, present, venue } = movers;
-    if (!present[s]) return;
-    const sx = xM[s]!;
-    const sy = yM[s]!;
-    const sv = venue[s]!;
+    if (toMs <= fromMs || !this.o.movers.present[s]) return;
+    const n = this.gatherCandidates(s, fromMs, toMs);
+    this.counters.chunks++;
+    this.counters.candidates += n;
+    if (n === 0) return;
+    this.linkBudgets(s, n, fromMs, toMs);
+    this.sampleAndDeliver(s, n, fromMs);
+  }
+
+  /** Pass 1: advertisers in range that advertised during the chunk (their count drives collisions). */
+  private gatherCandidates(s: number, fromMs: number, toMs: number): number {
+    const { movers, population, grid } = this.o;
     const blockIos = this.o.iosBackgroundLimit && population.ios[s] && !population.foreground[s];
-    // Pass 1: advertisers in range that advertised during the chunk (their count drives collisions).
     let n = 0;
-    const inRange = grid.within(sx, sy, this.rangeM);
+    const inRange = grid.within(movers.xM[s]!, movers.yM[s]!, this.rangeM);
+    const found = grid.found;
+    const foundDistance2 = grid.foundDistance2;
     for (let k = 0; k < inRange; k++) {
-      const a = grid.found[k]!;
-      if (a === s || !population.app[a] || this.payload[a] === undefined || this.advertisedMs(a, fromMs, toMs) <= 0) continue;
+      const a = found[k]!;
+      if (a === s || !population.app[a] || this.payload[a] === undefined) continue;
+      const advertisedMs = this.advertisedMs(a, fromMs, toMs);
+      if (advertisedMs <= 0) continue;
       if (blockIos && population.ios[a] && !population.foreground[a]) {
         this.counters.linksBlockedIos++;
         continue;
       }
-      if (n === this.candidates.length) {
-        this.candidates = ensureLength(this.candidates, n + 1);
-        this.candidateDistanceM = ensureLength(this.candidateDistanceM, n + 1);
-      }
+      if (n === this.candidates.length) this.growCandidates(n + 1);
       this.candidates[n] = a;
-      this.candidateDistanceM[n] = Math.sqrt(grid.foundDistance2[k]!);
+      this.candidateDistanceM[n] = Math.sqrt(foundDistance2[k]!);
+      this.candidateAdvertisedMs[n] = advertisedMs;
       n++;
     }
-    if (n === 0) return;
-    const survival = channel.survivalProbability(n - 1);
-    const rng = this.o.channelRandom[s]!;
-    const spec = channel.spec;
+    return n;
+  }
+
+  /** Pass 2: adverts each candidate sent in the chunk (a random phase against its interval) and the link's median RSSI. */
+  private linkBudgets(s: number, n: number, fromMs: number, toMs: number): void {
+    const { movers, population, channel, walls } = this.o;
+    const { xM, yM, venue } = movers;
+    const { carryLossDb, txOffsetDb } = population;
+    const extraLossS = carryLossDb[s]! - population.rxOffsetDb[s]!;
+    const intervalMs = channel.spec.advertIntervalMs;
     const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
+    const { candidates, candidateDistanceM, candidateAdvertisedMs, candidateSent, candidateMedianDbm } = this;
+    const state = this.rngState;
+    const o4 = 4 * s;
+    let s0 = state[o4]!;
+    let s1 = state[o4 + 1]!;
+    let s2 = state[o4 + 2]!;
+    let s3 = state[o4 + 3]!;
+    for (let i = 0; i < n; i++) {
+      const r = (s0 + s3) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const sent = Math.floor(candidateAdvertisedMs[i]! / intervalMs + r / 4294967296);
+      candidateSent[i] = sent;
+      if (sent === 0) continue;
+      const a = candidates[i]!;
+      const wallLossDb = walls.count ? walls.lossBetweenPeopleDb(xM, yM, venue, a, s) : 0;
+      candidateMedianDbm[i] = channel.medianRssiAtDbm(candidateDistanceM[i]!, carryLossDb[a]! - txOffsetDb[a]! + extraLossS + wallLossDb) + channel.shadowingDb(a, s, tS);
+    }
+    state[o4] = s0;
+    state[o4 + 1] = s1;
+    state[o4 + 2] = s2;
+    state[o4 + 3] = s3;
+  }
+
+  /** Pass 3: every advert survives collisions or not, gets its fast fading, is kept above the floor; one delivery per advertiser. */
+  private sampleAndDeliver(s: number, n: number, fromMs: number): void {
+    const channel = this.o.channel;
+    // Survival as a threshold on one unsigned 32-bit draw; a surviving draw rescaled below it is uniform.
+    const threshold = channel.survivalProbability(n - 1) * 4294967296;
+    const toUnit = NORMAL_TABLE_BINS / threshold;
+    const sigmaDb = channel.spec.fastFadingSigmaDb;
+    const floorDbm = channel.spec.sensitivityDbm;
+    const table = NORMAL_TABLE;
     const truth = this.scanTruth[s]!;
     const radio = this.radios[s]!;
+    const counters = this.counters;
+    const advert = this.advert;
+    const { candidates, candidateDistanceM, candidateSent, candidateMedianDbm } = this;
+    const state = this.rngState;
+    const o4 = 4 * s;
+    let s0 = state[o4]!;
+    let s1 = state[o4 + 1]!;
+    let s2 = state[o4 + 2]!;
+    let s3 = state[o4 + 3]!;
+    let samples = this.samples;
+    let sampled = 0;
+    let lost = 0;
+    let below = 0;
+    let delivered = 0;
     for (let i = 0; i < n; i++) {
-      const a = this.candidates[i]!;
-      const distanceM = this.candidateDistanceM[i]!;
-      // Adverts sent in the chunk: a random phase against the advertising interval.
-      const expected = this.advertisedMs(a, fromMs, toMs) / spec.advertIntervalMs;
-      const sent = Math.floor(expected + rng.nextFloat());
+      const sent = candidateSent[i]!;
       if (sent === 0) continue;
-      this.counters.advertsSampled += sent;
-      const wallLossDb = walls.count ? walls.lossBetweenDb(xM[a]!, yM[a]!, venue[a]!, sx, sy, sv) : 0;
-      const medianDbm =
-        channel.medianRssiDbm({ distanceM, carryLossDb: population.carryLossDb[a]! + population.carryLossDb[s]!, deviceOffsetDb: population.txOffsetDb[a]! + population.rxOffsetDb[s]!, wallLossDb }) + channel.shadowingDb(a, s, tS);
-      if (sent > this.samples.length) this.samples = new Float64Array(sent * 2);
+      sampled += sent;
+      const medianDbm = candidateMedianDbm[i]!;
+      if (sent > samples.length) samples = this.samples = new Float64Array(sent * 2);
       let got = 0;
       for (let k = 0; k < sent; k++) {
-        if (rng.nextFloat() >= survival) {
-          this.counters.advertsLostCollision++;
+        const r = (s0 + s3) >>> 0;
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        if (r >= threshold) {
+          lost++;
           continue;
         }
-        // Phones report whole dBm.
-        const rssi = Math.round(medianDbm + spec.fastFadingSigmaDb * rng.nextGaussian());
-        if (rssi < spec.sensitivityDbm) {
-          this.counters.advertsBelowSensitivity++;
+        // Fast fading: the normal quantile of the rescaled draw, interpolated in a table (exact in the
+        // outermost bins); phones report whole dBm.
+        const x = (r + 0.5) * toUnit;
+        const bin = x | 0;
+        const z = bin >= 1 && bin < NORMAL_TABLE_BINS - 1 ? table[bin]! + (x - bin) * (table[bin + 1]! - table[bin]!) : normalQuantile(x / NORMAL_TABLE_BINS);
+        const rssi = Math.round(medianDbm + sigmaDb * z);
+        if (rssi < floorDbm) {
+          below++;
           continue;
         }
-        this.samples[got++] = rssi;
+        samples[got++] = rssi;
       }
       if (got === 0) continue;
-      this.counters.advertsDelivered += got;
-      if (!truth.has(a)) truth.set(a, distanceM);
-      radio.receive({ payload: this.payload[a]!, rssiDbm: this.samples[0]!, address: this.address[a]!, rssiSamplesDbm: this.samples.subarray(0, got) });
+      delivered += got;
+      counters.deliveries++;
+      const a = candidates[i]!;
+      // Truth kept in whole centimetres (what the store keeps), so the map holds small integers.
+      if (!truth.has(a)) truth.set(a, Math.round(candidateDistanceM[i]! * 100));
+      advert.payload = this.payload[a]!;
+      advert.rssiDbm = samples[0]!;
+      advert.address = this.address[a]!;
+      advert.rssiSamplesDbm = samples;
+      advert.rssiSampleCount = got;
+      advert.receivedAtMs = fromMs;
+      radio.receive(advert);
     }
+    state[o4] = s0;
+    state[o4 + 1] = s1;
+    state[o4 + 2] = s2;
+    state[o4 + 3] = s3;
+    counters.advertsSampled += sampled;
+    counters.advertsLostCollision += lost;
+    counters.advertsBelowSensitivity += below;
+    counters.advertsDelivered += delivered;
+  }
+
+  private growCandidates(length: number): void {
+    this.candidates = ensureLength(this.candidates, length);
+    this.candidateDistanceM = ensureLength(this.candidateDistanceM, length);
+    this.candidateAdvertisedMs = ensureLength(this.candidateAdvertisedMs, length);
+    this.candidateSent = ensureLength(this.candidateSent, length);
+    this.candidateMedianDbm = ensureLength(this.candidateMedianDbm, length);
   }
 }
 

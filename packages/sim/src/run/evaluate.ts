@@ -3,6 +3,7 @@
  * object that `results.json` holds. Everything derives from the seed; nothing from the wall clock.
  * @module
  */
+import type { RangeContactSummary } from '../truth/rangeContacts.js';
 import { detectVerdicts, type Verdict } from '../metrics/detection.js';
 import { countTrueContacts, coverage, detectionLatency, distanceErrors, score, type ContactCounts, type DistanceErrors, type Scores } from '../metrics/score.js';
 import { RunStreams } from '../random/streams.js';
@@ -53,6 +54,8 @@ export interface SimulationResults {
   air: AirCounters;
   firmware: Record<string, number>;
   parameters: Scenario;
+  /** With `--range-contacts`: The ONE-style range-only links (see truth/rangeContacts.ts). */
+  rangeContacts?: RangeContactSummary;
 }
 
 export interface Evaluation {

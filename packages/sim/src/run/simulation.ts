@@ -4,9 +4,10 @@
  * ColumnarStore, a seeded RandomStream), and ground truth accrues alongside. No wall-clock time anywhere.
  * @module
  */
-import { BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, InputError, VirtualScheduler, type EpisodeConfig, type FirmwareProfile } from '@proxsense/core';
+import { AdvertDecodeCache, BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, InputError, VirtualScheduler, type EpisodeConfig, type FirmwareProfile } from '@proxsense/core';
 import { nodeCryptoProvider } from '@proxsense/core/node';
 import { Channel } from '../channel/channel.js';
+import { MoveLog } from '../grid/moveLog.js';
 import { UniformGrid } from '../grid/uniformGrid.js';
 import { Movers, stepMovers } from '../mobility/movers.js';
 import type { PositionTrace } from '../mobility/trace.js';
@@ -31,6 +32,11 @@ export interface SimulationOptions {
   seed: number;
   /** People follow this trace instead of the scenario's world (people count = the trace's persons). */
   trace?: PositionTrace;
+  /**
+   * Called at every step once people have moved (run time `tS`, s), before grids, truth and radios:
+   * observers such as range-only contacts (`RangeContacts`) hook in here.
+   */
+  onStep?: (tS: number, movers: Movers) => void;
   /** Called every simulated minute with the seconds done and the total. */
   onProgress?: (doneS: number, totalS: number) => void;
   /** People whose tracks are kept for the report's map (default 24), sampled every `trackEveryS` (60). */
@@ -85,6 +91,7 @@ export class Simulation {
   readonly profile: FirmwareProfile;
   private readonly truthGrid: UniformGrid;
   private readonly airGrid: UniformGrid;
+  private readonly moves: MoveLog;
   private ran = false;
 
   constructor(private readonly options: SimulationOptions) {
@@ -107,6 +114,7 @@ export class Simulation {
     this.scheduler = new VirtualScheduler(this.startMs);
     const truthCellM = Math.max(MIN_TRUTH_CELL_M, scenario.rule.closeContactMaxDistanceM);
     this.truthGrid = new UniformGrid(this.world.widthM, this.world.heightM, truthCellM, this.people);
+    this.moves = new MoveLog(this.people);
     this.airGrid = new UniformGrid(this.world.widthM, this.world.heightM, Math.max(truthCellM, scenario.channel.maxRangeM / 2), this.people);
     const channelFamily = streams.family('channel');
     const firmwareFamily = streams.family('firmware');
@@ -119,7 +127,8 @@ export class Simulation {
       channelRandom.push(this.population.app[p] ? c : undefined);
       firmwareRandom.push(this.population.app[p] ? f : undefined);
     }
-    this.air = new Air({ movers: this.movers, population: this.population, channel: this.channel, grid: this.airGrid, walls: this.world.walls, ids: this.ids, scheduler: this.scheduler, channelRandom, iosBackgroundLimit: scenario.profile === 'bluezone', runStartMs: this.startMs });
+    const decodeCache = new AdvertDecodeCache();
+    this.air = new Air({ movers: this.movers, population: this.population, channel: this.channel, grid: this.airGrid, walls: this.world.walls, ids: this.ids, scheduler: this.scheduler, channelRandom, iosBackgroundLimit: scenario.profile === 'bluezone', runStartMs: this.startMs, decodeCache });
     this.truth = new GroundTruth(this.people, scenario.rule.closeContactMaxDistanceM, scenario.rule.closeContactMinDurationS, Math.floor(this.startMs / DAY_MS));
     this.firmware = new Array(this.people);
     this.stores = new Array(this.people);
@@ -138,6 +147,7 @@ export class Simulation {
         name,
         txPowerDbm: this.population.advertisedTxDbm[p]!,
         episodeConfig: episodeConfigFor(scenario, this.population.rssiCorrectionDb[p]!),
+        decodeCache,
       });
     }
   }
@@ -160,8 +170,9 @@ export class Simulation {
       // Firmware timers due by now run first (scans that close flush their last chunk at the old positions).
       this.scheduler.runUntil(nowMs);
       stepMovers(movers, this.world, tS, stepS);
-      this.buildGrids();
-      this.truth.step(movers, this.truthGrid, tS, stepS, Math.floor((nowMs - 1) / DAY_MS));
+      this.updateGrids();
+      this.options.onStep?.(tS, movers);
+      this.truth.step(movers, this.truthGrid, this.moves, tS, stepS, Math.floor((nowMs - 1) / DAY_MS));
       this.air.tick();
       if (tS >= nextTrackS) {
         this.recordTracks(trackPeople);
@@ -177,6 +188,16 @@ export class Simulation {
     const { xM, yM, present, count } = this.movers;
     this.truthGrid.build(xM, yM, present, count);
     this.airGrid.build(xM, yM, present, count);
+  }
+
+  /** After a mobility step: only the people who moved are re-indexed. */
+  private updateGrids(): void {
+    const { xM, yM, present } = this.movers;
+    // The first scan after the start reports everyone, so ground truth finds the pairs standing still.
+    this.moves.scan(this.movers);
+    const { moved, movedCount } = this.moves;
+    this.truthGrid.update(xM, yM, present, moved, movedCount);
+    this.airGrid.update(xM, yM, present, moved, movedCount);
   }
 
   private pickTrackedPeople(n: number): number[] {

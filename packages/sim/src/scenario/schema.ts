@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod';
+import { ERA_END_MS, ERA_START_MS } from '@proxsense/core';
 import { FITTED_CHANNEL } from '../channel/fitted.js';
 
 const num = (min: number, max: number, description: string) => z.number().min(min).max(max).describe(description);
@@ -180,7 +181,12 @@ export const ScenarioSchema = z
     $schema: z.string().optional().describe('path or URL of this JSON Schema, for editors'),
     name: z.string().min(1).describe('scenario name, shown in reports'),
     description: z.string().optional(),
-    start: z.iso.datetime({ offset: true }).describe('virtual start time, ISO 8601 (default 2020-07-20T08:00:00Z, a Monday)').default('2020-07-20T08:00:00Z'),
+    start: z.iso
+      .datetime({ offset: true })
+      // Sightings and keys are read back only within core's era (2020..2099); 30 days of margin at the end.
+      .refine((v) => Date.parse(v) >= ERA_START_MS && Date.parse(v) < ERA_END_MS - 30 * 86_400_000, 'expected a time within 2020-01-01..2099-11-30 (GAEN and Bluezone began in 2020; proxsense reads no sighting or key outside 2020..2099)')
+      .describe('virtual start time, ISO 8601 (default 2020-07-20T08:00:00Z, a Monday)')
+      .default('2020-07-20T08:00:00Z'),
     durationS: num(1, 30 * 86_400, 'simulated time, s').default(28_800),
     stepS: num(0.1, 60, 'mobility and ground-truth step, s (The ONE and most pedestrian models: 1 s)').default(1),
     profile: z.enum(['gaen', 'bluezone']).describe('firmware profile from core').default('gaen'),

@@ -8,7 +8,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
-import { bluezoneKeysToJson, readDiagnosisKeyFile, verifyExportSignature, writeExportZip, type DiagnosisKey, type GaenDiagnosisKey } from '@proxsense/core';
+import { bluezoneKeysToJson, ERA_START_MS, readDiagnosisKeyFile, verifyExportSignature, writeExportZip, type DiagnosisKey, type GaenDiagnosisKey } from '@proxsense/core';
 import type { RandomStream } from '../random/streams.js';
 import type { Simulation } from '../run/simulation.js';
 
@@ -134,7 +134,8 @@ function publish(sim: Simulation, keys: DiagnosisKey[], random: RandomStream): {
   const endS = Math.floor((sim.startMs + sim.durationS * 1000) / 1000);
   const signingKey = drawSigningKey(random);
   const bytes = writeExportZip(
-    { startTimestamp: Math.floor(sim.startMs / 1000) - 14 * 86_400, endTimestamp: endS, region: 'SIM', batchNum: 1, batchSize: 1, signatureInfos: [], keys: gaenKeys, revisedKeys: [] },
+    // The 14-day window, but never before the era core reads keys from (a start in early January 2020).
+    { startTimestamp: Math.max(ERA_START_MS / 1000, Math.floor(sim.startMs / 1000) - 14 * 86_400), endTimestamp: endS, region: 'SIM', batchNum: 1, batchSize: 1, signatureInfos: [], keys: gaenKeys, revisedKeys: [] },
     { signingKey, signatureInfo: { verificationKeyId: 'sim', verificationKeyVersion: 'v1' } },
   );
   return { keyFile: { name: 'diagnosis-keys.zip', bytes, publicKeyPem: publicKeyPem(p256.getPublicKey(signingKey, false)) }, signingKey };

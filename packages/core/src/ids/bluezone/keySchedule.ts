@@ -16,7 +16,7 @@ export const BLUEZONE_ID_BYTES = 12;
 export const BLUEZONE_DEFAULT_IDS_PER_DAY = 96;
 /** Milliseconds in the app's day (`BluezoneIdConstants.DAY_MILLISECONDS`). */
 export const BLUEZONE_DAY_MS = 86_400_000;
-const SUB_KEY_SALT = utf8('bluzonesubkey');
+const SUB_KEY_SALT = /* @__PURE__ */ utf8('bluzonesubkey');
 // Byte offsets of the ID inside a 32-byte sub-key: 4 bytes at stride 4, then 8 bytes at stride 2.
 const ID_OFFSETS = [0, 4, 8, 12, 16, 18, 20, 22, 24, 26, 28, 30] as const;
 

@@ -9,9 +9,9 @@ import { InputError } from '../../errors.js';
 import type { Random } from '../../ports/random.js';
 import { AEM_BYTES, EN_INTERVAL_S, RPI_BYTES, TEK_BYTES, TEK_ROLLING_PERIOD } from './constants.js';
 
-const RPIK_INFO = utf8('EN-RPIK');
-const AEMK_INFO = utf8('EN-AEMK');
-const RPI_PREFIX = utf8('EN-RPI');
+const RPIK_INFO = /* @__PURE__ */ utf8('EN-RPIK');
+const AEMK_INFO = /* @__PURE__ */ utf8('EN-AEMK');
+const RPI_PREFIX = /* @__PURE__ */ utf8('EN-RPI');
 
 /** A Temporary Exposure Key with its validity, as the spec and the key export name its fields. */
 export interface TemporaryExposureKey {

@@ -1,0 +1,31 @@
+/**
+ * Decoded adverts, remembered per payload object. Hosts that hand over the same bytes object for every
+ * advert of one rotation (the simulator) decode each payload once; one cache shared by many firmwares
+ * (a simulated crowd) decodes it once for all of them and hands them all the same ID bytes object.
+ * @module
+ */
+import { decodeAdvert } from '../advert/codec.js';
+import { bytesToHex } from '../bytes/index.js';
+
+/** What the firmware needs of a decoded advert: the ID, its hex (the aggregation key) and GAEN's AEM. */
+export type DecodedAdvert = { kind: 'gaen' | 'bluezone'; id: Uint8Array; key: string; aem?: Uint8Array } | { kind: 'malformed' | 'not-ours' | 'bluezone-gatt' };
+
+/** A payload → decoded-advert cache; pass one as `FirmwareOptions.decodeCache` to share it. */
+export class AdvertDecodeCache {
+  // Payload bytes objects are never mutated once handed to the radio, so identity is a safe cache key;
+  // a weak map lets a rotated-out payload and its entry go.
+  private readonly decoded = new WeakMap<Uint8Array, DecodedAdvert>();
+
+  /** The payload decoded (once per payload object; never throws, like `decodeAdvert`). */
+  decode(payload: Uint8Array): DecodedAdvert {
+    let decoded = this.decoded.get(payload);
+    if (!decoded) {
+      const d = decodeAdvert(payload);
+      if (d.kind === 'gaen') decoded = { kind: 'gaen', id: d.rpi, aem: d.aem, key: bytesToHex(d.rpi) };
+      else if (d.kind === 'bluezone') decoded = { kind: 'bluezone', id: d.id, key: bytesToHex(d.id) };
+      else decoded = { kind: d.kind };
+      this.decoded.set(payload, decoded);
+    }
+    return decoded;
+  }
+}

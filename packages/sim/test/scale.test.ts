@@ -1,0 +1,129 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MoveLog } from '../src/grid/moveLog.js';
+import { UniformGrid } from '../src/grid/uniformGrid.js';
+import { Movers } from '../src/mobility/movers.js';
+import { NORMAL_TABLE, NORMAL_TABLE_BINS, normalQuantile } from '../src/random/normal.js';
+import { IdTable } from '../src/store/idTable.js';
+import { GroundTruth } from '../src/truth/groundTruth.js';
+
+/** Random walk of n people in a w × h area: each step some move a little, some jump, some leave or come back. */
+const walks = fc.record({
+  n: fc.integer({ min: 2, max: 40 }),
+  steps: fc.array(fc.array(fc.tuple(fc.nat(), fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: 0, max: 9 })), { maxLength: 12 }), { minLength: 1, maxLength: 30 }),
+  seedXY: fc.array(fc.tuple(fc.double({ min: 0, max: 12, noNaN: true }), fc.double({ min: 0, max: 8, noNaN: true })), { minLength: 40, maxLength: 40 }),
+});
+
+type Walk = typeof walks extends fc.Arbitrary<infer T> ? T : never;
+
+function play(walk: Walk, each: (m: Movers, step: number) => void): void {
+  const m = new Movers(walk.n);
+  for (let p = 0; p < walk.n; p++) m.place(p, walk.seedXY[p]![0], walk.seedXY[p]![1]);
+  walk.steps.forEach((moves, step) => {
+    for (const [who, dx, dy, kind] of moves) {
+      const p = who % walk.n;
+      if (kind === 0) m.present[p] = m.present[p] ? 0 : 1;
+      else if (kind === 1) m.place(p, Math.abs(dx) * 4, Math.abs(dy) * 2.6);
+      else m.place(p, Math.min(12, Math.max(0, m.xM[p]! + dx / 3)), Math.min(8, Math.max(0, m.yM[p]! + dy / 3)));
+    }
+    each(m, step);
+  });
+}
+
+describe('scale structures', () => {
+  it('the incrementally updated grid finds exactly what brute force finds after every step', () => {
+    fc.assert(
+      fc.property(walks, fc.double({ min: 0.5, max: 5, noNaN: true }), (walk, radius) => {
+        const grid = new UniformGrid(12, 8, 2, walk.n);
+        const moves = new MoveLog(walk.n);
+        let built = false;
+        play(walk, (m) => {
+          moves.scan(m);
+          if (!built) grid.build(m.xM, m.yM, m.present, m.count);
+          else grid.update(m.xM, m.yM, m.present, moves.moved, moves.movedCount);
+          built = true;
+          for (let a = 0; a < walk.n; a++) {
+            if (!m.present[a]) continue;
+            const k = grid.within(m.xM[a]!, m.yM[a]!, radius);
+            const found = [...grid.found.subarray(0, k)].sort((x, y) => x - y);
+            const brute: number[] = [];
+            for (let b = 0; b < walk.n; b++) if (m.present[b] && (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= radius * radius) brute.push(b);
+            expect(found).toEqual(brute);
+          }
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('incremental ground truth accrues exactly what querying every pair at every step accrues, across a UTC day boundary', () => {
+    fc.assert(
+      fc.property(walks, fc.integer({ min: 1, max: 20 }), (walk, dayAtStep) => {
+        const stepS = 60;
+        const firstDay = 20_000;
+        const truth = new GroundTruth(walk.n, 2, 5 * 60, firstDay);
+        const grid = new UniformGrid(12, 8, 2, walk.n);
+        const moves = new MoveLog(walk.n);
+        const brute = new Map<string, number>();
+        let built = false;
+        play(walk, (m, step) => {
+          const tS = (step + 1) * stepS;
+          const day = step + 1 >= dayAtStep ? firstDay + 1 : firstDay;
+          moves.scan(m);
+          if (!built) grid.build(m.xM, m.yM, m.present, m.count);
+          else grid.update(m.xM, m.yM, m.present, moves.moved, moves.movedCount);
+          built = true;
+          truth.step(m, grid, moves, tS, stepS, day);
+          for (let a = 0; a < walk.n; a++)
+            for (let b = a + 1; b < walk.n; b++)
+              if (m.present[a] && m.present[b] && (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= 4) brute.set(`${a},${b},${day}`, (brute.get(`${a},${b},${day}`) ?? 0) + stepS);
+        });
+        const got = new Map<string, number>();
+        for (let i = 0; i < truth.length; i++) if (truth.closeS[i]! > 0) got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay[i]}`, truth.closeS[i]!);
+        expect(new Map([...got].sort())).toEqual(new Map([...brute].sort()));
+        for (const [key, seconds] of brute) {
+          const [a, b, day] = key.split(',').map(Number) as [number, number, number];
+          const i = truth.find(b, a, day);
+          expect(i).toBeGreaterThanOrEqual(0);
+          expect(truth.isClose(i)).toBe(seconds >= 5 * 60);
+        }
+        expect(truth.find(0, 1, firstDay + 5)).toBe(-1);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('the normal quantile matches known values, and its table interpolates within 0.02 σ', () => {
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
+    expect(normalQuantile(1e-9)).toBeCloseTo(-5.997807, 4);
+    fc.assert(
+      fc.property(fc.double({ min: 1 / NORMAL_TABLE_BINS, max: 1 - 1 / NORMAL_TABLE_BINS, noNaN: true, maxExcluded: true }), (p) => {
+        const x = p * NORMAL_TABLE_BINS;
+        const bin = Math.floor(x);
+        const interpolated = NORMAL_TABLE[bin]! + (x - bin) * (NORMAL_TABLE[bin + 1]! - NORMAL_TABLE[bin]!);
+        expect(Math.abs(interpolated - normalQuantile(p))).toBeLessThan(0.02);
+      }),
+    );
+  });
+
+  it('the ID table finds an ID by its bytes whatever object carries them, and keeps one index per ID', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.uint8Array({ minLength: 16, maxLength: 16 }), { minLength: 1, maxLength: 3000, selector: (b) => b.join(',') }), (ids) => {
+        const table = new IdTable();
+        ids.forEach((id, i) => expect(table.intern(id, i)).toBe(i));
+        ids.forEach((id, i) => {
+          expect(table.lookup(Uint8Array.from(id))).toBe(i);
+          expect(table.intern(Uint8Array.from(id), 99)).toBe(i);
+          expect(table.owner(i)).toBe(i);
+        });
+        expect(table.size).toBe(ids.length);
+        const stranger = Uint8Array.from(ids[0]!);
+        stranger[15] = stranger[15]! ^ 1;
+        if (!ids.some((id) => id.every((b, k) => b === stranger[k]))) expect(table.lookup(stranger)).toBe(-1);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
