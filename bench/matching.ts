@@ -119,7 +119,7 @@ function keysPerS(crypto: CryptoProvider, index: SightingIndex, keys: GaenDiagno
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Runs the benchmark and prints its figures; returns them for tests and scripts. */
-export async function runMatchingBench(options: MatchingBenchOptions = {}): Promise<MatchingBenchResult> {
+export function runMatchingBench(options: MatchingBenchOptions = {}): MatchingBenchResult {
   const { keys = 200_000, pureKeys = 30_000, scaleKeys = 1_000_000, sightings = 100_000, planted = 1_000, quiet = 0 } = options;
   const log = quiet ? () => {} : (line: string) => console.log(line);
 

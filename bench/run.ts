@@ -12,7 +12,7 @@ import { runSizeBench } from './size.js';
 import { runSweepBench } from './sweep.js';
 
 /** Each benchmark and the numeric flags it takes (camelCase, as its options object names them). */
-const benches: Record<string, { flags: string[]; run: (flags: Record<string, number>) => Promise<unknown> | unknown }> = {
+const benches: Record<string, { flags: string[]; run: (flags: Record<string, number>) => unknown }> = {
   matching: { flags: ['keys', 'pureKeys', 'scaleKeys', 'sightings', 'planted', 'threads', 'memoryKeys', 'memorySightings', 'repeats', 'quiet'], run: (f) => runMatchingBench(f) },
   episodes: { flags: ['sightings', 'objectSightings', 'quiet'], run: (f) => runEpisodesBench(f) },
   estimate: { flags: ['rows', 'quiet'], run: (f) => runEstimateBench(f) },

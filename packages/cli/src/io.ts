@@ -139,7 +139,7 @@ export function readP256PrivateKeyPem(path: string): Uint8Array {
   const pem = readInputFile(path, 'signing key');
   let jwk: { crv?: string; d?: string };
   try {
-    jwk = createPrivateKey({ key: Buffer.from(pem), format: 'pem' }).export({ format: 'jwk' }) as typeof jwk;
+    jwk = createPrivateKey({ key: Buffer.from(pem), format: 'pem' }).export({ format: 'jwk' });
   } catch (error) {
     throw new CliError(`${path}: not a PEM private key (${(error as Error).message})`);
   }
@@ -159,7 +159,7 @@ export function readP256PublicKeyPem(path: string): Uint8Array {
   }
   let jwk: { crv?: string; x?: string; y?: string };
   try {
-    jwk = createPublicKey({ key: Buffer.from(pem), format: 'pem' }).export({ format: 'jwk' }) as typeof jwk;
+    jwk = createPublicKey({ key: Buffer.from(pem), format: 'pem' }).export({ format: 'jwk' });
   } catch (error) {
     throw new CliError(`${path}: not a PEM public key (${(error as Error).message})`);
   }

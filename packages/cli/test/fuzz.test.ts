@@ -129,7 +129,7 @@ describe('every command under fuzzed input: exit 0 with sane output or 2 with on
     seeds = await validSeeds();
   });
 
-  it('the valid seeds themselves pass', async () => {
+  it('the valid seeds themselves pass', () => {
     expect(seeds.sightings.length).toBeGreaterThan(1000);
     expect(new TextDecoder().decode(seeds.windows)).toMatch(/scanInstances/);
   });

@@ -109,7 +109,7 @@ describe('exposure windows (fixed cases)', () => {
 
   it('credits each scan the whole minutes since the previous scan (120 s when unknown) and cuts 30 min after the first sighting', () => {
     // One contact across RPI rotations (a new ID every 10 min), as after matching its key.
-    const sightings = [0, 5, 10, 15, 20, 25, 30, 35].flatMap((m) => scan(m, -60, ids[Math.floor(m / 10)]!));
+    const sightings = [0, 5, 10, 15, 20, 25, 30, 35].flatMap((m) => scan(m, -60, ids[Math.floor(m / 10)]));
     const windows = exposureWindows(sightings, {}, oneContact);
     expect(windows).toHaveLength(2);
     // Minute 30 is exactly 30 min after the first sighting: GAEN starts a new window there.

@@ -12,7 +12,6 @@ import {
   writeExportZip,
   gaenExportFromJson,
   gaenExportToJson,
-  type GaenKeyExport,
 } from '@proxsense/core';
 import { zipSync } from 'fflate';
 import { sharedVector, sharedVectorJson } from './vectors.js';

@@ -716,9 +716,9 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
 
   // README check: one log-distance line through every sample, no carry terms.
   let samples = 0;
-  let naiveN = 0;
-  let naiveA = 0;
-  let naiveSigma = 0;
+  let naiveN: number;
+  let naiveA: number;
+  let naiveSigma: number;
   {
     let sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (const s of series) {

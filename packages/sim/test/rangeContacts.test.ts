@@ -47,7 +47,7 @@ function traceScenario(durationS: number) {
 describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => {
   it('a hand-made trace gives exactly the known link events, in The ONE node ids', () => {
     const trace = traceFromRows(HAND_MADE, 'hand-made');
-    let contacts: RangeContacts | undefined;
+    let contacts: RangeContacts | undefined = undefined;
     const run = new RangeOnlyRun({ scenario: traceScenario(40), seed: 1, trace, onStep: (t, m) => contacts!.update(t, m.xM, m.yM, m.present) });
     contacts = rangeContactsFor(run.world, run.people, 10);
     run.run();
@@ -58,7 +58,7 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
 
   it('the full simulation, hooked at its step, logs the same links as a range-only run', () => {
     const trace = traceFromRows(HAND_MADE, 'hand-made');
-    let contacts: RangeContacts | undefined;
+    let contacts: RangeContacts | undefined = undefined;
     const sim = new Simulation({ scenario: traceScenario(40), seed: 1, trace, onStep: (t, m) => contacts!.update(t, m.xM, m.yM, m.present) });
     contacts = rangeContactsFor(sim.world, sim.people, 10);
     sim.run();
@@ -66,7 +66,7 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
 
     const rwp = scenario({ world: { kind: 'rwp', widthM: 40, heightM: 40 }, durationS: 600, people: { count: 30, adoption: 0.5 } });
     const logOf = (make: (onStep: (t: number, m: Movers) => void) => { world: { widthM: number; heightM: number }; people: number; run(): unknown }) => {
-      let c: RangeContacts | undefined;
+      let c: RangeContacts | undefined = undefined;
       const r = make((t, m) => c!.update(t, m.xM, m.yM, m.present));
       c = rangeContactsFor(r.world as never, r.people, 5);
       r.run();
@@ -84,7 +84,7 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
     const rows = [...HAND_MADE].sort((a, b) => a.tS - b.tS || a.person.localeCompare(b.person));
     const text = ['100 140 -120 -70 50 60 0 0', '# node 1 turns up at t = 5', ...rows.map((r) => `${r.tS + 100} ${r.person} ${r.xM - 120} ${r.yM + 50}`), ''].join('\n');
     const linesOf = (trace: ReturnType<typeof oneMovementFromText>) => {
-      let c: RangeContacts | undefined;
+      let c: RangeContacts | undefined = undefined;
       const run = new RangeOnlyRun({ scenario: traceScenario(40), seed: 1, trace, onStep: (t, m) => c!.update(t, m.xM, m.yM, m.present) });
       c = rangeContactsFor(run.world, run.people, 10);
       run.run();

@@ -8,7 +8,7 @@ import { SweepLedger, SweepMismatchError } from '../src/sweep/ledger.js';
 import { LocalPoolExecutor } from '../src/sweep/pool.js';
 import { executeRun } from '../src/sweep/run.js';
 import { metricStats, normalQuantile, studentTQuantile } from '../src/sweep/stats.js';
-import { csvCell, runsCsv, summarize } from '../src/sweep/summary.js';
+import { csvCell, summarize } from '../src/sweep/summary.js';
 import type { RunExecutor, RunJob, RunRecord } from '../src/sweep/types.js';
 import { openOffline, withChromium } from './browser.js';
 import { scenario, tmp } from './helpers.js';
@@ -155,7 +155,13 @@ describe('runSweep', () => {
 
     // Starting again with everything done runs nothing and rewrites the same files.
     let ran = 0;
-    const counting: RunExecutor = { execute: async () => void ran++, close: async () => {} };
+    const counting: RunExecutor = {
+      execute: () => {
+        ran++;
+        return Promise.resolve();
+      },
+      close: async () => {},
+    };
     await runSweep({ scenario: base, axes, runs: 2, seed: 5, dir: a, executor: counting });
     expect(ran).toBe(0);
     expect(files(a)).toEqual(files(b));

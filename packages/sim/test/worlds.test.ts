@@ -79,7 +79,11 @@ describe('worlds', () => {
     const places = 12 * 4 + 30;
     simulate({ kind: 'bus', seatRows: 12, standingPlaces: 30 }, 300, 3600, (m) => {
       let on = 0;
-      for (let p = 0; p < m.count; p++) if (m.present[p]) (on++, seen.add(p));
+      for (let p = 0; p < m.count; p++) {
+        if (!m.present[p]) continue;
+        on++;
+        seen.add(p);
+      }
       expect(on).toBeLessThanOrEqual(places);
     });
     expect(seen.size).toBeGreaterThan(places);

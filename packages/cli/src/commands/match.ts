@@ -25,8 +25,8 @@ interface MatchOptions {
 const PARALLEL_MIN_KEYS = 2 * MIN_KEYS_PER_THREAD;
 
 /** The JSON object of one match (the CLI contract). */
-export function matchToJson(m: Match): Record<string, unknown> {
-  const o: Record<string, unknown> = {
+export function matchToJson(m: Match): Record<string, string | number> {
+  const o: Record<string, string | number> = {
     scheme: m.key.scheme,
     key: bytesToHex(m.key.scheme === 'gaen' ? m.key.keyData : m.key.dailyKey),
     interval: m.interval,

@@ -112,7 +112,8 @@ function registerAdvertise(radio: Command, out: Output): void {
     .action(async (o: AdvertiseOptions) => {
       const host = await openHost(o);
       const ids = new Set<string>();
-      let firmware: Firmware | undefined;
+      // Set once the firmware exists; advertising it starts while being built is not a rotation yet.
+      let firmware: Firmware | undefined = undefined;
       let lastAddress = '';
       // Advertising only (the firmware's scan windows go nowhere); each new address on air is a rotation.
       const advertiseOnly: Radio = {

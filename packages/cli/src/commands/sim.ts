@@ -117,7 +117,7 @@ export async function resolveScenario(nameOrFile: string | undefined, overrides:
   let path = name;
   if (isBuiltinScenario(name)) path = builtinScenarioPath(name);
   else if (!/\.(json|ya?ml)$/i.test(name)) {
-    let exists = false;
+    let exists: boolean;
     try {
       exists = statSync(name).isFile();
     } catch {
@@ -205,7 +205,10 @@ export function registerSimCommands(program: Command, out: Output): void {
         if (contacts) printRangeContacts(out, 'range-only links', contacts.summary());
       }
       out.warn(`wrote ${[files.results, files.contacts, files.keys, files.sightings, contacts && join(dir, RANGE_LOG)].filter(Boolean).join(', ')}`);
-      if (files.report) (o.json ? out.warn : out.line)(`report: ${files.report}`);
+      if (files.report) {
+        if (o.json) out.warn(`report: ${files.report}`);
+        else out.line(`report: ${files.report}`);
+      }
     });
   registerSweepCommand(sim, out);
   registerWorkerCommand(sim, out);

@@ -251,8 +251,10 @@ export function applyDailySummariesConfig(config: EpisodeConfig, raw: unknown, s
   if (!Array.isArray(w) || w.length !== 4 || w.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > 2.5)) {
     throw new EpisodeConfigError(source, `${field}.attenuationBucketWeights: expected 4 numbers 0..2.5 (required), got ${describeValue(w)}`);
   }
-  config.attenuationThresholdsDb = [t[0], t[1], t[2]];
-  config.attenuationBucketWeights = [w[0], w[1], w[2], w[3]];
+  const [t0, t1, t2] = t as number[];
+  const [w0, w1, w2, w3] = w as number[];
+  config.attenuationThresholdsDb = [t0!, t1!, t2!];
+  config.attenuationBucketWeights = [w0!, w1!, w2!, w3!];
   config.reportTypeWeights = (raw['reportTypeWeights'] === undefined ? [0, 0, 0, 0, 0, 0] : enumWeights(raw['reportTypeWeights'], REPORT_TYPE_NAMES, `${field}.reportTypeWeights`, source)) as EpisodeConfig['reportTypeWeights'];
   config.infectiousnessWeights = (raw['infectiousnessWeights'] === undefined ? [0, 0, 0] : enumWeights(raw['infectiousnessWeights'], INFECTIOUSNESS_NAMES, `${field}.infectiousnessWeights`, source)) as EpisodeConfig['infectiousnessWeights'];
   const m = raw['minimumWindowScore'] ?? 0;

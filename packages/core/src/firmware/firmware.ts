@@ -265,7 +265,7 @@ export class Firmware {
     if (scan && this.options.store.appendScans) this.options.store.appendScans([{ startMs: this.scanStartedMs, durationMs: this.now() - this.scanStartedMs, ...(this.name ? { scanner: this.name } : {}) }]);
     if (!scan || scan.size === 0) return;
     const aggregates = [...scan.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const sightings: Sighting[] = new Array(aggregates.length);
+    const sightings = new Array<Sighting>(aggregates.length);
     for (let i = 0; i < aggregates.length; i++) {
       const agg = aggregates[i]!;
       const s: Sighting = { timeMs: agg.firstMs, scheme: this.profile.scheme, id: agg.id, rssiDbm: Math.round(agg.rssiSum / agg.count) };

@@ -6,7 +6,7 @@
  */
 import { p256 } from '@noble/curves/nist.js';
 import { unzipSync, zipSync } from 'fflate';
-import { bytesEqual, utf8 } from '../bytes/index.js';
+import { bytesEqual, describeValue, utf8 } from '../bytes/index.js';
 import type { GaenDiagnosisKey } from '../ids/diagnosisKey.js';
 import { assertEraInterval, assertEraTimeS } from '../era.js';
 import { InputError } from '../errors.js';
@@ -147,7 +147,7 @@ export function decodeExportSig(bytes: Uint8Array, source = 'export.sig'): TekSi
 
 /** Encodes export.sig bytes. */
 export function encodeExportSig(signatures: TekSignature[]): Uint8Array {
-  return encodeMessage({ signatures: signatures as unknown as Record<string, unknown>[] }, TEK_SIGNATURE_LIST);
+  return encodeMessage({ signatures: signatures }, TEK_SIGNATURE_LIST);
 }
 
 /**
@@ -249,7 +249,7 @@ function keysFromRaw(raw: unknown, field: string, source: string): GaenDiagnosis
     const ranged = (name: string, min: number, max: number): number | undefined => {
       const value = k[name];
       if (value === undefined) return undefined;
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new KeyFileError(source, `${where}.${name}: expected an integer ${min}..${max}, got ${String(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new KeyFileError(source, `${where}.${name}: expected an integer ${min}..${max}, got ${describeValue(value)}`);
       return value;
     };
     const trl = ranged('transmissionRiskLevel', 0, 8);

@@ -90,7 +90,7 @@ export function packKeys(batchId: number, keys: readonly DiagnosisKey[]): { mess
 
 /** The keys of a batch, in batch order (GAEN risk fields other than the report type stay behind). */
 export function unpackKeys(message: KeyBatchMessage): DiagnosisKey[] {
-  const keys: DiagnosisKey[] = new Array(message.count);
+  const keys = new Array<DiagnosisKey>(message.count);
   for (let i = 0; i < message.gaenPosition.length; i++) {
     const key: GaenDiagnosisKey = {
       scheme: 'gaen',

@@ -154,7 +154,7 @@ export async function matchInParallel(keys: Iterable<DiagnosisKey>, sightings: r
           try {
             emitReady();
           } catch (error) {
-            reject(error);
+            reject(error instanceof Error ? error : new Error(String(error)));
           }
         });
         worker.on('error', reject);

@@ -66,7 +66,7 @@ export function estimateRows(table: CsvTable, source: string, options: EstimateR
   const position = new Map(columns.map((c, i) => [c, i]));
   // Rows as arrays aligned with `columns`: building 100 k objects key by key dominated the run time.
   const values = table.rows.map((row, i) => {
-    const out: (string | number)[] = new Array(columns.length);
+    const out = new Array<string | number>(columns.length);
     for (let c = 0; c < table.columns.length; c++) out[c] = row[table.columns[c]!]!;
     const a = e.correctedDb[i]!;
     const est = estimateDistance(model, a, { coverage, sigmaDb: e.rowSigmaDb[i]! });

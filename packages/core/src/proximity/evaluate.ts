@@ -217,7 +217,7 @@ function scoreInto(acc: Scored, model: ProximityModel, readings: readonly Evalua
     acc.filtPoint.push(fa <= closeAttenuation);
     acc.filtCovered.push(Math.abs(fa - trueA) <= z * fs);
   });
-  for (const [c, k] of Object.entries(e.unseenRows)) acc.unseenRows[c] = (acc.unseenRows[c] ?? 0) + k!;
+  for (const [c, k] of Object.entries(e.unseenRows)) acc.unseenRows[c] = (acc.unseenRows[c] ?? 0) + k;
 }
 
 function share(flags: readonly boolean[]): number {

@@ -34,7 +34,7 @@ export function pathLossModelFromObject(o: Record<string, unknown>, fail: Fail):
   const field = (name: string, min: number, max: number) => {
     const v = o[name];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(name, `a number ${min}..${max}`, v);
-    return v as number;
+    return v;
   };
   return { a0Db: field('a0Db', -50, 200), pathLossExponent: field('pathLossExponent', 0.1, 10), sigmaDb: field('sigmaDb', 0, 50) };
 }
@@ -45,7 +45,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function num(v: unknown, field: string, min: number, max: number, fail: Fail): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(field, `a number ${min}..${max}`, v);
-  return v as number;
+  return v;
 }
 
 /** Validates a whole (version 1 or 2) model object. */
@@ -62,7 +62,7 @@ export function proximityModelFromObject(o: Record<string, unknown>, fail: Fail)
   if (o['format'] !== MODEL_FILE_FORMAT) fail('format', JSON.stringify(MODEL_FILE_FORMAT), o['format']);
   const contexts = o['contexts'] ?? {};
   if (!isObject(contexts)) fail('contexts', 'an object', contexts);
-  for (const [column, raw] of Object.entries(contexts as Record<string, unknown>)) {
+  for (const [column, raw] of Object.entries(contexts)) {
     if (!(CONTEXT_COLUMNS as readonly string[]).includes(column)) fail(`contexts.${column}`, `one of ${CONTEXT_COLUMNS.join(', ')}`, column);
     if (!isObject(raw) || !isObject(raw['values'])) fail(`contexts.${column}`, 'an object {"spreadDb", "values"}', raw);
     const fit = raw as { spreadDb: unknown; values: Record<string, unknown> };
@@ -70,7 +70,7 @@ export function proximityModelFromObject(o: Record<string, unknown>, fail: Fail)
     for (const [value, e] of Object.entries(fit.values)) {
       const f = `contexts.${column}.values[${JSON.stringify(value)}]`;
       if (!isObject(e)) fail(f, 'an object {"offsetDb", "sigmaDb", "series", "rows"}', e);
-      const effect = e as Record<string, unknown>;
+      const effect = e;
       values.push([value, {
         offsetDb: num(effect['offsetDb'], `${f}.offsetDb`, -500, 500, fail),
         sigmaDb: num(effect['sigmaDb'], `${f}.sigmaDb`, 0.01, 50, fail),
@@ -90,7 +90,7 @@ export function proximityModelFromObject(o: Record<string, unknown>, fail: Fail)
     const t = o['filteredSigmaDb'];
     if (!isObject(t)) fail('filteredSigmaDb', 'an object {filter: [σ per bucket]}', t);
     const tables: Record<string, number[]> = {};
-    for (const [name, list] of Object.entries(t as Record<string, unknown>)) {
+    for (const [name, list] of Object.entries(t)) {
       if (!Array.isArray(list) || list.length !== FILTER_SIGMA_BUCKETS) fail(`filteredSigmaDb.${name}`, `${FILTER_SIGMA_BUCKETS} numbers`, list);
       tables[name] = (list as unknown[]).map((v, i) => num(v, `filteredSigmaDb.${name}[${i}]`, 0.01, 50, fail));
     }
@@ -127,7 +127,7 @@ export function proximityModelFromObject(o: Record<string, unknown>, fail: Fail)
 
 function filterSpecFromObject(v: unknown, fail: Fail): FilterSpec {
   if (!isObject(v) || !FILTER_KINDS.includes(v['kind'] as FilterKind)) fail('filter', `an object {"kind": one of ${FILTER_KINDS.join(', ')}}`, v);
-  const o = v as Record<string, unknown>;
+  const o = v;
   const spec: FilterSpec = { kind: o['kind'] as FilterKind };
   if (o['windowS'] !== undefined) spec.windowS = num(o['windowS'], 'filter.windowS', 0.001, 86_400, fail);
   if (o['quantile'] !== undefined) spec.quantile = num(o['quantile'], 'filter.quantile', 0, 1, fail);

@@ -33,8 +33,8 @@ export function bluezoneRisk(windows: readonly RiskWindow[], config: BluezoneRul
     if (!entry) byKey.set(key, (entry = { contact, date, platformPair: pair, thresholdDbm: threshold, maxRssiDbm: -Infinity, closeContact: false }));
     w.scanInstances.forEach((s, j) => {
       if (s.maxRssiDbm === undefined) throw new RiskInputError('windows', `[${i}].scanInstances[${j}].maxRssiDbm: the Bluezone rule needs each scan's RSSI (windows from proxsense episodes carry it)`);
-      entry!.maxRssiDbm = Math.max(entry!.maxRssiDbm, s.maxRssiDbm);
-      if (s.maxRssiDbm > threshold) entry!.closeContact = true;
+      entry.maxRssiDbm = Math.max(entry.maxRssiDbm, s.maxRssiDbm);
+      if (s.maxRssiDbm > threshold) entry.closeContact = true;
     });
   });
   const contacts = [...byKey.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.contact < b.contact ? -1 : 1));

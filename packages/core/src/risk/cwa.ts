@@ -188,7 +188,7 @@ export function parseCwaParametersJson(text: string, source: string): CwaParamet
   };
   for (const [k, v] of Object.entries(o)) {
     if (!checks[k]) throw new RiskInputError(source, `unknown setting "${k}" (known: ${Object.keys(checks).join(', ')})`);
-    checks[k]!();
+    checks[k]();
     params[k] = structuredClone(v);
   }
   return params as unknown as CwaParameters;

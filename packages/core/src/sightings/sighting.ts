@@ -124,7 +124,7 @@ export interface SightingsReadResult {
  * Parses JSONL text (or any iterable of lines). Blank lines are ignored. With `onBadLine: 'skip'` bad
  * lines are collected in `badLines` (never silently dropped); with `'fail'` the first one throws.
  */
-export function parseSightingsLines(lines: Iterable<string>, { source = 'sightings', onBadLine = 'fail' as BadLinePolicy } = {}): SightingsReadResult {
+export function parseSightingsLines(lines: Iterable<string>, { source = 'sightings', onBadLine = 'fail' } = {}): SightingsReadResult {
   const result: SightingsReadResult = { sightings: [], badLines: [] };
   let lineNumber = 0;
   for (const line of lines) {

@@ -104,7 +104,7 @@ export async function startVirtualRadioPair(options: VirtualRadioPairOptions = {
   const failed = opened.find((o) => o.status === 'rejected');
   if (failed) {
     // Close what did open, or its stack's device poll holds the process.
-    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : undefined)));
+    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : Promise.resolve())));
     throw failed.reason;
   }
   const [radioA, radioB] = opened.map((o) => (o as PromiseFulfilledResult<NodeRadio>).value) as [NodeRadio, NodeRadio];

@@ -15,7 +15,7 @@ const VIRTUAL_FILE = '/proxsense-virtual/bluetooth-hci-socket.js';
 const INSTALLED = Symbol.for('proxsense.node-radio.virtualHciInstalled');
 
 interface ModuleInternals {
-  _resolveFilename(request: string, ...rest: unknown[]): string;
+  _resolveFilename(this: void, request: string, ...rest: unknown[]): string;
   _cache: Record<string, unknown>;
   new (id: string): { id: string; filename: string; loaded: boolean; exports: unknown; paths: string[] };
 }

@@ -61,7 +61,7 @@ export function detectVerdicts(sim: Simulation, options: { closeContactMaxDistan
     const { sightings, ownerOf } = observerSightings(sim, o);
     if (!sightings.length) continue;
     const scans = sim.stores[o]!.queryScans();
-    const base = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]!);
+    const base = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]);
     if (options.closeContactMaxDistanceM !== undefined) base.closeContactMaxDistanceM = options.closeContactMaxDistanceM;
     // One build per contact platform: the Bluezone threshold depends on the pair; the distance verdict does not.
     const byContactOs: Partial<Record<'android' | 'ios', Map<string, boolean>>> = {};

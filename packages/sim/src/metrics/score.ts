@@ -102,7 +102,7 @@ export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceError
   for (let o = 0; o < sim.people; o++) {
     const store = sim.stores[o];
     if (!store) continue;
-    const config = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]!);
+    const config = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]);
     const model = config.pathLoss ?? DEFAULT_PATH_LOSS_MODEL;
     const defaultTx = config.defaultTxPowerDbm ?? -24;
     for (let i = 0; i < store.length; i++, k++) {

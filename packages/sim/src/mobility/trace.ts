@@ -445,7 +445,7 @@ class RowCollector {
     const order = new Uint32Array(n);
     for (let i = 0; i < n; i++) order[fill[person[i]!]!++] = i;
     for (let p = 0; p < personCount; p++) {
-      const range = order.subarray(start[p]!, start[p + 1]!);
+      const range = order.subarray(start[p], start[p + 1]);
       let sorted = true;
       for (let k = 1; k < range.length && sorted; k++) sorted = tS[range[k - 1]!]! <= tS[range[k]!]!;
       if (!sorted) range.sort((a, b) => tS[a]! - tS[b]! || line[a]! - line[b]!);

@@ -100,15 +100,15 @@ export class Air {
 
   constructor(private readonly o: AirOptions) {
     const n = o.movers.count;
-    this.radios = new Array(n);
-    this.payload = new Array(n);
-    this.address = new Array(n);
+    this.radios = new Array<VirtualRadio | undefined>(n);
+    this.payload = new Array<Uint8Array | undefined>(n);
+    this.address = new Array<Uint8Array | undefined>(n);
     this.advertising = new Uint8Array(n);
     this.advOnSinceMs = new Float64Array(n);
     this.advOffAtMs = new Float64Array(n).fill(-Infinity);
     this.scanning = new Uint8Array(n);
     this.deliveredToMs = new Float64Array(n);
-    this.scanTruth = new Array(n);
+    this.scanTruth = new Array<Map<number, number> | undefined>(n);
     this.rangeM = o.channel.spec.maxRangeM;
     this.openScanners = new Int32Array(n);
     this.openSlot = new Int32Array(n).fill(-1);

@@ -86,7 +86,7 @@ export function evaluate(sim: Simulation, options: EvaluateOptions = {}): Evalua
   }
   const tracing = runTracing(sim, new RunStreams(sim.seed).single('tracing'));
   const firmware: Record<string, number> = {};
-  for (const fw of sim.firmware) if (fw) for (const [k, v] of Object.entries(fw.counters)) firmware[k] = (firmware[k] ?? 0) + v;
+  for (const fw of sim.firmware) if (fw) for (const [k, v] of Object.entries(fw.counters) as [string, number][]) firmware[k] = (firmware[k] ?? 0) + v;
   const appPhones = sim.population.appCount;
   const { keyFile, ...tracingCounts } = tracing;
   const results: SimulationResults = {

@@ -130,8 +130,8 @@ export class Simulation {
     const decodeCache = new AdvertDecodeCache();
     this.air = new Air({ movers: this.movers, population: this.population, channel: this.channel, grid: this.airGrid, walls: this.world.walls, ids: this.ids, scheduler: this.scheduler, channelRandom, iosBackgroundLimit: scenario.profile === 'bluezone', runStartMs: this.startMs, decodeCache });
     this.truth = new GroundTruth(this.people, scenario.rule.closeContactMaxDistanceM, scenario.rule.closeContactMinDurationS, Math.floor(this.startMs / DAY_MS));
-    this.firmware = new Array(this.people);
-    this.stores = new Array(this.people);
+    this.firmware = new Array<Firmware | undefined>(this.people);
+    this.stores = new Array<ColumnarStore | undefined>(this.people);
     for (let p = 0; p < this.people; p++) {
       if (!this.population.app[p]) continue;
       const name = phoneName(p);
@@ -146,7 +146,7 @@ export class Simulation {
         crypto: nodeCryptoProvider,
         name,
         txPowerDbm: this.population.advertisedTxDbm[p]!,
-        episodeConfig: episodeConfigFor(scenario, this.population.rssiCorrectionDb[p]!),
+        episodeConfig: episodeConfigFor(scenario, this.population.rssiCorrectionDb[p]),
         decodeCache,
       });
     }

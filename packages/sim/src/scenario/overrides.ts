@@ -16,7 +16,7 @@ export interface ScenarioOverrides {
 }
 
 export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenario {
-  const next = structuredClone(scenario) as Scenario;
+  const next = structuredClone<Scenario>(scenario);
   if (o.phones !== undefined) next.people.count = o.phones;
   if (o.durationS !== undefined) next.durationS = o.durationS;
   if (o.adoption !== undefined) next.people.adoption = o.adoption;

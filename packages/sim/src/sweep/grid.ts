@@ -39,7 +39,7 @@ export function parseVary(text: string): VaryAxis {
   let values: AxisValue[];
   const range = /^([^:,]+):([^:,]+):([^:,]+)$/.exec(spec);
   if (range) {
-    const [from, to, step] = range.slice(1).map((x) => parseValue(x!)) as AxisValue[];
+    const [from, to, step] = range.slice(1).map<AxisValue>((x) => parseValue(x));
     if (typeof from !== 'number' || typeof to !== 'number' || typeof step !== 'number' || !(step > 0) || to < from) {
       throw new InputError(`--vary ${name}`, 'from:to:step with numbers, step > 0 and to ≥ from', JSON.stringify(spec));
     }

@@ -83,7 +83,11 @@ export function summarize(records: Iterable<RunRecord>, pointParams: readonly Re
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = String(value);
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'object') text = JSON.stringify(value);
+  else if (typeof value === 'boolean' || typeof value === 'bigint') text = String(value);
+  else text = typeof value;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -36,7 +36,12 @@ export class BusWorld implements World {
   private nextStopS = 0;
 
   constructor(private readonly spec: BusSpec, private readonly ctx: WorldContext) {
-    for (let row = 0; row < spec.seatRows; row++) for (const y of SEAT_Y_M) this.placeXM.push(FRONT_M + (row + 0.5) * spec.seatPitchM), this.placeYM.push(y);
+    for (let row = 0; row < spec.seatRows; row++) {
+      for (const y of SEAT_Y_M) {
+        this.placeXM.push(FRONT_M + (row + 0.5) * spec.seatPitchM);
+        this.placeYM.push(y);
+      }
+    }
     this.seats = this.placeXM.length;
     const lengthM = FRONT_M + spec.seatRows * spec.seatPitchM + 1;
     for (let s = 0; s < spec.standingPlaces; s++) {
