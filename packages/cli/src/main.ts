@@ -11,6 +11,8 @@ import { registerEpisodesCommand } from './commands/episodes.js';
 import { registerProximityCommands } from './commands/proximity.js';
 import { registerSimCommands } from './commands/sim.js';
 import { registerRiskCommand } from './commands/risk.js';
+import { registerRadioGroup } from './commands/radioGroup.js';
+import { registerRadioReplay } from './commands/radioReplay.js';
 import { CliError } from './errors.js';
 import { processOutput, type Output } from './output.js';
 
@@ -29,6 +31,7 @@ export function buildProgram(out: Output = processOutput): Command {
   registerEpisodesCommand(program, out);
   registerSimCommands(program, out);
   registerRiskCommand(program, out);
+  registerRadioReplay(registerRadioGroup(program), out);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -4,3 +4,5 @@
  * @module
  */
 export * from './store/index.js';
+export * from './btsnoop/index.js';
+export * from './replay/index.js';
