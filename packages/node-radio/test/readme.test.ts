@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('node-radio README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const blocks = [...readme.matchAll(/<!-- example:(\S+) -->\n```ts\n([\s\S]*?)```\n<!-- \/example -->/g)];
+
+  it('embeds its example verbatim, and it prints what its comments say', () => {
+    expect(blocks.map((b) => b[1])).toEqual(['examples/node-radio-example.ts']);
+    const [, file, code] = blocks[0]!;
+    expect(code).toBe(readFileSync(new URL(`../../../${file}`, import.meta.url), 'utf8'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', file!], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const promised = [...code!.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]);
+    expect(promised).toHaveLength(3);
+    expect(run.stdout.trim().split('\n')).toEqual(promised);
+  });
+});
