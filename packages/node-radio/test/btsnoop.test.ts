@@ -94,6 +94,25 @@ describe('btsnoop reader', () => {
     expect(read.problems[2]).toMatch(/^cut\.btsnoop: record at byte \d+: \d+ packet bytes declared, 6 present$/);
   });
 
+  it('reads datalink 1001 (direction and kind in the flags) and drops fragmented extended data', () => {
+    const ev = encodeExtendedAdvertReport([
+      { address: ADDR_A, data: encodeGaenAdvert(RPI, AEM), rssiDbm: -66 },
+      // Data status 01 (bits 5–6): a fragment, more to come.
+      { address: ADDR_B, data: encodeBluezoneAdvert(BZ_ID), rssiDbm: -66, eventType: 0x0000 | (1 << 5) },
+    ]);
+    const record = (flags: number, packet: Uint8Array) => {
+      const r = new BtsnoopWriter().event(T0 + 3000, packet);
+      new DataView(r.buffer).setUint32(8, flags);
+      return r;
+    };
+    const header = new BtsnoopWriter().start(T0).slice(0, 16);
+    new DataView(header.buffer).setUint32(12, 1001);
+    const read = readBtsnoop(new Uint8Array(Buffer.concat([header, record(3, ev), record(2, hexToBytes('0c2001' + '01')), record(1, ev)])), 'h1.btsnoop');
+    expect(read.datalink).toBe(1001);
+    expect(read.sightings.map((x) => x.sighting)).toEqual([{ timeMs: T0 + 3000, scheme: 'gaen', id: RPI, rssiDbm: -66, aem: AEM }]);
+    expect(read.counts).toMatchObject({ records: 3, otherPackets: 2, reports: 2, reportsIncompleteData: 1 });
+  });
+
   it('fails in one line on a file that is not btsnoop, naming what it expected', () => {
     expect(() => readBtsnoop(new TextEncoder().encode('{"t": 1}\n'), 'x.jsonl')).toThrow(/^x\.jsonl: expected a btsnoop file/);
     const w = new BtsnoopWriter();

@@ -205,7 +205,15 @@ export class FileStore implements Store {
    */
   pruneBefore(beforeMs: number): number {
     this.assertOpen();
-    if (!(beforeMs > this.pruneMarkMs)) return 0;
+    if (!(beforeMs > this.pruneMarkMs)) {
+      // Nothing stored is older than the mark, but keys appended since may be: drop those, durably.
+      if (!this.keys.some((k) => keyEndMs(k) < beforeMs)) return 0;
+      this.meta.pending.push(encodeFrame(checkedPayload({ type: 'pruneMark', beforeMs })));
+      this.meta.pendingRecords++;
+      this.commit();
+      this.keys = this.keys.filter((k) => keyEndMs(k) >= beforeMs);
+      return 0;
+    }
     this.writePending();
     let pruned = 0;
     const whole: Segment[] = [];
@@ -228,9 +236,9 @@ export class FileStore implements Store {
     return pruned;
   }
 
-  /** The device's own keys still inside retention. */
+  /** The device's own keys, less those a prune removed (keys and prune marks apply in append order). */
   ownKeys(): DiagnosisKey[] {
-    return this.keys.filter((k) => keyEndMs(k) >= this.pruneMarkMs);
+    return [...this.keys];
   }
 
   // ---- Durability -----------------------------------------------------------------------------
@@ -359,7 +367,10 @@ export class FileStore implements Store {
       this.meta.sizeBytes = meta.validEndBytes;
       for (const r of meta.records) {
         if (r.type === 'ownKey') this.keys.push(r.key);
-        else if (r.type === 'pruneMark') this.pruneMarkMs = Math.max(this.pruneMarkMs, r.beforeMs);
+        else if (r.type === 'pruneMark') {
+          this.pruneMarkMs = Math.max(this.pruneMarkMs, r.beforeMs);
+          this.keys = this.keys.filter((k) => keyEndMs(k) >= r.beforeMs);
+        }
       }
     }
     for (const name of readdirSync(this.dir).sort()) {
