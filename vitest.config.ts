@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^@proxsense\/core\/node$/, replacement: src('./packages/core/src/node/index.ts') },
       { find: /^@proxsense\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@proxsense\/sim$/, replacement: src('./packages/sim/src/index.ts') },
+      { find: /^@proxsense\/node-radio$/, replacement: src('./packages/node-radio/src/index.ts') },
     ],
   },
   test: {

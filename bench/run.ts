@@ -7,6 +7,7 @@ import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
 import { runMatchingBench } from './matching.js';
 import { runSimBench } from './sim.js';
+import { runStoreBench } from './store.js';
 import { runSweepBench } from './sweep.js';
 
 const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = {
@@ -14,6 +15,7 @@ const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = 
   episodes: (args) => runEpisodesBench(parseFlags(args)),
   estimate: (args) => runEstimateBench(parseFlags(args)),
   sim: (args) => runSimBench(parseFlags(args)),
+  store: (args) => runStoreBench(parseFlags(args)),
   sweep: (args) => runSweepBench(parseFlags(args)),
 };
 

@@ -11,6 +11,7 @@ import { openRadioHost, simChannel, type RadioHost } from '@proxsense/node-radio
 import { Channel, ScenarioSchema } from '@proxsense/sim';
 import { choiceOption, integerOption } from '../options.js';
 import type { Output } from '../output.js';
+import { registerRadioReplay } from './radioReplay.js';
 
 /** Options every radio subcommand takes. */
 export interface RadioCommonOptions {
@@ -150,8 +151,8 @@ function registerAdvertise(radio: Command, out: Output): void {
     });
 }
 
-/** The radio subcommands, in help order; issue 14 adds run / record / replay / calibrate here. */
-export const RADIO_SUBCOMMANDS: ((radio: Command, out: Output) => void)[] = [registerScan, registerAdvertise];
+/** The radio subcommands, in help order. */
+export const RADIO_SUBCOMMANDS: ((radio: Command, out: Output) => void)[] = [registerScan, registerAdvertise, registerRadioReplay];
 
 /** Registers the `radio` command group. */
 export function registerRadioCommands(program: Command, out: Output): void {
