@@ -24,3 +24,4 @@ export { openRadioHost, type RadioHost, type RadioHostOptions } from './host/rad
 export * from './store/index.js';
 export * from './btsnoop/index.js';
 export * from './replay/index.js';
+export { tapHciSockets, hciSocketClass, type TappedPacket, type HciTapOptions } from './capture/hciTap.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from 'commander';
-import { DEFAULT_EPISODE_CONFIG, formatSightingLine, gaenDailySummaries, parseEpisodeConfigJson, SightingFormatError } from '@proxsense/core';
+import { DEFAULT_EPISODE_CONFIG, formatSightingLine, gaenDailySummaries, parseEpisodeConfigJson, SightingFormatError, type DailySummary } from '@proxsense/core';
 import { replayRecording, type ReplayResult } from '@proxsense/node-radio';
 import { CliError } from '../errors.js';
 import { readInputFile, readTextFile, writeFileAtomic } from '../io.js';
@@ -14,6 +14,12 @@ import type { Output } from '../output.js';
 const DATALINK_NAMES: Record<number, string> = { 1001: 'HCI', 1002: 'HCI UART H4, Android snoop log', 2001: 'Linux monitor, btmon -w' };
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const BAD_LINES_SHOWN = 20;
+
+/** The `episodes` table (one row per contact and day) on stdout. */
+export function printEpisodeTable(out: Output, summaries: readonly DailySummary[]): void {
+  out.line('day\tcontact\twindows\tscoreSum\tweightedMin\tcloseMin\tcloseContact\tbluezoneCloseMin\tbluezoneCloseContact');
+  for (const s of summaries) out.line(`${s.day}\t${s.contact}\t${s.windows}\t${round(s.scoreSum)}\t${round(s.weightedDurationMinutes)}\t${round(s.closeMinutes)}\t${s.closeContact ? 'YES' : 'no'}\t${round(s.bluezoneCloseMinutes)}\t${s.bluezoneCloseContact ? 'YES' : 'no'}`);
+}
 
 /** Registers `radio replay` under the `radio` group. */
 export function registerRadioReplay(radio: Command, out: Output): void {
@@ -50,8 +56,7 @@ export function registerRadioReplay(radio: Command, out: Output): void {
       if (o.json) {
         out.json({ format: r.format, ...(r.datalink ? { datalink: r.datalink } : {}), counts, problems: [...r.problems, ...r.badLines.slice(0, BAD_LINES_SHOWN).map((e) => e.message)], windows: r.windows, dailySummaries: gaenDailySummaries(r.windows, config), contacts: r.summaries });
       } else {
-        out.line('day\tcontact\twindows\tscoreSum\tweightedMin\tcloseMin\tcloseContact\tbluezoneCloseMin\tbluezoneCloseContact');
-        for (const s of r.summaries) out.line(`${s.day}\t${s.contact}\t${s.windows}\t${round(s.scoreSum)}\t${round(s.weightedDurationMinutes)}\t${round(s.closeMinutes)}\t${s.closeContact ? 'YES' : 'no'}\t${round(s.bluezoneCloseMinutes)}\t${s.bluezoneCloseContact ? 'YES' : 'no'}`);
+        printEpisodeTable(out, r.summaries);
       }
       for (const p of r.problems) out.warn(`note: ${p}`);
       for (const e of r.badLines.slice(0, BAD_LINES_SHOWN)) out.warn(`skipped ${e.message}`);
