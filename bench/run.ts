@@ -5,6 +5,7 @@
  */
 import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
+import { runFloodBench } from './flood.js';
 import { runMatchingBench } from './matching.js';
 import { runSimBench } from './sim.js';
 import { runStoreBench } from './store.js';
@@ -14,6 +15,7 @@ const benches: Record<string, (args: string[]) => Promise<unknown> | unknown> = 
   matching: (args) => runMatchingBench(parseFlags(args)),
   episodes: (args) => runEpisodesBench(parseFlags(args)),
   estimate: (args) => runEstimateBench(parseFlags(args)),
+  flood: (args) => runFloodBench(parseFlags(args)),
   sim: (args) => runSimBench(parseFlags(args)),
   store: (args) => runStoreBench(parseFlags(args)),
   sweep: (args) => runSweepBench(parseFlags(args)),

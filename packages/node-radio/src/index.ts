@@ -25,3 +25,4 @@ export * from './store/index.js';
 export * from './btsnoop/index.js';
 export * from './replay/index.js';
 export { tapHciSockets, hciSocketClass, type TappedPacket, type HciTapOptions } from './capture/hciTap.js';
+export { runFlood, FLOOD_LISTENER_PROFILE, type FloodOptions, type FloodResult, type FloodSample } from './flood/flood.js';
