@@ -26,3 +26,4 @@ export * from './btsnoop/index.js';
 export * from './replay/index.js';
 export { tapHciSockets, hciSocketClass, type TappedPacket, type HciTapOptions } from './capture/hciTap.js';
 export { runFlood, FLOOD_LISTENER_PROFILE, type FloodOptions, type FloodResult, type FloodSample } from './flood/flood.js';
+export { HciEventGuard, wellFormedHciPacket, type HciGuardCounters } from './hci/eventGuard.js';

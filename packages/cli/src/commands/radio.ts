@@ -136,7 +136,7 @@ function registerScan(radio: Command, out: Output): void {
       peer?.stop();
       const c = host.radio.scanner.counters;
       await host.close();
-      out.warn(`radio scan: ${table.size} devices, ${counts.gaen} GAEN and ${counts.bluezone} Bluezone adverts in ${o.duration} s; ${c.notOurs} other and ${c.malformed} malformed dropped; ${c.restarts} scan restarts${o.virtual ? ' (virtual)' : ''}`);
+      out.warn(`radio scan: ${table.size} devices, ${counts.gaen} GAEN and ${counts.bluezone} Bluezone adverts in ${o.duration} s; ${c.notOurs} other and ${c.malformed} malformed dropped, ${host.radio.hciGuard.counters.malformedPackets} malformed HCI packets dropped; ${c.restarts} scan restarts${o.virtual ? ' (virtual)' : ''}`);
     });
 }
 

@@ -95,6 +95,6 @@ export function registerRadioRun(radio: Command, out: Output): void {
       }
       const c = firmware.counters;
       const ranS = (host.scheduler.nowMs() - startMs) / 1000;
-      out.warn(`radio run: ${stopSignal ? `stopped by ${stopSignal}` : 'done'} after ${ranS} s${o.virtual ? ' (virtual)' : ''}: ${c.rotations} rotations, ${c.scans} scans, ${c.advertsHeard} adverts heard (${c.advertsLogged} logged, ${c.advertsDroppedFlood} dropped by the flood cap, ${c.advertsMalformed} malformed, ${c.advertsNotOurs + c.advertsOtherScheme} other), ${stored} sightings stored${o.store === undefined ? ' in memory' : ` in ${o.store}`}, ${c.sightingsPruned} pruned`);
+      out.warn(`radio run: ${stopSignal ? `stopped by ${stopSignal}` : 'done'} after ${ranS} s${o.virtual ? ' (virtual)' : ''}: ${c.rotations} rotations, ${c.scans} scans, ${c.advertsHeard} adverts heard (${c.advertsLogged} logged, ${c.advertsDroppedFlood} dropped by the flood cap, ${c.advertsMalformed} malformed, ${c.advertsNotOurs + c.advertsOtherScheme} other; ${host.radio.hciGuard.counters.malformedPackets} malformed HCI packets dropped), ${stored} sightings stored${o.store === undefined ? ' in memory' : ` in ${o.store}`}, ${c.sightingsPruned} pruned`);
     });
 }
