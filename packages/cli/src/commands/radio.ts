@@ -4,7 +4,7 @@
  * demonstrable without hardware. Subcommands register through {@link RADIO_SUBCOMMANDS}.
  * @module
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, MemoryStore, SeededRandom, bytesToHex, decodeAdvert, hexToBytes, formatSightingLine, type FirmwareProfile, type Radio, type Random, type ReceivedAdvert, type Sighting } from '@proxsense/core';
 import { nodeRandom } from '@proxsense/core/node';
 import { openRadioHost, simChannel, type RadioHost } from '@proxsense/node-radio';
@@ -37,7 +37,7 @@ export function radioCommonOptions(command: Command, defaultDurationS: number): 
     .option('--device <n>', 'HCI device index (hciN); default NOBLE_HCI_DEVICE_ID / BLENO_HCI_DEVICE_ID, else hci0', integerOption(0, 15))
     .option('--seed <n>', '--virtual: seed of the air and the firmwares (same seed, same output)', integerOption(0, 2 ** 31 - 1), 1)
     .option('--distance <m>', '--virtual: distance to the simulated peer, m (RSSI from the simulator channel model)', positiveNumber, 1)
-    .option('--duration <time>', `how long to run: seconds, or with a unit (90s, 5m, 2h; virtual runs: simulated time); default ${Number.isFinite(defaultDurationS) ? `${defaultDurationS} s` : 'until stopped'}`, durationSeconds, defaultDurationS)
+    .addOption(new Option('--duration <time>', 'how long to run: seconds, or with a unit (90s, 5m, 2h; virtual runs: simulated time)').argParser(durationSeconds).default(defaultDurationS, Number.isFinite(defaultDurationS) ? `${defaultDurationS} s` : 'until stopped'))
     .option('--json', 'one JSON object per line (JSONL) instead of text');
 }
 
