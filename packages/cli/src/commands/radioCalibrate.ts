@@ -26,6 +26,9 @@ interface CalibrateOptions extends RadioCommonOptions {
 export const CALIBRATION_ROW_COLUMNS = ['t', 'id', 'scheme', 'distance', 'rssi', 'tx', 'model', 'position', 'address'] as const;
 
 
+/** Host time between checks for a full sample, ms. */
+const STEP_MS = 1000;
+
 interface Row {
   t: number;
   id: string;
@@ -53,8 +56,6 @@ export function registerRadioCalibrate(radio: Command, out: Output): void {
       let heard = 0;
       let chosen: string | undefined;
       const rows: Row[] = [];
-      let finished!: () => void;
-      const full = new Promise<void>((resolve) => (finished = resolve));
       host.radio.onAdvert((advert) => {
         const h = heardAdvert(advert);
         if (!h || rows.length >= o.samples) return;
@@ -72,11 +73,11 @@ export function registerRadioCalibrate(radio: Command, out: Output): void {
           rows.push(...pending.get(chosen)!.slice(0, o.samples));
           pending.clear();
         } else if (h.idHex === chosen) rows.push(row);
-        if (rows.length >= o.samples) finished();
       });
       const peer = startPeer(host, o, o.peerScheme);
       host.radio.startScanning();
-      await Promise.race([host.runFor(o.duration * 1000), full]);
+      // In steps, so the session ends soon after the last row (hardware: within a second).
+      for (let done = 0; rows.length < o.samples && done < o.duration * 1000; done += STEP_MS) await host.runFor(Math.min(STEP_MS, o.duration * 1000 - done));
       host.radio.stopScanning();
       peer?.stop();
       await host.close();

@@ -67,7 +67,13 @@ export function registerRadioRun(radio: Command, out: Output): void {
         stored += sightings.length;
         for (const s of sightings) out.line(o.json ? formatSightingLine(s) : `${iso(s.timeMs)}  stored  ${s.scheme}  ${bytesToHex(s.id)}  ${s.rssiDbm} dBm`);
       });
-      const host = await openHost(o);
+      let host: Awaited<ReturnType<typeof openHost>>;
+      try {
+        host = await openHost(o);
+      } catch (error) {
+        fileStore?.close();
+        throw error;
+      }
       const firmware = new Firmware({ profile: PROFILES[o.profile], radio: host.radio, scheduler: host.scheduler, random: randomFor(o, 1), store, name: 'self' });
       const peer = startPeer(host, o, o.profile);
       let stopSignal: string | undefined;
