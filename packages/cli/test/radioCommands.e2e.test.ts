@@ -118,18 +118,20 @@ describe('radio run', () => {
     store.close();
   });
 
-  it('stops cleanly on SIGTERM (exit 0, store closed and complete)', async () => {
-    const dir = join(tmp(), 'store');
-    const p = startUntilLines(['radio', 'run', '--virtual', '--store', dir, '--json'], 4);
-    await p.ready;
-    p.child.kill('SIGTERM');
-    expect(await p.exited).toBe(0);
-    expect(p.err()).toMatch(/radio run: stopped by SIGTERM after \d+(\.\d+)? s \(virtual\)/);
-    const printed = p.out().trim().split('\n');
-    const store = FileStore.open(dir);
-    expect(store.querySightings()).toHaveLength(printed.length);
-    expect(store.recovery.tornTails).toHaveLength(0);
-    store.close();
+  it('stops cleanly on SIGTERM and on SIGINT (Ctrl-C): exit 0, store closed and complete', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const dir = join(tmp(), 'store');
+      const p = startUntilLines(['radio', 'run', '--virtual', '--store', dir, '--json'], 4);
+      await p.ready;
+      p.child.kill(signal);
+      expect(await p.exited).toBe(0);
+      expect(p.err()).toMatch(new RegExp(`radio run: stopped by ${signal} after \\d+(\\.\\d+)? s \\(virtual\\)`));
+      const printed = p.out().trim().split('\n');
+      const store = FileStore.open(dir);
+      expect(store.querySightings()).toHaveLength(printed.length);
+      expect(store.recovery.tornTails).toHaveLength(0);
+      store.close();
+    }
   });
 
   it('kill -9 loses nothing it reported as stored', async () => {
