@@ -86,7 +86,7 @@ describe('radio scan', () => {
 });
 
 describe('radio advertise', () => {
-  it('--key fixes the first TEK: the first RPI is the one the key derives for that interval', () => {
+  it('--key fixes the first TEK (the RPIs are the ones it derives), --tx-power goes into the metadata', () => {
     const tek = '000102030405060708090a0b0c0d0e0f';
     const r = proxsense('radio', 'advertise', '--virtual', '--key', tek, '--tx-power', '-10', '--duration', '1300', '--json');
     expect(r.code).toBe(0);
@@ -95,6 +95,8 @@ describe('radio advertise', () => {
     const rpik = rollingProximityIdentifierKey(pureCryptoProvider, hexToBytes(tek));
     for (const x of rotations) expect(x.id).toBe(bytesToHex(rollingProximityIdentifier(pureCryptoProvider, rpik, x.interval)));
     expect(new Set(rotations.map((x) => x.address)).size).toBe(rotations.length);
+    // --tx-power as the peer heard it: the AEMs on the air decrypt (with the TEK) to −10 dBm.
+    expect(r.stderr).toMatch(/metadata TX power in the heard adverts: -10 dBm$/m);
   });
 
   it('a --key of the wrong length fails in one line (exit 2)', () => {

@@ -5,7 +5,7 @@
  * @module
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, MemoryStore, SeededRandom, bytesToHex, decodeAdvert, hexToBytes, formatSightingLine, type FirmwareProfile, type Radio, type Random, type ReceivedAdvert, type Sighting } from '@proxsense/core';
+import { associatedEncryptedMetadata, associatedEncryptedMetadataKey, BLUEZONE_PROFILE, decodeGaenMetadata, Firmware, pureCryptoProvider, type GaenDiagnosisKey, GAEN_PROFILE, MemoryStore, SeededRandom, bytesToHex, decodeAdvert, hexToBytes, formatSightingLine, type FirmwareProfile, type Radio, type Random, type ReceivedAdvert, type Sighting } from '@proxsense/core';
 import { nodeRandom } from '@proxsense/core/node';
 import { openRadioHost, simChannel, type RadioHost } from '@proxsense/node-radio';
 import { Channel, ScenarioSchema } from '@proxsense/sim';
@@ -193,10 +193,12 @@ function registerAdvertise(radio: Command, out: Output): void {
       const key = keyOption(o.key, o.scheme);
       const host = await openHost(o);
       // Advertising only: the firmware's scan windows go nowhere.
+      const ownStore = new MemoryStore();
       const advertiseOnly: Radio = { startAdvertising: (p, a) => host.radio.startAdvertising(p, a), stopAdvertising: () => host.radio.stopAdvertising(), startScanning: () => {}, stopScanning: () => {}, onAdvert: () => {} };
-      const firmware = new Firmware({ profile: PROFILES[o.scheme], radio: advertiseOnly, scheduler: host.scheduler, random: withFirstKey(randomFor(o, 1), key), store: new MemoryStore(), name: 'self', txPowerDbm: o.txPower });
+      const firmware = new Firmware({ profile: PROFILES[o.scheme], radio: advertiseOnly, scheduler: host.scheduler, random: withFirstKey(randomFor(o, 1), key), store: ownStore, name: 'self', txPowerDbm: o.txPower });
       const rotate = (firmware as unknown as { rotate(): void }).rotate.bind(firmware);
       const ids = new Set<string>();
+      const intervalOf = new Map<string, number>();
       (firmware as unknown as { rotate(): void }).rotate = () => {
         rotate();
         const b = firmware.currentBroadcast()!;
@@ -204,18 +206,22 @@ function registerAdvertise(radio: Command, out: Output): void {
         const id = bytesToHex(b.id);
         const address = bytesToHex(b.address.slice().reverse()).replace(/(..)(?!$)/g, '$1:');
         ids.add(id);
+        intervalOf.set(id, b.interval);
         if (o.json) out.line(JSON.stringify({ t, scheme: o.scheme, interval: b.interval, id, address }));
         else out.line(`${iso(t)}  ${o.scheme}  interval ${b.interval}  ${id}  from ${address}`);
       };
       // With --virtual the peer on hci1 scans continuously and counts which of our IDs it heard.
       const peerHeard = new Set<string>();
+      const peerAem = new Map<string, Uint8Array>();
       let peerAdverts = 0;
       if (host.peer) {
         host.peer.radio.onAdvert((advert) => {
           const d = decodeAdvert(advert.payload);
           if (d.kind === 'gaen' || d.kind === 'bluezone') {
             peerAdverts++;
-            peerHeard.add(bytesToHex(d.kind === 'gaen' ? d.rpi : d.id));
+            const id = bytesToHex(d.kind === 'gaen' ? d.rpi : d.id);
+            peerHeard.add(id);
+            if (d.kind === 'gaen' && !peerAem.has(id)) peerAem.set(id, d.aem);
           }
         });
         host.peer.radio.startScanning();
@@ -228,7 +234,15 @@ function registerAdvertise(radio: Command, out: Output): void {
       const failed = host.radio.advertiser.lastError;
       await host.close();
       const peerNote = host.peer ? `; the peer heard ${peerAdverts} adverts carrying ${[...ids].filter((id) => peerHeard.has(id)).length} of the ${ids.size} IDs` : '';
-      out.warn(`radio advertise: ${ids.size} IDs, ${a.addressChanges} address changes, ${a.failures} failed sequences${failed ? ` (last: ${failed.message})` : ''}${peerNote}`);
+      // The metadata as it went over the air: the heard AEMs decrypted with this device's own TEKs.
+      const txHeard = new Set<number>();
+      for (const [id, aem] of peerAem) {
+        const interval = intervalOf.get(id);
+        const tek = ownStore.ownKeys().find((k): k is GaenDiagnosisKey => k.scheme === 'gaen' && interval !== undefined && interval >= k.rollingStartIntervalNumber && interval < k.rollingStartIntervalNumber + k.rollingPeriod);
+        if (tek) txHeard.add(decodeGaenMetadata(associatedEncryptedMetadata(pureCryptoProvider, associatedEncryptedMetadataKey(pureCryptoProvider, tek.keyData), hexToBytes(id), aem)).txPowerDbm);
+      }
+      const txNote = txHeard.size ? `; metadata TX power in the heard adverts: ${[...txHeard].join(', ')} dBm` : '';
+      out.warn(`radio advertise: ${ids.size} IDs, ${a.addressChanges} address changes, ${a.failures} failed sequences${failed ? ` (last: ${failed.message})` : ''}${peerNote}${txNote}`);
     });
 }
 
