@@ -5,10 +5,12 @@
  */
 import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
+import { runFloodBench } from './flood.js';
 import { runMatchingBench } from './matching.js';
 import { runOneBench } from './one.js';
 import { runSimBench } from './sim.js';
 import { runSizeBench } from './size.js';
+import { runStoreBench } from './store.js';
 import { runSweepBench } from './sweep.js';
 
 /** Each benchmark and the numeric flags it takes (camelCase, as its options object names them). */
@@ -20,6 +22,8 @@ const benches: Record<string, { flags: string[]; run: (flags: Record<string, num
   sweep: { flags: ['workers', 'phones', 'durationS', 'runs', 'quiet'], run: (f) => runSweepBench(f) },
   one: { flags: ['phones', 'durationS', 'rangeM', 'side', 'rangeOnly', 'quiet'], run: (f) => runOneBench(f) },
   size: { flags: ['quiet'], run: (f) => runSizeBench(f) },
+  flood: { flags: ['devices', 'rate', 'seconds', 'quiet'], run: (f) => runFloodBench(f) },
+  store: { flags: ['records', 'batch', 'quiet'], run: (f) => runStoreBench(f) },
 };
 
 /** A bad command line: printed in one line, exit 2, like the CLI's usage errors. */

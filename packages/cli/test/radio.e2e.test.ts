@@ -10,7 +10,7 @@ describe('proxsense radio', () => {
   it('scan --virtual prints the peer\'s GAEN adverts as JSONL, the same for the same seed, and exits by itself', () => {
     const args = ['radio', 'scan', '--virtual', '--duration', '4', '--seed', '3', '--json'];
     const r = proxsense(...args);
-    expect(r.stderr).toMatch(/radio scan: \d+ GAEN and 0 Bluezone adverts in 4 s/);
+    expect(r.stderr).toMatch(/radio scan: 1 devices, \d+ GAEN and 0 Bluezone adverts in 4 s/);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { t: number; scheme: string; id: string; rssi: number; address: string });
     // 4 s at one advert per 200–280 ms.

@@ -1,7 +1,8 @@
 /**
  * @proxsense/node-radio: core's Radio port on Linux BLE adapters through the unmodified noble and bleno
  * stacks (optional native dependencies), and a virtual HCI controller with a shared air so those stacks
- * run in CI and in `proxsense radio … --virtual`.
+ * run in CI and in `proxsense radio … --virtual`; a crash-safe file-backed Store, btsnoop capture reading and
+ * writing, and replay of captures and sightings files through scan aggregation and episodes.
  * @module
  */
 export * from './hci/constants.js';
@@ -21,3 +22,9 @@ export { NodeRadio, openNodeRadio, type NodeRadioOptions } from './radio/nodeRad
 export { WallClockScheduler } from './clock/wallClockScheduler.js';
 export { startVirtualRadioPair, SteppedScheduler, type VirtualRadioPair, type VirtualRadioPairOptions, type VirtualDevice } from './host/virtualPair.js';
 export { openRadioHost, type RadioHost, type RadioHostOptions } from './host/radioHost.js';
+export * from './store/index.js';
+export * from './btsnoop/index.js';
+export * from './replay/index.js';
+export { tapHciSockets, hciSocketClass, type TappedPacket, type HciTapOptions } from './capture/hciTap.js';
+export { runFlood, FLOOD_LISTENER_PROFILE, type FloodOptions, type FloodResult, type FloodSample } from './flood/flood.js';
+export { HciEventGuard, wellFormedHciPacket, type HciGuardCounters } from './hci/eventGuard.js';

@@ -19,5 +19,5 @@ describe('node-radio README', () => {
     expect(run.stdout.trim().split('\n')).toEqual(promised);
   });
 
-  it('has an example', () => expect(blocks.length).toBe(1));
+  it('has its examples', () => expect(blocks.map((b) => b[1])).toEqual(['examples/node-radio-virtual.ts', 'examples/node-radio-example.ts']));
 });

@@ -5,7 +5,7 @@
  */
 
 /** H4 packet indicators (the first byte of every packet on a Linux HCI socket). */
-export const H4 = { command: 0x01, acl: 0x02, event: 0x04 } as const;
+export const H4 = { command: 0x01, acl: 0x02, sco: 0x03, event: 0x04, iso: 0x05 } as const;
 
 const op = (ogf: number, ocf: number) => (ogf << 10) | ocf;
 
@@ -34,8 +34,9 @@ export const OPCODE = {
 
 /** Event codes. */
 export const EVENT = { commandComplete: 0x0e, commandStatus: 0x0f, leMeta: 0x3e } as const;
-/** LE Meta subevent: LE Advertising Report. */
+/** LE Meta subevents: LE Advertising Report (legacy) and LE Extended Advertising Report. */
 export const LE_ADVERTISING_REPORT = 0x02;
+export const LE_EXTENDED_ADVERTISING_REPORT = 0x0d;
 
 /** Error codes (Vol 1 Part F §1.3). */
 export const STATUS = {

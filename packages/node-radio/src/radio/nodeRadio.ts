@@ -5,6 +5,7 @@
  */
 import type { Radio, ReceivedAdvert } from '@proxsense/core';
 import { HciAdvertiser, type AdvertiserError, type HciAdvertiserOptions } from '../advertiser/hciAdvertiser.js';
+import { HciEventGuard } from '../hci/eventGuard.js';
 import { NobleScanner, type NobleScannerOptions } from '../scanner/nobleScanner.js';
 import { adapterStateError, loadBleno, loadNoble, type StackFamily } from '../stacks/load.js';
 import type { BlenoLike, NobleLike } from '../stacks/types.js';
@@ -31,6 +32,8 @@ export class NodeRadio implements Radio {
     readonly scanner: NobleScanner,
     readonly advertiser: HciAdvertiser,
     private readonly bleno: BlenoLike | undefined,
+    /** The guard in front of the stacks' sockets: malformed controller packets counted and dropped. */
+    readonly hciGuard: HciEventGuard = new HciEventGuard(),
   ) {}
 
   startAdvertising(payload: Uint8Array, address: Uint8Array): void {
@@ -96,6 +99,12 @@ export async function openNodeRadio(options: NodeRadioOptions = {}): Promise<Nod
   const bleno = via === 'bleno' ? loadBleno(stack) : undefined;
   const noble: NobleLike = loadNoble(stack);
   const scanner = new NobleScanner(noble, options.scanner);
+  const hciGuard = new HciEventGuard();
+  // Before the stacks start where their sockets exist already; in any case once they are up.
+  const guardSockets = () => {
+    for (const hci of [noble._bindings?._hci, bleno?._bindings?._hci]) if (hci?._socket) hciGuard.guard(hci._socket);
+  };
+  guardSockets();
   try {
     await Promise.all([scanner.ready(timeoutMs), bleno ? blenoReady(bleno, timeoutMs) : undefined]);
   } catch (error) {
@@ -104,13 +113,14 @@ export async function openNodeRadio(options: NodeRadioOptions = {}): Promise<Nod
     if (bleno) endDevicePoll(bleno);
     throw error;
   }
+  guardSockets();
   const socket = bleno ? bleno._bindings._hci._socket : noble._bindings._hci._socket;
   const advertiser = new HciAdvertiser(socket, {
     ...options.advertiser,
     beforeAddressChange: () => scanner.pause(),
     afterAddressChange: () => scanner.resume(),
   });
-  return new NodeRadio(scanner, advertiser, bleno);
+  return new NodeRadio(scanner, advertiser, bleno, hciGuard);
 }
 
 export type { AdvertiserError };

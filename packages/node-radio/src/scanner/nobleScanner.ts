@@ -37,6 +37,9 @@ export function trackedCount(map: Record<string, unknown> | Map<string, unknown>
 
 /** RSSI 127: "RSSI not available" (Core 5.x Vol 4 Part E §7.7.65.2). */
 const RSSI_UNAVAILABLE = 127;
+/** The RSSI range of a measurement (Vol 4 Part E §7.7.65.2: −127…+20 dBm), as the sightings format has it. */
+const RSSI_MIN_DBM = -127;
+const RSSI_MAX_DBM = 20;
 
 export class NobleScanner {
   readonly counters: ScannerCounters = { reports: 0, passed: 0, notOurs: 0, malformed: 0, whileStopped: 0, restarts: 0, startFailures: 0, prunes: 0 };
@@ -154,7 +157,8 @@ export class NobleScanner {
     this.counters.reports++;
     if (this.counters.reports % this.maxTracked === 0) this.pruneIfLarge();
     if (!this.scanningWanted()) return void this.counters.whileStopped++;
-    if (!(eir instanceof Uint8Array) || !Number.isFinite(rssi) || rssi === RSSI_UNAVAILABLE || !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(address)) return void this.counters.malformed++;
+    // An RSSI outside −127…20 dBm (127: not measured) is no measurement: no sighting may carry it.
+    if (!(eir instanceof Uint8Array) || !Number.isFinite(rssi) || rssi === RSSI_UNAVAILABLE || rssi < RSSI_MIN_DBM || rssi > RSSI_MAX_DBM || !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(address)) return void this.counters.malformed++;
     const payload = Uint8Array.from(eir);
     const decoded = decodeAdvert(payload);
     if (decoded.kind === 'malformed') return void this.counters.malformed++;

@@ -114,6 +114,14 @@ export class VirtualController implements AirEndpoint {
     return this.scan.enabled;
   }
 
+  /**
+   * Sends raw bytes to every socket on this adapter as if the controller had sent them (any bytes:
+   * the fuzz tests' malformed, truncated and multi-report events), as a packet through the usual filter.
+   */
+  injectPacket(packet: Uint8Array): void {
+    this.broadcast(Buffer.from(packet));
+  }
+
   /** A packet written by a host on `from`: commands are echoed to the other raw sockets, then run. */
   write(from: ControllerEndpoint, packet: Buffer): void {
     if (from.channel === 'control') return;
