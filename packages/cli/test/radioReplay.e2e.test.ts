@@ -101,7 +101,7 @@ describe('proxsense radio replay', () => {
     expect(b.code).toBe(2);
     expect(b.stderr.trim()).toMatch(/v2\.btsnoop: header\.version: expected 1, got 2$/);
     const failing = join(dir, 'bad.jsonl');
-    writeFileSync(failing, '{"t": 1, "scheme": "gaen", "id": "00", "rssi": -50}\n');
+    writeFileSync(failing, '{"t": 1595205660154, "scheme": "gaen", "id": "00", "rssi": -50}\n');
     const f = proxsense('radio', 'replay', failing, '--on-bad-line', 'fail');
     expect(f.code).toBe(2);
     expect(f.stderr.trim()).toMatch(/bad\.jsonl:1: id: expected .* \(use --on-bad-line skip to skip bad lines\)$/);
