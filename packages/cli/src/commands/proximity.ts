@@ -98,7 +98,10 @@ function printEvaluation(out: Output, e: Evaluation, heading: string): void {
   row('per-row', e.perRow);
   if (e.filtered) {
     row(`filtered (${e.filter})`.slice(0, 15), e.filtered);
-    out.line(`  p_close: Brier ${f3(e.pClose!.brier)}, largest calibration gap over deciles ${f3(e.pClose!.maxDecileGap)} (${e.pClose!.deciles.map((d) => `${d.low.toFixed(1)}: ${d.meanPredicted.toFixed(2)}→${d.observed.toFixed(2)}`).join(', ')})`);
+    const c = e.pClose!;
+    out.line(`  p_close: Brier ${f3(c.brier)}, ECE ${f3(c.ece)}, largest gap over ten equal-count bins ${f3(c.equalCountMaxGap)}, over fixed deciles ${f3(c.maxDecileGap)}`);
+    out.line(`    fixed deciles (from: predicted→observed, rows): ${c.deciles.map((d) => `${d.low.toFixed(1)}: ${d.meanPredicted.toFixed(2)}→${d.observed.toFixed(2)} (${d.rows})`).join(', ')}`);
+    out.line(`    equal-count bins (predicted→observed): ${c.equalCount.map((d) => `${d.meanPredicted.toFixed(2)}→${d.observed.toFixed(2)}`).join(', ')}`);
   }
   out.line(`  point rule "distance_m ≤ ${e.closeM}": per-row ${f3(e.perRow.pointBalancedAccuracy)}${e.filtered ? `, filtered ${f3(e.filtered.pointBalancedAccuracy)}` : ''}`);
   out.line(`  best single RSSI threshold on these rows: rssi ≥ ${e.threshold.rssiDbm} dBm, balanced acc ${f3(e.threshold.balancedAccuracy)}; ratio ${f3(e.ratioToThreshold)}`);
