@@ -129,10 +129,11 @@ export function registerProximityCommands(program: Command, out: Output): void {
     .option('--shrinkage <series>', 'ridge strength: a context value seen in this many series keeps half its own offset', numberIn(0, 1e6, 'a number'), 2)
     .option('--close-m <m>', 'distance at which p_close is calibrated and the default filter chosen', numberIn(0.01, 1000, 'metres'), 2)
     .option('--tail-dof <dof>', 'p_close assumes Student-t errors with this many degrees of freedom (default: Gaussian)', numberIn(2.01, 1000, 'a number'))
+    .option('--fold-by <columns>', 'nested calibration and filter choice keep rows with equal values of these columns in one fold (default: by series; e.g. model,tx_model so that intervals and p_close hold for a phone pair the fit never saw)', columnList)
     .option('--json', 'print the fit as JSON')
     .addHelpText('after', '\nExample:\n  $ proxsense calibrate fit examples/labelled-rssi.csv --out /tmp/model.json')
-    .action((file: string, o: { calibration?: string; out?: string; json?: boolean; context?: ContextColumn[]; shrinkage: number; closeM: number; tailDof?: number }) => {
-      const readings = labelledReadings(file, loadCalibration(o.calibration));
+    .action((file: string, o: { calibration?: string; out?: string; json?: boolean; context?: ContextColumn[]; shrinkage: number; closeM: number; tailDof?: number; foldBy?: string[] }) => {
+      const readings = labelledReadings(file, loadCalibration(o.calibration), o.foldBy);
       const { fit, selection } = fitWithFilterSelection(readings, { columns: o.context, shrinkageSeries: o.shrinkage, closeM: o.closeM, closeTailDof: o.tailDof });
       const summary = { rows: fit.rows, series: fit.series, rmseDb: fit.rmseDb, rSquared: fit.rSquared, intervalCoverage80: fit.intervalCoverage80, medianAbsLog10Error: fit.medianAbsLog10Error, source: file };
       if (o.out) writeFileAtomic(o.out, `${JSON.stringify(modelFileObject(fit.model, summary), null, 2)}\n`);
@@ -148,7 +149,7 @@ export function registerProximityCommands(program: Command, out: Output): void {
       }
       out.line(`fit: ${fit.rows} rows, ${fit.series} series, RMSE ${fit.rmseDb.toFixed(2)} dB, R² ${fit.rSquared.toFixed(3)}, 80% intervals hold the true distance for ${pct(fit.intervalCoverage80)} of rows, median distance error ×${(10 ** fit.medianAbsLog10Error).toFixed(2)}`);
       if (selection) {
-        out.line(`series estimator, chosen by ${selection.folds}-fold cross-validation by series ("≤ ${o.closeM} m"):`);
+        out.line(`series estimator, chosen by ${selection.folds}-fold cross-validation by ${o.foldBy ? o.foldBy.join('+') : 'series'} ("≤ ${o.closeM} m"):`);
         printSelection(out, selection);
       } else out.line(`series estimator: ${filterSpecName(m.filter ?? { kind: 'kalman' })} (too few timed series to cross-validate)`);
       if (o.out) out.line(`wrote ${o.out}`);
