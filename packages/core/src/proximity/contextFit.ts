@@ -15,8 +15,11 @@
  *   values, so a file with 10 000 distinct models cannot stall it.
  * - σ per value: its rows' residual RMS shrunk towards the pooled σ with a prior worth
  *   `sigmaPriorSeries` (default 3) series: σ_v² = (m s_v² + 3 σ²) / (m + 3).
- * Series estimators are calibrated on the same training series: each candidate filter runs over every
- * series and the RMS of its output's residual is kept per bucket of readings it rests on.
+ * Series estimators are calibrated on the training series: each candidate filter runs over every
+ * series and the RMS of its output's residual is kept per bucket of readings it rests on. With enough
+ * series those tables and `p_close`'s Platt correction are then measured out of fold (a nested
+ * cross-validation by series or `group`, see nestedCalibration), so they describe a series the fit
+ * never saw rather than the training series themselves.
  * @module
  */
 import { closeProbability, fitPlatt, CONTEXT_COLUMNS, FILTER_SIGMA_BUCKETS, filterSigmaBucket, MAX_PRIOR_DISTANCES, MODEL_FILE_VERSION, type ContextColumn, type DistancePrior, type ContextColumnFit, type ContextEffect, type ProximityModel } from './contextModel.js';
@@ -64,10 +67,10 @@ export interface ContextFitOptions {
    */
   closeTailDof?: number;
   /**
-   * Folds (by series) of the nested cross-validation that fits `p_close`'s recalibration on
-   * out-of-fold probabilities; default 5. 0 fits it on the training rows themselves (in-sample: with
-   * context offsets that absorb each series' own deviation this is far too sure of itself on a new
-   * series). Falls back to in-sample when there are fewer than 2 × folds series.
+   * Folds (by `group`, else by series) of the nested cross-validation that measures the filter σ
+   * tables and fits `p_close`'s recalibration out of fold; default 5. 0 keeps both in-sample (with
+   * context offsets that absorb each series' own deviation that is far too sure of itself on a new
+   * series: README "Accuracy"). Falls back to in-sample with fewer than 2 × folds groups.
    */
   calibrationFolds?: number;
 }
