@@ -13,6 +13,7 @@ import {
   evaluateModel,
   FILTER_KINDS,
   filterSpecName,
+  FitError,
   fitWithFilterSelection,
   formatCsv,
   modelContextColumns,
@@ -83,6 +84,16 @@ function filterSpec(kind: FilterKind | undefined, windowS: number | undefined): 
   return kind === 'window' ? { kind, windowS: windowS ?? 30 } : { kind };
 }
 
+/** Runs a fit; a FitError (the data cannot determine the model) becomes one line naming the file. */
+function namingFile<T>(file: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof FitError) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
 function labelledReadings(file: string, calibration: CalibrationTable, groupBy?: string[]): EvaluationReading[] {
   const table = parseCsv(readTextFile(file, 'labelled data'), file);
   return readRowReadings(table, file, { calibration, requireDistance: true, groupBy }) as EvaluationReading[];
@@ -134,7 +145,7 @@ export function registerProximityCommands(program: Command, out: Output): void {
     .addHelpText('after', '\nExample:\n  $ proxsense calibrate fit examples/labelled-rssi.csv --out /tmp/model.json')
     .action((file: string, o: { calibration?: string; out?: string; json?: boolean; context?: ContextColumn[]; shrinkage: number; closeM: number; tailDof?: number; foldBy?: string[] }) => {
       const readings = labelledReadings(file, loadCalibration(o.calibration), o.foldBy);
-      const { fit, selection } = fitWithFilterSelection(readings, { columns: o.context, shrinkageSeries: o.shrinkage, closeM: o.closeM, closeTailDof: o.tailDof });
+      const { fit, selection } = namingFile(file, () => fitWithFilterSelection(readings, { columns: o.context, shrinkageSeries: o.shrinkage, closeM: o.closeM, closeTailDof: o.tailDof }));
       const summary = { rows: fit.rows, series: fit.series, rmseDb: fit.rmseDb, rSquared: fit.rSquared, intervalCoverage80: fit.intervalCoverage80, medianAbsLog10Error: fit.medianAbsLog10Error, source: file };
       if (o.out) writeFileAtomic(o.out, `${JSON.stringify(modelFileObject(fit.model, summary), null, 2)}\n`);
       if (o.json) return out.json({ ...fit, filterSelection: selection?.results.map((r) => ({ filter: r.filter, filtered: r.filtered, perRow: r.perRow })) });
@@ -183,7 +194,7 @@ export function registerProximityCommands(program: Command, out: Output): void {
       }
       if (o.model !== undefined) throw new CliError('--model and --folds exclude each other: --folds fits its own models');
       const readings = labelledReadings(file, loadCalibration(o.calibration), o.foldBy);
-      const cv = crossValidate(readings, { folds: o.folds, columns: o.context, shrinkageSeries: o.shrinkage, closeTailDof: o.tailDof, closeM: o.closeM, coverage: o.coverage, candidates: filter ? [filter] : undefined });
+      const cv = namingFile(file, () => crossValidate(readings, { folds: o.folds, columns: o.context, shrinkageSeries: o.shrinkage, closeTailDof: o.tailDof, closeM: o.closeM, coverage: o.coverage, candidates: filter ? [filter] : undefined }));
       if (o.json) return out.json({ folds: cv.folds, groups: cv.groups, best: cv.results[cv.best]!.filter, results: cv.results });
       out.line(`${cv.folds}-fold cross-validation by ${o.foldBy ? o.foldBy.join('+') : 'series'} (${cv.groups} groups); every figure is on held-out rows:`);
       printSelection(out, cv);
