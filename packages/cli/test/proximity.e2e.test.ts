@@ -87,6 +87,11 @@ describe('proxsense calibrate evaluate and context-aware estimates', () => {
     const cv = proxsense('calibrate', 'evaluate', 'examples/labelled-rssi.csv', '--folds', '3');
     expect(cv.code).toBe(0);
     expect(cv.stdout).toMatch(/3-fold cross-validation by series/);
+    expect(cv.stdout).toMatch(/p_close: Brier [\d.]+, ECE [\d.]+, largest gap over ten equal-count bins [\d.]+/);
+    expect(proxsense('calibrate', 'fit', 'examples/labelled-rssi.csv', '--fold-by', 'model').code).toBe(0);
+    const badFold = proxsense('calibrate', 'fit', 'examples/labelled-rssi.csv', '--fold-by', 'room');
+    expect(badFold.code).toBe(2);
+    expect(badFold.stderr).toMatch(/room/);
     const r = proxsense('estimate', '--in', 'examples/labelled-rssi.csv', '--model', model, '--close-m', '2');
     expect(r.code).toBe(0);
     const out = parseCsv(r.stdout, 'out');

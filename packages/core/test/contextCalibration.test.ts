@@ -5,6 +5,7 @@ import {
   bestRssiThreshold,
   CalibrationTable,
   closeProbability,
+  equalCountCalibration,
   estimateRows,
   fitContextModel,
   FitError,
@@ -127,6 +128,48 @@ describe('classification scores', () => {
     expect(rocAuc(truth, [0.9, 0.8, 0.1, 0.2])).toBe(1);
     expect(rocAuc(truth, [0.5, 0.5, 0.5, 0.5])).toBe(0.5);
     expect(bestRssiThreshold(truth, [-50, -60, -70, -80])).toEqual({ rssiDbm: -60, balancedAccuracy: 1 });
+  });
+
+  it('equal-count calibration bins partition the rows, keep ties together, and weigh gaps by rows in ECE', () => {
+    const p = [0.1, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5];
+    const truth = [false, false, false, true, true, true, true, false, true, false];
+    const c = equalCountCalibration(truth, p, 3);
+    // Cuts at rows 3 and 7 (10 · 1/3, 10 · 2/3), each moved past the run of ties it falls in.
+    expect(c.bins.map((b) => b.rows)).toEqual([4, 6]);
+    expect(c.bins.map((b) => b.observed)).toEqual([0.25, 4 / 6]);
+    expect(c.maxGap).toBeCloseTo(0.15, 12);
+    expect(c.ece).toBeCloseTo((4 * 0.15 + 6 * Math.abs(4.6 / 6 - 4 / 6)) / 10, 12);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (rows, bins) => {
+        const r = equalCountCalibration(rows.map(([t]) => t), rows.map(([, q]) => q), bins);
+        expect(r.bins.reduce((a, b) => a + b.rows, 0)).toBe(rows.length);
+        expect(r.bins.length).toBeLessThanOrEqual(bins);
+        for (let i = 1; i < r.bins.length; i++) expect(r.bins[i]!.low).toBeGreaterThan(r.bins[i - 1]!.high);
+        expect(r.ece).toBeLessThanOrEqual(r.maxGap + 1e-12);
+      }),
+    );
+  });
+});
+
+describe('nested (out-of-fold) calibration of p_close', () => {
+  it('widens the filter σ of a new series beyond the in-sample one when series offsets are large, and stays monotone', () => {
+    // Strong series offsets (6 dB) and a context column with few series per value: in-sample the
+    // offsets absorb part of each series' own deviation.
+    const random = new SeededRandom(7);
+    const rows: ContextReading[] = [];
+    for (let s = 0; s < 40; s++) {
+      const d = 0.3 + random.nextFloat() * 4;
+      const seriesOffset = 6 * random.nextGaussian();
+      for (let k = 0; k < 30; k++) rows.push({ attenuationDb: 50 + 20 * Math.log10(d) + seriesOffset + 4 * random.nextGaussian(), distanceM: d, series: `s${s}`, timeMs: k * 1000, context: { model: `m${s % 13}` } });
+    }
+    const filters = [{ kind: 'window' as const, windowS: 10 }];
+    const nested = fitContextModel(rows, { filters }).model;
+    const inSample = fitContextModel(rows, { filters, calibrationFolds: 0 }).model;
+    const last = (m: typeof nested) => m.filteredSigmaDb!['window:10s']!.at(-1)!;
+    expect(last(nested)).toBeGreaterThan(last(inSample));
+    expect(nested.closeCalibration!.byFilter['window:10s']!.slope).toBeGreaterThan(0);
+    expect(Object.keys(nested.closeCalibration!.byFilter).sort()).toEqual(['row', 'window:10s']);
+    expect(() => fitContextModel(rows, { filters, calibrationFolds: 1 })).toThrow(/calibration folds/);
   });
 });
 

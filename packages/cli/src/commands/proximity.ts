@@ -84,6 +84,16 @@ function filterSpec(kind: FilterKind | undefined, windowS: number | undefined): 
   return kind === 'window' ? { kind, windowS: windowS ?? 30 } : { kind };
 }
 
+/** Runs a fit; a FitError (the data cannot determine the model) becomes one line naming the file. */
+function namingFile<T>(file: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof FitError) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
 function labelledReadings(file: string, calibration: CalibrationTable, groupBy?: string[]): EvaluationReading[] {
   const table = parseCsv(readTextFile(file, 'labelled data'), file);
   return readRowReadings(table, file, { calibration, requireDistance: true, groupBy }) as EvaluationReading[];
@@ -99,7 +109,10 @@ function printEvaluation(out: Output, e: Evaluation, heading: string): void {
   row('per-row', e.perRow);
   if (e.filtered) {
     row(`filtered (${e.filter})`.slice(0, 15), e.filtered);
-    out.line(`  p_close: Brier ${f3(e.pClose!.brier)}, largest calibration gap over deciles ${f3(e.pClose!.maxDecileGap)} (${e.pClose!.deciles.map((d) => `${d.low.toFixed(1)}: ${d.meanPredicted.toFixed(2)}→${d.observed.toFixed(2)}`).join(', ')})`);
+    const c = e.pClose!;
+    out.line(`  p_close: Brier ${f3(c.brier)}, ECE ${f3(c.ece)}, largest gap over ten equal-count bins ${f3(c.equalCountMaxGap)}, over fixed deciles ${f3(c.maxDecileGap)}`);
+    out.line(`    fixed deciles (from: predicted→observed, rows): ${c.deciles.map((d) => `${d.low.toFixed(1)}: ${d.meanPredicted.toFixed(2)}→${d.observed.toFixed(2)} (${d.rows})`).join(', ')}`);
+    out.line(`    equal-count bins (predicted→observed): ${c.equalCount.map((d) => `${d.meanPredicted.toFixed(2)}→${d.observed.toFixed(2)}`).join(', ')}`);
   }
   out.line(`  point rule "distance_m ≤ ${e.closeM}": per-row ${f3(e.perRow.pointBalancedAccuracy)}${e.filtered ? `, filtered ${f3(e.filtered.pointBalancedAccuracy)}` : ''}`);
   out.line(`  best single RSSI threshold on these rows: rssi ≥ ${e.threshold.rssiDbm} dBm, balanced acc ${f3(e.threshold.balancedAccuracy)}; ratio ${f3(e.ratioToThreshold)}`);
@@ -111,16 +124,6 @@ function printSelection(out: Output, cv: CrossValidation): void {
   for (const r of cv.results) {
     const s = r.filtered ?? r.perRow;
     out.line(`  ${r.filter.padEnd(12)} held-out balanced acc ${f3(s.balancedAccuracy)}, AUC ${f3(s.rocAuc)}, Brier ${f3(s.brier)}, coverage ${pct(s.intervalCoverage)}${r === cv.results[cv.best] ? '  ← chosen' : ''}`);
-  }
-}
-
-/** Runs a fit on rows of `file`; a fit that cannot determine its parameters names the file it read. */
-function fittingFile<T>(file: string, fit: () => T): T {
-  try {
-    return fit();
-  } catch (error) {
-    if (error instanceof FitError) throw new CliError(`${file}: ${error.message}`);
-    throw error;
   }
 }
 
@@ -137,11 +140,12 @@ export function registerProximityCommands(program: Command, out: Output): void {
     .option('--shrinkage <series>', 'ridge strength: a context value seen in this many series keeps half its own offset', numberIn(0, 1e6, 'a number'), 2)
     .option('--close-m <m>', 'distance at which p_close is calibrated and the default filter chosen', numberIn(0.01, 1000, 'metres'), 2)
     .option('--tail-dof <dof>', 'p_close assumes Student-t errors with this many degrees of freedom (default: Gaussian)', numberIn(2.01, 1000, 'a number'))
+    .option('--fold-by <columns>', 'nested calibration and filter choice keep rows with equal values of these columns in one fold (default: by series; e.g. model,tx_model so that intervals and p_close hold for a phone pair the fit never saw)', columnList)
     .option('--json', 'print the fit as JSON')
     .addHelpText('after', '\nExample:\n  $ proxsense calibrate fit examples/labelled-rssi.csv --out /tmp/model.json')
-    .action((file: string, o: { calibration?: string; out?: string; json?: boolean; context?: ContextColumn[]; shrinkage: number; closeM: number; tailDof?: number }) => {
-      const readings = labelledReadings(file, loadCalibration(o.calibration));
-      const { fit, selection } = fittingFile(file, () => fitWithFilterSelection(readings, { columns: o.context, shrinkageSeries: o.shrinkage, closeM: o.closeM, closeTailDof: o.tailDof }));
+    .action((file: string, o: { calibration?: string; out?: string; json?: boolean; context?: ContextColumn[]; shrinkage: number; closeM: number; tailDof?: number; foldBy?: string[] }) => {
+      const readings = labelledReadings(file, loadCalibration(o.calibration), o.foldBy);
+      const { fit, selection } = namingFile(file, () => fitWithFilterSelection(readings, { columns: o.context, shrinkageSeries: o.shrinkage, closeM: o.closeM, closeTailDof: o.tailDof }));
       const summary = { rows: fit.rows, series: fit.series, rmseDb: fit.rmseDb, rSquared: fit.rSquared, intervalCoverage80: fit.intervalCoverage80, medianAbsLog10Error: fit.medianAbsLog10Error, source: file };
       if (o.out) writeFileAtomic(o.out, `${JSON.stringify(modelFileObject(fit.model, summary), null, 2)}\n`);
       if (o.json) return out.json({ ...fit, filterSelection: selection?.results.map((r) => ({ filter: r.filter, filtered: r.filtered, perRow: r.perRow })) });
@@ -156,7 +160,7 @@ export function registerProximityCommands(program: Command, out: Output): void {
       }
       out.line(`fit: ${fit.rows} rows, ${fit.series} series, RMSE ${fit.rmseDb.toFixed(2)} dB, R² ${fit.rSquared.toFixed(3)}, 80% intervals hold the true distance for ${pct(fit.intervalCoverage80)} of rows, median distance error ×${(10 ** fit.medianAbsLog10Error).toFixed(2)}`);
       if (selection) {
-        out.line(`series estimator, chosen by ${selection.folds}-fold cross-validation by series ("≤ ${o.closeM} m"):`);
+        out.line(`series estimator, chosen by ${selection.folds}-fold cross-validation by ${o.foldBy ? o.foldBy.join('+') : 'series'} ("≤ ${o.closeM} m"):`);
         printSelection(out, selection);
       } else out.line(`series estimator: ${filterSpecName(m.filter ?? { kind: 'kalman' })} (too few timed series to cross-validate)`);
       if (o.out) out.line(`wrote ${o.out}`);
@@ -190,7 +194,7 @@ export function registerProximityCommands(program: Command, out: Output): void {
       }
       if (o.model !== undefined) throw new CliError('--model and --folds exclude each other: --folds fits its own models');
       const readings = labelledReadings(file, loadCalibration(o.calibration), o.foldBy);
-      const cv = fittingFile(file, () => crossValidate(readings, { folds: o.folds, columns: o.context, shrinkageSeries: o.shrinkage, closeTailDof: o.tailDof, closeM: o.closeM, coverage: o.coverage, candidates: filter ? [filter] : undefined }));
+      const cv = namingFile(file, () => crossValidate(readings, { folds: o.folds, columns: o.context, shrinkageSeries: o.shrinkage, closeTailDof: o.tailDof, closeM: o.closeM, coverage: o.coverage, candidates: filter ? [filter] : undefined }));
       if (o.json) return out.json({ folds: cv.folds, groups: cv.groups, best: cv.results[cv.best]!.filter, results: cv.results });
       out.line(`${cv.folds}-fold cross-validation by ${o.foldBy ? o.foldBy.join('+') : 'series'} (${cv.groups} groups); every figure is on held-out rows:`);
       printSelection(out, cv);

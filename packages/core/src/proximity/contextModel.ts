@@ -53,8 +53,9 @@ export interface ProximityModel extends PathLossModel {
   /** Prior over distance for `p_close`: the training series' distances. */
   distancePrior?: DistancePrior;
   /**
-   * Platt recalibration of `p_close` per filter spec name (and `row` for single readings), fitted on
-   * the training rows at `closeM`: p' = 1 / (1 + exp(−(slope · logit p + intercept))). The Gaussian
+   * Platt recalibration of `p_close` per filter spec name (and `row` for single readings), fitted at
+   * `closeM` on out-of-fold probabilities of the training series (in-sample when they are too few):
+   * p' = 1 / (1 + exp(−(slope · logit p + intercept))). The Gaussian
    * likelihood gets the interval coverage right but real residuals are heavy-tailed, which leaves raw
    * probabilities too timid in the middle and too sure in the tails.
    */

@@ -16,8 +16,6 @@ import { FitError } from './fit.js';
 /** A labelled reading with its raw RSSI (for the threshold baseline). */
 export interface EvaluationReading extends ContextReading {
   rssiDbm: number;
-  /** Cross-validation group; default the series (rows without one: each its own group). */
-  group?: string;
 }
 
 /** Scores of one estimate. */
@@ -54,7 +52,13 @@ export interface Evaluation {
   filter: string;
   perRow: ClassifierScores;
   filtered?: ClassifierScores;
-  pClose?: { brier: number; maxDecileGap: number; deciles: DecileCalibration[] };
+  /**
+   * Calibration of the filtered `p_close`: `deciles` are the fixed bins [0, 0.1) … [0.9, 1] and
+   * `maxDecileGap` their largest |predicted − observed| over bins holding ≥ 1 % of the rows (≥ 30);
+   * `equalCount` are ten equal-count bins with their largest gap and ECE (see
+   * {@link equalCountCalibration}).
+   */
+  pClose?: { brier: number; maxDecileGap: number; deciles: DecileCalibration[]; equalCount: DecileCalibration[]; equalCountMaxGap: number; ece: number };
   threshold: { rssiDbm: number; balancedAccuracy: number };
   /** filtered (else per-row) balanced accuracy ÷ the threshold's. */
   ratioToThreshold: number;
@@ -142,6 +146,38 @@ export function decileCalibration(truth: ArrayLike<boolean>, p: ArrayLike<number
     if (d.rows >= floor) maxGap = Math.max(maxGap, Math.abs(d.meanPredicted - d.observed));
   }
   return { deciles, maxGap };
+}
+
+/**
+ * Calibration in ten equal-count bins of the rows sorted by predicted probability (ties kept in one
+ * bin, so a bin may hold more than a tenth), and the expected calibration error ECE = Σ_b (rows_b /
+ * rows) · |mean predicted − observed| over those bins. Unlike fixed deciles every bin holds about a
+ * tenth of the rows, so no bin is decided by a handful of rows of one series.
+ */
+export function equalCountCalibration(truth: ArrayLike<boolean>, p: ArrayLike<number>, bins = 10): { bins: DecileCalibration[]; maxGap: number; ece: number } {
+  const n = truth.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
+  const out: DecileCalibration[] = [];
+  let maxGap = 0;
+  let ece = 0;
+  for (let start = 0; start < n; ) {
+    let end = Math.max(start + 1, Math.round(((out.length + 1) * n) / bins));
+    while (end < n && p[order[end]!] === p[order[end - 1]!]) end++;
+    let sum = 0;
+    let hits = 0;
+    for (let k = start; k < end; k++) {
+      sum += p[order[k]!]!;
+      if (truth[order[k]!]) hits++;
+    }
+    const rows = end - start;
+    const d = { low: p[order[start]!]!, high: p[order[end - 1]!]!, rows, meanPredicted: sum / rows, observed: hits / rows };
+    out.push(d);
+    const gap = Math.abs(d.meanPredicted - d.observed);
+    maxGap = Math.max(maxGap, gap);
+    ece += (rows / n) * gap;
+    start = end;
+  }
+  return { bins: out, maxGap, ece };
 }
 
 /** The RSSI cut ("close" when rssi ≥ cut) with the best balanced accuracy on these rows. */
@@ -257,7 +293,8 @@ function summarise(acc: Scored, closeM: number, coverage: number, filter: string
     };
     const cal = decileCalibration(acc.truth, acc.filtP);
     out.filtered = filtered;
-    out.pClose = { brier: filtered.brier, maxDecileGap: cal.maxGap, deciles: cal.deciles };
+    const eq = equalCountCalibration(acc.truth, acc.filtP);
+    out.pClose = { brier: filtered.brier, maxDecileGap: cal.maxGap, deciles: cal.deciles, equalCount: eq.bins, equalCountMaxGap: eq.maxGap, ece: eq.ece };
     out.ratioToThreshold = filtered.balancedAccuracy / threshold.balancedAccuracy;
   }
   return out;
