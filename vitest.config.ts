@@ -9,7 +9,10 @@ export default defineConfig({
     alias: [
       { find: /^@proxsense\/core\/errors$/, replacement: src('./packages/core/src/errors.ts') },
       // Every other subpath entry is its concept folder's index (see packages/core/package.json exports).
-      { find: /^@proxsense\/core\/([a-z]+)$/, replacement: `${src('./packages/core/src/')}$1/index.ts` },
+      {
+        find: /^@proxsense\/core\/([a-z]+)$/,
+        replacement: `${src('./packages/core/src/')}$1/index.ts`,
+      },
       { find: /^@proxsense\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@proxsense\/sim$/, replacement: src('./packages/sim/src/index.ts') },
       { find: /^@proxsense\/node-radio$/, replacement: src('./packages/node-radio/src/index.ts') },

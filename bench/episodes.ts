@@ -4,7 +4,13 @@
  * (`exposureWindows` over Sighting objects, with hex IDs and sorting), against the 5 M sightings/s/core
  * limit set in the episodes issue.
  */
-import { dailySummaries, EpisodeBuilder, exposureWindows, SeededRandom, type Sighting } from '@proxsense/core';
+import {
+  dailySummaries,
+  EpisodeBuilder,
+  exposureWindows,
+  SeededRandom,
+  type Sighting,
+} from '@proxsense/core';
 
 export interface EpisodesBenchOptions {
   sightings?: number;
@@ -52,28 +58,49 @@ export function runEpisodesBench(options: EpisodesBenchOptions = {}) {
   const run = () => {
     const builder = new EpisodeBuilder();
     const scanner = builder.scanner('bench');
-    for (let s = 0; s < data.seriesCount; s++) builder.series(scanner, 'gaen', s.toString(16).padStart(32, '0'), { contact: String(s) });
+    for (let s = 0; s < data.seriesCount; s++)
+      builder.series(scanner, 'gaen', s.toString(16).padStart(32, '0'), { contact: String(s) });
     const t0 = performance.now();
-    for (let i = 0; i < data.series.length; i++) builder.addIndexed(data.series[i]!, scanner, data.timeMs[i]!, data.attenuationDb[i]!, data.rssiDbm[i]!);
+    for (let i = 0; i < data.series.length; i++)
+      builder.addIndexed(
+        data.series[i]!,
+        scanner,
+        data.timeMs[i]!,
+        data.attenuationDb[i]!,
+        data.rssiDbm[i]!,
+      );
     const windows = builder.finish();
     const summaries = dailySummaries(windows);
-    return { seconds: (performance.now() - t0) / 1000, windows: windows.length, summaries: summaries.length };
+    return {
+      seconds: (performance.now() - t0) / 1000,
+      windows: windows.length,
+      summaries: summaries.length,
+    };
   };
   run(); // warm-up
   const best = [run(), run(), run()].sort((a, b) => a.seconds - b.seconds)[0]!;
   const indexedPerS = sightings / best.seconds;
-  log(`episodes: indexed ${(indexedPerS / 1e6).toFixed(2)} M sightings/s = ${(indexedPerS / LIMIT_PER_S).toFixed(2)} × limit 5 M/s/core (${sightings.toLocaleString('en-US')} sightings → ${best.windows.toLocaleString('en-US')} windows, ${best.summaries.toLocaleString('en-US')} contact-days, summaries included)`);
+  log(
+    `episodes: indexed ${(indexedPerS / 1e6).toFixed(2)} M sightings/s = ${(indexedPerS / LIMIT_PER_S).toFixed(2)} × limit 5 M/s/core (${sightings.toLocaleString('en-US')} sightings → ${best.windows.toLocaleString('en-US')} windows, ${best.summaries.toLocaleString('en-US')} contact-days, summaries included)`,
+  );
 
   const objects: Sighting[] = [];
   for (let i = 0; i < Math.min(objectSightings, sightings); i++) {
     const id = new Uint8Array(16);
     new DataView(id.buffer).setUint32(12, data.series[i]!);
-    objects.push({ scheme: 'gaen', id, timeMs: data.timeMs[i]!, rssiDbm: Math.round(data.rssiDbm[i]!) });
+    objects.push({
+      scheme: 'gaen',
+      id,
+      timeMs: data.timeMs[i]!,
+      rssiDbm: Math.round(data.rssiDbm[i]!),
+    });
   }
   exposureWindows(objects.slice(0, 10_000));
   const t0 = performance.now();
   exposureWindows(objects);
   const objectPerS = objects.length / ((performance.now() - t0) / 1000);
-  log(`episodes: objects ${(objectPerS / 1e6).toFixed(2)} M sightings/s = ${(objectPerS / LIMIT_PER_S).toFixed(2)} × limit (Sighting objects: hex IDs, sort, then the same builder) = ${(objectPerS / indexedPerS).toFixed(2)} × indexed`);
+  log(
+    `episodes: objects ${(objectPerS / 1e6).toFixed(2)} M sightings/s = ${(objectPerS / LIMIT_PER_S).toFixed(2)} × limit (Sighting objects: hex IDs, sort, then the same builder) = ${(objectPerS / indexedPerS).toFixed(2)} × indexed`,
+  );
   return { indexedPerS, objectPerS, windows: best.windows };
 }

@@ -9,7 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Matcher, pureCryptoProvider, SightingIndex, type CryptoProvider, type GaenDiagnosisKey } from '@proxsense/core';
+import {
+  Matcher,
+  pureCryptoProvider,
+  SightingIndex,
+  type CryptoProvider,
+  type GaenDiagnosisKey,
+} from '@proxsense/core';
 import { nodeCryptoProvider } from '@proxsense/core/node';
 import { keyStream, makeSightings } from './matchingData.js';
 
@@ -42,9 +48,23 @@ export interface MatchingBenchResult {
   parallelKeysPerS: number;
   threads: number;
   pureKeysPerS: number;
-  scale: { keys: number; seconds: number; plantedFound: number; planted: number; rssGrowthMb: number; indexMb: number };
+  scale: {
+    keys: number;
+    seconds: number;
+    plantedFound: number;
+    planted: number;
+    rssGrowthMb: number;
+    indexMb: number;
+  };
   /** N threads against one on the scale keys: wall-time speed-up and peak memory against its limit. */
-  threadsVsOne: { one: MatchingRun; many: MatchingRun; speedup: number; speedupTarget: number; memoryLimitMb: number; memoryRatio: number };
+  threadsVsOne: {
+    one: MatchingRun;
+    many: MatchingRun;
+    speedup: number;
+    speedupTarget: number;
+    memoryLimitMb: number;
+    memoryRatio: number;
+  };
   /** Peak memory of N threads against one with many stored sightings. */
   memory: { one: MatchingRun; many: MatchingRun; limitMb: number; ratio: number };
   /** The CLI's default choice against one thread, per key count: wall-time ratio (≤ 1.1 is the target). */
@@ -88,7 +108,13 @@ function rawAesBlocksPerS(): number {
 }
 
 /** The fastest of `repeat` runs (short runs on a busy machine are mostly noise otherwise). */
-function bestOf(repeat: number, keys: number, sightings: number, planted: number, threads: number | 'auto'): MatchingRun {
+function bestOf(
+  repeat: number,
+  keys: number,
+  sightings: number,
+  planted: number,
+  threads: number | 'auto',
+): MatchingRun {
   let best: MatchingRun | undefined;
   for (let i = 0; i < repeat; i++) {
     const r = runChild(keys, sightings, planted, threads);
@@ -97,18 +123,40 @@ function bestOf(repeat: number, keys: number, sightings: number, planted: number
   return best!;
 }
 
-function runChild(keys: number, sightings: number, planted: number, threads: number | 'auto'): MatchingRun {
+function runChild(
+  keys: number,
+  sightings: number,
+  planted: number,
+  threads: number | 'auto',
+): MatchingRun {
   const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
   // The build tsconfig resolves @proxsense/core to dist/, so workers run the built worker file.
   const tsconfig = fileURLToPath(new URL('../tsconfig.build.json', import.meta.url));
   const child = fileURLToPath(new URL('./matchingChild.ts', import.meta.url));
-  const r = spawnSync(process.execPath, [tsx, '--tsconfig', tsconfig, child, String(keys), String(sightings), String(planted), String(threads)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`matching child (${keys} keys, ${threads} threads) failed: ${r.stderr}`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      tsx,
+      '--tsconfig',
+      tsconfig,
+      child,
+      String(keys),
+      String(sightings),
+      String(planted),
+      String(threads),
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (r.status !== 0)
+    throw new Error(`matching child (${keys} keys, ${threads} threads) failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as MatchingRun;
 }
 
 function keysPerS(crypto: CryptoProvider, index: SightingIndex, keys: GaenDiagnosisKey[]): number {
-  const matcher = new Matcher({ gaen: index, bluezone: new SightingIndex('bluezone', []) }, { crypto });
+  const matcher = new Matcher(
+    { gaen: index, bluezone: new SightingIndex('bluezone', []) },
+    { crypto },
+  );
   // Warm-up so the JIT has compiled the loop before the clock starts.
   for (let i = 0; i < Math.min(2000, keys.length); i++) matcher.matchKey(keys[i]!, () => {});
   const t0 = performance.now();
@@ -116,30 +164,48 @@ function keysPerS(crypto: CryptoProvider, index: SightingIndex, keys: GaenDiagno
   return keys.length / ((performance.now() - t0) / 1000);
 }
 
-const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 1) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Runs the benchmark and prints its figures; returns them for tests and scripts. */
 export function runMatchingBench(options: MatchingBenchOptions = {}): MatchingBenchResult {
-  const { keys = 200_000, pureKeys = 30_000, scaleKeys = 1_000_000, sightings = 100_000, planted = 1_000, quiet = 0 } = options;
+  const {
+    keys = 200_000,
+    pureKeys = 30_000,
+    scaleKeys = 1_000_000,
+    sightings = 100_000,
+    planted = 1_000,
+    quiet = 0,
+  } = options;
   const log = quiet ? () => {} : (line: string) => console.log(line);
 
   const aesBlocksPerS = rawAesBlocksPerS();
   const boundKeysPerS = aesBlocksPerS / 144;
-  log(`matching: bound   raw node:crypto AES-128-ECB on 16 MiB: ${fmt(aesBlocksPerS / 1e6)} M blocks/s ÷ 144 = ${fmt(boundKeysPerS / 1e3)} k keys/s`);
+  log(
+    `matching: bound   raw node:crypto AES-128-ECB on 16 MiB: ${fmt(aesBlocksPerS / 1e6)} M blocks/s ÷ 144 = ${fmt(boundKeysPerS / 1e3)} k keys/s`,
+  );
 
   const { sightings: stored } = makeSightings(sightings, planted, 1);
   const index = new SightingIndex('gaen', stored);
   // Typed arrays live outside the JS heap: their bytes, not heapUsed, are the index's size.
-  const indexMb = Object.values(index.parts()).reduce((sum: number, v) => sum + (ArrayBuffer.isView(v) ? v.byteLength : 0), 0) / 1e6;
+  const indexMb =
+    Object.values(index.parts()).reduce(
+      (sum: number, v) => sum + (ArrayBuffer.isView(v) ? v.byteLength : 0),
+      0,
+    ) / 1e6;
   const throughputKeys = [...keyStream(keys, 2)];
 
   const nodeKeysPerS = keysPerS(nodeCryptoProvider, index, throughputKeys);
   const nodeRatio = nodeKeysPerS / boundKeysPerS;
-  log(`matching: node×1 ${fmt(nodeKeysPerS / 1e3)} k keys/s = ${fmt(nodeRatio, 2)} × bound (target ≥ ${NODE_TARGET_RATIO}) ${nodeRatio >= NODE_TARGET_RATIO ? 'ok' : 'BELOW TARGET'}`);
+  log(
+    `matching: node×1 ${fmt(nodeKeysPerS / 1e3)} k keys/s = ${fmt(nodeRatio, 2)} × bound (target ≥ ${NODE_TARGET_RATIO}) ${nodeRatio >= NODE_TARGET_RATIO ? 'ok' : 'BELOW TARGET'}`,
+  );
 
   const pureKeysPerS = keysPerS(pureCryptoProvider, index, throughputKeys.slice(0, pureKeys));
   const pureRatio = pureKeysPerS / PURE_LIMIT_KEYS_PER_S;
-  log(`matching: pure-ts ${fmt(pureKeysPerS / 1e3)} k keys/s = ${fmt(pureRatio, 2)} × limit ${PURE_LIMIT_KEYS_PER_S / 1e3} k keys/s (target ≥ 1) ${pureRatio >= 1 ? 'ok' : 'BELOW TARGET'}; ${fmt(pureKeysPerS / boundKeysPerS, 2)} × bound`);
+  log(
+    `matching: pure-ts ${fmt(pureKeysPerS / 1e3)} k keys/s = ${fmt(pureRatio, 2)} × limit ${PURE_LIMIT_KEYS_PER_S / 1e3} k keys/s (target ≥ 1) ${pureRatio >= 1 ? 'ok' : 'BELOW TARGET'}; ${fmt(pureKeysPerS / boundKeysPerS, 2)} × bound`,
+  );
 
   const threads = Math.max(1, options.threads ?? availableParallelism());
 
@@ -152,28 +218,79 @@ export function runMatchingBench(options: MatchingBenchOptions = {}): MatchingBe
   const memoryLimitMb = MEMORY_FACTOR * one.peakRssMb + MEMORY_PER_THREAD_MB * threads;
   const memoryRatio = many.peakRssMb / memoryLimitMb;
   const parallelKeysPerS = scaleKeys / many.wallS;
-  log(`matching: threads ${scaleKeys.toLocaleString('en-US')} keys vs ${sightings.toLocaleString('en-US')} sightings: 1 thread ${fmt(one.wallS)} s (${fmt(one.cpuS)} s CPU), ${threads} threads ${fmt(many.wallS)} s (${fmt(many.cpuS)} s CPU) = ${fmt(speedup, 2)} × one thread (target ≥ ${fmt(speedupTarget, 2)}) ${speedup >= speedupTarget ? 'ok' : 'BELOW TARGET'}; ${fmt(parallelKeysPerS / 1e3)} k keys/s = ${fmt(parallelKeysPerS / boundKeysPerS, 2)} × one-core bound; CPU ${fmt(many.cpuS / one.cpuS, 2)} × one thread's`);
+  log(
+    `matching: threads ${scaleKeys.toLocaleString('en-US')} keys vs ${sightings.toLocaleString('en-US')} sightings: 1 thread ${fmt(one.wallS)} s (${fmt(one.cpuS)} s CPU), ${threads} threads ${fmt(many.wallS)} s (${fmt(many.cpuS)} s CPU) = ${fmt(speedup, 2)} × one thread (target ≥ ${fmt(speedupTarget, 2)}) ${speedup >= speedupTarget ? 'ok' : 'BELOW TARGET'}; ${fmt(parallelKeysPerS / 1e3)} k keys/s = ${fmt(parallelKeysPerS / boundKeysPerS, 2)} × one-core bound; CPU ${fmt(many.cpuS / one.cpuS, 2)} × one thread's`,
+  );
   const memoryLine = (label: string, a: MatchingRun, b: MatchingRun, limitMb: number) =>
     `matching: memory ${label}: peak RSS 1 thread ${fmt(a.peakRssMb)} MB, ${threads} threads ${fmt(b.peakRssMb)} MB = ${fmt(b.peakRssMb / limitMb, 2)} × limit ${fmt(limitMb)} MB (${MEMORY_FACTOR} × one-thread peak + ${MEMORY_PER_THREAD_MB} MB a thread; target ≤ 1) ${b.peakRssMb <= limitMb ? 'ok' : 'ABOVE LIMIT'}`;
-  log(memoryLine(`${scaleKeys.toLocaleString('en-US')} keys vs ${sightings.toLocaleString('en-US')} sightings`, one, many, memoryLimitMb));
-  log(`matching: planted matches found ${many.matches}/${planted} on ${threads} threads, ${one.matches}/${planted} on one`);
+  log(
+    memoryLine(
+      `${scaleKeys.toLocaleString('en-US')} keys vs ${sightings.toLocaleString('en-US')} sightings`,
+      one,
+      many,
+      memoryLimitMb,
+    ),
+  );
+  log(
+    `matching: planted matches found ${many.matches}/${planted} on ${threads} threads, ${one.matches}/${planted} on one`,
+  );
 
   // Many sightings, fewer keys: where a copy of the sightings per worker would show (issue 10 saw 6.1 GB).
   const { memoryKeys = 50_000, memorySightings = 1_000_000 } = options;
   const memOne = runChild(memoryKeys, memorySightings, planted, 1);
   const memMany = runChild(memoryKeys, memorySightings, planted, threads);
   const memLimitMb = MEMORY_FACTOR * memOne.peakRssMb + MEMORY_PER_THREAD_MB * threads;
-  log(memoryLine(`${memoryKeys.toLocaleString('en-US')} keys vs ${memorySightings.toLocaleString('en-US')} sightings`, memOne, memMany, memLimitMb) + `; one index shared by all threads (${fmt(indexMb)} MB for ${sightings.toLocaleString('en-US')} sightings)`);
+  log(
+    memoryLine(
+      `${memoryKeys.toLocaleString('en-US')} keys vs ${memorySightings.toLocaleString('en-US')} sightings`,
+      memOne,
+      memMany,
+      memLimitMb,
+    ) +
+      `; one index shared by all threads (${fmt(indexMb)} MB for ${sightings.toLocaleString('en-US')} sightings)`,
+  );
 
   const defaultVsOne: MatchingBenchResult['defaultVsOne'] = [];
-  for (const keyCount of [1_000, 20_000, 60_000, 200_000].filter((k) => k * 2 <= scaleKeys).concat(scaleKeys)) {
+  for (const keyCount of [1_000, 20_000, 60_000, 200_000]
+    .filter((k) => k * 2 <= scaleKeys)
+    .concat(scaleKeys)) {
     const repeat = keyCount < 100_000 ? (options.repeats ?? 3) : 1;
     const single = keyCount === scaleKeys ? one : bestOf(repeat, keyCount, sightings, planted, 1);
     const auto = bestOf(repeat, keyCount, sightings, planted, 'auto');
     const ratio = auto.wallS / single.wallS;
-    defaultVsOne.push({ keys: keyCount, chosenThreads: auto.threads, ratio, cpuRatio: auto.cpuS / single.cpuS });
-    log(`matching: default ${keyCount.toLocaleString('en-US').padStart(9)} keys: chose ${auto.threads} thread${auto.threads > 1 ? 's' : ' '} ${fmt(auto.wallS, 2)} s vs --threads 1 ${fmt(single.wallS, 2)} s = ${fmt(ratio, 2)} × (target ≤ ${DEFAULT_SLOWDOWN_LIMIT}) ${ratio <= DEFAULT_SLOWDOWN_LIMIT ? 'ok' : 'SLOWER'}${auto.threads === 1 ? ' (the same one-thread path: the ratio is noise)' : ''}; CPU ${fmt(auto.cpuS / single.cpuS, 2)} ×`);
+    defaultVsOne.push({
+      keys: keyCount,
+      chosenThreads: auto.threads,
+      ratio,
+      cpuRatio: auto.cpuS / single.cpuS,
+    });
+    log(
+      `matching: default ${keyCount.toLocaleString('en-US').padStart(9)} keys: chose ${auto.threads} thread${auto.threads > 1 ? 's' : ' '} ${fmt(auto.wallS, 2)} s vs --threads 1 ${fmt(single.wallS, 2)} s = ${fmt(ratio, 2)} × (target ≤ ${DEFAULT_SLOWDOWN_LIMIT}) ${ratio <= DEFAULT_SLOWDOWN_LIMIT ? 'ok' : 'SLOWER'}${auto.threads === 1 ? ' (the same one-thread path: the ratio is noise)' : ''}; CPU ${fmt(auto.cpuS / single.cpuS, 2)} ×`,
+    );
   }
-  const scale = { keys: scaleKeys, seconds: many.wallS, plantedFound: many.matches, planted, rssGrowthMb: many.peakRssMb - many.rssBeforeMb, indexMb };
-  return { aesBlocksPerS, boundKeysPerS, nodeKeysPerS, parallelKeysPerS, threads, pureKeysPerS, scale, threadsVsOne: { one, many, speedup, speedupTarget, memoryLimitMb, memoryRatio }, memory: { one: memOne, many: memMany, limitMb: memLimitMb, ratio: memMany.peakRssMb / memLimitMb }, defaultVsOne };
+  const scale = {
+    keys: scaleKeys,
+    seconds: many.wallS,
+    plantedFound: many.matches,
+    planted,
+    rssGrowthMb: many.peakRssMb - many.rssBeforeMb,
+    indexMb,
+  };
+  return {
+    aesBlocksPerS,
+    boundKeysPerS,
+    nodeKeysPerS,
+    parallelKeysPerS,
+    threads,
+    pureKeysPerS,
+    scale,
+    threadsVsOne: { one, many, speedup, speedupTarget, memoryLimitMb, memoryRatio },
+    memory: {
+      one: memOne,
+      many: memMany,
+      limitMb: memLimitMb,
+      ratio: memMany.peakRssMb / memLimitMb,
+    },
+    defaultVsOne,
+  };
 }

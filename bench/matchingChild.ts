@@ -8,7 +8,11 @@ import { Matcher } from '@proxsense/core';
 import { chooseMatchThreads, matchInParallel, nodeCryptoProvider } from '@proxsense/core/node';
 import { keyStream, makeSightings } from './matchingData.js';
 
-const [keyCount, sightingCount, planted] = process.argv.slice(2, 5).map(Number) as [number, number, number];
+const [keyCount, sightingCount, planted] = process.argv.slice(2, 5).map(Number) as [
+  number,
+  number,
+  number,
+];
 const threadsArg = process.argv[5]!;
 
 const { sightings, plantedKeys } = makeSightings(sightingCount, planted, 1);
@@ -29,4 +33,15 @@ const wallS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 // maxRSS (kB) is the whole process's peak: main thread, workers and the shared index together.
 const peakRssMb = (process.resourceUsage().maxRSS * 1024) / 1e6;
-console.log(JSON.stringify({ keys: keyCount, sightings: sightingCount, threads, wallS, cpuS: (cpu.user + cpu.system) / 1e6, rssBeforeMb, peakRssMb, matches }));
+console.log(
+  JSON.stringify({
+    keys: keyCount,
+    sightings: sightingCount,
+    threads,
+    wallS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    rssBeforeMb,
+    peakRssMb,
+    matches,
+  }),
+);

@@ -33,7 +33,10 @@ export interface OneBenchOptions {
 }
 
 /** The ONE's engine time on each area, from another run (see the module comment), seconds [low, high]. */
-export const THE_ONE_REFERENCE_S: Record<number, [number, number]> = { 316: [4.2, 4.2], 100: [23, 25] };
+export const THE_ONE_REFERENCE_S: Record<number, [number, number]> = {
+  316: [4.2, 4.2],
+  100: [23, 25],
+};
 /** What the issue asks: at least this many times The ONE's speed. */
 export const TARGET_RATIO = { radios: 10, rangeOnly: 20 } as const;
 
@@ -57,7 +60,13 @@ export interface OnePoint {
 }
 
 /** The ONE settings for the same scenario (RandomWaypoint, SimpleBroadcastInterface, link log only). */
-export function theOneSettings(o: { phones: number; sideM: number; durationS: number; rangeM: number; reportDir: string }): string {
+export function theOneSettings(o: {
+  phones: number;
+  sideM: number;
+  durationS: number;
+  rangeM: number;
+  reportDir: string;
+}): string {
   return [
     `Scenario.name = proxsense-rwp-${o.sideM}`,
     'Scenario.simulateConnections = true',
@@ -92,7 +101,10 @@ export function theOneSettings(o: { phones: number; sideM: number; durationS: nu
 }
 
 /** Runs The ONE on the scenario when THE_ONE_DIR and a JDK are there; its engine time in s, else undefined. */
-export function runTheOne(o: { phones: number; sideM: number; durationS: number; rangeM: number }, log: (line: string) => void): number | undefined {
+export function runTheOne(
+  o: { phones: number; sideM: number; durationS: number; rangeM: number },
+  log: (line: string) => void,
+): number | undefined {
   const home = process.env.THE_ONE_DIR;
   if (!home) return undefined;
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -104,10 +116,16 @@ export function runTheOne(o: { phones: number; sideM: number; durationS: number;
   try {
     const settings = join(dir, 'settings.txt');
     writeFileSync(settings, theOneSettings({ ...o, reportDir: `${dir}/` }));
-    const r = spawnSync('java', ['-Xmx4G', '-cp', `target${pathSep()}lib/*`, 'core.DTNSim', '-b', '1', settings], { cwd: home, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync(
+      'java',
+      ['-Xmx4G', '-cp', `target${pathSep()}lib/*`, 'core.DTNSim', '-b', '1', settings],
+      { cwd: home, encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
     const m = /Simulation done in ([\d.]+)s/.exec(r.stdout ?? '');
     if (r.status !== 0 || !m) {
-      log(`  The ONE in ${home} did not run (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-2).join(' ')}; using the reference figures`);
+      log(
+        `  The ONE in ${home} did not run (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-2).join(' ')}; using the reference figures`,
+      );
       return undefined;
     }
     return Number(m[1]);
@@ -130,24 +148,67 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
   const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
   const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
   const points: OnePoint[] = [];
-  log(`one: rwp as The ONE's RandomWaypoint, ${phones} walkers, ${durationS / 3600} h, 1 s updates, links within ${rangeM} m logged (ConnectivityONEReport lines), one thread`);
-  log('  engine time: inside the process, around the engine and the log write (process start excluded on both sides); the machine may be loaded, so CPU time is shown too');
+  log(
+    `one: rwp as The ONE's RandomWaypoint, ${phones} walkers, ${durationS / 3600} h, 1 s updates, links within ${rangeM} m logged (ConnectivityONEReport lines), one thread`,
+  );
+  log(
+    '  engine time: inside the process, around the engine and the log write (process start excluded on both sides); the machine may be loaded, so CPU time is shown too',
+  );
   for (const sideM of sides) {
     const measured = runTheOne({ phones, sideM, durationS, rangeM }, log);
     const reference = THE_ONE_REFERENCE_S[sideM];
-    const theOneS: [number, number] | undefined = measured !== undefined ? [measured, measured] : reference && phones === 1000 && durationS === 3600 && rangeM === 10 ? reference : undefined;
+    const theOneS: [number, number] | undefined =
+      measured !== undefined
+        ? [measured, measured]
+        : reference && phones === 1000 && durationS === 3600 && rangeM === 10
+          ? reference
+          : undefined;
     const source = measured !== undefined ? 'measured' : 'reference';
-    if (measured !== undefined) log(`  ${sideM}×${sideM} m: The ONE measured in this run: ${measured.toFixed(2)} s`);
-    for (const mode of options.rangeOnly ? (['range-only'] as const) : (['radios', 'range-only'] as const)) {
-      const r = spawnSync(process.execPath, [tsx, '--tsconfig', tsconfig, worker, String(phones), String(sideM), String(durationS), mode === 'radios' ? 'radios' : 'range', String(rangeM)], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (r.status !== 0) throw new Error(`one bench worker failed (${sideM} m, ${mode}): ${r.stderr}`);
-      const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<OnePoint, 'sideM' | 'mode' | 'theOneS' | 'theOneSource' | 'ratio' | 'cpuRatio'>;
-      const ratio: [number, number] = theOneS ? [theOneS[0] / p.wallS, theOneS[1] / p.wallS] : [NaN, NaN];
-      const cpuRatio: [number, number] = theOneS ? [theOneS[0] / p.cpuS, theOneS[1] / p.cpuS] : [NaN, NaN];
-      const point: OnePoint = { sideM, mode, ...p, theOneS: theOneS ?? [NaN, NaN], theOneSource: source, ratio, cpuRatio };
+    if (measured !== undefined)
+      log(`  ${sideM}×${sideM} m: The ONE measured in this run: ${measured.toFixed(2)} s`);
+    for (const mode of options.rangeOnly
+      ? (['range-only'] as const)
+      : (['radios', 'range-only'] as const)) {
+      const r = spawnSync(
+        process.execPath,
+        [
+          tsx,
+          '--tsconfig',
+          tsconfig,
+          worker,
+          String(phones),
+          String(sideM),
+          String(durationS),
+          mode === 'radios' ? 'radios' : 'range',
+          String(rangeM),
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
+      if (r.status !== 0)
+        throw new Error(`one bench worker failed (${sideM} m, ${mode}): ${r.stderr}`);
+      const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<
+        OnePoint,
+        'sideM' | 'mode' | 'theOneS' | 'theOneSource' | 'ratio' | 'cpuRatio'
+      >;
+      const ratio: [number, number] = theOneS
+        ? [theOneS[0] / p.wallS, theOneS[1] / p.wallS]
+        : [NaN, NaN];
+      const cpuRatio: [number, number] = theOneS
+        ? [theOneS[0] / p.cpuS, theOneS[1] / p.cpuS]
+        : [NaN, NaN];
+      const point: OnePoint = {
+        sideM,
+        mode,
+        ...p,
+        theOneS: theOneS ?? [NaN, NaN],
+        theOneSource: source,
+        ratio,
+        cpuRatio,
+      };
       points.push(point);
       const target = mode === 'radios' ? TARGET_RATIO.radios : TARGET_RATIO.rangeOnly;
-      const what = mode === 'radios' ? 'app on every walker, GAEN, every advert sampled' : 'range-only';
+      const what =
+        mode === 'radios' ? 'app on every walker, GAEN, every advert sampled' : 'range-only';
       const against = !theOneS
         ? 'no The ONE figure for this size (reference figures are for 1000 walkers, 1 h, 10 m)'
         : `${fmtRange(ratio)} × The ONE by wall time, ${fmtRange(cpuRatio)} × by CPU time (The ONE ${fmtRange(theOneS)} s, ${source === 'measured' ? 'measured in this run' : 'reference figure from another run'}; target ≥ ${target} ×)`;

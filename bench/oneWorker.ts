@@ -21,10 +21,17 @@ import {
 const [phones, sideM, durationS, mode, rangeM] = process.argv.slice(2);
 const base = await loadScenarioFile(builtinScenarioPath('rwp'), ScenarioSchema);
 const side = Number(sideM);
-const scenario = applyOverrides(base, { phones: Number(phones), areaM: [side, side], durationS: Number(durationS), adoption: 1, profile: 'gaen' });
+const scenario = applyOverrides(base, {
+  phones: Number(phones),
+  areaM: [side, side],
+  durationS: Number(durationS),
+  adoption: 1,
+  profile: 'gaen',
+});
 const dir = mkdtempSync(join(tmpdir(), 'proxsense-one-'));
 let contacts: RangeContacts | undefined;
-const onStep = (tS: number, m: { xM: Float64Array; yM: Float64Array; present: Uint8Array }) => contacts!.update(tS, m.xM, m.yM, m.present);
+const onStep = (tS: number, m: { xM: Float64Array; yM: Float64Array; present: Uint8Array }) =>
+  contacts!.update(tS, m.xM, m.yM, m.present);
 let advertsSampled = 0;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
@@ -44,4 +51,14 @@ await contacts.writeLog(join(dir, 'range-contacts.txt'));
 const wallS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 rmSync(dir, { recursive: true, force: true });
-console.log(JSON.stringify({ wallS, cpuS: (cpu.user + cpu.system) / 1e6, logWriteS: wallS - engineDoneS, logWriteCpuS: (cpu.user + cpu.system - engineCpu.user - engineCpu.system) / 1e6, advertsSampled, logLines: contacts.events, ...contacts.summary() }));
+console.log(
+  JSON.stringify({
+    wallS,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    logWriteS: wallS - engineDoneS,
+    logWriteCpuS: (cpu.user + cpu.system - engineCpu.user - engineCpu.system) / 1e6,
+    advertsSampled,
+    logLines: contacts.events,
+    ...contacts.summary(),
+  }),
+);

@@ -14,13 +14,39 @@ import { runStoreBench } from './store.js';
 import { runSweepBench } from './sweep.js';
 
 /** Each benchmark and the numeric flags it takes (camelCase, as its options object names them). */
-const benches: Record<string, { flags: string[]; run: (flags: Record<string, number>) => unknown }> = {
-  matching: { flags: ['keys', 'pureKeys', 'scaleKeys', 'sightings', 'planted', 'threads', 'memoryKeys', 'memorySightings', 'repeats', 'quiet'], run: (f) => runMatchingBench(f) },
+const benches: Record<
+  string,
+  { flags: string[]; run: (flags: Record<string, number>) => unknown }
+> = {
+  matching: {
+    flags: [
+      'keys',
+      'pureKeys',
+      'scaleKeys',
+      'sightings',
+      'planted',
+      'threads',
+      'memoryKeys',
+      'memorySightings',
+      'repeats',
+      'quiet',
+    ],
+    run: (f) => runMatchingBench(f),
+  },
   episodes: { flags: ['sightings', 'objectSightings', 'quiet'], run: (f) => runEpisodesBench(f) },
   estimate: { flags: ['rows', 'quiet'], run: (f) => runEstimateBench(f) },
-  sim: { flags: ['phones', 'durationS', 'adoption', 'bluezone', 'quiet'], run: (f) => runSimBench(f) },
-  sweep: { flags: ['workers', 'phones', 'durationS', 'runs', 'quiet'], run: (f) => runSweepBench(f) },
-  one: { flags: ['phones', 'durationS', 'rangeM', 'side', 'rangeOnly', 'quiet'], run: (f) => runOneBench(f) },
+  sim: {
+    flags: ['phones', 'durationS', 'adoption', 'bluezone', 'quiet'],
+    run: (f) => runSimBench(f),
+  },
+  sweep: {
+    flags: ['workers', 'phones', 'durationS', 'runs', 'quiet'],
+    run: (f) => runSweepBench(f),
+  },
+  one: {
+    flags: ['phones', 'durationS', 'rangeM', 'side', 'rangeOnly', 'quiet'],
+    run: (f) => runOneBench(f),
+  },
   size: { flags: ['quiet'], run: (f) => runSizeBench(f) },
   flood: { flags: ['devices', 'rate', 'seconds', 'quiet'], run: (f) => runFloodBench(f) },
   store: { flags: ['records', 'batch', 'quiet'], run: (f) => runStoreBench(f) },
@@ -41,7 +67,10 @@ function parseFlags(bench: string, args: string[], known: string[]): Record<stri
     if (!known.includes(name)) throw new FlagError(`unknown flag --${m[1]}; ${usage}`);
     const value = m[2] ?? args[++i];
     const n = Number(value);
-    if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0) throw new FlagError(`--${m[1]}: expected a non-negative number, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+    if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0)
+      throw new FlagError(
+        `--${m[1]}: expected a non-negative number, got ${value === undefined ? 'nothing' : `"${value}"`}`,
+      );
     flags[name] = n;
   }
   return flags;
@@ -52,7 +81,10 @@ const selected = name ? [name] : Object.keys(benches);
 try {
   for (const n of selected) {
     const bench = benches[n];
-    if (!bench) throw new FlagError(`unknown benchmark "${n}"; available: ${Object.keys(benches).join(', ')}`);
+    if (!bench)
+      throw new FlagError(
+        `unknown benchmark "${n}"; available: ${Object.keys(benches).join(', ')}`,
+      );
     const flags = parseFlags(n, name ? rest : [], bench.flags);
     await bench.run(flags);
   }

@@ -57,23 +57,54 @@ export function growthExponent(xs: number[], ys: number[]): number {
   const ly = ys.map(Math.log);
   const mx = lx.reduce((a, b) => a + b) / lx.length;
   const my = ly.reduce((a, b) => a + b) / ly.length;
-  return lx.reduce((a, x, i) => a + (x - mx) * (ly[i]! - my), 0) / lx.reduce((a, x) => a + (x - mx) ** 2, 0);
+  return (
+    lx.reduce((a, x, i) => a + (x - mx) * (ly[i]! - my), 0) /
+    lx.reduce((a, x) => a + (x - mx) ** 2, 0)
+  );
 }
 
-export function runSimBench(options: SimBenchOptions = {}): { points: SimBenchPoint[]; exponent: number; cpuExponent: number; bluezoneRatio?: number } {
-  const sizes = options.phones ? [options.phones] : options.series ? [10_000, 30_000, 100_000, 300_000].filter((n) => n <= (options.maxPhones ?? 100_000)) : [1_000, 3_000, 10_000];
-  const profiles: ('gaen' | 'bluezone')[] = options.both ? ['gaen', 'bluezone'] : [options.bluezone ? 'bluezone' : 'gaen'];
+export function runSimBench(options: SimBenchOptions = {}): {
+  points: SimBenchPoint[];
+  exponent: number;
+  cpuExponent: number;
+  bluezoneRatio?: number;
+} {
+  const sizes = options.phones
+    ? [options.phones]
+    : options.series
+      ? [10_000, 30_000, 100_000, 300_000].filter((n) => n <= (options.maxPhones ?? 100_000))
+      : [1_000, 3_000, 10_000];
+  const profiles: ('gaen' | 'bluezone')[] = options.both
+    ? ['gaen', 'bluezone']
+    : [options.bluezone ? 'bluezone' : 'gaen'];
   const durationS = options.durationS ?? 3600;
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const worker = fileURLToPath(new URL('./simWorker.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
   const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
   const points: SimBenchPoint[] = [];
-  log(`sim: city, ${profiles.join(' + ')}, adoption ${options.adoption ?? 1}, ${durationS / 3600} h simulated, full channel, ground truth on, one thread`);
+  log(
+    `sim: city, ${profiles.join(' + ')}, adoption ${options.adoption ?? 1}, ${durationS / 3600} h simulated, full channel, ground truth on, one thread`,
+  );
   for (const phones of sizes) {
     for (const profile of profiles) {
-      const r = spawnSync(process.execPath, ['--expose-gc', tsx, '--tsconfig', tsconfig, worker, String(phones), String(durationS), String(options.adoption ?? 1), profile], { encoding: 'utf8', maxBuffer: 1 << 24 });
-      if (r.status !== 0) throw new Error(`sim bench worker failed for ${phones} phones (${profile}): ${r.stderr}`);
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--expose-gc',
+          tsx,
+          '--tsconfig',
+          tsconfig,
+          worker,
+          String(phones),
+          String(durationS),
+          String(options.adoption ?? 1),
+          profile,
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
+      if (r.status !== 0)
+        throw new Error(`sim bench worker failed for ${phones} phones (${profile}): ${r.stderr}`);
       const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as SimBenchPoint;
       points.push(p);
       log(
@@ -88,9 +119,17 @@ export function runSimBench(options: SimBenchOptions = {}): { points: SimBenchPo
   let exponent = NaN;
   let cpuExponent = NaN;
   if (gaen.length >= 2) {
-    exponent = growthExponent(gaen.map((p) => p.phones), gaen.map((p) => p.wallS));
-    cpuExponent = growthExponent(gaen.map((p) => p.phones), gaen.map((p) => p.cpuS));
-    log(`  ${profiles[0]}: wall time grows as phones^${exponent.toFixed(2)}, CPU time as phones^${cpuExponent.toFixed(2)} (near-linear: ≤ 1.1)`);
+    exponent = growthExponent(
+      gaen.map((p) => p.phones),
+      gaen.map((p) => p.wallS),
+    );
+    cpuExponent = growthExponent(
+      gaen.map((p) => p.phones),
+      gaen.map((p) => p.cpuS),
+    );
+    log(
+      `  ${profiles[0]}: wall time grows as phones^${exponent.toFixed(2)}, CPU time as phones^${cpuExponent.toFixed(2)} (near-linear: ≤ 1.1)`,
+    );
   }
   let bluezoneRatio: number | undefined;
   if (options.both) {
@@ -100,9 +139,25 @@ export function runSimBench(options: SimBenchOptions = {}): { points: SimBenchPo
       return b.cpuS / g.cpuS;
     });
     bluezoneRatio = ratios[ratios.length - 1];
-    log(`  bluezone / gaen CPU time: ${ratios.map((r, i) => `${sizes[i]}: ${r.toFixed(2)}`).join(', ')}`);
+    log(
+      `  bluezone / gaen CPU time: ${ratios.map((r, i) => `${sizes[i]}: ${r.toFixed(2)}`).join(', ')}`,
+    );
     const blue = points.filter((p) => p.profile === 'bluezone');
-    if (blue.length >= 2) log(`  bluezone: wall time grows as phones^${growthExponent(blue.map((p) => p.phones), blue.map((p) => p.wallS)).toFixed(2)}, CPU time as phones^${growthExponent(blue.map((p) => p.phones), blue.map((p) => p.cpuS)).toFixed(2)}`);
+    if (blue.length >= 2)
+      log(
+        `  bluezone: wall time grows as phones^${growthExponent(
+          blue.map((p) => p.phones),
+          blue.map((p) => p.wallS),
+        ).toFixed(2)}, CPU time as phones^${growthExponent(
+          blue.map((p) => p.phones),
+          blue.map((p) => p.cpuS),
+        ).toFixed(2)}`,
+      );
   }
-  return { points, exponent, cpuExponent, ...(bluezoneRatio !== undefined ? { bluezoneRatio } : {}) };
+  return {
+    points,
+    exponent,
+    cpuExponent,
+    ...(bluezoneRatio !== undefined ? { bluezoneRatio } : {}),
+  };
 }

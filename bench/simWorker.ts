@@ -5,13 +5,23 @@ import { applyOverrides, builtinScenarioPath, Simulation, ScenarioSchema } from 
 
 const [phones, durationS, adoption, profile] = process.argv.slice(2);
 const base = ScenarioSchema.parse(parse(readFileSync(builtinScenarioPath('city'), 'utf8')));
-const scenario = applyOverrides(base, { phones: Number(phones), durationS: Number(durationS), adoption: Number(adoption), profile: profile as 'gaen' | 'bluezone' });
+const scenario = applyOverrides(base, {
+  phones: Number(phones),
+  durationS: Number(durationS),
+  adoption: Number(adoption),
+  profile: profile as 'gaen' | 'bluezone',
+});
 (globalThis as { gc?: () => void }).gc?.();
 const baseline = process.memoryUsage().rss;
 let peak = baseline;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const sim = new Simulation({ scenario, seed: 1, trackPeople: 0, onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) }).run();
+const sim = new Simulation({
+  scenario,
+  seed: 1,
+  trackPeople: 0,
+  onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)),
+}).run();
 const wallS = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 peak = Math.max(peak, process.memoryUsage().rss);

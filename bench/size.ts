@@ -45,7 +45,8 @@ export const SIZE_USES: readonly SizeUse[] = [
   {
     name: 'advert codec alone',
     gzipLimitBytes: 2 * KB,
-    limitNote: 'a scanner that only parses and builds advertisement payloads: byte layouts, no crypto',
+    limitNote:
+      'a scanner that only parses and builds advertisement payloads: byte layouts, no crypto',
     code: `
       import { decodeAdvert, encodeGaenAdvert } from '@proxsense/core/advert';
       const payload = encodeGaenAdvert(new Uint8Array(16), new Uint8Array(4));
@@ -55,7 +56,8 @@ export const SIZE_USES: readonly SizeUse[] = [
   {
     name: 'read a key export',
     gzipLimitBytes: 30 * KB,
-    limitNote: 'zip (fflate), protobuf wire format (@bufbuild/protobuf) and ECDSA P-256 (@noble/curves) to read and verify',
+    limitNote:
+      'zip (fflate), protobuf wire format (@bufbuild/protobuf) and ECDSA P-256 (@noble/curves) to read and verify',
     code: `
       import { readDiagnosisKeyFile, verifyExportSignature } from '@proxsense/core/keyfiles';
       export function read(bytes, publicKeyPem) {
@@ -81,7 +83,10 @@ export interface SizeResult {
 }
 
 /** Bundles `code` (resolved from the repository root, so through core's `exports`) for the browser. */
-export async function bundleForBrowser(code: string, options: { minify?: boolean } = {}): Promise<{ text: string; metafile: Metafile }> {
+export async function bundleForBrowser(
+  code: string,
+  options: { minify?: boolean } = {},
+): Promise<{ text: string; metafile: Metafile }> {
   const result = await build({
     stdin: { contents: code, resolveDir: REPO, loader: 'ts', sourcefile: 'app.ts' },
     bundle: true,
@@ -112,7 +117,14 @@ export async function measureUse(use: SizeUse): Promise<SizeResult> {
   const { text, metafile } = await bundleForBrowser(use.code);
   const minifiedBytes = Buffer.byteLength(text);
   const gzipBytes = gzipSync(text, { level: 9 }).length;
-  return { name: use.name, minifiedBytes, gzipBytes, gzipLimitBytes: use.gzipLimitBytes, ratioToLimit: gzipBytes / use.gzipLimitBytes, packages: bundledPackages(metafile) };
+  return {
+    name: use.name,
+    minifiedBytes,
+    gzipBytes,
+    gzipLimitBytes: use.gzipLimitBytes,
+    ratioToLimit: gzipBytes / use.gzipLimitBytes,
+    packages: bundledPackages(metafile),
+  };
 }
 
 export async function runSizeBench(options: { quiet?: number } = {}): Promise<SizeResult[]> {

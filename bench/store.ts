@@ -23,12 +23,23 @@ function timed(run: () => void): Timing {
   return { wallS: (performance.now() - t0) / 1000, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
-export function runStoreBench({ records = 50_000, batch = 100, quiet = 0 }: { records?: number; batch?: number; quiet?: number } = {}) {
+export function runStoreBench({
+  records = 50_000,
+  batch = 100,
+  quiet = 0,
+}: { records?: number; batch?: number; quiet?: number } = {}) {
   const log = quiet ? () => {} : (line: string) => console.log(line);
   const random = new SeededRandom(14);
   const t0 = Date.UTC(2020, 6, 20, 9);
   // A scan's worth of sightings per batch, ~2 s apart: batches of 100 fill a 1 h segment in ~180 batches.
-  const sightings: Sighting[] = Array.from({ length: records }, (_, i) => ({ timeMs: t0 + Math.floor(i / batch) * 2000 + (i % batch), scheme: 'gaen', id: random.randomBytes(16), rssiDbm: -40 - (i % 60), aem: random.randomBytes(4), scanner: 'bench-pi' }));
+  const sightings: Sighting[] = Array.from({ length: records }, (_, i) => ({
+    timeMs: t0 + Math.floor(i / batch) * 2000 + (i % batch),
+    scheme: 'gaen',
+    id: random.randomBytes(16),
+    rssiDbm: -40 - (i % 60),
+    aem: random.randomBytes(4),
+    scanner: 'bench-pi',
+  }));
   const batches: Sighting[][] = [];
   for (let i = 0; i < records; i += batch) batches.push(sightings.slice(i, i + batch));
   const frames = batches.map((b) => {
@@ -61,11 +72,30 @@ export function runStoreBench({ records = 50_000, batch = 100, quiet = 0 }: { re
     const check = FileStore.open(join(dir, 'store')).querySightings().length;
     if (check !== records) throw new Error(`store bench: read back ${check} of ${records} records`);
     const perS = (t: Timing) => records / t.wallS;
-    log(`store: ${records.toLocaleString('en-US')} sightings in ${batches.length} batches of ${batch}, ${(bytes / 1e6).toFixed(1)} MB, fsync per batch (machine load shows in wall time; CPU time beside it)`);
-    log(`store: raw append + fsync   ${(perS(rawSync) / 1e3).toFixed(1)} k records/s (wall ${rawSync.wallS.toFixed(2)} s, cpu ${rawSync.cpuS.toFixed(2)} s)`);
-    log(`store: raw append, no fsync ${(perS(rawNoSync) / 1e3).toFixed(1)} k records/s (wall ${rawNoSync.wallS.toFixed(2)} s, cpu ${rawNoSync.cpuS.toFixed(2)} s)`);
-    log(`store: FileStore            ${(perS(st) / 1e3).toFixed(1)} k records/s (wall ${st.wallS.toFixed(2)} s, cpu ${st.cpuS.toFixed(2)} s) = ${(perS(st) / perS(rawSync)).toFixed(2)} × raw append + fsync, ${(perS(st) / perS(rawNoSync)).toFixed(3)} × raw append without fsync`);
-    return { records, batches: batches.length, bytes, rawSyncPerS: perS(rawSync), rawNoSyncPerS: perS(rawNoSync), storePerS: perS(st), ratioToRawSync: perS(st) / perS(rawSync), ratioToRawNoSync: perS(st) / perS(rawNoSync), storeCpuS: st.cpuS, rawSyncCpuS: rawSync.cpuS };
+    log(
+      `store: ${records.toLocaleString('en-US')} sightings in ${batches.length} batches of ${batch}, ${(bytes / 1e6).toFixed(1)} MB, fsync per batch (machine load shows in wall time; CPU time beside it)`,
+    );
+    log(
+      `store: raw append + fsync   ${(perS(rawSync) / 1e3).toFixed(1)} k records/s (wall ${rawSync.wallS.toFixed(2)} s, cpu ${rawSync.cpuS.toFixed(2)} s)`,
+    );
+    log(
+      `store: raw append, no fsync ${(perS(rawNoSync) / 1e3).toFixed(1)} k records/s (wall ${rawNoSync.wallS.toFixed(2)} s, cpu ${rawNoSync.cpuS.toFixed(2)} s)`,
+    );
+    log(
+      `store: FileStore            ${(perS(st) / 1e3).toFixed(1)} k records/s (wall ${st.wallS.toFixed(2)} s, cpu ${st.cpuS.toFixed(2)} s) = ${(perS(st) / perS(rawSync)).toFixed(2)} × raw append + fsync, ${(perS(st) / perS(rawNoSync)).toFixed(3)} × raw append without fsync`,
+    );
+    return {
+      records,
+      batches: batches.length,
+      bytes,
+      rawSyncPerS: perS(rawSync),
+      rawNoSyncPerS: perS(rawNoSync),
+      storePerS: perS(st),
+      ratioToRawSync: perS(st) / perS(rawSync),
+      ratioToRawNoSync: perS(st) / perS(rawNoSync),
+      storeCpuS: st.cpuS,
+      rawSyncCpuS: rawSync.cpuS,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

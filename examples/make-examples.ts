@@ -55,7 +55,9 @@ export function makeExamples(outDir: string): string[] {
     phones.push({
       scheme: gaen ? 'gaen' : 'bluezone',
       name: `${gaen ? 'gaen' : 'bz'}-${p}`,
-      keys: gaen ? Array.from({ length: DAYS }, () => random.randomBytes(16)) : [random.randomBytes(32)],
+      keys: gaen
+        ? Array.from({ length: DAYS }, () => random.randomBytes(16))
+        : [random.randomBytes(32)],
       txPowerDbm: int(-20, 8),
       positive: p % 5 === 1,
     });
@@ -69,15 +71,29 @@ export function makeExamples(outDir: string): string[] {
       const durationS = int(300, 3_600);
       const baseRssi = int(-90, -50);
       // GAEN scans ~every 4–5 minutes; the Bluezone app scans 40 s every 5 minutes and logs per advert seen.
-      for (let t = startS; t < startS + durationS; t += phone.scheme === 'gaen' ? int(210, 300) : 300) {
+      for (
+        let t = startS;
+        t < startS + durationS;
+        t += phone.scheme === 'gaen' ? int(210, 300) : 300
+      ) {
         const timeMs = t * 1000 + int(0, 999);
         const rssiDbm = Math.max(-127, Math.min(0, baseRssi + int(-6, 6)));
         const day = Math.floor((t - DAY0_S) / 86_400);
         if (phone.scheme === 'gaen') {
           const tek = phone.keys[day]!;
           const interval = Math.floor(t / 600);
-          const rpi = rollingProximityIdentifiers(crypto, rollingProximityIdentifierKey(crypto, tek), interval, 1);
-          const aem = associatedEncryptedMetadata(crypto, associatedEncryptedMetadataKey(crypto, tek), rpi, encodeGaenMetadata({ txPowerDbm: phone.txPowerDbm }));
+          const rpi = rollingProximityIdentifiers(
+            crypto,
+            rollingProximityIdentifierKey(crypto, tek),
+            interval,
+            1,
+          );
+          const aem = associatedEncryptedMetadata(
+            crypto,
+            associatedEncryptedMetadataKey(crypto, tek),
+            rpi,
+            encodeGaenMetadata({ txPowerDbm: phone.txPowerDbm }),
+          );
           sightings.push({ timeMs, scheme: 'gaen', id: rpi, rssiDbm, aem, scanner: 'my-phone' });
         } else {
           const slot = Math.floor((t - DAY0_S) / 900);
@@ -92,9 +108,27 @@ export function makeExamples(outDir: string): string[] {
   // Published GAEN keys: the positives' TEKs among keys of people this phone never met.
   const published: GaenDiagnosisKey[] = [];
   for (const phone of phones.filter((p) => p.scheme === 'gaen' && p.positive)) {
-    phone.keys.forEach((keyData, day) => published.push({ scheme: 'gaen', keyData, rollingStartIntervalNumber: (DAY0_S + day * 86_400) / 600, rollingPeriod: 144, transmissionRiskLevel: 4, reportType: 1, daysSinceOnsetOfSymptoms: day - 2 }));
+    phone.keys.forEach((keyData, day) =>
+      published.push({
+        scheme: 'gaen',
+        keyData,
+        rollingStartIntervalNumber: (DAY0_S + day * 86_400) / 600,
+        rollingPeriod: 144,
+        transmissionRiskLevel: 4,
+        reportType: 1,
+        daysSinceOnsetOfSymptoms: day - 2,
+      }),
+    );
   }
-  for (let k = 0; k < 40; k++) published.push({ scheme: 'gaen', keyData: random.randomBytes(16), rollingStartIntervalNumber: (DAY0_S + (k % DAYS) * 86_400) / 600, rollingPeriod: 144, transmissionRiskLevel: 2, reportType: 1 });
+  for (let k = 0; k < 40; k++)
+    published.push({
+      scheme: 'gaen',
+      keyData: random.randomBytes(16),
+      rollingStartIntervalNumber: (DAY0_S + (k % DAYS) * 86_400) / 600,
+      rollingPeriod: 144,
+      transmissionRiskLevel: 2,
+      reportType: 1,
+    });
   published.sort((a, b) => bytesToHex(a.keyData).localeCompare(bytesToHex(b.keyData)));
   const keyExport: GaenKeyExport = {
     startTimestamp: DAY0_S,
@@ -111,13 +145,31 @@ export function makeExamples(outDir: string): string[] {
   const secret = p256.utils.randomSecretKey(random.randomBytes(48));
   const publicKey = p256.getPublicKey(secret, false);
   const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
-  const jwk = { kty: 'EC', crv: 'P-256', d: b64u(secret), x: b64u(publicKey.subarray(1, 33)), y: b64u(publicKey.subarray(33)) };
-  const privatePem = createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'pkcs8', format: 'pem' }) as string;
-  const publicPem = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    d: b64u(secret),
+    x: b64u(publicKey.subarray(1, 33)),
+    y: b64u(publicKey.subarray(33)),
+  };
+  const privatePem = createPrivateKey({ key: jwk, format: 'jwk' }).export({
+    type: 'pkcs8',
+    format: 'pem',
+  }) as string;
+  const publicPem = createPublicKey({
+    key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y },
+    format: 'jwk',
+  }).export({ type: 'spki', format: 'pem' }) as string;
 
   const bluezoneF0: BluezoneDiagnosisKey[] = phones
     .filter((p) => p.scheme === 'bluezone' && p.positive)
-    .map((p) => ({ scheme: 'bluezone', dailyKey: bluezoneDailyKeyAfter(crypto, p.keys[0]!, 0), timeDkS: DAY0_S, maxRoll: 96, timeTeS: DAY0_S + DAYS * 86_400 - 1 }));
+    .map((p) => ({
+      scheme: 'bluezone',
+      dailyKey: bluezoneDailyKeyAfter(crypto, p.keys[0]!, 0),
+      timeDkS: DAY0_S,
+      maxRoll: 96,
+      timeTeS: DAY0_S + DAYS * 86_400 - 1,
+    }));
 
   // Labelled RSSI for `calibrate fit` and `estimate`: 8 walks away from a receiver, a reading every
   // 10 s, drawn from a path-loss model with heavy body/pocket shadowing (σ 9 dB).
@@ -128,17 +180,31 @@ export function makeExamples(outDir: string): string[] {
     const receiver = ['Pixel 4a', 'SM-G991B', 'iPhone 12'][walk % 3]!;
     for (let step = 0; step < 50; step++) {
       const distanceM = Math.round((0.5 + step * 0.1 + random.nextFloat() * 0.2) * 100) / 100;
-      const attenuation = truth.a0Db + 10 * truth.pathLossExponent * Math.log10(distanceM) + truth.sigmaDb * random.nextGaussian();
-      labelled.push(`${Date.UTC(2020, 6, 22, 10, walk * 10) + step * 10_000},walk-${walk},${distanceM},${Math.round(tx - attenuation)},${tx},${receiver}`);
+      const attenuation =
+        truth.a0Db +
+        10 * truth.pathLossExponent * Math.log10(distanceM) +
+        truth.sigmaDb * random.nextGaussian();
+      labelled.push(
+        `${Date.UTC(2020, 6, 22, 10, walk * 10) + step * 10_000},walk-${walk},${distanceM},${Math.round(tx - attenuation)},${tx},${receiver}`,
+      );
     }
   }
-  const episodesConfig = { attenuationThresholdsDb: [55, 63, 73], attenuationBucketWeights: [1, 1, 0.5, 0], reportTypeWeights: [1, 1, 1, 0.5, 0, 0], closeContactMaxDistanceM: 2, closeContactMinDurationS: 900 };
+  const episodesConfig = {
+    attenuationThresholdsDb: [55, 63, 73],
+    attenuationBucketWeights: [1, 1, 0.5, 0],
+    reportTypeWeights: [1, 1, 1, 0.5, 0, 0],
+    closeContactMaxDistanceM: 2,
+    closeContactMinDurationS: 900,
+  };
 
   mkdirSync(outDir, { recursive: true });
   const files: Record<string, string | Uint8Array> = {
     'sightings.jsonl': sightings.map(formatSightingLine).join('\n') + '\n',
     'keys.json': JSON.stringify(gaenExportToJson(keyExport), null, 2) + '\n',
-    'diagnosis-keys.zip': writeExportZip(keyExport, { signingKey: secret, signatureInfo: { verificationKeyId: '452', verificationKeyVersion: 'v1' } }),
+    'diagnosis-keys.zip': writeExportZip(keyExport, {
+      signingKey: secret,
+      signatureInfo: { verificationKeyId: '452', verificationKeyVersion: 'v1' },
+    }),
     'bluezone-f0.json': JSON.stringify({ data: bluezoneKeysToJson(bluezoneF0) }, null, 2) + '\n',
     'signing-key.pem': privatePem,
     'signing-key.pub.pem': publicPem,

@@ -4,7 +4,18 @@ import { runMatchingBench } from '../matching.js';
 // Not a timed test: it only checks that the benchmark runs end to end and finds what it planted.
 describe('matching benchmark (smoke, tiny sizes)', () => {
   it('runs and finds every planted key', () => {
-    const r = runMatchingBench({ keys: 500, pureKeys: 200, scaleKeys: 1_500, sightings: 2_000, planted: 30, threads: 2, memoryKeys: 1_000, memorySightings: 5_000, repeats: 1, quiet: 1 });
+    const r = runMatchingBench({
+      keys: 500,
+      pureKeys: 200,
+      scaleKeys: 1_500,
+      sightings: 2_000,
+      planted: 30,
+      threads: 2,
+      memoryKeys: 1_000,
+      memorySightings: 5_000,
+      repeats: 1,
+      quiet: 1,
+    });
     expect(r.scale.plantedFound).toBe(30);
     expect(r.nodeKeysPerS).toBeGreaterThan(0);
     expect(r.pureKeysPerS).toBeGreaterThan(0);

@@ -16,6 +16,9 @@ describe('sim benchmark (smoke, tiny sizes)', () => {
   });
 
   it('fits the growth exponent of a power law exactly', () => {
-    expect(growthExponent([1e4, 3e4, 1e5], [2, 2 * 3 ** 1.07, 2 * 10 ** 1.07])).toBeCloseTo(1.07, 10);
+    expect(growthExponent([1e4, 3e4, 1e5], [2, 2 * 3 ** 1.07, 2 * 10 ** 1.07])).toBeCloseTo(
+      1.07,
+      10,
+    );
   });
 });

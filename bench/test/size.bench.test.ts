@@ -5,7 +5,11 @@ import { runSizeBench } from '../size.js';
 describe('size benchmark (bundles the built package)', () => {
   it('keeps each use under its gzip limit and pulls only the libraries it needs', async () => {
     const results = await runSizeBench({ quiet: 1 });
-    expect(results.map((r) => r.name)).toEqual(['derive + match', 'advert codec alone', 'read a key export']);
+    expect(results.map((r) => r.name)).toEqual([
+      'derive + match',
+      'advert codec alone',
+      'read a key export',
+    ]);
     for (const r of results) {
       expect(r.gzipBytes, r.name).toBeLessThan(r.minifiedBytes);
       expect(r.ratioToLimit, r.name).toBeLessThan(1);

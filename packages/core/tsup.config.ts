@@ -4,7 +4,20 @@ import { defineConfig } from 'tsup';
  * One entry per concept (`@proxsense/core/<concept>`, listed in package.json `exports`), so an app
  * pulls only what it imports; shared code lands in chunks (splitting). The root entry re-exports all.
  */
-export const CONCEPTS = ['advert', 'bytes', 'crypto', 'episodes', 'firmware', 'ids', 'keyfiles', 'matching', 'ports', 'proximity', 'risk', 'sightings'];
+export const CONCEPTS = [
+  'advert',
+  'bytes',
+  'crypto',
+  'episodes',
+  'firmware',
+  'ids',
+  'keyfiles',
+  'matching',
+  'ports',
+  'proximity',
+  'risk',
+  'sightings',
+];
 
 export default defineConfig({
   entry: {

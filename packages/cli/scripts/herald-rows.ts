@@ -13,8 +13,15 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 
 /** Streams the converted CSV text (header first) to `write`; resolves to the rows written. */
-export async function heraldRows(gzPath: string, every: number, write: (chunk: string) => void): Promise<number> {
-  const lines = createInterface({ input: createReadStream(gzPath).pipe(createGunzip()), crlfDelay: Infinity });
+export async function heraldRows(
+  gzPath: string,
+  every: number,
+  write: (chunk: string) => void,
+): Promise<number> {
+  const lines = createInterface({
+    input: createReadStream(gzPath).pipe(createGunzip()),
+    crlfDelay: Infinity,
+  });
   let header: string[] | undefined;
   const seen = new Map<string, number>();
   let written = 0;
@@ -57,5 +64,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.
     process.stderr.write(`herald-rows: --every: expected a positive integer, got ${every}\n`);
     process.exit(2);
   }
-  await heraldRows(resolve(shared, 'data/herald-edison-rssi.csv.gz'), every, (chunk) => process.stdout.write(chunk));
+  await heraldRows(resolve(shared, 'data/herald-edison-rssi.csv.gz'), every, (chunk) =>
+    process.stdout.write(chunk),
+  );
 }

@@ -2,11 +2,26 @@
  * File input and output for the CLI: clear errors for missing files, atomic writes, streamed JSONL.
  * @module
  */
-import { createReadStream, readFileSync, statSync, renameSync, writeFileSync, fsyncSync, openSync, closeSync, unlinkSync } from 'node:fs';
+import {
+  createReadStream,
+  readFileSync,
+  statSync,
+  renameSync,
+  writeFileSync,
+  fsyncSync,
+  openSync,
+  closeSync,
+  unlinkSync,
+} from 'node:fs';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseSightingLine, SightingFormatError, type BadLinePolicy, type Sighting } from '@proxsense/core';
+import {
+  parseSightingLine,
+  SightingFormatError,
+  type BadLinePolicy,
+  type Sighting,
+} from '@proxsense/core';
 import { CliError } from './errors.js';
 import type { Output } from './output.js';
 
@@ -65,7 +80,11 @@ export const STDIN_NAME = '(stdin)';
  * one good line is refused: it is almost always the wrong file (a key file, a CSV, random bytes), and
  * "0 matched" would pass for success in a script.
  */
-export async function readSightingsFile(path: string, policy: BadLinePolicy, onBadLine: (error: SightingFormatError) => void): Promise<SightingsFile> {
+export async function readSightingsFile(
+  path: string,
+  policy: BadLinePolicy,
+  onBadLine: (error: SightingFormatError) => void,
+): Promise<SightingsFile> {
   const result: SightingsFile = { sightings: [], badLines: [], lines: 0 };
   const name = path === '-' ? STDIN_NAME : path;
   const input = path === '-' ? process.stdin : await openForReading(path, 'sightings');
@@ -79,7 +98,8 @@ export async function readSightingsFile(path: string, policy: BadLinePolicy, onB
         result.sightings.push(parseSightingLine(line, result.lines, name));
       } catch (error) {
         if (!(error instanceof SightingFormatError)) throw error;
-        if (policy === 'fail') throw new CliError(`${error.message} (use --on-bad-line skip to skip bad lines)`);
+        if (policy === 'fail')
+          throw new CliError(`${error.message} (use --on-bad-line skip to skip bad lines)`);
         result.badLines.push(error);
         onBadLine(error);
       }
@@ -93,15 +113,21 @@ export async function readSightingsFile(path: string, policy: BadLinePolicy, onB
   }
   if (result.sightings.length === 0 && result.badLines.length > 0) {
     const first = result.badLines[0]!;
-    throw new CliError(`${name}: no valid sighting in ${result.lines} lines (${result.badLines.length} bad; first: line ${first.lineNumber}: ${first.reason}); expected sightings JSONL, one {"t","scheme","id","rssi",…} object per line`);
+    throw new CliError(
+      `${name}: no valid sighting in ${result.lines} lines (${result.badLines.length} bad; first: line ${first.lineNumber}: ${first.reason}); expected sightings JSONL, one {"t","scheme","id","rssi",…} object per line`,
+    );
   }
   return result;
 }
 
 /** Opens a file as a stream, failing in one line for a missing file, a directory or no permission. */
-async function openForReading(path: string, role: string): Promise<ReturnType<typeof createReadStream>> {
+async function openForReading(
+  path: string,
+  role: string,
+): Promise<ReturnType<typeof createReadStream>> {
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (statSync(path).isDirectory())
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   } catch (error) {
     throw new CliError(`cannot read ${role} ${path}: ${osReason(error)}`);
   }
@@ -124,13 +150,20 @@ const BAD_LINES_SHOWN = 20;
  * {@link readSightingsFile} that reports skipped lines on stderr: the first 20 each, then a count.
  * They are printed once the file has been read, so a file with no valid line fails in one line.
  */
-export async function readSightingsReporting(path: string, policy: BadLinePolicy, out: Output): Promise<SightingsFile> {
+export async function readSightingsReporting(
+  path: string,
+  policy: BadLinePolicy,
+  out: Output,
+): Promise<SightingsFile> {
   const shown: string[] = [];
   const read = await readSightingsFile(path, policy, (error) => {
     if (shown.length < BAD_LINES_SHOWN) shown.push(`skipped ${error.message}`);
   });
   for (const line of shown) out.warn(line);
-  if (read.badLines.length > BAD_LINES_SHOWN) out.warn(`skipped ${read.badLines.length - BAD_LINES_SHOWN} more bad lines of ${path === '-' ? STDIN_NAME : path}`);
+  if (read.badLines.length > BAD_LINES_SHOWN)
+    out.warn(
+      `skipped ${read.badLines.length - BAD_LINES_SHOWN} more bad lines of ${path === '-' ? STDIN_NAME : path}`,
+    );
   return read;
 }
 
@@ -143,7 +176,10 @@ export function readP256PrivateKeyPem(path: string): Uint8Array {
   } catch (error) {
     throw new CliError(`${path}: not a PEM private key (${(error as Error).message})`);
   }
-  if (jwk.crv !== 'P-256' || !jwk.d) throw new CliError(`${path}: expected an ECDSA P-256 private key (GAEN signs exports with P-256), got ${jwk.crv ?? 'a non-EC key'}`);
+  if (jwk.crv !== 'P-256' || !jwk.d)
+    throw new CliError(
+      `${path}: expected an ECDSA P-256 private key (GAEN signs exports with P-256), got ${jwk.crv ?? 'a non-EC key'}`,
+    );
   return new Uint8Array(Buffer.from(jwk.d, 'base64url'));
 }
 
@@ -155,7 +191,9 @@ export function readP256PrivateKeyPem(path: string): Uint8Array {
 export function readP256PublicKeyPem(path: string): Uint8Array {
   const pem = readInputFile(path, 'public key');
   if (isPrivateKeyPem(pem)) {
-    throw new CliError(`${path}: is a private key; --verify takes the public key (PEM "BEGIN PUBLIC KEY"; make it with: openssl ec -in ${basename(path)} -pubout)`);
+    throw new CliError(
+      `${path}: is a private key; --verify takes the public key (PEM "BEGIN PUBLIC KEY"; make it with: openssl ec -in ${basename(path)} -pubout)`,
+    );
   }
   let jwk: { crv?: string; x?: string; y?: string };
   try {
@@ -163,8 +201,17 @@ export function readP256PublicKeyPem(path: string): Uint8Array {
   } catch (error) {
     throw new CliError(`${path}: not a PEM public key (${(error as Error).message})`);
   }
-  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new CliError(`${path}: expected an ECDSA P-256 public key, got ${jwk.crv ?? 'a non-EC key'}`);
-  return new Uint8Array(Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]));
+  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y)
+    throw new CliError(
+      `${path}: expected an ECDSA P-256 public key, got ${jwk.crv ?? 'a non-EC key'}`,
+    );
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([4]),
+      Buffer.from(jwk.x, 'base64url'),
+      Buffer.from(jwk.y, 'base64url'),
+    ]),
+  );
 }
 
 function isPrivateKeyPem(pem: Uint8Array): boolean {

@@ -20,14 +20,22 @@ export const VERSION = '0.1.0';
 /** Builds the program (exported for tests and for other packages adding commands). */
 export function buildProgram(out: Output = processOutput): Command {
   const program = new Command('proxsense')
-    .description('BLE proximity sensing: crowd simulation, rotating IDs (GAEN, Bluezone), key files, matching, distance, episodes')
+    .description(
+      'BLE proximity sensing: crowd simulation, rotating IDs (GAEN, Bluezone), key files, matching, distance, episodes',
+    )
     .version(VERSION)
     // Through `out`, so help and usage errors follow the same streams in-process (tests) as in a shell;
     // a usage error is one line, like every other bad input.
     .configureOutput({
       writeOut: (text) => out.text(text),
       writeErr: (text) => out.warn(text.replace(/\n$/, '')),
-      outputError: (text, write) => write(`proxsense: ${text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`),
+      outputError: (text, write) =>
+        write(
+          `proxsense: ${text
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`,
+        ),
     })
     .exitOverride();
   registerKeysCommands(program, out);

@@ -17,12 +17,29 @@ describe('keys export survives being killed', () => {
     let previous = readFileSync(out);
     const outcomes = new Set<number>();
     // A large batch so the run is still going when the kill lands.
-    const keys = Array.from({ length: 150_000 }, (_, i) => ({ keyData: i.toString(16).padStart(32, '0'), rollingStartIntervalNumber: 2_658_672 }));
+    const keys = Array.from({ length: 150_000 }, (_, i) => ({
+      keyData: i.toString(16).padStart(32, '0'),
+      rollingStartIntervalNumber: 2_658_672,
+    }));
     writeFileSync(join(dir, 'big.json'), JSON.stringify({ keys }));
     // Kills spread over the run (~1 s on an idle box); the last run is left to finish (Infinity), so a
     // complete new export is always among the outcomes however slow the machine is.
     for (const delayMs of [100, 300, 500, 700, 900, 1100, 1300, Infinity]) {
-      const child = spawn(process.execPath, [BIN, 'keys', 'export', '--in', join(dir, 'big.json'), '--out', out, '--sign', 'examples/signing-key.pem'], { cwd: REPO, stdio: 'ignore' });
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'keys',
+          'export',
+          '--in',
+          join(dir, 'big.json'),
+          '--out',
+          out,
+          '--sign',
+          'examples/signing-key.pem',
+        ],
+        { cwd: REPO, stdio: 'ignore' },
+      );
       const exited = new Promise((r) => child.once('exit', r));
       if (Number.isFinite(delayMs)) {
         await new Promise((r) => setTimeout(r, delayMs));
@@ -39,6 +56,8 @@ describe('keys export survives being killed', () => {
     }
     expect(outcomes).toEqual(new Set([46, 150_000]));
     // Killed runs may leave their temporary file behind, never a file under the real name.
-    expect(readdirSync(dir).filter((n) => !n.startsWith('.') && n !== 'big.json')).toEqual(['export.zip']);
+    expect(readdirSync(dir).filter((n) => !n.startsWith('.') && n !== 'big.json')).toEqual([
+      'export.zip',
+    ]);
   });
 });

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fuzzCommand, runInProcess, validSeeds, type CommandSpec, type Role } from './fuzz/harness.js';
+import {
+  fuzzCommand,
+  runInProcess,
+  validSeeds,
+  type CommandSpec,
+  type Role,
+} from './fuzz/harness.js';
 
 // Runs per command: the whole file stays within ~60 s on a loaded 2-core machine.
 const RUNS = Number(process.env['PROXSENSE_FUZZ_RUNS'] ?? 45);
@@ -23,11 +29,13 @@ function checkEstimateCsv(stdout: string, args: string[]): void {
 }
 
 function checkDistances(row: Record<string, unknown>): void {
-  const num = (name: string) => (row[name] === undefined || row[name] === '' ? undefined : Number(row[name]));
+  const num = (name: string) =>
+    row[name] === undefined || row[name] === '' ? undefined : Number(row[name]);
   for (const prefix of ['distance', 'filtered_distance']) {
     const [m, lo, hi] = [num(`${prefix}_m`), num(`${prefix}_low_m`), num(`${prefix}_high_m`)];
     if (m === undefined) continue;
-    for (const x of [m, lo!, hi!]) expect(Number.isFinite(x) && x >= 0, JSON.stringify(row)).toBe(true);
+    for (const x of [m, lo!, hi!])
+      expect(Number.isFinite(x) && x >= 0, JSON.stringify(row)).toBe(true);
     expect(lo! <= m && m <= hi!, JSON.stringify(row)).toBe(true);
     // A distance of 0 m with an interval [0, 0] (issue 10: tx −127) is no estimate; nor is 25 km.
     expect(m > 0 && hi! > lo! && m < 10_000, JSON.stringify(row)).toBe(true);
@@ -57,7 +65,17 @@ const COMMANDS: CommandSpec[] = [
     reads: ['keysJson', 'privateKey'],
     argv: (f, dir) => [
       ['keys', 'export', '--in', f.keysJson, '--out', join(dir, 'out.zip')],
-      ['keys', 'export', '--in', f.keysJson, '--out', join(dir, 'out.zip'), '--sign', f.privateKey, '--json'],
+      [
+        'keys',
+        'export',
+        '--in',
+        f.keysJson,
+        '--out',
+        join(dir, 'out.zip'),
+        '--sign',
+        f.privateKey,
+        '--json',
+      ],
     ],
   },
   {
@@ -79,7 +97,16 @@ const COMMANDS: CommandSpec[] = [
       ['episodes', '--sightings', f.sightings],
       ['episodes', '--sightings', f.sightings, '--json'],
       ['episodes', '--sightings', f.sightings, '--keys', f.keysZip],
-      ['episodes', '--sightings', f.sightings, '--keys', f.keysZip, '--config', f.episodesConfig, '--json'],
+      [
+        'episodes',
+        '--sightings',
+        f.sightings,
+        '--keys',
+        f.keysZip,
+        '--config',
+        f.episodesConfig,
+        '--json',
+      ],
       ['episodes', '--sightings', f.sightings, '--config', f.episodesConfig],
     ],
   },
@@ -88,7 +115,18 @@ const COMMANDS: CommandSpec[] = [
     reads: ['windows', 'episodesConfig'],
     argv: (f) => [
       ['risk', '--windows', f.windows, '--rules', 'gaen', '--today', '2020-07-23'],
-      ['risk', '--windows', f.windows, '--rules', 'gaen', '--config', f.episodesConfig, '--today', '2020-07-23', '--json'],
+      [
+        'risk',
+        '--windows',
+        f.windows,
+        '--rules',
+        'gaen',
+        '--config',
+        f.episodesConfig,
+        '--today',
+        '2020-07-23',
+        '--json',
+      ],
       ['risk', '--windows', f.windows, '--rules', 'cwa', '--today', '2020-07-23'],
       ['risk', '--windows', f.windows, '--rules', 'cwa', '--today', '2020-07-23', '--json'],
       ['risk', '--windows', f.windows, '--rules', 'bluezone', '--json'],
@@ -100,7 +138,15 @@ const COMMANDS: CommandSpec[] = [
     argv: (f, dir) => [
       ['calibrate', 'fit', f.labelledCsv],
       ['calibrate', 'fit', f.labelledCsv, '--json'],
-      ['calibrate', 'fit', f.labelledCsv, '--calibration', f.calibrationCsv, '--out', join(dir, 'fitted.json')],
+      [
+        'calibrate',
+        'fit',
+        f.labelledCsv,
+        '--calibration',
+        f.calibrationCsv,
+        '--out',
+        join(dir, 'fitted.json'),
+      ],
     ],
   },
   {
@@ -109,7 +155,16 @@ const COMMANDS: CommandSpec[] = [
     argv: (f) => [
       ['estimate', '--in', f.labelledCsv],
       ['estimate', '--in', f.labelledCsv, '--model', f.model, '--filter', 'median'],
-      ['estimate', '--in', f.labelledCsv, '--model', f.model, '--calibration', f.calibrationCsv, '--json'],
+      [
+        'estimate',
+        '--in',
+        f.labelledCsv,
+        '--model',
+        f.model,
+        '--calibration',
+        f.calibrationCsv,
+        '--json',
+      ],
     ],
     checkOutput: checkEstimateCsv,
     passesInputThrough: true,
@@ -118,7 +173,21 @@ const COMMANDS: CommandSpec[] = [
     name: 'sim run',
     reads: ['scenario'],
     // A few phones for ten minutes: a mutated scenario that still validates must not run for an hour.
-    argv: (f, dir) => [['sim', 'run', f.scenario, '--phones', '4', '--duration', '10m', '--no-report', '--out', join(dir, 'sim'), '--json']],
+    argv: (f, dir) => [
+      [
+        'sim',
+        'run',
+        f.scenario,
+        '--phones',
+        '4',
+        '--duration',
+        '10m',
+        '--no-report',
+        '--out',
+        join(dir, 'sim'),
+        '--json',
+      ],
+    ],
     numRuns: Math.ceil(RUNS / 3),
   },
 ];
@@ -141,14 +210,37 @@ describe('every command under fuzzed input: exit 0 with sane output or 2 with on
   it('keys derive under extreme and swapped arguments', async () => {
     const { default: fc } = await import('fast-check');
     const { checkContract, EXTREME_TOKENS } = await import('./fuzz/harness.js');
-    const arg = fc.oneof(fc.constantFrom(...EXTREME_TOKENS), fc.constantFrom('75c734c6dd1a782de7a965da5eb93125', '00'.repeat(32), 'zz', ''), fc.string({ maxLength: 12 }));
+    const arg = fc.oneof(
+      fc.constantFrom(...EXTREME_TOKENS),
+      fc.constantFrom('75c734c6dd1a782de7a965da5eb93125', '00'.repeat(32), 'zz', ''),
+      fc.string({ maxLength: 12 }),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('gaen', 'bluezone', 'x'), arg, arg, arg, fc.boolean(), async (scheme, key, interval, count, json) => {
-        const args = ['keys', 'derive', '--scheme', scheme, '--key', key, '--interval', interval, '--count', count, ...(json ? ['--json'] : [])];
-        const r = await runInProcess(args);
-        // Options are named in commander's errors ("option '--count <k>' argument …").
-        checkContract(r, args, '--', { name: 'keys derive', reads: [], argv: () => [] });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('gaen', 'bluezone', 'x'),
+        arg,
+        arg,
+        arg,
+        fc.boolean(),
+        async (scheme, key, interval, count, json) => {
+          const args = [
+            'keys',
+            'derive',
+            '--scheme',
+            scheme,
+            '--key',
+            key,
+            '--interval',
+            interval,
+            '--count',
+            count,
+            ...(json ? ['--json'] : []),
+          ];
+          const r = await runInProcess(args);
+          // Options are named in commander's errors ("option '--count <k>' argument …").
+          checkContract(r, args, '--', { name: 'keys derive', reads: [], argv: () => [] });
+        },
+      ),
       { numRuns: RUNS, seed: 10 },
     );
   });

@@ -7,12 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { proxsense } from './cli.js';
 
 describe('proxsense radio', () => {
-  it('scan --virtual prints the peer\'s GAEN adverts as JSONL, the same for the same seed, and exits by itself', () => {
+  it("scan --virtual prints the peer's GAEN adverts as JSONL, the same for the same seed, and exits by itself", () => {
     const args = ['radio', 'scan', '--virtual', '--duration', '4', '--seed', '3', '--json'];
     const r = proxsense(...args);
     expect(r.stderr).toMatch(/radio scan: 1 devices, \d+ GAEN and 0 Bluezone adverts in 4 s/);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { t: number; scheme: string; id: string; rssi: number; address: string });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { t: number; scheme: string; id: string; rssi: number; address: string },
+      );
     // 4 s at one advert per 200–280 ms.
     expect(lines.length).toBeGreaterThanOrEqual(14);
     expect(lines.length).toBeLessThanOrEqual(21);
@@ -27,17 +33,41 @@ describe('proxsense radio', () => {
   });
 
   it('scan --virtual --stack stoprocent runs the @stoprocent forks the same way', () => {
-    const r = proxsense('radio', 'scan', '--virtual', '--stack', 'stoprocent', '--duration', '2', '--json');
+    const r = proxsense(
+      'radio',
+      'scan',
+      '--virtual',
+      '--stack',
+      'stoprocent',
+      '--duration',
+      '2',
+      '--json',
+    );
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { scheme: string });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { scheme: string });
     expect(lines.length).toBeGreaterThanOrEqual(6);
     expect(lines.every((l) => l.scheme === 'gaen')).toBe(true);
   });
 
   it('advertise --virtual rotates IDs and addresses together and the peer hears every ID', () => {
-    const r = proxsense('radio', 'advertise', '--virtual', '--scheme', 'bluezone', '--duration', '3500', '--json');
+    const r = proxsense(
+      'radio',
+      'advertise',
+      '--virtual',
+      '--scheme',
+      'bluezone',
+      '--duration',
+      '3500',
+      '--json',
+    );
     expect(r.code).toBe(0);
-    const rotations = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { t: number; id: string; address: string });
+    const rotations = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: number; id: string; address: string });
     expect(rotations).toHaveLength(4);
     expect(new Set(rotations.map((x) => x.address)).size).toBe(4);
     const m = /the peer heard (\d+) adverts carrying (\d+) of the (\d+) IDs/.exec(r.stderr);
@@ -52,7 +82,9 @@ describe('proxsense radio', () => {
       const r = proxsense('radio', sub, '--duration', '1');
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(/^proxsense: the native HCI socket addon \(@abandonware\/bluetooth-hci-socket\) is not built; fix: .*npm run install --prefix node_modules\/@abandonware\/bluetooth-hci-socket/);
+      expect(r.stderr).toMatch(
+        /^proxsense: the native HCI socket addon \(@abandonware\/bluetooth-hci-socket\) is not built; fix: .*npm run install --prefix node_modules\/@abandonware\/bluetooth-hci-socket/,
+      );
     }
   });
 

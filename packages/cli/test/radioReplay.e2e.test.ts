@@ -2,8 +2,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeBluezoneAdvert, encodeGaenAdvert, hexToBytes, parseSightingsLines } from '@proxsense/core';
-import { BtsnoopWriter, encodeExtendedAdvertReport, encodeLegacyAdvertReport } from '@proxsense/node-radio';
+import {
+  encodeBluezoneAdvert,
+  encodeGaenAdvert,
+  hexToBytes,
+  parseSightingsLines,
+} from '@proxsense/core';
+import {
+  BtsnoopWriter,
+  encodeExtendedAdvertReport,
+  encodeLegacyAdvertReport,
+} from '@proxsense/node-radio';
 import { proxsense } from './cli.js';
 
 const T0 = Date.UTC(2020, 6, 20, 9);
@@ -17,8 +26,31 @@ function capture(datalink: 1002 | 2001): Uint8Array {
   for (let m = 0; m < 20; m++) {
     for (let k = 0; k < 6; k++) {
       const t = T0 + m * 60_000 + k * 600;
-      chunks.push(w.event(t, encodeLegacyAdvertReport([{ address: hexToBytes('0102030405c6'), data: encodeGaenAdvert(RPI, hexToBytes('bda2f84a')), rssiDbm: -52 - (k % 2) }, { address: hexToBytes('0a0b0c0d0e0f'), data: hexToBytes('0201060302aafe'), rssiDbm: -70 }])));
-      chunks.push(w.event(t + 100, encodeExtendedAdvertReport([{ address: hexToBytes('1112131415d6'), data: encodeBluezoneAdvert(BZ), rssiDbm: -90 }])));
+      chunks.push(
+        w.event(
+          t,
+          encodeLegacyAdvertReport([
+            {
+              address: hexToBytes('0102030405c6'),
+              data: encodeGaenAdvert(RPI, hexToBytes('bda2f84a')),
+              rssiDbm: -52 - (k % 2),
+            },
+            {
+              address: hexToBytes('0a0b0c0d0e0f'),
+              data: hexToBytes('0201060302aafe'),
+              rssiDbm: -70,
+            },
+          ]),
+        ),
+      );
+      chunks.push(
+        w.event(
+          t + 100,
+          encodeExtendedAdvertReport([
+            { address: hexToBytes('1112131415d6'), data: encodeBluezoneAdvert(BZ), rssiDbm: -90 },
+          ]),
+        ),
+      );
     }
   }
   return new Uint8Array(Buffer.concat(chunks));
@@ -36,16 +68,31 @@ describe('proxsense radio replay', () => {
       expect(r.stderr).not.toMatch(/internal error/);
       expect(r.code).toBe(0);
       const lines = r.stdout.trim().split('\n');
-      expect(lines[0]).toBe('day\tcontact\twindows\tscoreSum\tweightedMin\tcloseMin\tcloseContact\tbluezoneCloseMin\tbluezoneCloseContact');
-      expect(lines).toContainEqual(expect.stringMatching(/^2020-07-20\tdfc3ed265e97d0eabb630e168b4214ed\t1\t.*\tYES\t/));
-      expect(lines).toContainEqual(expect.stringMatching(/^2020-07-20\t0102030405060708090a0b0c\t1\t.*\tno\t[\d.]+\tno$/));
+      expect(lines[0]).toBe(
+        'day\tcontact\twindows\tscoreSum\tweightedMin\tcloseMin\tcloseContact\tbluezoneCloseMin\tbluezoneCloseContact',
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^2020-07-20\tdfc3ed265e97d0eabb630e168b4214ed\t1\t.*\tYES\t/),
+      );
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^2020-07-20\t0102030405060708090a0b0c\t1\t.*\tno\t[\d.]+\tno$/),
+      );
       expect(r.stderr).toMatch(new RegExp(`btsnoop, datalink ${datalink}`));
       expect(r.stderr).toMatch(/360 advertising reports in 240 events/);
       expect(r.stderr).toMatch(/120 not GAEN\/Bluezone/);
-      expect(r.stderr).toMatch(/240 receptions → 40 sightings in 20 scans → 2 exposure windows; 2 contact-days, 1 "too close for too long"/);
+      expect(r.stderr).toMatch(
+        /240 receptions → 40 sightings in 20 scans → 2 exposure windows; 2 contact-days, 1 "too close for too long"/,
+      );
       const written = parseSightingsLines(readFileSync(out, 'utf8').split('\n'));
       expect(written.sightings).toHaveLength(40);
-      expect(written.sightings[0]).toEqual({ timeMs: T0, scheme: 'gaen', id: RPI, rssiDbm: -52, aem: hexToBytes('bda2f84a'), scanner: 'pi' });
+      expect(written.sightings[0]).toEqual({
+        timeMs: T0,
+        scheme: 'gaen',
+        id: RPI,
+        rssiDbm: -52,
+        aem: hexToBytes('bda2f84a'),
+        scanner: 'pi',
+      });
       // The written sightings replay to the same summary.
       const again = proxsense('radio', 'replay', out);
       expect(again.code).toBe(0);
@@ -68,8 +115,19 @@ describe('proxsense radio replay', () => {
     const j = JSON.parse(r.stdout);
     expect(j.format).toBe('btsnoop');
     expect(j.datalink).toBe(1002);
-    expect(j.counts).toMatchObject({ unknownRecords: 1, truncatedRecords: 1, reports: 360, receptions: 240, sightings: 40, scans: 20, windows: 2 });
-    expect(j.problems).toEqual([`${file}: record 241: unknown H4 packet indicator 0x07`, `${file}: record header at byte ${bytes.length + unknown.length}: 10 of 24 bytes`]);
+    expect(j.counts).toMatchObject({
+      unknownRecords: 1,
+      truncatedRecords: 1,
+      reports: 360,
+      receptions: 240,
+      sightings: 40,
+      scans: 20,
+      windows: 2,
+    });
+    expect(j.problems).toEqual([
+      `${file}: record 241: unknown H4 packet indicator 0x07`,
+      `${file}: record header at byte ${bytes.length + unknown.length}: 10 of 24 bytes`,
+    ]);
     expect(j.windows).toHaveLength(2);
     expect(j.contacts.filter((c: { closeContact: boolean }) => c.closeContact)).toHaveLength(1);
     expect(j.dailySummaries.length).toBeGreaterThan(0);
@@ -86,13 +144,17 @@ describe('proxsense radio replay', () => {
   it('fails in one line with exit 2 on a missing file, a file of neither format, a bad btsnoop header', () => {
     const missing = proxsense('radio', 'replay', join(dir, 'nope.btsnoop'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr.trim()).toMatch(/^proxsense: cannot read recording .*nope\.btsnoop: no such file$/);
+    expect(missing.stderr.trim()).toMatch(
+      /^proxsense: cannot read recording .*nope\.btsnoop: no such file$/,
+    );
     const junk = join(dir, 'junk.bin');
     writeFileSync(junk, Uint8Array.of(0, 159, 146, 150, 10, 1));
     const j = proxsense('radio', 'replay', junk);
     expect(j.code).toBe(2);
     expect(j.stderr.trim().split('\n')).toHaveLength(1);
-    expect(j.stderr).toMatch(/junk\.bin: expected a btsnoop capture \(header "btsnoop\\0"\) or sightings JSONL, got neither/);
+    expect(j.stderr).toMatch(
+      /junk\.bin: expected a btsnoop capture \(header "btsnoop\\0"\) or sightings JSONL, got neither/,
+    );
     const bad = join(dir, 'v2.btsnoop');
     const header = capture(2001).slice(0, 16);
     header[11] = 2;
@@ -104,7 +166,11 @@ describe('proxsense radio replay', () => {
     writeFileSync(failing, '{"t": 1595205660154, "scheme": "gaen", "id": "00", "rssi": -50}\n');
     const f = proxsense('radio', 'replay', failing, '--on-bad-line', 'fail');
     expect(f.code).toBe(2);
-    expect(f.stderr.trim()).toMatch(/bad\.jsonl:1: id: expected .* \(use --on-bad-line skip to skip bad lines\)$/);
-    expect(proxsense('radio', 'replay', '--help').stdout).toMatch(/Examples:\n {2}\$ proxsense radio replay/);
+    expect(f.stderr.trim()).toMatch(
+      /bad\.jsonl:1: id: expected .* \(use --on-bad-line skip to skip bad lines\)$/,
+    );
+    expect(proxsense('radio', 'replay', '--help').stdout).toMatch(
+      /Examples:\n {2}\$ proxsense radio replay/,
+    );
   });
 });

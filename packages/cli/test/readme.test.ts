@@ -13,18 +13,29 @@ describe('README', () => {
     expect(readFileSync(join(REPO, '.ci/run'), 'utf8')).toMatch(/^npm ci && npm test$/m);
   });
 
-  const blocks = [...readme.matchAll(/<!-- example:(\S+) -->\n```ts\n([\s\S]*?)```\n<!-- \/example -->/g)];
+  const blocks = [
+    ...readme.matchAll(/<!-- example:(\S+) -->\n```ts\n([\s\S]*?)```\n<!-- \/example -->/g),
+  ];
 
   it('has its library examples', () => {
-    expect(blocks.map((b) => b[1])).toEqual(['examples/readme-example.ts', 'examples/readme-firmware.ts']);
+    expect(blocks.map((b) => b[1])).toEqual([
+      'examples/readme-example.ts',
+      'examples/readme-firmware.ts',
+    ]);
   });
 
-  it.each(blocks.map((b) => [b[1]!, b[2]!]))('embeds %s verbatim, and it prints what its comments say', (file, code) => {
-    expect(code).toBe(readFileSync(join(REPO, file), 'utf8'));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: REPO, encoding: 'utf8' });
-    expect(run.status).toBe(0);
-    const promised = [...code.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]);
-    expect(promised.length).toBeGreaterThan(0);
-    expect(run.stdout.trim().split('\n')).toEqual(promised);
-  });
+  it.each(blocks.map((b) => [b[1]!, b[2]!]))(
+    'embeds %s verbatim, and it prints what its comments say',
+    (file, code) => {
+      expect(code).toBe(readFileSync(join(REPO, file), 'utf8'));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
+        cwd: REPO,
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(0);
+      const promised = [...code.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]);
+      expect(promised.length).toBeGreaterThan(0);
+      expect(run.stdout.trim().split('\n')).toEqual(promised);
+    },
+  );
 });

@@ -23,8 +23,18 @@ const ERA_TEXT = '2020-01-01..2099-12-31';
  * @throws InputError naming `field`; a value that would be in the era as seconds says so.
  */
 export function assertEraTimeMs(value: unknown, field: string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= ERA_START_MS && value < ERA_END_MS) return value;
-  throw new InputError(field, `a time in ms since the Unix epoch within ${ERA_TEXT}`, describeTime(value, 'ms'));
+  if (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= ERA_START_MS &&
+    value < ERA_END_MS
+  )
+    return value;
+  throw new InputError(
+    field,
+    `a time in ms since the Unix epoch within ${ERA_TEXT}`,
+    describeTime(value, 'ms'),
+  );
 }
 
 /**
@@ -32,8 +42,18 @@ export function assertEraTimeMs(value: unknown, field: string): number {
  * @throws InputError naming `field`; a value that would be in the era as milliseconds says so.
  */
 export function assertEraTimeS(value: unknown, field: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value * 1000 >= ERA_START_MS && value * 1000 < ERA_END_MS) return value;
-  throw new InputError(field, `a time in whole seconds since the Unix epoch within ${ERA_TEXT}`, describeTime(value, 's'));
+  if (
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    value * 1000 >= ERA_START_MS &&
+    value * 1000 < ERA_END_MS
+  )
+    return value;
+  throw new InputError(
+    field,
+    `a time in whole seconds since the Unix epoch within ${ERA_TEXT}`,
+    describeTime(value, 's'),
+  );
 }
 
 /** GAEN ENIntervalNumbers (10-minute intervals since the epoch) of the era: [first, end). */
@@ -42,9 +62,15 @@ export const ERA_INTERVALS = [2_629_728, 6_837_408] as const;
 /** Checks an ENIntervalNumber against the era. @throws InputError naming `field`. */
 export function assertEraInterval(value: unknown, field: string): number {
   const [first, end] = ERA_INTERVALS;
-  if (typeof value === 'number' && Number.isInteger(value) && value >= first && value < end) return value;
-  const asSeconds = typeof value === 'number' && value * 1000 >= ERA_START_MS && value * 1000 < ERA_END_MS;
-  throw new InputError(field, `an ENIntervalNumber (Unix seconds ÷ 600) within ${ERA_TEXT}, ${first}..${end - 1}`, `${describeValue(value)}${asSeconds ? ' (that looks like Unix seconds: divide by 600)' : ''}`);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= first && value < end)
+    return value;
+  const asSeconds =
+    typeof value === 'number' && value * 1000 >= ERA_START_MS && value * 1000 < ERA_END_MS;
+  throw new InputError(
+    field,
+    `an ENIntervalNumber (Unix seconds ÷ 600) within ${ERA_TEXT}, ${first}..${end - 1}`,
+    `${describeValue(value)}${asSeconds ? ' (that looks like Unix seconds: divide by 600)' : ''}`,
+  );
 }
 
 /** Largest |ms| a `Date` holds (ECMA-262 §21.4.1.1). */
@@ -60,5 +86,7 @@ function describeTime(value: unknown, unit: 'ms' | 's'): string {
     const hint = unit === 'ms' ? 'seconds: multiply by 1000' : 'milliseconds: divide by 1000';
     return `${text} (that looks like ${hint})`;
   }
-  return Math.abs(ms) <= DATE_LIMIT_MS ? `${text} (${new Date(ms).toISOString()})` : `${text} (beyond any date)`;
+  return Math.abs(ms) <= DATE_LIMIT_MS
+    ? `${text} (${new Date(ms).toISOString()})`
+    : `${text} (beyond any date)`;
 }

@@ -6,7 +6,14 @@
  */
 export * from './errors.js';
 export { utcDayName, utcDayOf } from './utcDay.js';
-export { assertEraInterval, assertEraTimeMs, assertEraTimeS, ERA_END_MS, ERA_INTERVALS, ERA_START_MS } from './era.js';
+export {
+  assertEraInterval,
+  assertEraTimeMs,
+  assertEraTimeS,
+  ERA_END_MS,
+  ERA_INTERVALS,
+  ERA_START_MS,
+} from './era.js';
 export * from './bytes/index.js';
 export * from './crypto/index.js';
 export * from './ports/index.js';

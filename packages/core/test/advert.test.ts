@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, decodeAdvert, encodeBluezoneAdvert, encodeBluezoneLegacyAdvert, encodeGaenAdvert, hexToBytes } from '@proxsense/core';
+import {
+  bytesToHex,
+  decodeAdvert,
+  encodeBluezoneAdvert,
+  encodeBluezoneLegacyAdvert,
+  encodeGaenAdvert,
+  hexToBytes,
+} from '@proxsense/core';
 import { sharedVectorJson } from './vectors.js';
 
 const v = sharedVectorJson('gaen-crypto-v1.2.json');
@@ -11,7 +18,11 @@ describe('advertisement codec', () => {
     const bytes = encodeGaenAdvert(hexToBytes(rpi), hexToBytes(aem));
     expect(bytes).toHaveLength(31);
     expect(bytesToHex(bytes)).toBe(`02011a` + `03036ffd` + `17166ffd` + rpi + aem);
-    expect(decodeAdvert(bytes)).toEqual({ kind: 'gaen', rpi: hexToBytes(rpi), aem: hexToBytes(aem) });
+    expect(decodeAdvert(bytes)).toEqual({
+      kind: 'gaen',
+      rpi: hexToBytes(rpi),
+      aem: hexToBytes(aem),
+    });
   });
 
   it('builds Bluezone adverts: UUID 0x4E56 + company 8885 data, and decodes the old 128-bit UUID builds', () => {
@@ -19,7 +30,11 @@ describe('advertisement codec', () => {
     const bytes = encodeBluezoneAdvert(id);
     expect(bytesToHex(bytes)).toBe('020106' + '0303564e' + '0fffb522' + '130cea6472130c185d8643df');
     expect(decodeAdvert(bytes)).toEqual({ kind: 'bluezone', id, build: '2020-07' });
-    expect(decodeAdvert(encodeBluezoneLegacyAdvert(id))).toEqual({ kind: 'bluezone', id, build: 'v2.0' });
+    expect(decodeAdvert(encodeBluezoneLegacyAdvert(id))).toEqual({
+      kind: 'bluezone',
+      id,
+      build: 'v2.0',
+    });
     // iOS: the service UUID only; the ID is read over GATT.
     expect(decodeAdvert(hexToBytes('0303564e'))).toMatchObject({ kind: 'bluezone-gatt' });
   });
@@ -27,17 +42,38 @@ describe('advertisement codec', () => {
   it('classifies foreign and broken adverts without throwing', () => {
     expect(decodeAdvert(hexToBytes('0201060aff4c001005031c'))).toMatchObject({ kind: 'malformed' });
     expect(decodeAdvert(hexToBytes('020106'))).toMatchObject({ kind: 'not-ours' });
-    expect(decodeAdvert(hexToBytes('02011a03036ffd0d166ffd00112233445566778899'))).toMatchObject({ kind: 'malformed', reason: expect.stringMatching(/20 bytes/) });
-    expect(decodeAdvert(hexToBytes('0fffb522' + '00'.repeat(11) + '00'))).toMatchObject({ kind: 'not-ours' });
+    expect(decodeAdvert(hexToBytes('02011a03036ffd0d166ffd00112233445566778899'))).toMatchObject({
+      kind: 'malformed',
+      reason: expect.stringMatching(/20 bytes/),
+    });
+    expect(decodeAdvert(hexToBytes('0fffb522' + '00'.repeat(11) + '00'))).toMatchObject({
+      kind: 'not-ours',
+    });
   });
 
   it('never throws on random bytes and round-trips any ID', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 62 }), (bytes) => {
-      expect(['gaen', 'bluezone', 'bluezone-gatt', 'not-ours', 'malformed']).toContain(decodeAdvert(bytes).kind);
-    }), { numRuns: 2000 });
-    fc.assert(fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 12, maxLength: 12 }), (rpi, aem, id) => {
-      expect(decodeAdvert(encodeGaenAdvert(rpi, aem))).toEqual({ kind: 'gaen', rpi, aem });
-      expect(decodeAdvert(encodeBluezoneAdvert(id))).toEqual({ kind: 'bluezone', id, build: '2020-07' });
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 62 }), (bytes) => {
+        expect(['gaen', 'bluezone', 'bluezone-gatt', 'not-ours', 'malformed']).toContain(
+          decodeAdvert(bytes).kind,
+        );
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        (rpi, aem, id) => {
+          expect(decodeAdvert(encodeGaenAdvert(rpi, aem))).toEqual({ kind: 'gaen', rpi, aem });
+          expect(decodeAdvert(encodeBluezoneAdvert(id))).toEqual({
+            kind: 'bluezone',
+            id,
+            build: '2020-07',
+          });
+        },
+      ),
+    );
   });
 });

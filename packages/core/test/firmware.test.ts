@@ -28,7 +28,15 @@ function twoPhones(profile: FirmwareProfile, rssiDbm = -60, seed = 1) {
     const radio = new FakeRadio(name, medium);
     const store = new MemoryStore();
     const events: ExposureEvent[] = [];
-    const firmware = new Firmware({ profile, radio, scheduler, random: new SeededRandom(seed), store, name, onExposure: (e) => events.push(e) });
+    const firmware = new Firmware({
+      profile,
+      radio,
+      scheduler,
+      random: new SeededRandom(seed),
+      store,
+      name,
+      onExposure: (e) => events.push(e),
+    });
     return { radio, store, firmware, events };
   };
   return { scheduler, a: make('a', seed), b: make('b', seed + 1) };
@@ -41,13 +49,22 @@ describe('firmware: two GAEN phones side by side for two simulated hours', () =>
   scheduler.runUntil(T0 + 2 * HOUR);
 
   it('each logs the other, one aggregated sighting per scan', () => {
-    for (const [self, other] of [[a, b], [b, a]] as const) {
+    for (const [self, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const sightings = self.store.querySightings();
       // A scan every 3.5–5 minutes for two hours.
       expect(self.firmware.counters.scans).toBeGreaterThanOrEqual(24);
-      expect(sightings.length).toBe(self.firmware.counters.scans - (self.firmware.counters.scans - sightings.length));
+      expect(sightings.length).toBe(
+        self.firmware.counters.scans - (self.firmware.counters.scans - sightings.length),
+      );
       expect(sightings.length).toBeGreaterThanOrEqual(23);
-      const otherIds = new Set(other.radio.advertised.map((x) => bytesToHex((decodeAdvert(x.payload) as { rpi: Uint8Array }).rpi)));
+      const otherIds = new Set(
+        other.radio.advertised.map((x) =>
+          bytesToHex((decodeAdvert(x.payload) as { rpi: Uint8Array }).rpi),
+        ),
+      );
       for (const s of sightings) {
         expect(otherIds.has(bytesToHex(s.id))).toBe(true);
         expect(s.rssiDbm).toBe(-60);
@@ -63,7 +80,9 @@ describe('firmware: two GAEN phones side by side for two simulated hours', () =>
       const changes = phone.radio.advertised;
       expect(changes.length).toBeGreaterThanOrEqual(12);
       expect(changes.length).toBeLessThanOrEqual(14);
-      const rpis = changes.map((c) => bytesToHex((decodeAdvert(c.payload) as { rpi: Uint8Array }).rpi));
+      const rpis = changes.map((c) =>
+        bytesToHex((decodeAdvert(c.payload) as { rpi: Uint8Array }).rpi),
+      );
       const addresses = changes.map((c) => bytesToHex(c.address));
       expect(new Set(rpis).size).toBe(changes.length);
       expect(new Set(addresses).size).toBe(changes.length);
@@ -85,16 +104,25 @@ describe('firmware: two GAEN phones side by side for two simulated hours', () =>
     expect(b.events).toHaveLength(1);
     expect(event.matches.length).toBe(b.store.querySightings().length);
     // TX power came from decrypting each sighting's AEM: -24 - (-60) = 36 dB, well under 2 m.
-    expect(event.windows.every((w) => w.scanInstances.every((s) => s.typicalAttenuationDb === 36))).toBe(true);
+    expect(
+      event.windows.every((w) => w.scanInstances.every((s) => s.typicalAttenuationDb === 36)),
+    ).toBe(true);
     expect(event.summaries).toHaveLength(1);
     expect(event.summaries[0]!.closeMinutes).toBeGreaterThan(100);
     expect(event.closeContact).toBe(true);
     // The store kept every scan (MemoryStore implements the optional scan port), so credit follows GAEN.
-    expect(b.store.queryScans().length).toBeGreaterThan(event.windows.reduce((n, w) => n + w.scanInstances.length, 0) - 1);
-    for (const w of event.windows) for (const si of w.scanInstances) expect(si.secondsSinceLastScan).toBeLessThanOrEqual(300);
+    expect(b.store.queryScans().length).toBeGreaterThan(
+      event.windows.reduce((n, w) => n + w.scanInstances.length, 0) - 1,
+    );
+    for (const w of event.windows)
+      for (const si of w.scanInstances) expect(si.secondsSinceLastScan).toBeLessThanOrEqual(300);
     // A revoked key withdraws the exposure: it never matches.
     const revoked = published.map((k) => ({ ...k, reportType: 5 }));
-    expect(b.firmware.checkExposure(revoked)).toMatchObject({ matches: [], windows: [], closeContact: false });
+    expect(b.firmware.checkExposure(revoked)).toMatchObject({
+      matches: [],
+      windows: [],
+      closeContact: false,
+    });
     // Nobody else's keys: no event.
     const c = twoPhones(GAEN_PROFILE, -60, 100);
     c.a.firmware.start();
@@ -115,25 +143,31 @@ describe('firmware: two GAEN phones side by side for two simulated hours', () =>
 describe('firmware: Bluezone profile', () => {
   it('rotates exactly at 15-minute slots, logs the other, and matches its F0 key only inside each slot', () => {
     for (const seed of [1, 5, 9]) {
-    const { scheduler, a, b } = twoPhones(BLUEZONE_PROFILE, -70, seed);
-    a.firmware.start();
-    b.firmware.start();
-    scheduler.runUntil(T0 + 2 * HOUR);
-    // Every advert start carries its own slot's ID: one ID per slot, a new one in each slot.
-    const idsBySlot = new Map<number, Set<string>>();
-    for (const c of a.radio.advertised) {
-      const slot = Math.floor(c.timeMs / 900_000);
-      idsBySlot.set(slot, (idsBySlot.get(slot) ?? new Set()).add(bytesToHex(c.payload)));
-    }
-    expect(idsBySlot.size).toBeGreaterThanOrEqual(8);
-    expect([...idsBySlot.values()].every((ids) => ids.size === 1)).toBe(true);
-    expect(new Set([...idsBySlot.values()].map((ids) => [...ids][0])).size).toBe(idsBySlot.size);
-    const sightings = b.store.querySightings();
-    expect(sightings.length).toBeGreaterThanOrEqual(20);
-    const event = b.firmware.checkExposure(a.firmware.ownDiagnosisKeys());
-    expect(event.matches.length).toBe(sightings.length);
-    expect(event.matches.every((m) => Math.floor(m.sighting.timeMs / 900_000) * 900_000 === Math.floor(T0 / 86_400_000) * 86_400_000 + m.interval * 900_000)).toBe(true);
-    expect(event.bluezoneCloseContact).toBe(true);
+      const { scheduler, a, b } = twoPhones(BLUEZONE_PROFILE, -70, seed);
+      a.firmware.start();
+      b.firmware.start();
+      scheduler.runUntil(T0 + 2 * HOUR);
+      // Every advert start carries its own slot's ID: one ID per slot, a new one in each slot.
+      const idsBySlot = new Map<number, Set<string>>();
+      for (const c of a.radio.advertised) {
+        const slot = Math.floor(c.timeMs / 900_000);
+        idsBySlot.set(slot, (idsBySlot.get(slot) ?? new Set()).add(bytesToHex(c.payload)));
+      }
+      expect(idsBySlot.size).toBeGreaterThanOrEqual(8);
+      expect([...idsBySlot.values()].every((ids) => ids.size === 1)).toBe(true);
+      expect(new Set([...idsBySlot.values()].map((ids) => [...ids][0])).size).toBe(idsBySlot.size);
+      const sightings = b.store.querySightings();
+      expect(sightings.length).toBeGreaterThanOrEqual(20);
+      const event = b.firmware.checkExposure(a.firmware.ownDiagnosisKeys());
+      expect(event.matches.length).toBe(sightings.length);
+      expect(
+        event.matches.every(
+          (m) =>
+            Math.floor(m.sighting.timeMs / 900_000) * 900_000 ===
+            Math.floor(T0 / 86_400_000) * 86_400_000 + m.interval * 900_000,
+        ),
+      ).toBe(true);
+      expect(event.bluezoneCloseContact).toBe(true);
     }
   });
 });
@@ -143,17 +177,31 @@ describe('firmware: bad and hostile input', () => {
     const scheduler = new VirtualScheduler(T0);
     const radio = new FakeRadio('x');
     const store = new MemoryStore();
-    const firmware = new Firmware({ profile: { ...GAEN_PROFILE, maxIdsPerScan: 50 }, radio, scheduler, random: new SeededRandom(9), store });
+    const firmware = new Firmware({
+      profile: { ...GAEN_PROFILE, maxIdsPerScan: 50 },
+      radio,
+      scheduler,
+      random: new SeededRandom(9),
+      store,
+    });
     firmware.start();
     // Run to the first scan, then flood it.
     while (!radio.scanning) scheduler.runUntil(scheduler.nowMs() + 1000);
     const random = new SeededRandom(10);
-    for (let i = 0; i < 5000; i++) radio.receive({ payload: encodeGaenAdvert(random.randomBytes(16), random.randomBytes(4)), rssiDbm: -80 });
+    for (let i = 0; i < 5000; i++)
+      radio.receive({
+        payload: encodeGaenAdvert(random.randomBytes(16), random.randomBytes(4)),
+        rssiDbm: -80,
+      });
     radio.receive({ payload: new Uint8Array([5, 1, 2]), rssiDbm: -80 });
     radio.receive({ payload: new Uint8Array([2, 1, 6]), rssiDbm: -80 });
     scheduler.runUntil(scheduler.nowMs() + 5000);
     expect(store.querySightings()).toHaveLength(50);
-    expect(firmware.counters).toMatchObject({ advertsDroppedFlood: 4950, advertsMalformed: 1, advertsNotOurs: 1 });
+    expect(firmware.counters).toMatchObject({
+      advertsDroppedFlood: 4950,
+      advertsMalformed: 1,
+      advertsNotOurs: 1,
+    });
   });
 
   it('prunes sightings and own keys after 14 days', () => {
@@ -175,7 +223,15 @@ describe('firmware: batched deliveries from a host that samples the air in bulk'
     const phones = ['x', 'y'].map((name, i) => {
       const radio = new FakeRadio(name);
       const store = new MemoryStore();
-      const firmware = new Firmware({ profile: GAEN_PROFILE, radio, scheduler, random: new SeededRandom(40 + i), store, name, decodeCache });
+      const firmware = new Firmware({
+        profile: GAEN_PROFILE,
+        radio,
+        scheduler,
+        random: new SeededRandom(40 + i),
+        store,
+        name,
+        decodeCache,
+      });
       return { radio, store, firmware };
     });
     const payload = encodeGaenAdvert(new Uint8Array(16).fill(7), new Uint8Array(4).fill(9));
@@ -185,7 +241,13 @@ describe('firmware: batched deliveries from a host that samples the air in bulk'
     for (const p of phones) {
       while (!p.radio.scanning) scheduler.runUntil(scheduler.nowMs() + 100);
       const t = scheduler.nowMs();
-      p.radio.receive({ payload, rssiDbm: -60, rssiSamplesDbm: buffer, rssiSampleCount: 3, receivedAtMs: t - 50 });
+      p.radio.receive({
+        payload,
+        rssiDbm: -60,
+        rssiSamplesDbm: buffer,
+        rssiSampleCount: 3,
+        receivedAtMs: t - 50,
+      });
       scheduler.runUntil(t + 10_000);
       const [s] = p.store.querySightings();
       expect(s!.rssiDbm).toBe(-62);

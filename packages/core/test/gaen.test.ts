@@ -22,40 +22,51 @@ import { sharedVectorJson } from './vectors.js';
 
 const v = sharedVectorJson('gaen-crypto-v1.2.json');
 
-describe.each([pureCryptoProvider, nodeCryptoProvider])('GAEN v1.2 test vectors ($name provider)', (crypto) => {
-  const tek = hexToBytes(v.tek);
-  it('derives RPIK and AEMK', () => {
-    expect(bytesToHex(rollingProximityIdentifierKey(crypto, tek))).toBe(v.rpik);
-    expect(bytesToHex(associatedEncryptedMetadataKey(crypto, tek))).toBe(v.aemk);
-  });
-
-  it('derives all 144 RPIs and AEMs bit for bit', () => {
-    expect(v.intervals).toHaveLength(144);
-    const rpik = rollingProximityIdentifierKey(crypto, tek);
-    const aemk = associatedEncryptedMetadataKey(crypto, tek);
-    const metadata = hexToBytes(v.bleMetadata);
-    const batch = rollingProximityIdentifiers(crypto, rpik, v.rollingStartIntervalNumber, 144);
-    v.intervals.forEach((row: { intervalNumber: number; rpi: string; aem: string }, i: number) => {
-      const rpi = rollingProximityIdentifier(crypto, rpik, row.intervalNumber);
-      expect(bytesToHex(rpi)).toBe(row.rpi);
-      expect(bytesToHex(batch.subarray(i * 16, i * 16 + 16))).toBe(row.rpi);
-      const aem = associatedEncryptedMetadata(crypto, aemk, rpi, metadata);
-      expect(bytesToHex(aem)).toBe(row.aem);
-      // CTR is its own inverse: decrypting the AEM gives the metadata back.
-      expect(bytesToHex(associatedEncryptedMetadata(crypto, aemk, rpi, aem))).toBe(v.bleMetadata);
+describe.each([pureCryptoProvider, nodeCryptoProvider])(
+  'GAEN v1.2 test vectors ($name provider)',
+  (crypto) => {
+    const tek = hexToBytes(v.tek);
+    it('derives RPIK and AEMK', () => {
+      expect(bytesToHex(rollingProximityIdentifierKey(crypto, tek))).toBe(v.rpik);
+      expect(bytesToHex(associatedEncryptedMetadataKey(crypto, tek))).toBe(v.aemk);
     });
-  });
-});
+
+    it('derives all 144 RPIs and AEMs bit for bit', () => {
+      expect(v.intervals).toHaveLength(144);
+      const rpik = rollingProximityIdentifierKey(crypto, tek);
+      const aemk = associatedEncryptedMetadataKey(crypto, tek);
+      const metadata = hexToBytes(v.bleMetadata);
+      const batch = rollingProximityIdentifiers(crypto, rpik, v.rollingStartIntervalNumber, 144);
+      v.intervals.forEach(
+        (row: { intervalNumber: number; rpi: string; aem: string }, i: number) => {
+          const rpi = rollingProximityIdentifier(crypto, rpik, row.intervalNumber);
+          expect(bytesToHex(rpi)).toBe(row.rpi);
+          expect(bytesToHex(batch.subarray(i * 16, i * 16 + 16))).toBe(row.rpi);
+          const aem = associatedEncryptedMetadata(crypto, aemk, rpi, metadata);
+          expect(bytesToHex(aem)).toBe(row.aem);
+          // CTR is its own inverse: decrypting the AEM gives the metadata back.
+          expect(bytesToHex(associatedEncryptedMetadata(crypto, aemk, rpi, aem))).toBe(
+            v.bleMetadata,
+          );
+        },
+      );
+    });
+  },
+);
 
 describe('GAEN intervals and keys', () => {
   it('numbers intervals as the spec does', () => {
     expect(enIntervalNumber(v.keyGenerationUnixSeconds)).toBe(v.rollingStartIntervalNumber);
-    expect(rollingStartIntervalNumber(v.rollingStartIntervalNumber + 143)).toBe(v.rollingStartIntervalNumber);
+    expect(rollingStartIntervalNumber(v.rollingStartIntervalNumber + 143)).toBe(
+      v.rollingStartIntervalNumber,
+    );
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 4e9 }), (t) => {
         const i = enIntervalNumber(t);
         const start = rollingStartIntervalNumber(i);
-        return start % 144 === 0 && start <= i && i - start < 144 && i * 600 <= t && t < (i + 1) * 600;
+        return (
+          start % 144 === 0 && start <= i && i - start < 144 && i * 600 <= t && t < (i + 1) * 600
+        );
       }),
     );
   });
@@ -74,15 +85,29 @@ describe('GAEN intervals and keys', () => {
   it('encodes and decodes metadata (version byte, int8 TX power)', () => {
     expect(bytesToHex(encodeGaenMetadata({ txPowerDbm: 8 }))).toBe(v.bleMetadata);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: -128, max: 127 }), fc.integer({ min: 0, max: 3 }), (versionMajor, versionMinor, txPowerDbm, calibrationConfidence) => {
-        expect(decodeGaenMetadata(encodeGaenMetadata({ versionMajor, versionMinor, txPowerDbm, calibrationConfidence }))).toEqual({ versionMajor, versionMinor, txPowerDbm, calibrationConfidence });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: -128, max: 127 }),
+        fc.integer({ min: 0, max: 3 }),
+        (versionMajor, versionMinor, txPowerDbm, calibrationConfidence) => {
+          expect(
+            decodeGaenMetadata(
+              encodeGaenMetadata({ versionMajor, versionMinor, txPowerDbm, calibrationConfidence }),
+            ),
+          ).toEqual({ versionMajor, versionMinor, txPowerDbm, calibrationConfidence });
+        },
+      ),
     );
-    expect(() => encodeGaenMetadata({ txPowerDbm: 200 })).toThrow(/txPowerDbm: expected an integer -128..127/);
+    expect(() => encodeGaenMetadata({ txPowerDbm: 200 })).toThrow(
+      /txPowerDbm: expected an integer -128..127/,
+    );
   });
 
   it('rejects keys of the wrong length with a named field', () => {
-    expect(() => rollingProximityIdentifierKey(pureCryptoProvider, new Uint8Array(15))).toThrow(/tek: expected 16 bytes, got 15 bytes/);
+    expect(() => rollingProximityIdentifierKey(pureCryptoProvider, new Uint8Array(15))).toThrow(
+      /tek: expected 16 bytes, got 15 bytes/,
+    );
   });
 });
 
@@ -98,7 +123,12 @@ describe('providers agree', () => {
           const results = [pureCryptoProvider, nodeCryptoProvider].map((c) => {
             const rpik = rollingProximityIdentifierKey(c, tek);
             const rpis = rollingProximityIdentifiers(c, rpik, interval, count);
-            const aem = associatedEncryptedMetadata(c, associatedEncryptedMetadataKey(c, tek), rpis.subarray(0, 16), metadata);
+            const aem = associatedEncryptedMetadata(
+              c,
+              associatedEncryptedMetadataKey(c, tek),
+              rpis.subarray(0, 16),
+              metadata,
+            );
             return bytesToHex(rpis) + bytesToHex(aem);
           });
           expect(results[0]).toBe(results[1]);

@@ -11,23 +11,34 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { crossValidate, parseCsv, readRowReadings, type EvaluationReading } from '@proxsense/core';
 
-const DATA = fileURLToPath(new URL('../../../../shared/data/rss-smartphone-train.csv', import.meta.url));
+const DATA = fileURLToPath(
+  new URL('../../../../shared/data/rss-smartphone-train.csv', import.meta.url),
+);
 
 function readings(): EvaluationReading[] {
   let text: string;
   try {
     text = readFileSync(DATA, 'utf8');
   } catch {
-    throw new Error(`${DATA} is missing: it comes from ../shared/data (github.com/pc-ng/rss_smartphone, see its README)`);
+    throw new Error(
+      `${DATA} is missing: it comes from ../shared/data (github.com/pc-ng/rss_smartphone, see its README)`,
+    );
   }
-  return readRowReadings(parseCsv(text, DATA), DATA, { requireDistance: true }) as EvaluationReading[];
+  return readRowReadings(parseCsv(text, DATA), DATA, {
+    requireDistance: true,
+  }) as EvaluationReading[];
 }
 
 describe('held-out accuracy on rss_smartphone (by series, never by row)', () => {
   const rows = readings();
 
   it('with position and model: filtered balanced accuracy ≥ 0.75 for "≤ 2 m", coverage within 5 points of 80 %, p_close within 0.1 per decile', () => {
-    const cv = crossValidate(rows, { folds: 5, columns: ['position', 'model'], closeM: 2, candidates: [{ kind: 'window', windowS: 60 }] });
+    const cv = crossValidate(rows, {
+      folds: 5,
+      columns: ['position', 'model'],
+      closeM: 2,
+      candidates: [{ kind: 'window', windowS: 60 }],
+    });
     const r = cv.results[0]!;
     expect(r.filtered!.balancedAccuracy).toBeGreaterThanOrEqual(0.75);
     expect(r.filtered!.balancedAccuracy).toBeGreaterThan(r.threshold.balancedAccuracy);
@@ -38,7 +49,12 @@ describe('held-out accuracy on rss_smartphone (by series, never by row)', () => 
   });
 
   it('without context: filtered ≥ the best RSSI threshold tuned on the same rows; p_close within 0.1 per decile', () => {
-    const cv = crossValidate(rows, { folds: 5, columns: [], closeM: 2, candidates: [{ kind: 'kalman' }] });
+    const cv = crossValidate(rows, {
+      folds: 5,
+      columns: [],
+      closeM: 2,
+      candidates: [{ kind: 'kalman' }],
+    });
     const r = cv.results[0]!;
     expect(r.filtered!.balancedAccuracy).toBeGreaterThanOrEqual(r.threshold.balancedAccuracy);
     expect(Math.abs(r.filtered!.intervalCoverage - 0.8)).toBeLessThanOrEqual(0.05);

@@ -30,23 +30,60 @@ function scenario(keyCount: number) {
     keys.push({ scheme: 'gaen', keyData, rollingStartIntervalNumber: DAY, rollingPeriod: 144 });
     if (k % 37 === 0) {
       const interval = DAY + (k % 144);
-      const id = rollingProximityIdentifiers(pureCryptoProvider, rollingProximityIdentifierKey(pureCryptoProvider, keyData), interval, 1);
-      sightings.push({ scheme: 'gaen', id, timeMs: interval * 600_000 + k, rssiDbm: -60 }, { scheme: 'gaen', id, timeMs: interval * 600_000 + 9 * 3_600_000, rssiDbm: -61 });
+      const id = rollingProximityIdentifiers(
+        pureCryptoProvider,
+        rollingProximityIdentifierKey(pureCryptoProvider, keyData),
+        interval,
+        1,
+      );
+      sightings.push(
+        { scheme: 'gaen', id, timeMs: interval * 600_000 + k, rssiDbm: -60 },
+        { scheme: 'gaen', id, timeMs: interval * 600_000 + 9 * 3_600_000, rssiDbm: -61 },
+      );
       // Every third planted key also left an AEM, which the workers must decrypt from the shared index.
       if (k % 3 === 0) {
-        const aem = associatedEncryptedMetadata(pureCryptoProvider, associatedEncryptedMetadataKey(pureCryptoProvider, keyData), id, encodeGaenMetadata({ txPowerDbm: -(k % 40), calibrationConfidence: k % 4 }));
-        sightings.push({ scheme: 'gaen', id, aem, timeMs: interval * 600_000 + 1000 + k, rssiDbm: -62 });
+        const aem = associatedEncryptedMetadata(
+          pureCryptoProvider,
+          associatedEncryptedMetadataKey(pureCryptoProvider, keyData),
+          id,
+          encodeGaenMetadata({ txPowerDbm: -(k % 40), calibrationConfidence: k % 4 }),
+        );
+        sightings.push({
+          scheme: 'gaen',
+          id,
+          aem,
+          timeMs: interval * 600_000 + 1000 + k,
+          rssiDbm: -62,
+        });
       }
     }
   }
   const dailyKey = random.randomBytes(32);
-  keys.splice(5, 0, { scheme: 'bluezone', dailyKey, timeDkS: DAY * 600, maxRoll: 96, timeTeS: DAY * 600 + 86_399 });
-  sightings.push({ scheme: 'bluezone', id: bluezoneIdsFrom(pureCryptoProvider, dailyKey, 96, 3, 1), timeMs: DAY * 600_000 + 3 * 900_000 + 5, rssiDbm: -70 });
-  for (let s = 0; s < 500; s++) sightings.push({ scheme: 'gaen', id: random.randomBytes(16), timeMs: DAY * 600_000 + s * 1000, rssiDbm: -80 });
+  keys.splice(5, 0, {
+    scheme: 'bluezone',
+    dailyKey,
+    timeDkS: DAY * 600,
+    maxRoll: 96,
+    timeTeS: DAY * 600 + 86_399,
+  });
+  sightings.push({
+    scheme: 'bluezone',
+    id: bluezoneIdsFrom(pureCryptoProvider, dailyKey, 96, 3, 1),
+    timeMs: DAY * 600_000 + 3 * 900_000 + 5,
+    rssiDbm: -70,
+  });
+  for (let s = 0; s < 500; s++)
+    sightings.push({
+      scheme: 'gaen',
+      id: random.randomBytes(16),
+      timeMs: DAY * 600_000 + s * 1000,
+      rssiDbm: -80,
+    });
   return { keys, sightings };
 }
 
-const describeMatch = (m: Match) => `${bytesToHex(m.key.scheme === 'gaen' ? m.key.keyData : m.key.dailyKey)}/${m.interval}/${bytesToHex(m.id)}/${m.sighting.timeMs}/${m.decryptedTxPowerDbm}/${m.decryptedCalibrationConfidence}`;
+const describeMatch = (m: Match) =>
+  `${bytesToHex(m.key.scheme === 'gaen' ? m.key.keyData : m.key.dailyKey)}/${m.interval}/${bytesToHex(m.id)}/${m.sighting.timeMs}/${m.decryptedTxPowerDbm}/${m.decryptedCalibrationConfidence}`;
 
 async function checkAgainstSingleThread(run: typeof matchInParallel) {
   const { keys, sightings } = scenario(3000);
@@ -55,7 +92,11 @@ async function checkAgainstSingleThread(run: typeof matchInParallel) {
   expect(expected.length).toBeGreaterThan(50);
   const got: string[] = [];
   const progress: number[] = [];
-  const stats = await run(keys, sightings, (m) => got.push(describeMatch(m)), { threads: 2, batchSize: 256, onProgress: (n) => progress.push(n) });
+  const stats = await run(keys, sightings, (m) => got.push(describeMatch(m)), {
+    threads: 2,
+    batchSize: 256,
+    onProgress: (n) => progress.push(n),
+  });
   // Same matches in the same order as one thread gives.
   expect(got).toEqual(expected);
   expect(stats.keys).toBe(keys.length);
@@ -108,7 +149,16 @@ describe('matchInParallel', () => {
     const local = new SightingIndex('gaen', sightings);
     const shared = new SightingIndex('gaen', sightings, { memory: 'shared' });
     const parts = shared.parts();
-    for (const array of [parts.ids, parts.order, parts.timeMs, parts.table, parts.prefilter, parts.aem, parts.hasAem, parts.groupStart]) {
+    for (const array of [
+      parts.ids,
+      parts.order,
+      parts.timeMs,
+      parts.table,
+      parts.prefilter,
+      parts.aem,
+      parts.hasAem,
+      parts.groupStart,
+    ]) {
       expect(array.buffer).toBeInstanceOf(SharedArrayBuffer);
     }
     expect(local.parts().ids.buffer).toBeInstanceOf(ArrayBuffer);
@@ -122,7 +172,9 @@ describe('matchInParallel', () => {
       const g = rebuilt.findGroup(s.id);
       expect(g).toBe(local.findGroup(s.id));
       const [from, to] = rebuilt.groupRange(g);
-      const positions = Array.from({ length: to - from }, (_, j) => rebuilt.sourceIndexAt(from + j));
+      const positions = Array.from({ length: to - from }, (_, j) =>
+        rebuilt.sourceIndexAt(from + j),
+      );
       expect(positions).toContain(i);
     });
     expect(() => rebuilt.sightingAt(0)).toThrow(/sourceIndexAt/);
@@ -131,18 +183,29 @@ describe('matchInParallel', () => {
   it('chooses threads only when there is enough work for them', () => {
     const { keys, sightings } = scenario(10);
     const keyData = new Uint8Array(16);
-    const many = (n: number, start = DAY): DiagnosisKey[] => Array.from({ length: n }, () => ({ scheme: 'gaen', keyData, rollingStartIntervalNumber: start, rollingPeriod: 144 }));
+    const many = (n: number, start = DAY): DiagnosisKey[] =>
+      Array.from({ length: n }, () => ({
+        scheme: 'gaen',
+        keyData,
+        rollingStartIntervalNumber: start,
+        rollingPeriod: 144,
+      }));
     expect(chooseMatchThreads(keys, sightings, 16)).toBe(1);
     expect(chooseMatchThreads(many(2 * MIN_KEYS_PER_THREAD - 1), sightings, 16)).toBe(1);
     expect(chooseMatchThreads(many(2 * MIN_KEYS_PER_THREAD), sightings, 16)).toBe(2);
     expect(chooseMatchThreads(many(16 * MIN_KEYS_PER_THREAD), sightings, 16)).toBe(16);
     expect(chooseMatchThreads(many(16 * MIN_KEYS_PER_THREAD), sightings, 1)).toBe(1);
     // Keys a week away from every sighting cost no crypto: they do not count.
-    expect(chooseMatchThreads(many(16 * MIN_KEYS_PER_THREAD, DAY + 7 * 144), sightings, 16)).toBe(1);
+    expect(chooseMatchThreads(many(16 * MIN_KEYS_PER_THREAD, DAY + 7 * 144), sightings, 16)).toBe(
+      1,
+    );
     expect(chooseMatchThreads(many(16 * MIN_KEYS_PER_THREAD), [], 16)).toBe(1);
   });
 
   it('handles no keys', async () => {
-    expect(await matchInParallel([], [], () => {}, { threads: 2 })).toMatchObject({ keys: 0, matches: 0 });
+    expect(await matchInParallel([], [], () => {}, { threads: 2 })).toMatchObject({
+      keys: 0,
+      matches: 0,
+    });
   });
 });

@@ -30,14 +30,23 @@ describe('attenuation and distance', () => {
 
   it('lower RSSI never yields a smaller distance, and the interval always brackets the estimate', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -127, max: 0 }), fc.integer({ min: -127, max: 0 }), fc.double({ min: 0.05, max: 0.99, noNaN: true }), (r1, r2, coverage) => {
-        const [lo, hi] = r1 < r2 ? [r1, r2] : [r2, r1];
-        const far = estimateDistance(DEFAULT_PATH_LOSS_MODEL, attenuationDb(-24, lo), { coverage });
-        const near = estimateDistance(DEFAULT_PATH_LOSS_MODEL, attenuationDb(-24, hi), { coverage });
-        expect(far.distanceM).toBeGreaterThanOrEqual(near.distanceM);
-        expect(far.lowM).toBeLessThanOrEqual(far.distanceM);
-        expect(far.highM).toBeGreaterThanOrEqual(far.distanceM);
-      }),
+      fc.property(
+        fc.integer({ min: -127, max: 0 }),
+        fc.integer({ min: -127, max: 0 }),
+        fc.double({ min: 0.05, max: 0.99, noNaN: true }),
+        (r1, r2, coverage) => {
+          const [lo, hi] = r1 < r2 ? [r1, r2] : [r2, r1];
+          const far = estimateDistance(DEFAULT_PATH_LOSS_MODEL, attenuationDb(-24, lo), {
+            coverage,
+          });
+          const near = estimateDistance(DEFAULT_PATH_LOSS_MODEL, attenuationDb(-24, hi), {
+            coverage,
+          });
+          expect(far.distanceM).toBeGreaterThanOrEqual(near.distanceM);
+          expect(far.lowM).toBeLessThanOrEqual(far.distanceM);
+          expect(far.highM).toBeGreaterThanOrEqual(far.distanceM);
+        },
+      ),
     );
   });
 
@@ -48,7 +57,9 @@ describe('attenuation and distance', () => {
       const n = 20_000;
       for (let i = 0; i < n; i++) {
         const d = 0.3 + random.nextFloat() * 10;
-        const a = expectedAttenuationDb(DEFAULT_PATH_LOSS_MODEL, d) + DEFAULT_PATH_LOSS_MODEL.sigmaDb * random.nextGaussian();
+        const a =
+          expectedAttenuationDb(DEFAULT_PATH_LOSS_MODEL, d) +
+          DEFAULT_PATH_LOSS_MODEL.sigmaDb * random.nextGaussian();
         const e = estimateDistance(DEFAULT_PATH_LOSS_MODEL, a, { coverage });
         if (d >= e.lowM && d <= e.highM) inside++;
       }
@@ -64,7 +75,11 @@ describe('attenuation and distance', () => {
 });
 
 describe('fitting the path-loss model', () => {
-  function synthetic(n: number, truth = { a0Db: 45, pathLossExponent: 2.2, sigmaDb: 10 }, seed = 1): LabelledReading[] {
+  function synthetic(
+    n: number,
+    truth = { a0Db: 45, pathLossExponent: 2.2, sigmaDb: 10 },
+    seed = 1,
+  ): LabelledReading[] {
     const random = new SeededRandom(seed);
     return Array.from({ length: n }, () => {
       const distanceM = 0.5 + random.nextFloat() * 6;
@@ -84,25 +99,40 @@ describe('fitting the path-loss model', () => {
 
   it('refuses fits it cannot make', () => {
     expect(() => fitPathLoss(synthetic(2))).toThrow(FitError);
-    expect(() => fitPathLoss([1, 2, 3].map((i) => ({ distanceM: 2, rssiDbm: -70 - i })))).toThrow(/at one distance/);
+    expect(() => fitPathLoss([1, 2, 3].map((i) => ({ distanceM: 2, rssiDbm: -70 - i })))).toThrow(
+      /at one distance/,
+    );
   });
 });
 
 describe('calibration tables', () => {
-  const csv = 'manufacturer,device,model,tx,rssi_correction,calibration_confidence\nGoogle,sunfish,Pixel 4a,-27,5,3\nSamsung,*,*,-25,2,1\n*,*,*,-30,0,0\n';
+  const csv =
+    'manufacturer,device,model,tx,rssi_correction,calibration_confidence\nGoogle,sunfish,Pixel 4a,-27,5,3\nSamsung,*,*,-25,2,1\n*,*,*,-30,0,0\n';
   it('reads the GAEN table shape and looks up with fallbacks', () => {
     const t = parseCalibrationCsv(csv, 'cal.csv');
-    expect(t.lookup('google', 'pixel 4a')).toMatchObject({ txPowerDbm: -27, rssiCorrectionDb: 5, confidence: 3 });
+    expect(t.lookup('google', 'pixel 4a')).toMatchObject({
+      txPowerDbm: -27,
+      rssiCorrectionDb: 5,
+      confidence: 3,
+    });
     expect(t.lookup('Samsung', 'SM-G991B')).toMatchObject({ txPowerDbm: -25 });
     expect(t.lookup('Nokia', '3.4')).toMatchObject({ txPowerDbm: -30 });
     expect(new CalibrationTable().lookup('x', 'y').txPowerDbm).toBe(-24);
-    const merged = t.merge(new CalibrationTable([{ manufacturer: 'Google', model: 'Pixel 4a', txPowerDbm: -20, rssiCorrectionDb: 1 }]));
+    const merged = t.merge(
+      new CalibrationTable([
+        { manufacturer: 'Google', model: 'Pixel 4a', txPowerDbm: -20, rssiCorrectionDb: 1 },
+      ]),
+    );
     expect(merged.lookup('Google', 'Pixel 4a').txPowerDbm).toBe(-20);
   });
 
   it('names the line and column of a bad cell', () => {
-    expect(() => parseCalibrationCsv('manufacturer,model,tx,rssi_correction\nA,B,loud,0\n', 'cal.csv')).toThrow(/^cal\.csv:2: column "tx": expected a number/);
-    expect(() => parseCalibrationCsv('manufacturer,model,rssi_correction\n', 'cal.csv')).toThrow(/missing column "tx"/);
+    expect(() =>
+      parseCalibrationCsv('manufacturer,model,tx,rssi_correction\nA,B,loud,0\n', 'cal.csv'),
+    ).toThrow(/^cal\.csv:2: column "tx": expected a number/);
+    expect(() => parseCalibrationCsv('manufacturer,model,rssi_correction\n', 'cal.csv')).toThrow(
+      /missing column "tx"/,
+    );
     expect(() => parseCsv('a,b\n1\n', 'x.csv')).toThrow(CsvFormatError);
   });
 });
@@ -137,19 +167,40 @@ describe('filters', () => {
 
 describe('model files', () => {
   it('round-trips and names bad fields', () => {
-    expect(parsePathLossModelJson(JSON.stringify(DEFAULT_PATH_LOSS_MODEL))).toEqual(DEFAULT_PATH_LOSS_MODEL);
-    expect(() => parsePathLossModelJson('{"a0Db":50,"pathLossExponent":"x","sigmaDb":8}', 'm.json')).toThrow(ModelFileError);
-    expect(() => parsePathLossModelJson('{"a0Db":50,"pathLossExponent":"x","sigmaDb":8}', 'm.json')).toThrow(/^m\.json: pathLossExponent: expected a number/);
+    expect(parsePathLossModelJson(JSON.stringify(DEFAULT_PATH_LOSS_MODEL))).toEqual(
+      DEFAULT_PATH_LOSS_MODEL,
+    );
+    expect(() =>
+      parsePathLossModelJson('{"a0Db":50,"pathLossExponent":"x","sigmaDb":8}', 'm.json'),
+    ).toThrow(ModelFileError);
+    expect(() =>
+      parsePathLossModelJson('{"a0Db":50,"pathLossExponent":"x","sigmaDb":8}', 'm.json'),
+    ).toThrow(/^m\.json: pathLossExponent: expected a number/);
   });
 });
 
 describe('estimateRows', () => {
   it('keeps every row and column in order and adds estimates; filtered ones per ID in time order', () => {
-    const table = parseCsv('t,id,rssi,note\n3000,a,-70,x\n1000,a,-60,"y,z"\n2000,b,-80,\n', 'in.csv');
+    const table = parseCsv(
+      't,id,rssi,note\n3000,a,-70,x\n1000,a,-60,"y,z"\n2000,b,-80,\n',
+      'in.csv',
+    );
     const result = estimateRows(table, 'in.csv', { filter: 'median' });
     const { columns } = result;
     const rows = estimateRowObjects(result);
-    expect(columns).toEqual(['t', 'id', 'rssi', 'note', 'attenuation_db', 'distance_m', 'distance_low_m', 'distance_high_m', 'filtered_distance_m', 'filtered_distance_low_m', 'filtered_distance_high_m']);
+    expect(columns).toEqual([
+      't',
+      'id',
+      'rssi',
+      'note',
+      'attenuation_db',
+      'distance_m',
+      'distance_low_m',
+      'distance_high_m',
+      'filtered_distance_m',
+      'filtered_distance_low_m',
+      'filtered_distance_high_m',
+    ]);
     expect(rows.map((r) => r['note'])).toEqual(['x', 'y,z', '']);
     expect(rows[0]!['attenuation_db']).toBe(46);
     // Row 2 (t=1000) is the first of "a": its filtered estimate equals its own; row 1 (t=3000) is the median of both.
@@ -159,8 +210,18 @@ describe('estimateRows', () => {
   });
 
   it('omits filtered columns without id and t, and rejects a missing rssi column', () => {
-    expect(estimateRows(parseCsv('rssi\n-60\n', 'a.csv'), 'a.csv').columns).toEqual(['rssi', 'attenuation_db', 'distance_m', 'distance_low_m', 'distance_high_m']);
-    expect(() => estimateRows(parseCsv('rsi\n-60\n', 'a.csv'), 'a.csv')).toThrow(/a\.csv:1: missing column "rssi"/);
-    expect(() => estimateRows(parseCsv('rssi\nloud\n', 'a.csv'), 'a.csv')).toThrow(/a\.csv:2: column "rssi"/);
+    expect(estimateRows(parseCsv('rssi\n-60\n', 'a.csv'), 'a.csv').columns).toEqual([
+      'rssi',
+      'attenuation_db',
+      'distance_m',
+      'distance_low_m',
+      'distance_high_m',
+    ]);
+    expect(() => estimateRows(parseCsv('rsi\n-60\n', 'a.csv'), 'a.csv')).toThrow(
+      /a\.csv:1: missing column "rssi"/,
+    );
+    expect(() => estimateRows(parseCsv('rssi\nloud\n', 'a.csv'), 'a.csv')).toThrow(
+      /a\.csv:2: column "rssi"/,
+    );
   });
 });

@@ -9,12 +9,18 @@ import { openOffline, withChromium } from '../../sim/test/browser.js';
 const REPO = join(import.meta.dirname, '../../..');
 const CORE = join(REPO, 'packages/core');
 const EXAMPLE_BLOCK = /<!-- example:(\S+) -->\n```ts\n([\s\S]*?)```\n<!-- \/example -->/g;
-const promisedLines = (code: string) => [...code.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]!);
+const promisedLines = (code: string) =>
+  [...code.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]!);
 
 const coreReadme = readFileSync(join(CORE, 'README.md'), 'utf8');
-const coreBlocks = [...coreReadme.matchAll(EXAMPLE_BLOCK)].map((m) => ({ file: join(CORE, m[1]!), code: m[2]! }));
+const coreBlocks = [...coreReadme.matchAll(EXAMPLE_BLOCK)].map((m) => ({
+  file: join(CORE, m[1]!),
+  code: m[2]!,
+}));
 // The root README's library section: the same examples a new user copies first.
-const rootBlocks = [...readFileSync(join(REPO, 'README.md'), 'utf8').matchAll(EXAMPLE_BLOCK)].map((m) => ({ file: join(REPO, m[1]!), code: m[2]! }));
+const rootBlocks = [...readFileSync(join(REPO, 'README.md'), 'utf8').matchAll(EXAMPLE_BLOCK)].map(
+  (m) => ({ file: join(REPO, m[1]!), code: m[2]! }),
+);
 /** Examples that need Node (node: built-ins, worker threads) and so are not bundled for the browser. */
 const NODE_ONLY = new Set([join(CORE, 'examples/node.ts')]);
 
@@ -23,7 +29,9 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('packages/core/README.md', () => {
   it('shows every example of packages/core/examples, verbatim', () => {
-    const files = readdirSync(join(CORE, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => join(CORE, 'examples', f));
+    const files = readdirSync(join(CORE, 'examples'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(CORE, 'examples', f));
     expect(coreBlocks.map((b) => b.file).sort()).toEqual(files.sort());
     for (const b of coreBlocks) {
       expect(b.code, b.file).toBe(readFileSync(b.file, 'utf8'));
@@ -31,12 +39,19 @@ describe('packages/core/README.md', () => {
     }
   });
 
-  it.each(coreBlocks.map((b) => [b.file.slice(CORE.length + 1), b.file, b.code] as const))('%s prints what its comments say under Node', (_name, file, code) => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(run.stdout.trim().split('\n')).toEqual(promisedLines(code));
-  });
+  it.each(coreBlocks.map((b) => [b.file.slice(CORE.length + 1), b.file, b.code] as const))(
+    '%s prints what its comments say under Node',
+    (_name, file, code) => {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
+        cwd: REPO,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout.trim().split('\n')).toEqual(promisedLines(code));
+    },
+  );
 });
 
 describe('README examples bundled for the browser, in headless Chromium', () => {
@@ -48,7 +63,12 @@ describe('README examples bundled for the browser, in headless Chromium', () => 
     for (const [i, b] of browserBlocks.entries()) {
       const result = await build({
         // The example's own code as the entry (an import of it would be dropped: core is "sideEffects": false).
-        stdin: { contents: `${b.code}\nconsole.log('example done');\n`, resolveDir: dirname(b.file), sourcefile: b.file, loader: 'ts' },
+        stdin: {
+          contents: `${b.code}\nconsole.log('example done');\n`,
+          resolveDir: dirname(b.file),
+          sourcefile: b.file,
+          loader: 'ts',
+        },
         bundle: true,
         format: 'iife',
         platform: 'browser',
@@ -60,7 +80,10 @@ describe('README examples bundled for the browser, in headless Chromium', () => 
       // No test-time alias: @proxsense/core/* resolves through node_modules to packages/core/dist.
       const html = join(tmp, `example-${i}.html`);
       const script = result.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script');
-      writeFileSync(html, `<!doctype html><meta charset="utf-8"><title>example</title><script>${script}</script>`);
+      writeFileSync(
+        html,
+        `<!doctype html><meta charset="utf-8"><title>example</title><script>${script}</script>`,
+      );
       pages.push({ file: b.file, html, promised: promisedLines(b.code) });
     }
     await withChromium(async (browser) => {
@@ -72,7 +95,11 @@ describe('README examples bundled for the browser, in headless Chromium', () => 
         });
         const opened = await openOffline(page, p.html);
         // Console events reach the test asynchronously: wait for the marker the bundle logs last.
-        await expect.poll(() => logged.includes('example done') || opened.errors.length > 0, { timeout: 10_000 }).toBe(true);
+        await expect
+          .poll(() => logged.includes('example done') || opened.errors.length > 0, {
+            timeout: 10_000,
+          })
+          .toBe(true);
         expect(opened.errors, p.file).toEqual([]);
         expect(opened.externalRequests, p.file).toEqual([]);
         expect(logged, p.file).toEqual([...p.promised, 'example done']);

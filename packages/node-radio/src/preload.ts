@@ -12,7 +12,11 @@ import { installVirtualHciSocket } from './virtual/install.js';
 installVirtualHciSocket();
 const hub = virtualHciHub();
 if (hub.size === 0) {
-  const air = new Air({ scheduler: new WallClockScheduler(), random: new SeededRandom(Number(process.env.PROXSENSE_VIRTUAL_SEED ?? 1)) });
+  const air = new Air({
+    scheduler: new WallClockScheduler(),
+    random: new SeededRandom(Number(process.env.PROXSENSE_VIRTUAL_SEED ?? 1)),
+  });
   const count = Number(process.env.PROXSENSE_VIRTUAL_HCI_DEVICES ?? 2);
-  for (let i = 0; i < count; i++) hub.add(air.addController({ name: `hci${i}`, positionM: { x: i, y: 0 } }));
+  for (let i = 0; i < count; i++)
+    hub.add(air.addController({ name: `hci${i}`, positionM: { x: i, y: 0 } }));
 }

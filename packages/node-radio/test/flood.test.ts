@@ -12,7 +12,14 @@ import { FileStore, FLOOD_LISTENER_PROFILE, runFlood } from '../src/index.js';
 describe('flood through the virtual controller', () => {
   it('2,000 devices at 4,000 adverts/s for 10 s: accounted for, capped, bounded, stored', async () => {
     const store = FileStore.open(mkdtempSync(join(tmpdir(), 'proxsense-flood-')));
-    const r = await runFlood({ devices: 2_000, advertsPerS: 4_000, durationS: 10, seed: 3, store, sampleEveryS: 1 });
+    const r = await runFlood({
+      devices: 2_000,
+      advertsPerS: 4_000,
+      durationS: 10,
+      seed: 3,
+      store,
+      sampleEveryS: 1,
+    });
     // The asked rate, give or take the advDelay draws.
     expect(r.advertsSent).toBeGreaterThan(0.97 * 40_000);
     expect(r.advertsSent).toBeLessThan(1.03 * 40_000);

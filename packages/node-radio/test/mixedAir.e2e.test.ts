@@ -15,8 +15,22 @@ const deviceStore = new MemoryStore();
 beforeAll(async () => {
   pair = await startVirtualRadioPair({ seed: 12 });
   const radio = new AirRadio(pair.air, { name: 'phone', positionM: { x: 0, y: 2 } });
-  phone = new Firmware({ profile: GAEN_PROFILE, radio, scheduler: pair.scheduler, random: new SeededRandom(21), store: phoneStore, name: 'phone' });
-  device = new Firmware({ profile: GAEN_PROFILE, radio: pair.b.radio, scheduler: pair.scheduler, random: new SeededRandom(22), store: deviceStore, name: 'B' });
+  phone = new Firmware({
+    profile: GAEN_PROFILE,
+    radio,
+    scheduler: pair.scheduler,
+    random: new SeededRandom(21),
+    store: phoneStore,
+    name: 'phone',
+  });
+  device = new Firmware({
+    profile: GAEN_PROFILE,
+    radio: pair.b.radio,
+    scheduler: pair.scheduler,
+    random: new SeededRandom(22),
+    store: deviceStore,
+    name: 'B',
+  });
   phone.start();
   device.start();
   await pair.runFor(25 * 60_000);
@@ -34,8 +48,12 @@ describe('a simulator-style phone and a real-stack device on one air', () => {
     const deviceSightings = deviceStore.querySightings();
     expect(phoneSightings.length).toBeGreaterThanOrEqual(4);
     expect(deviceSightings.length).toBeGreaterThanOrEqual(4);
-    expect(device.checkExposure(phone.ownDiagnosisKeys()).matches.length).toBe(deviceSightings.length);
-    expect(phone.checkExposure(device.ownDiagnosisKeys()).matches.length).toBe(phoneSightings.length);
+    expect(device.checkExposure(phone.ownDiagnosisKeys()).matches.length).toBe(
+      deviceSightings.length,
+    );
+    expect(phone.checkExposure(device.ownDiagnosisKeys()).matches.length).toBe(
+      phoneSightings.length,
+    );
     expect(pair.b.controller.rejections).toEqual([]);
   });
 });

@@ -3,7 +3,14 @@
  * broadcast and what B's radio passed on, for the end-to-end tests.
  * @module
  */
-import { Firmware, MemoryStore, SeededRandom, bytesToHex, type FirmwareProfile, type ReceivedAdvert } from '@proxsense/core';
+import {
+  Firmware,
+  MemoryStore,
+  SeededRandom,
+  bytesToHex,
+  type FirmwareProfile,
+  type ReceivedAdvert,
+} from '@proxsense/core';
 import { startVirtualRadioPair, type StackFamily, type VirtualRadioPair } from '../src/index.js';
 
 export interface Broadcast {
@@ -25,24 +32,48 @@ export interface PairRun {
   advertisingA: ReturnType<VirtualRadioPair['a']['controller']['advertising']>;
 }
 
-export async function runPair(profile: FirmwareProfile, durationMs: number, seed: number, family: StackFamily = 'abandonware'): Promise<PairRun> {
+export async function runPair(
+  profile: FirmwareProfile,
+  durationMs: number,
+  seed: number,
+  family: StackFamily = 'abandonware',
+): Promise<PairRun> {
   const pair = await startVirtualRadioPair({ seed, family });
   const broadcastsA: Broadcast[] = [];
   const heardB: PairRun['heardB'] = [];
   const radioB = pair.b.radio;
   const onAdvert = radioB.onAdvert.bind(radioB);
-  radioB.onAdvert = (handler) => onAdvert((advert) => {
-    heardB.push({ timeMs: pair.scheduler.nowMs(), advert });
-    handler(advert);
-  });
+  radioB.onAdvert = (handler) =>
+    onAdvert((advert) => {
+      heardB.push({ timeMs: pair.scheduler.nowMs(), advert });
+      handler(advert);
+    });
   const storeB = new MemoryStore();
-  const firmwareA = new Firmware({ profile, radio: pair.a.radio, scheduler: pair.scheduler, random: new SeededRandom(seed * 31 + 1), store: new MemoryStore(), name: 'A' });
-  const firmwareB = new Firmware({ profile, radio: radioB, scheduler: pair.scheduler, random: new SeededRandom(seed * 31 + 2), store: storeB, name: 'B' });
+  const firmwareA = new Firmware({
+    profile,
+    radio: pair.a.radio,
+    scheduler: pair.scheduler,
+    random: new SeededRandom(seed * 31 + 1),
+    store: new MemoryStore(),
+    name: 'A',
+  });
+  const firmwareB = new Firmware({
+    profile,
+    radio: radioB,
+    scheduler: pair.scheduler,
+    random: new SeededRandom(seed * 31 + 2),
+    store: storeB,
+    name: 'B',
+  });
   const rotate = (firmwareA as unknown as { rotate(): void }).rotate.bind(firmwareA);
   (firmwareA as unknown as { rotate(): void }).rotate = () => {
     rotate();
     const now = firmwareA.currentBroadcast()!;
-    broadcastsA.push({ timeMs: pair.scheduler.nowMs(), id: bytesToHex(now.id), address: bytesToHex(now.address) });
+    broadcastsA.push({
+      timeMs: pair.scheduler.nowMs(),
+      id: bytesToHex(now.id),
+      address: bytesToHex(now.address),
+    });
   };
   firmwareA.start();
   firmwareB.start();

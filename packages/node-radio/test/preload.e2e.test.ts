@@ -36,7 +36,11 @@ const { encodeGaenAdvert } = require('@proxsense/core');
 describe('the --require preload', () => {
   it('runs noble and bleno on virtual controllers in real time and lets the process exit', () => {
     const startedMs = Date.now();
-    const r = spawnSync(process.execPath, ['--require', '@proxsense/node-radio/preload', '-e', SCRIPT], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(
+      process.execPath,
+      ['--require', '@proxsense/node-radio/preload', '-e', SCRIPT],
+      { cwd: REPO, encoding: 'utf8', timeout: 30_000 },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const { heard } = JSON.parse(r.stdout) as { heard: number };

@@ -3,7 +3,13 @@
  * fails with one RadioStackError naming what is missing and the command that fixes it.
  */
 import { describe, expect, it } from 'vitest';
-import { BUILD_ADDON_COMMAND, RadioStackError, loadBleno, loadNoble, virtualHciSocketInstalled } from '../src/index.js';
+import {
+  BUILD_ADDON_COMMAND,
+  RadioStackError,
+  loadBleno,
+  loadNoble,
+  virtualHciSocketInstalled,
+} from '../src/index.js';
 
 describe('loading the native stacks without the addon', () => {
   it('explains the missing addon and the build command, for noble and bleno', () => {

@@ -18,8 +18,16 @@ const KILLS_PER_LANE = 13;
  * `fromSpawn` `delayMs` after spawning it (possibly while it recovers the store, before it writes).
  * Resolves to where it started and the last count it acknowledged (undefined if it never said).
  */
-async function killWriter(dir: string, seed: number, known: number, delayMs: number, fromSpawn: boolean): Promise<{ started?: number; acked?: number }> {
-  const child = spawn(process.execPath, [CHILD, dir, String(seed), String(known)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function killWriter(
+  dir: string,
+  seed: number,
+  known: number,
+  delayMs: number,
+  fromSpawn: boolean,
+): Promise<{ started?: number; acked?: number }> {
+  const child = spawn(process.execPath, [CHILD, dir, String(seed), String(known)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let text = '';
   const started = new Promise<void>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
@@ -27,7 +35,9 @@ async function killWriter(dir: string, seed: number, known: number, delayMs: num
       if (text.includes('\n')) resolve();
     });
   });
-  const closed = new Promise<number | null>((resolve) => child.once('close', (code, signal) => resolve(signal === 'SIGKILL' ? null : (code ?? -1))));
+  const closed = new Promise<number | null>((resolve) =>
+    child.once('close', (code, signal) => resolve(signal === 'SIGKILL' ? null : (code ?? -1))),
+  );
   // A bound, so a writer that never starts cannot hang the test.
   const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
   if (!fromSpawn) await Promise.race([started, closed]);
@@ -55,7 +65,9 @@ async function killWriter(dir: string, seed: number, known: number, delayMs: num
 
 describe('FileStore under kill -9', () => {
   it(`keeps every acknowledged batch and never returns a corrupt record (${LANES * KILLS_PER_LANE} kills)`, async () => {
-    expect(existsSync(DIST), 'packages/node-radio/dist is missing: run `npm run build` first').toBe(true);
+    expect(existsSync(DIST), 'packages/node-radio/dist is missing: run `npm run build` first').toBe(
+      true,
+    );
     let seed = 12345;
     const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
     let tornTailsLeft = 0;
@@ -70,7 +82,13 @@ describe('FileStore under kill -9', () => {
         // Kill anywhere from before the first batch to a few dozen batches in; one round in four from
         // the spawn, which also lands in the writer's start-up and recovery.
         const fromSpawn = random() < 0.25;
-        const r = await killWriter(dir, 1 + Math.floor(random() * 1e9), verified, Math.floor(random() * (fromSpawn ? 400 : 40)), fromSpawn);
+        const r = await killWriter(
+          dir,
+          1 + Math.floor(random() * 1e9),
+          verified,
+          Math.floor(random() * (fromSpawn ? 400 : 40)),
+          fromSpawn,
+        );
         // The writer resumed from what it recovered: never less than what was acknowledged before.
         if (r.started !== undefined) expect(r.started).toBeGreaterThanOrEqual(acked);
         if (r.acked !== undefined) acked = r.acked;
@@ -88,10 +106,18 @@ describe('FileStore under kill -9', () => {
         if (k % 2 === 0) store.close();
         // A kill cannot cut a write(2) short; a power cut can. Some rounds leave the torn tail of an
         // unsynced append on the newest segment for the next writer to recover from.
-        const newest = readdirSync(dir).filter((n) => /^seg-\d+\.pxs$/.test(n)).sort().at(-1);
+        const newest = readdirSync(dir)
+          .filter((n) => /^seg-\d+\.pxs$/.test(n))
+          .sort()
+          .at(-1);
         if (newest !== undefined && random() < 0.3) {
-          const frame = encodeFrame(encodeRecord({ type: 'sighting', sighting: expectedSighting(verified) }));
-          appendFileSync(join(dir, newest), frame.subarray(0, 1 + Math.floor(random() * (frame.length - 1))));
+          const frame = encodeFrame(
+            encodeRecord({ type: 'sighting', sighting: expectedSighting(verified) }),
+          );
+          appendFileSync(
+            join(dir, newest),
+            frame.subarray(0, 1 + Math.floor(random() * (frame.length - 1))),
+          );
           tornTailsLeft++;
         }
       }

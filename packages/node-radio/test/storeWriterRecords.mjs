@@ -15,7 +15,12 @@ export function expectedSighting(i) {
     x >>>= 0;
     id[k] = x & 0xff;
   }
-  const s = { timeMs: T0_MS + i * STEP_MS, scheme: gaen ? 'gaen' : 'bluezone', id, rssiDbm: -30 - (i % 90) };
+  const s = {
+    timeMs: T0_MS + i * STEP_MS,
+    scheme: gaen ? 'gaen' : 'bluezone',
+    id,
+    rssiDbm: -30 - (i % 90),
+  };
   if (i % 3 === 0) s.txPowerDbm = -(i % 20);
   if (gaen) s.aem = id.slice(0, 4);
   if (i % 5 !== 0) s.scanner = `writer-${i % 7}`;

@@ -5,7 +5,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SeededRandom, VirtualScheduler } from '@proxsense/core';
-import { Air, OPCODE, STATUS, VirtualBluetoothHciSocket, commandPacket, readCommandComplete, virtualHciHub } from '../src/index.js';
+import {
+  Air,
+  OPCODE,
+  STATUS,
+  VirtualBluetoothHciSocket,
+  commandPacket,
+  readCommandComplete,
+  virtualHciHub,
+} from '../src/index.js';
 
 function setup() {
   const hub = virtualHciHub();
@@ -31,7 +39,23 @@ function setup() {
   return { hub, scheduler, air, controller, open, statusOf };
 }
 
-const advParams = (type = 0x03, own = 0x01) => [0x40, 0x01, 0xb0, 0x01, type, own, 0, 0, 0, 0, 0, 0, 0, 0x07, 0];
+const advParams = (type = 0x03, own = 0x01) => [
+  0x40,
+  0x01,
+  0xb0,
+  0x01,
+  type,
+  own,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0x07,
+  0,
+];
 
 afterEach(() => virtualHciHub().clear());
 
@@ -42,10 +66,16 @@ describe('VirtualController', () => {
     const version = await statusOf(s, OPCODE.readLocalVersion);
     expect(version?.status).toBe(STATUS.success);
     expect(version?.returns[0]).toBeGreaterThanOrEqual(0x09);
-    expect([...(await statusOf(s, OPCODE.readBdAddr))!.returns]).toEqual([...controller.publicAddress]);
+    expect([...(await statusOf(s, OPCODE.readBdAddr))!.returns]).toEqual([
+      ...controller.publicAddress,
+    ]);
     expect((await statusOf(s, OPCODE.leReadBufferSize))?.returns.readUInt16LE(0)).toBe(251);
     expect((await statusOf(s, OPCODE.readLeHostSupported))?.returns[0]).toBe(1);
-    for (const opcode of [OPCODE.reset, OPCODE.setEventMask, OPCODE.leSetEventMask]) expect((await statusOf(s, opcode, opcode === OPCODE.reset ? [] : [0, 0, 0, 0, 0, 0, 0, 0]))?.status).toBe(0);
+    for (const opcode of [OPCODE.reset, OPCODE.setEventMask, OPCODE.leSetEventMask])
+      expect(
+        (await statusOf(s, opcode, opcode === OPCODE.reset ? [] : [0, 0, 0, 0, 0, 0, 0, 0]))
+          ?.status,
+      ).toBe(0);
   });
 
   it('answers an unknown opcode with Unknown HCI Command', async () => {
@@ -58,14 +88,32 @@ describe('VirtualController', () => {
     const { open, statusOf } = setup();
     const s = open();
     const tooLong = [32, ...new Array<number>(31).fill(0)];
-    expect((await statusOf(s, OPCODE.leSetAdvertisingData, tooLong))?.status).toBe(STATUS.invalidParameters);
-    expect((await statusOf(s, OPCODE.leSetAdvertisingData, [3, 2, 1, 6, ...new Array<number>(28).fill(0)]))?.status).toBe(0);
+    expect((await statusOf(s, OPCODE.leSetAdvertisingData, tooLong))?.status).toBe(
+      STATUS.invalidParameters,
+    );
+    expect(
+      (
+        await statusOf(s, OPCODE.leSetAdvertisingData, [
+          3,
+          2,
+          1,
+          6,
+          ...new Array<number>(28).fill(0),
+        ])
+      )?.status,
+    ).toBe(0);
     expect((await statusOf(s, OPCODE.leSetRandomAddress, [1, 2, 3, 4, 5, 0x06]))?.status).toBe(0);
     expect((await statusOf(s, OPCODE.leSetAdvertisingParameters, advParams()))?.status).toBe(0);
     expect((await statusOf(s, OPCODE.leSetAdvertisingEnable, [1]))?.status).toBe(0);
-    expect((await statusOf(s, OPCODE.leSetAdvertisingParameters, advParams()))?.status).toBe(STATUS.commandDisallowed);
-    expect((await statusOf(s, OPCODE.leSetRandomAddress, [9, 2, 3, 4, 5, 0x06]))?.status).toBe(STATUS.commandDisallowed);
-    expect((await statusOf(s, OPCODE.leSetAdvertisingEnable, [1]))?.status).toBe(STATUS.commandDisallowed);
+    expect((await statusOf(s, OPCODE.leSetAdvertisingParameters, advParams()))?.status).toBe(
+      STATUS.commandDisallowed,
+    );
+    expect((await statusOf(s, OPCODE.leSetRandomAddress, [9, 2, 3, 4, 5, 0x06]))?.status).toBe(
+      STATUS.commandDisallowed,
+    );
+    expect((await statusOf(s, OPCODE.leSetAdvertisingEnable, [1]))?.status).toBe(
+      STATUS.commandDisallowed,
+    );
     expect((await statusOf(s, OPCODE.leSetAdvertisingEnable, [0]))?.status).toBe(0);
     expect((await statusOf(s, OPCODE.leSetAdvertisingParameters, advParams()))?.status).toBe(0);
   });
@@ -74,10 +122,16 @@ describe('VirtualController', () => {
     const { open, statusOf } = setup();
     const s = open();
     expect((await statusOf(s, OPCODE.leSetAdvertisingParameters, advParams()))?.status).toBe(0);
-    expect((await statusOf(s, OPCODE.leSetAdvertisingEnable, [1]))?.status).toBe(STATUS.invalidParameters);
+    expect((await statusOf(s, OPCODE.leSetAdvertisingEnable, [1]))?.status).toBe(
+      STATUS.invalidParameters,
+    );
     expect((await statusOf(s, OPCODE.leSetScanEnable, [1, 0]))?.status).toBe(0);
-    expect((await statusOf(s, OPCODE.leSetScanParameters, [1, 0x10, 0, 0x10, 0, 0, 0]))?.status).toBe(STATUS.commandDisallowed);
-    expect((await statusOf(s, OPCODE.leSetRandomAddress, [1, 2, 3, 4, 5, 6]))?.status).toBe(STATUS.commandDisallowed);
+    expect(
+      (await statusOf(s, OPCODE.leSetScanParameters, [1, 0x10, 0, 0x10, 0, 0, 0]))?.status,
+    ).toBe(STATUS.commandDisallowed);
+    expect((await statusOf(s, OPCODE.leSetRandomAddress, [1, 2, 3, 4, 5, 6]))?.status).toBe(
+      STATUS.commandDisallowed,
+    );
   });
 
   it('broadcasts events to every socket on the adapter and echoes commands to the other raw sockets', async () => {
@@ -121,7 +175,11 @@ describe('VirtualController', () => {
         s.socket.write(Buffer.from(bytes));
         await hub.settle();
         const answered = s.packets.filter((p) => readCommandComplete(p)).length;
-        const counted = controller.counters.malformedPackets - before.malformedPackets + controller.counters.aclPacketsDropped - before.aclPacketsDropped;
+        const counted =
+          controller.counters.malformedPackets -
+          before.malformedPackets +
+          controller.counters.aclPacketsDropped -
+          before.aclPacketsDropped;
         expect(answered + counted).toBe(1);
         // Leave the controller idle for the next case.
         s.socket.write(commandPacket(OPCODE.reset));
@@ -145,7 +203,11 @@ describe('Air', () => {
     rx.start();
     await statusOf(tx, OPCODE.leSetRandomAddress, [1, 2, 3, 4, 5, 6]);
     // 100 ms interval (160 slots), non-connectable, own address random.
-    await statusOf(tx, OPCODE.leSetAdvertisingParameters, [160, 0, 160, 0, 3, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0]);
+    await statusOf(
+      tx,
+      OPCODE.leSetAdvertisingParameters,
+      [160, 0, 160, 0, 3, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0],
+    );
     await statusOf(tx, OPCODE.leSetAdvertisingData, [3, 2, 1, 6, ...new Array<number>(28).fill(0)]);
     await statusOf(tx, OPCODE.leSetAdvertisingEnable, [1]);
     // Scan interval 1000 ms (1600 slots), window 500 ms (800 slots).

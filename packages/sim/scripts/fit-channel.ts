@@ -57,13 +57,23 @@ export interface ChannelFit {
       modelEffectDb: Record<string, number>;
     };
     /** Same as joint but without receiver-model effects (positions and models are partly confounded). */
-    jointNoModel: { rssiAt1mDbm: number; pathLossExponent: number; carryLossPocketDb: number; carryLossBackpackDb: number };
+    jointNoModel: {
+      rssiAt1mDbm: number;
+      pathLossExponent: number;
+      carryLossPocketDb: number;
+      carryLossBackpackDb: number;
+    };
     /**
      * The context-aware calibration `proxsense calibrate fit` runs (core fitContextModel, position + model,
      * shrunk offsets, series-weighted): the simulator's spreads come from it, so the simulator and the
      * estimator rest on one fit.
      */
-    calibration: { betweenSeriesSigmaDb: number; withinSeriesSigmaDb: number; sigmaDb: number; pathLossExponent: number };
+    calibration: {
+      betweenSeriesSigmaDb: number;
+      withinSeriesSigmaDb: number;
+      sigmaDb: number;
+      pathLossExponent: number;
+    };
     /** Between-series spread of per-series mean residuals (joint model), dB. */
     betweenSeriesSigmaDb: Estimate;
     /** Pooled within-series SD, dB. */
@@ -77,7 +87,13 @@ export interface ChannelFit {
     /** e-folding time of the within-series residual covariance, s. */
     withinCorrelationS: Estimate;
     /** Series usable for the ACF, their time-resolution counts and median span. */
-    timeResolution: { usableSeries: number; coarseSeries: number; medianSpanS: number; minSpanS: number; maxSpanS: number };
+    timeResolution: {
+      usableSeries: number;
+      coarseSeries: number;
+      medianSpanS: number;
+      minSpanS: number;
+      maxSpanS: number;
+    };
     residualTotal: ResidualShape;
     residualWithin: ResidualShape;
     minRssiByModelDbm: Record<string, number>;
@@ -145,7 +161,12 @@ function rng(seed: number): () => number {
  * Weighted least squares via the normal equations and Gaussian elimination with partial pivoting.
  * X is row-major (n × p). The systems here are tiny (p ≤ 12) and well scaled, so this is accurate enough.
  */
-export function lstsq(X: Float64Array, y: Float64Array, w: Float64Array | null, p: number): Float64Array {
+export function lstsq(
+  X: Float64Array,
+  y: Float64Array,
+  w: Float64Array | null,
+  p: number,
+): Float64Array {
   const n = y.length;
   const A = new Float64Array(p * (p + 1));
   const cols = p + 1;
@@ -157,14 +178,17 @@ export function lstsq(X: Float64Array, y: Float64Array, w: Float64Array | null, 
     for (let r = 0; r < p; r++) {
       const xr = (X[off + r] as number) * wi;
       if (xr === 0) continue;
-      for (let c = r; c < p; c++) A[r * cols + c] = (A[r * cols + c] as number) + xr * (X[off + c] as number);
+      for (let c = r; c < p; c++)
+        A[r * cols + c] = (A[r * cols + c] as number) + xr * (X[off + c] as number);
       A[r * cols + p] = (A[r * cols + p] as number) + xr * yi;
     }
   }
-  for (let r = 0; r < p; r++) for (let c = 0; c < r; c++) A[r * cols + c] = A[c * cols + r] as number;
+  for (let r = 0; r < p; r++)
+    for (let c = 0; c < r; c++) A[r * cols + c] = A[c * cols + r] as number;
   for (let k = 0; k < p; k++) {
     let piv = k;
-    for (let r = k + 1; r < p; r++) if (Math.abs(A[r * cols + k] as number) > Math.abs(A[piv * cols + k] as number)) piv = r;
+    for (let r = k + 1; r < p; r++)
+      if (Math.abs(A[r * cols + k] as number) > Math.abs(A[piv * cols + k] as number)) piv = r;
     if (piv !== k) {
       for (let c = 0; c <= p; c++) {
         const t = A[k * cols + c] as number;
@@ -177,7 +201,8 @@ export function lstsq(X: Float64Array, y: Float64Array, w: Float64Array | null, 
     for (let r = k + 1; r < p; r++) {
       const f = (A[r * cols + k] as number) / d;
       if (f === 0) continue;
-      for (let c = k; c <= p; c++) A[r * cols + c] = (A[r * cols + c] as number) - f * (A[k * cols + c] as number);
+      for (let c = k; c <= p; c++)
+        A[r * cols + c] = (A[r * cols + c] as number) - f * (A[k * cols + c] as number);
     }
   }
   const beta = new Float64Array(p);
@@ -211,7 +236,12 @@ function estimate(value: number, boots: number[]): Estimate {
   m /= s.length || 1;
   let v = 0;
   for (const b of s) v += (b - m) ** 2;
-  return { value, lo: quantileSorted(s, 0.025), hi: quantileSorted(s, 0.975), se: Math.sqrt(v / Math.max(1, s.length - 1)) };
+  return {
+    value,
+    lo: quantileSorted(s, 0.025),
+    hi: quantileSorted(s, 0.975),
+    se: Math.sqrt(v / Math.max(1, s.length - 1)),
+  };
 }
 
 function shape(res: Float32Array | Float64Array): ResidualShape {
@@ -245,7 +275,8 @@ function stratifiedDraw(strata: number[][], next: () => number): Int32Array {
   for (const s of strata) total += s.length;
   const out = new Int32Array(total);
   let k = 0;
-  for (const s of strata) for (let i = 0; i < s.length; i++) out[k++] = s[Math.floor(next() * s.length)] as number;
+  for (const s of strata)
+    for (let i = 0; i < s.length; i++) out[k++] = s[Math.floor(next() * s.length)] as number;
   return out;
 }
 
@@ -254,7 +285,14 @@ const log10 = Math.log10;
 // ---------------------------------------------------------------------------------------------------------
 // rss_smartphone
 
-const POSITIONS = ['HandHand', 'HandPocket', 'HandBackpack', 'PocketPocket', 'PocketBackpack', 'BackpackBackpack'] as const;
+const POSITIONS = [
+  'HandHand',
+  'HandPocket',
+  'HandBackpack',
+  'PocketPocket',
+  'PocketBackpack',
+  'BackpackBackpack',
+] as const;
 /** Ends of each pair in pocket / backpack (receiver first, transmitter second; the additive model is symmetric). */
 const POS_COUNTS: Record<string, [number, number]> = {
   HandHand: [0, 0],
@@ -278,7 +316,10 @@ interface SmartSeries {
 function loadSmartphone(path: string): { series: SmartSeries[]; models: string[] } {
   const text = readFileSync(path, 'utf8');
   const lines = text.split('\n');
-  const byId = new Map<string, { pos: string; model: string; d: number; t: number[]; r: number[] }>();
+  const byId = new Map<
+    string,
+    { pos: string; model: string; d: number; t: number[]; r: number[] }
+  >();
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line.length === 0) continue;
@@ -301,7 +342,15 @@ function loadSmartphone(path: string): { series: SmartSeries[]; models: string[]
     const rssiDbm = Float64Array.from(s.r);
     let m = 0;
     for (const v of rssiDbm) m += v;
-    series.push({ id, position, model: models.indexOf(s.model), distanceM: s.d, tMs: Float64Array.from(s.t), rssiDbm, meanDbm: m / rssiDbm.length });
+    series.push({
+      id,
+      position,
+      model: models.indexOf(s.model),
+      distanceM: s.d,
+      tMs: Float64Array.from(s.t),
+      rssiDbm,
+      meanDbm: m / rssiDbm.length,
+    });
   }
   return { series, models };
 }
@@ -349,15 +398,23 @@ function modelGroups(series: SmartSeries[], nModels: number): Int32Array {
  * by least squares over the six pairs. Every series weighs the same. A is then reported for the average of the
  * receiver models (equal weight per model), like the simulator's "unknown model" phone.
  */
-function fitJoint(series: SmartSeries[], idx: Int32Array, nModels: number, withModels: boolean): JointResult {
+function fitJoint(
+  series: SmartSeries[],
+  idx: Int32Array,
+  nModels: number,
+  withModels: boolean,
+): JointResult {
   const group = modelGroups(series, nModels);
   const nGroups = withModels ? Math.max(...group) + 1 : 1;
   // Within-group effect coding: the last model of each group carries −(sum of the others).
   const contrastCol = new Int32Array(nModels).fill(-1);
   const groupMembers: number[][] = Array.from({ length: nGroups }, () => []);
-  for (let m = 0; m < nModels; m++) (groupMembers[withModels ? (group[m] as number) : 0] as number[]).push(m);
+  for (let m = 0; m < nModels; m++)
+    (groupMembers[withModels ? (group[m] as number) : 0] as number[]).push(m);
   let nc = 0;
-  if (withModels) for (const mem of groupMembers) for (let j = 0; j < mem.length - 1; j++) contrastCol[mem[j] as number] = nc++;
+  if (withModels)
+    for (const mem of groupMembers)
+      for (let j = 0; j < mem.length - 1; j++) contrastCol[mem[j] as number] = nc++;
   const p = 6 + 1 + nc;
   const n = idx.length;
   const X = new Float64Array(n * p);
@@ -370,7 +427,9 @@ function fitJoint(series: SmartSeries[], idx: Int32Array, nModels: number, withM
     if (withModels) {
       const col = contrastCol[s.model] as number;
       if (col >= 0) X[o + 7 + col] = 1;
-      else for (const m of groupMembers[group[s.model] as number] as number[]) if ((contrastCol[m] as number) >= 0) X[o + 7 + (contrastCol[m] as number)] = -1;
+      else
+        for (const m of groupMembers[group[s.model] as number] as number[])
+          if ((contrastCol[m] as number) >= 0) X[o + 7 + (contrastCol[m] as number)] = -1;
     }
     y[i] = s.meanDbm;
   }
@@ -403,7 +462,13 @@ function fitJoint(series: SmartSeries[], idx: Int32Array, nModels: number, withM
   let mis = 0;
   POSITIONS.forEach((pos, k) => {
     const [nP, nB] = POS_COUNTS[pos] as [number, number];
-    mis += ((b2[0] as number) - nP * Lp - nB * Lb + (groupOffset[pairGroup[k] as number] as number) - (c[k] as number)) ** 2;
+    mis +=
+      ((b2[0] as number) -
+        nP * Lp -
+        nB * Lb +
+        (groupOffset[pairGroup[k] as number] as number) -
+        (c[k] as number)) **
+      2;
   });
   // Per-model effect = group offset + within-group contrast, then centred over models.
   const eff: number[] = [];
@@ -416,7 +481,9 @@ function fitJoint(series: SmartSeries[], idx: Int32Array, nModels: number, withM
     const col = contrastCol[m] as number;
     let e = groupOffset[g] as number;
     if (col >= 0) e += b[7 + col] as number;
-    else for (const mm of groupMembers[g] as number[]) if ((contrastCol[mm] as number) >= 0) e -= b[7 + (contrastCol[mm] as number)] as number;
+    else
+      for (const mm of groupMembers[g] as number[])
+        if ((contrastCol[mm] as number) >= 0) e -= b[7 + (contrastCol[mm] as number)] as number;
     eff.push(e);
   }
   const meanEff = eff.reduce((a, v) => a + v, 0) / nModels;
@@ -434,7 +501,13 @@ function fitJoint(series: SmartSeries[], idx: Int32Array, nModels: number, withM
     modelEffectDb: eff,
     predict: (s) => {
       const [nP, nB] = POS_COUNTS[POSITIONS[s.position] as string] as [number, number];
-      return A - nP * Lp - nB * Lb - 10 * pathLossExponent * log10(Math.max(s.distanceM, 0.1)) + (eff[s.model] as number);
+      return (
+        A -
+        nP * Lp -
+        nB * Lb -
+        10 * pathLossExponent * log10(Math.max(s.distanceM, 0.1)) +
+        (eff[s.model] as number)
+      );
     },
   };
 }
@@ -453,7 +526,12 @@ function fitLogDistance(series: SmartSeries[], idx: ArrayLike<number>): { a: num
 }
 
 /** SD of per-series mean residuals with the model's degrees of freedom removed. */
-function betweenSigma(series: SmartSeries[], idx: Int32Array, fit: JointResult, dof: number): number {
+function betweenSigma(
+  series: SmartSeries[],
+  idx: Int32Array,
+  fit: JointResult,
+  dof: number,
+): number {
   let ss = 0;
   for (let i = 0; i < idx.length; i++) {
     const s = series[idx[i] as number] as SmartSeries;
@@ -511,7 +589,8 @@ function seriesAcf(s: SmartSeries): { prod: Float64Array; pairs: Float64Array } 
  */
 function fitAcf(prod: Float64Array, pairs: Float64Array): { slowVarDb2: number; tauS: number } {
   const cov: number[] = [];
-  for (let k = 1; k <= ACF_MAX_LAG_BINS; k++) cov.push((pairs[k] as number) > 0 ? (prod[k] as number) / (pairs[k] as number) : NaN);
+  for (let k = 1; k <= ACF_MAX_LAG_BINS; k++)
+    cov.push((pairs[k] as number) > 0 ? (prod[k] as number) / (pairs[k] as number) : NaN);
   const c1 = cov[0] as number;
   const xs: number[] = [];
   const ys: number[] = [];
@@ -551,7 +630,10 @@ interface HeraldData {
 }
 
 async function loadHerald(path: string, everyNth: number): Promise<HeraldData> {
-  const rl = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity });
+  const rl = createInterface({
+    input: createReadStream(path).pipe(createGunzip()),
+    crlfDelay: Infinity,
+  });
   const linkIndex = new Map<string, number>();
   const linkRxModel: string[] = [];
   const seriesIndex = new Map<string, number>();
@@ -609,7 +691,8 @@ async function loadHerald(path: string, everyNth: number): Promise<HeraldData> {
     seriesMeanDbm[s] = (seriesMeanDbm[s] as number) + (rs[i] as number);
     seriesCount[s] = (seriesCount[s] as number) + 1;
   }
-  for (let s = 0; s < ns; s++) seriesMeanDbm[s] = (seriesMeanDbm[s] as number) / (seriesCount[s] as number);
+  for (let s = 0; s < ns; s++)
+    seriesMeanDbm[s] = (seriesMeanDbm[s] as number) / (seriesCount[s] as number);
   for (let i = 0; i < ss.length; i++) {
     const s = ss[i] as number;
     seriesSS[s] = (seriesSS[s] as number) + ((rs[i] as number) - (seriesMeanDbm[s] as number)) ** 2;
@@ -634,7 +717,11 @@ async function loadHerald(path: string, everyNth: number): Promise<HeraldData> {
  * number of distance steps: the exponent comes from within-link variation (Frisch–Waugh: demean per link),
  * rssiAt1m is the mean link intercept, and the link intercepts' spread is the device spread.
  */
-function fitHerald(h: HeraldData, links: Int32Array, linkSeries: number[][]): { a: number; n: number; linkIntercept: Float64Array; linkSigma: number } {
+function fitHerald(
+  h: HeraldData,
+  links: Int32Array,
+  linkSeries: number[][],
+): { a: number; n: number; linkIntercept: Float64Array; linkSigma: number } {
   let sxx = 0;
   let sxy = 0;
   const mx = new Float64Array(links.length);
@@ -671,7 +758,11 @@ function fitHerald(h: HeraldData, links: Int32Array, linkSeries: number[][]): { 
   return { a, n, linkIntercept, linkSigma: Math.sqrt(v / Math.max(1, links.length - 1)) };
 }
 
-function receiverModelSpread(models: string[], intercepts: ArrayLike<number>, a: number): { sigma: number; offsets: Record<string, number> } {
+function receiverModelSpread(
+  models: string[],
+  intercepts: ArrayLike<number>,
+  a: number,
+): { sigma: number; offsets: Record<string, number> } {
   const sum = new Map<string, [number, number]>();
   for (let j = 0; j < models.length; j++) {
     const e = sum.get(models[j] as string) ?? [0, 0];
@@ -686,7 +777,9 @@ function receiverModelSpread(models: string[], intercepts: ArrayLike<number>, a:
     vals.push(s / c);
   }
   const mean = vals.reduce((x, y) => x + y, 0) / vals.length;
-  const sigma = Math.sqrt(vals.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, vals.length - 1));
+  const sigma = Math.sqrt(
+    vals.reduce((x, y) => x + (y - mean) ** 2, 0) / Math.max(1, vals.length - 1),
+  );
   return { sigma, offsets };
 }
 
@@ -720,11 +813,18 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
   let naiveA: number;
   let naiveSigma: number;
   {
-    let sx = 0, sy = 0, sxx = 0, sxy = 0;
+    let sx = 0,
+      sy = 0,
+      sxx = 0,
+      sxy = 0;
     for (const s of series) {
       const x = -10 * log10(Math.max(s.distanceM, 0.1));
       for (const v of s.rssiDbm) {
-        sx += x; sy += v; sxx += x * x; sxy += x * v; samples++;
+        sx += x;
+        sy += v;
+        sxx += x * x;
+        sxy += x * v;
+        samples++;
       }
     }
     naiveN = (sxy - (sx * sy) / samples) / (sxx - (sx * sx) / samples);
@@ -778,7 +878,8 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
   const acfFit = fitAcf(acfAll.prod, acfAll.pairs);
   // Within-series variance of the ACF series only, so slow and fast parts come from the same samples.
   const acfWithinVar = (pick: ArrayLike<number>): number => {
-    let ss = 0, n = 0;
+    let ss = 0,
+      n = 0;
     for (let j = 0; j < pick.length; j++) {
       const i = acfSeries[pick[j] as number] as number;
       ss += wss[i] as number;
@@ -791,23 +892,39 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
   const fast = Math.sqrt(Math.max(0, acfWithin - acfFit.slowVarDb2));
 
   // Bootstrap over series.
-  const bHhA: number[] = [], bHhN: number[] = [], bA: number[] = [], bN: number[] = [], bLp: number[] = [], bLb: number[] = [];
-  const bBetween: number[] = [], bWithin: number[] = [], bSlow: number[] = [], bFast: number[] = [], bTau: number[] = [];
+  const bHhA: number[] = [],
+    bHhN: number[] = [],
+    bA: number[] = [],
+    bN: number[] = [],
+    bLp: number[] = [],
+    bLb: number[] = [];
+  const bBetween: number[] = [],
+    bWithin: number[] = [],
+    bSlow: number[] = [],
+    bFast: number[] = [],
+    bTau: number[] = [];
   for (let r = 0; r < B; r++) {
     const idx = stratifiedDraw(strata, next);
     const hi = stratifiedDraw(hhStrata, next);
     const f = fitJoint(series, idx, models.length, true);
     const h = fitLogDistance(series, hi);
-    bHhA.push(h.a); bHhN.push(h.n);
-    bA.push(f.rssiAt1mDbm); bN.push(f.pathLossExponent); bLp.push(f.lossPocketDb); bLb.push(f.lossBackpackDb);
+    bHhA.push(h.a);
+    bHhN.push(h.n);
+    bA.push(f.rssiAt1mDbm);
+    bN.push(f.pathLossExponent);
+    bLp.push(f.lossPocketDb);
+    bLb.push(f.lossBackpackDb);
     bBetween.push(betweenSigma(series, idx, f, jointDof));
-    let ss = 0, n = 0;
+    let ss = 0,
+      n = 0;
     for (const i of idx) {
       ss += wss[i] as number;
       n += (series[i] as SmartSeries).rssiDbm.length - 1;
     }
     bWithin.push(Math.sqrt(ss / n));
-    const pick = Int32Array.from({ length: acfParts.length }, () => Math.floor(next() * acfParts.length));
+    const pick = Int32Array.from({ length: acfParts.length }, () =>
+      Math.floor(next() * acfParts.length),
+    );
     const pa = pool(pick);
     const af = fitAcf(pa.prod, pa.pairs);
     const wv = acfWithinVar(pick);
@@ -848,34 +965,52 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
   const h = await loadHerald(resolve(dataDir, 'herald-edison-rssi.csv.gz'), everyNth);
   const nLinks = h.linkRxModel.length;
   const linkSeries: number[][] = Array.from({ length: nLinks }, () => []);
-  for (let s = 0; s < h.seriesLink.length; s++) (linkSeries[h.seriesLink[s] as number] as number[]).push(s);
+  for (let s = 0; s < h.seriesLink.length; s++)
+    (linkSeries[h.seriesLink[s] as number] as number[]).push(s);
   const allLinks = Int32Array.from({ length: nLinks }, (_, i) => i);
   const hf = fitHerald(h, allLinks, linkSeries);
   const rm = receiverModelSpread(h.linkRxModel, hf.linkIntercept, hf.a);
-  const bHa: number[] = [], bHn: number[] = [], bHl: number[] = [], bHr: number[] = [];
+  const bHa: number[] = [],
+    bHn: number[] = [],
+    bHl: number[] = [],
+    bHr: number[] = [];
   for (let r = 0; r < B; r++) {
     const pick = Int32Array.from({ length: nLinks }, () => Math.floor(next() * nLinks));
     const f = fitHerald(h, pick, linkSeries);
-    bHa.push(f.a); bHn.push(f.n); bHl.push(f.linkSigma);
-    bHr.push(receiverModelSpread(Array.from(pick, (j) => h.linkRxModel[j] as string), f.linkIntercept, f.a).sigma);
+    bHa.push(f.a);
+    bHn.push(f.n);
+    bHl.push(f.linkSigma);
+    bHr.push(
+      receiverModelSpread(
+        Array.from(pick, (j) => h.linkRxModel[j] as string),
+        f.linkIntercept,
+        f.a,
+      ).sigma,
+    );
   }
   let hBetweenSS = 0;
   let hWithinSS = 0;
   for (let s = 0; s < h.seriesLink.length; s++) {
-    const pred = (hf.linkIntercept[h.seriesLink[s] as number] as number) - 10 * hf.n * log10(h.seriesDistanceM[s] as number);
+    const pred =
+      (hf.linkIntercept[h.seriesLink[s] as number] as number) -
+      10 * hf.n * log10(h.seriesDistanceM[s] as number);
     hBetweenSS += ((h.seriesMeanDbm[s] as number) - pred) ** 2;
     hWithinSS += h.seriesSS[s] as number;
   }
   const hRes = new Float32Array(h.rowsUsed);
   for (let i = 0; i < h.rowsUsed; i++) {
     const s = h.sampleSeries[i] as number;
-    const pred = (hf.linkIntercept[h.seriesLink[s] as number] as number) - 10 * hf.n * log10(h.seriesDistanceM[s] as number);
+    const pred =
+      (hf.linkIntercept[h.seriesLink[s] as number] as number) -
+      10 * hf.n * log10(h.seriesDistanceM[s] as number);
     hRes[i] = (h.sampleRssiDbm[i] as number) - pred;
   }
   const minHerald: Record<string, number> = {};
   for (const [m, v] of [...h.minByModel.entries()].sort()) minHerald[m] = v;
 
-  const sensitivityDbm = Math.round(median([...Object.values(minSmart), ...Object.values(minHerald)]));
+  const sensitivityDbm = Math.round(
+    median([...Object.values(minSmart), ...Object.values(minHerald)]),
+  );
 
   const smartphone: ChannelFit['smartphone'] = {
     series: nS,
@@ -889,7 +1024,9 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
       carryLossBackpackDb: estimate(joint.lossBackpackDb, bLb),
       pairLossDb: Object.fromEntries(POSITIONS.map((p, k) => [p, joint.pairLossDb[k] as number])),
       additiveMisfitDb: joint.additiveMisfitDb,
-      modelEffectDb: Object.fromEntries(models.map((m, k) => [m, joint.modelEffectDb[k] as number])),
+      modelEffectDb: Object.fromEntries(
+        models.map((m, k) => [m, joint.modelEffectDb[k] as number]),
+      ),
     },
     jointNoModel: {
       rssiAt1mDbm: jointNoModel.rssiAt1mDbm,
@@ -904,7 +1041,13 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
     withinSlowSigmaDb: estimate(slow, bSlow),
     withinFastSigmaDb: estimate(fast, bFast),
     withinCorrelationS: estimate(acfFit.tauS, bTau),
-    timeResolution: { usableSeries: acfSeries.length, coarseSeries: coarse, medianSpanS: median(spans), minSpanS: Math.min(...spans), maxSpanS: Math.max(...spans) },
+    timeResolution: {
+      usableSeries: acfSeries.length,
+      coarseSeries: coarse,
+      medianSpanS: median(spans),
+      minSpanS: Math.min(...spans),
+      maxSpanS: Math.max(...spans),
+    },
     residualTotal: shape(resTotal),
     residualWithin: shape(resWithin),
     minRssiByModelDbm: minSmart,
@@ -918,7 +1061,10 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
     rssiAt1mDbm: estimate(hf.a, bHa),
     pathLossExponent: estimate(hf.n, bHn),
     linkOffsetSigmaDb: estimate(hf.linkSigma, bHl),
-    deviceOffsetSigmaDb: estimate(hf.linkSigma / Math.SQRT2, bHl.map((v) => v / Math.SQRT2)),
+    deviceOffsetSigmaDb: estimate(
+      hf.linkSigma / Math.SQRT2,
+      bHl.map((v) => v / Math.SQRT2),
+    ),
     receiverModelOffsetSigmaDb: estimate(rm.sigma, bHr),
     receiverModelOffsetDb: rm.offsets,
     betweenSeriesSigmaDb: Math.sqrt(hBetweenSS / Math.max(1, h.seriesLink.length - nLinks - 1)),
@@ -926,7 +1072,12 @@ export async function fitChannel(sharedDir: string, opts: FitOptions = {}): Prom
     residualTotal: shape(hRes),
     minRssiByModelDbm: minHerald,
   };
-  return { smartphone, herald, sensitivityDbm, defaults: chooseDefaults(smartphone, herald, sensitivityDbm) };
+  return {
+    smartphone,
+    herald,
+    sensitivityDbm,
+    defaults: chooseDefaults(smartphone, herald, sensitivityDbm),
+  };
 }
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
@@ -934,9 +1085,19 @@ const r1 = (x: number): number => Math.round(x * 10) / 10;
 /** `calibrate fit`'s context-aware fit of the rss_smartphone rows (position + model contexts). */
 function calibrationFit(path: string): ChannelFit['smartphone']['calibration'] {
   const table = parseCsv(readFileSync(path, 'utf8'), path);
-  const fit = fitContextModel(readRowReadings(table, path, { requireDistance: true }) as Parameters<typeof fitContextModel>[0], { columns: ['position', 'model'], filters: [] });
+  const fit = fitContextModel(
+    readRowReadings(table, path, { requireDistance: true }) as Parameters<
+      typeof fitContextModel
+    >[0],
+    { columns: ['position', 'model'], filters: [] },
+  );
   const m = fit.model;
-  return { betweenSeriesSigmaDb: m.betweenSeriesSigmaDb!, withinSeriesSigmaDb: m.withinSeriesSigmaDb!, sigmaDb: m.sigmaDb, pathLossExponent: m.pathLossExponent };
+  return {
+    betweenSeriesSigmaDb: m.betweenSeriesSigmaDb!,
+    withinSeriesSigmaDb: m.withinSeriesSigmaDb!,
+    sigmaDb: m.sigmaDb,
+    pathLossExponent: m.pathLossExponent,
+  };
 }
 
 /**
@@ -949,7 +1110,11 @@ function calibrationFit(path: string): ChannelFit['smartphone']['calibration'] {
  *   it from below by the typical series span; take that bound (median span, rounded to 10 s);
  * - bag = midpoint of pocket and backpack (not measured).
  */
-export function chooseDefaults(s: ChannelFit['smartphone'], h: ChannelFit['herald'], sensitivityDbm: number): ChannelDefaults {
+export function chooseDefaults(
+  s: ChannelFit['smartphone'],
+  h: ChannelFit['herald'],
+  sensitivityDbm: number,
+): ChannelDefaults {
   const pocket = s.joint.carryLossPocketDb.value;
   const backpack = s.joint.carryLossBackpackDb.value;
   return {
@@ -960,7 +1125,12 @@ export function chooseDefaults(s: ChannelFit['smartphone'], h: ChannelFit['heral
     fastFadingSigmaDb: r1(s.calibration.withinSeriesSigmaDb),
     deviceOffsetSigmaDb: r1(h.deviceOffsetSigmaDb.value),
     sensitivityDbm,
-    carryLossDb: { hand: 0, pocket: r1(pocket), bag: r1((pocket + backpack) / 2), backpack: r1(backpack) },
+    carryLossDb: {
+      hand: 0,
+      pocket: r1(pocket),
+      bag: r1((pocket + backpack) / 2),
+      backpack: r1(backpack),
+    },
   };
 }
 
@@ -983,14 +1153,22 @@ async function main(): Promise<void> {
   };
   const shared = resolve(arg('--shared') ?? '../shared');
   const t0 = performance.now();
-  const fit = await fitChannel(shared, { heraldEveryNth: Number(arg('--herald-every') ?? 1), bootstrapReps: Number(arg('--boot') ?? 400) });
+  const fit = await fitChannel(shared, {
+    heraldEveryNth: Number(arg('--herald-every') ?? 1),
+    bootstrapReps: Number(arg('--boot') ?? 400),
+  });
   const s = fit.smartphone;
   const h = fit.herald;
   const out: string[] = [];
-  out.push(`rss_smartphone: ${s.series} series, ${s.samples} samples; Herald: ${h.rowsUsed}/${h.rowsRead} rows (every ${h.everyNth}, d ≥ 10 cm), ${h.series} series, ${h.links} links`);
+  out.push(
+    `rss_smartphone: ${s.series} series, ${s.samples} samples; Herald: ${h.rowsUsed}/${h.rowsRead} rows (every ${h.everyNth}, d ≥ 10 cm), ${h.series} series, ${h.links} links`,
+  );
   out.push('parameter                                      value     ±se      [95 % bootstrap]');
-  const row = (name: string, e: Estimate, d = 2): void => void out.push(`${name.padEnd(44)} ${fmt(e, d)}`);
-  out.push(`README check: naive log-distance on all samples: A ${s.naiveLogDistance.rssiAt1mDbm.toFixed(1)} dBm, n ${s.naiveLogDistance.pathLossExponent.toFixed(2)}, σ ${s.naiveLogDistance.sigmaDb.toFixed(2)} dB`);
+  const row = (name: string, e: Estimate, d = 2): void =>
+    void out.push(`${name.padEnd(44)} ${fmt(e, d)}`);
+  out.push(
+    `README check: naive log-distance on all samples: A ${s.naiveLogDistance.rssiAt1mDbm.toFixed(1)} dBm, n ${s.naiveLogDistance.pathLossExponent.toFixed(2)}, σ ${s.naiveLogDistance.sigmaDb.toFixed(2)} dB`,
+  );
   row('Herald LOS rssiAt1mDbm', h.rssiAt1mDbm);
   row('Herald LOS pathLossExponent', h.pathLossExponent);
   row('rss_smartphone HandHand rssiAt1mDbm', s.handHand.rssiAt1mDbm);
@@ -999,22 +1177,42 @@ async function main(): Promise<void> {
   row('rss_smartphone joint pathLossExponent', s.joint.pathLossExponent);
   row('carryLossDb.pocket (joint)', s.joint.carryLossPocketDb);
   row('carryLossDb.backpack (joint)', s.joint.carryLossBackpackDb);
-  out.push(`  pair losses vs HandHand (stage 1): ${Object.entries(s.joint.pairLossDb).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; additive misfit RMS ${s.joint.additiveMisfitDb.toFixed(2)} dB`);
-  out.push(`  receiver-model effects: ${Object.entries(s.joint.modelEffectDb).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
-  out.push(`  without model effects: A ${s.jointNoModel.rssiAt1mDbm.toFixed(1)}, n ${s.jointNoModel.pathLossExponent.toFixed(2)}, pocket ${s.jointNoModel.carryLossPocketDb.toFixed(1)}, backpack ${s.jointNoModel.carryLossBackpackDb.toFixed(1)}`);
+  out.push(
+    `  pair losses vs HandHand (stage 1): ${Object.entries(s.joint.pairLossDb)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}; additive misfit RMS ${s.joint.additiveMisfitDb.toFixed(2)} dB`,
+  );
+  out.push(
+    `  receiver-model effects: ${Object.entries(s.joint.modelEffectDb)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}`,
+  );
+  out.push(
+    `  without model effects: A ${s.jointNoModel.rssiAt1mDbm.toFixed(1)}, n ${s.jointNoModel.pathLossExponent.toFixed(2)}, pocket ${s.jointNoModel.carryLossPocketDb.toFixed(1)}, backpack ${s.jointNoModel.carryLossBackpackDb.toFixed(1)}`,
+  );
   row('between-series σ (per-series mean resid.)', s.betweenSeriesSigmaDb);
   row('within-series σ (pooled)', s.withinSeriesSigmaDb);
   row('  slow part of within σ (ACF lag ≥ 0.5 s)', s.withinSlowSigmaDb);
   row('  fast (iid) part of within σ', s.withinFastSigmaDb);
   row('  within-series correlation time, s', s.withinCorrelationS);
   const tr = s.timeResolution;
-  out.push(`  time resolution: ${tr.usableSeries} series ≤ 10 ms, ${tr.coarseSeries} series at 100 s steps (unusable); spans ${tr.minSpanS.toFixed(0)}–${tr.maxSpanS.toFixed(0)} s, median ${tr.medianSpanS.toFixed(0)} s`);
-  out.push(`  ACF cov (dB²) at lag s: ${[1, 2, 4, 10, 20, 40, 60, 80, 120].map((k) => `${s.acf.lagS[k - 1]}:${(s.acf.covDb2[k - 1] as number).toFixed(1)}`).join('  ')}`);
+  out.push(
+    `  time resolution: ${tr.usableSeries} series ≤ 10 ms, ${tr.coarseSeries} series at 100 s steps (unusable); spans ${tr.minSpanS.toFixed(0)}–${tr.maxSpanS.toFixed(0)} s, median ${tr.medianSpanS.toFixed(0)} s`,
+  );
+  out.push(
+    `  ACF cov (dB²) at lag s: ${[1, 2, 4, 10, 20, 40, 60, 80, 120].map((k) => `${s.acf.lagS[k - 1]}:${(s.acf.covDb2[k - 1] as number).toFixed(1)}`).join('  ')}`,
+  );
   row('Herald link-offset σ (Tx+Rx)', h.linkOffsetSigmaDb);
   row('Herald per-device σ = link σ / √2', h.deviceOffsetSigmaDb);
   row('Herald per-receiver-model offset σ', h.receiverModelOffsetSigmaDb);
-  out.push(`  receiver-model offsets: ${Object.entries(h.receiverModelOffsetDb).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
-  out.push(`  Herald between-series σ ${h.betweenSeriesSigmaDb.toFixed(2)} dB, within-series σ ${h.withinSeriesSigmaDb.toFixed(2)} dB`);
+  out.push(
+    `  receiver-model offsets: ${Object.entries(h.receiverModelOffsetDb)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}`,
+  );
+  out.push(
+    `  Herald between-series σ ${h.betweenSeriesSigmaDb.toFixed(2)} dB, within-series σ ${h.withinSeriesSigmaDb.toFixed(2)} dB`,
+  );
   out.push(`residuals rss_smartphone total : ${fmtShape(s.residualTotal)}`);
   out.push(`residuals rss_smartphone within: ${fmtShape(s.residualWithin)}`);
   out.push(`residuals Herald total         : ${fmtShape(h.residualTotal)}`);

@@ -6,4 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { scenarioSchemaText } from '../src/scenario/jsonSchema.js';
 
-writeFileSync(fileURLToPath(new URL('../scenario.schema.json', import.meta.url)), scenarioSchemaText());
+writeFileSync(
+  fileURLToPath(new URL('../scenario.schema.json', import.meta.url)),
+  scenarioSchemaText(),
+);

@@ -28,15 +28,25 @@ export function chromiumPath(): string {
  * The browser is launched as a server and connected to, rather than with `chromium.launch`, because only
  * a `BrowserServer` exposes the child process: a hung browser would otherwise outlive the test run.
  */
-export async function withChromium<T>(fn: (browser: Browser) => Promise<T>, options: WithChromiumOptions = {}): Promise<T> {
+export async function withChromium<T>(
+  fn: (browser: Browser) => Promise<T>,
+  options: WithChromiumOptions = {},
+): Promise<T> {
   const executablePath = options.executablePath ?? chromiumPath();
   const launchTimeoutMs = options.launchTimeoutMs ?? 30_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 5_000;
   if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${executablePath}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
   }
   // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
-  const server = await chromium.launchServer({ executablePath, headless: true, args: ['--no-sandbox'], timeout: launchTimeoutMs });
+  const server = await chromium.launchServer({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox'],
+    timeout: launchTimeoutMs,
+  });
   let browser: Browser | undefined;
   try {
     browser = await chromium.connect(server.wsEndpoint(), { timeout: launchTimeoutMs });
@@ -46,9 +56,14 @@ export async function withChromium<T>(fn: (browser: Browser) => Promise<T>, opti
   }
 }
 
-async function stop(server: BrowserServer, browser: Browser | undefined, closeTimeoutMs: number): Promise<void> {
+async function stop(
+  server: BrowserServer,
+  browser: Browser | undefined,
+  closeTimeoutMs: number,
+): Promise<void> {
   const pid = server.process().pid;
-  if (browser !== undefined) await withTimeout(browser.close(), closeTimeoutMs).catch(() => undefined);
+  if (browser !== undefined)
+    await withTimeout(browser.close(), closeTimeoutMs).catch(() => undefined);
   const closed = await withTimeout(server.close(), closeTimeoutMs).then(
     () => true,
     () => false,

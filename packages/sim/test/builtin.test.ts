@@ -11,7 +11,9 @@ import { Simulation } from '../src/run/simulation.js';
 
 describe('built-in scenarios', () => {
   it('the shipped JSON Schema is the one the zod schema generates (run scripts/write-schema.ts after changing it)', () => {
-    expect(readFileSync(fileURLToPath(new URL('../scenario.schema.json', import.meta.url)), 'utf8')).toBe(scenarioSchemaText());
+    expect(
+      readFileSync(fileURLToPath(new URL('../scenario.schema.json', import.meta.url)), 'utf8'),
+    ).toBe(scenarioSchemaText());
   });
 
   for (const name of BUILTIN_SCENARIOS) {
@@ -19,7 +21,11 @@ describe('built-in scenarios', () => {
       const full = await loadScenarioFile(builtinScenarioPath(name), ScenarioSchema);
       expect(full.name).toBe(name);
       expect(full.world.kind).toBe(name);
-      const small = applyOverrides(full, { phones: Math.min(full.people.count, name === 'city' ? 400 : 120), durationS: name === 'bus' || name === 'market' ? 3600 : 1200, adoption: 1 });
+      const small = applyOverrides(full, {
+        phones: Math.min(full.people.count, name === 'city' ? 400 : 120),
+        durationS: name === 'bus' || name === 'market' ? 3600 : 1200,
+        adoption: 1,
+      });
       const sim = new Simulation({ scenario: small, seed: 1 }).run();
       const { results } = evaluate(sim, { thresholdSweep: false });
       expect(results.sightingsStored).toBeGreaterThan(0);
@@ -27,8 +33,12 @@ describe('built-in scenarios', () => {
     });
   }
 
-  it('the default office is the README\'s: 200 people, 30 % adoption, 8 hours, GAEN', async () => {
+  it("the default office is the README's: 200 people, 30 % adoption, 8 hours, GAEN", async () => {
     const office = await loadScenarioFile(builtinScenarioPath('office'), ScenarioSchema);
-    expect(office).toMatchObject({ durationS: 28_800, profile: 'gaen', people: { count: 200, adoption: 0.3 } });
+    expect(office).toMatchObject({
+      durationS: 28_800,
+      profile: 'gaen',
+      people: { count: 200, adoption: 0.3 },
+    });
   });
 });

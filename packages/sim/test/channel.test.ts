@@ -11,12 +11,17 @@ describe('channel', () => {
   it('shadowing is the same for (a, b) and (b, a), finite, and deterministic per seed', () => {
     const channel = new Channel(spec, 7);
     fc.assert(
-      fc.property(fc.nat(100_000), fc.nat(100_000), fc.double({ min: 0, max: 86_400, noNaN: true }), (a, b, t) => {
-        const s = channel.shadowingDb(a, b, t);
-        expect(Number.isFinite(s)).toBe(true);
-        expect(s).toBe(channel.shadowingDb(b, a, t));
-        expect(s).toBe(new Channel(spec, 7).shadowingDb(a, b, t));
-      }),
+      fc.property(
+        fc.nat(100_000),
+        fc.nat(100_000),
+        fc.double({ min: 0, max: 86_400, noNaN: true }),
+        (a, b, t) => {
+          const s = channel.shadowingDb(a, b, t);
+          expect(Number.isFinite(s)).toBe(true);
+          expect(s).toBe(channel.shadowingDb(b, a, t));
+          expect(s).toBe(new Channel(spec, 7).shadowingDb(a, b, t));
+        },
+      ),
     );
   });
 
@@ -49,9 +54,17 @@ describe('channel', () => {
     const base = { carryLossDb: 0, deviceOffsetDb: 0, wallLossDb: 0 };
     const at1 = channel.medianRssiDbm({ ...base, distanceM: 1 });
     expect(at1).toBeCloseTo(spec.rssiAt1mDbm, 9);
-    expect(channel.medianRssiDbm({ ...base, distanceM: 0.5 }) - at1).toBeCloseTo(10 * spec.pathLossExponent * Math.log10(2), 9);
-    expect(channel.medianRssiDbm({ ...base, distanceM: 5 }) - channel.medianRssiDbm({ ...base, distanceM: 50 })).toBeCloseTo(10 * spec.farPathLossExponent, 9);
-    expect(channel.medianRssiDbm({ ...base, distanceM: 3, carryLossDb: 5, wallLossDb: 4 })).toBeCloseTo(channel.medianRssiDbm({ ...base, distanceM: 3 }) - 9, 9);
+    expect(channel.medianRssiDbm({ ...base, distanceM: 0.5 }) - at1).toBeCloseTo(
+      10 * spec.pathLossExponent * Math.log10(2),
+      9,
+    );
+    expect(
+      channel.medianRssiDbm({ ...base, distanceM: 5 }) -
+        channel.medianRssiDbm({ ...base, distanceM: 50 }),
+    ).toBeCloseTo(10 * spec.farPathLossExponent, 9);
+    expect(
+      channel.medianRssiDbm({ ...base, distanceM: 3, carryLossDb: 5, wallLossDb: 4 }),
+    ).toBeCloseTo(channel.medianRssiDbm({ ...base, distanceM: 3 }) - 9, 9);
   });
 
   it('collision survival falls with advertisers in range and never exceeds the duty cycle', () => {
@@ -68,7 +81,7 @@ describe('channel', () => {
 });
 
 describe('walls', () => {
-  it('a link through a closed room is attenuated once per wall crossed, only for that room\'s venue', () => {
+  it("a link through a closed room is attenuated once per wall crossed, only for that room's venue", () => {
     const walls = new Walls();
     walls.addRect(0, 10, 10, 5, 5, 4);
     expect(walls.lossBetweenDb(0, 12, 0, 12, 12, 0)).toBe(4); // outside → inside
@@ -78,9 +91,14 @@ describe('walls', () => {
   });
   it('segmentsCross is symmetric in its segments', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 8, maxLength: 8 }), ([a, b, c, d, e, f, g, h]) => {
-        expect(segmentsCross(a!, b!, c!, d!, e!, f!, g!, h!)).toBe(segmentsCross(e!, f!, g!, h!, a!, b!, c!, d!));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 8, maxLength: 8 }),
+        ([a, b, c, d, e, f, g, h]) => {
+          expect(segmentsCross(a!, b!, c!, d!, e!, f!, g!, h!)).toBe(
+            segmentsCross(e!, f!, g!, h!, a!, b!, c!, d!),
+          );
+        },
+      ),
     );
   });
 });
@@ -88,23 +106,41 @@ describe('walls', () => {
 describe('uniform grid', () => {
   it('a radius query over the cells finds exactly the pairs brute force finds', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 50, noNaN: true }), fc.double({ min: 0, max: 30, noNaN: true }), fc.boolean()), { minLength: 2, maxLength: 80 }), fc.double({ min: 0.5, max: 12, noNaN: true }), (points, radius) => {
-        const n = points.length;
-        const x = Float64Array.from(points.map((p) => p[0]));
-        const y = Float64Array.from(points.map((p) => p[1]));
-        const present = Uint8Array.from(points.map((p) => (p[2] ? 1 : 0)));
-        const grid = new UniformGrid(50, 30, 4, n);
-        grid.build(x, y, present, n);
-        const found = new Set<string>();
-        for (let a = 0; a < n; a++) {
-          if (!present[a]) continue;
-          const k = grid.within(x[a]!, y[a]!, radius);
-          for (let i = 0; i < k; i++) if (grid.found[i]! > a) found.add(`${a},${grid.found[i]}`);
-        }
-        const brute = new Set<string>();
-        for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (present[a] && present[b] && (x[b]! - x[a]!) ** 2 + (y[b]! - y[a]!) ** 2 <= radius * radius) brute.add(`${a},${b}`);
-        expect([...found].sort()).toEqual([...brute].sort());
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.double({ min: 0, max: 50, noNaN: true }),
+            fc.double({ min: 0, max: 30, noNaN: true }),
+            fc.boolean(),
+          ),
+          { minLength: 2, maxLength: 80 },
+        ),
+        fc.double({ min: 0.5, max: 12, noNaN: true }),
+        (points, radius) => {
+          const n = points.length;
+          const x = Float64Array.from(points.map((p) => p[0]));
+          const y = Float64Array.from(points.map((p) => p[1]));
+          const present = Uint8Array.from(points.map((p) => (p[2] ? 1 : 0)));
+          const grid = new UniformGrid(50, 30, 4, n);
+          grid.build(x, y, present, n);
+          const found = new Set<string>();
+          for (let a = 0; a < n; a++) {
+            if (!present[a]) continue;
+            const k = grid.within(x[a]!, y[a]!, radius);
+            for (let i = 0; i < k; i++) if (grid.found[i]! > a) found.add(`${a},${grid.found[i]}`);
+          }
+          const brute = new Set<string>();
+          for (let a = 0; a < n; a++)
+            for (let b = a + 1; b < n; b++)
+              if (
+                present[a] &&
+                present[b] &&
+                (x[b]! - x[a]!) ** 2 + (y[b]! - y[a]!) ** 2 <= radius * radius
+              )
+                brute.add(`${a},${b}`);
+          expect([...found].sort()).toEqual([...brute].sort());
+        },
+      ),
     );
   });
 });

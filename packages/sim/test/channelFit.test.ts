@@ -62,17 +62,26 @@ describe('FITTED_CHANNEL matches the fit to rss_smartphone and Herald', () => {
   it('chosen correlation time respects the bound the data gives', () => {
     // The persistent part does not decorrelate within a series: τ at least the typical span, and well above
     // the ~2 s of the within-series wiggle.
-    expect(FITTED_CHANNEL.shadowingCorrelationS).toBeGreaterThanOrEqual(Math.floor(fit.smartphone.timeResolution.medianSpanS / 10) * 10);
-    expect(FITTED_CHANNEL.shadowingCorrelationS).toBeGreaterThan(fit.smartphone.withinCorrelationS.hi);
+    expect(FITTED_CHANNEL.shadowingCorrelationS).toBeGreaterThanOrEqual(
+      Math.floor(fit.smartphone.timeResolution.medianSpanS / 10) * 10,
+    );
+    expect(FITTED_CHANNEL.shadowingCorrelationS).toBeGreaterThan(
+      fit.smartphone.withinCorrelationS.hi,
+    );
   });
 
   it('the script picks exactly the constants in fitted.ts', () => {
-    expect(fit.defaults).toEqual({ ...FITTED_CHANNEL, carryLossDb: { ...FITTED_CHANNEL.carryLossDb } });
+    expect(fit.defaults).toEqual({
+      ...FITTED_CHANNEL,
+      carryLossDb: { ...FITTED_CHANNEL.carryLossDb },
+    });
   });
 
   it('carry terms explain much of the README log-distance σ ≈ 11 dB', () => {
     expect(fit.smartphone.naiveLogDistance.sigmaDb).toBeGreaterThan(10);
     expect(fit.smartphone.naiveLogDistance.sigmaDb).toBeLessThan(12);
-    expect(fit.smartphone.residualTotal.sdDb).toBeLessThan(fit.smartphone.naiveLogDistance.sigmaDb - 3);
+    expect(fit.smartphone.residualTotal.sdDb).toBeLessThan(
+      fit.smartphone.naiveLogDistance.sigmaDb - 3,
+    );
   });
 });

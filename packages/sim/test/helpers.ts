@@ -6,6 +6,8 @@ import { ScenarioSchema, type Scenario, type ScenarioInput } from '../src/scenar
 export const tmp = () => mkdtempSync(join(tmpdir(), 'proxsense-sim-'));
 
 /** A validated scenario from a partial input (defaults filled by the schema). */
-export function scenario(input: Partial<ScenarioInput> & { world: ScenarioInput['world'] }): Scenario {
+export function scenario(
+  input: Partial<ScenarioInput> & { world: ScenarioInput['world'] },
+): Scenario {
   return ScenarioSchema.parse({ name: 'test', ...input });
 }

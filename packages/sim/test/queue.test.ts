@@ -7,7 +7,12 @@ import { ScenarioSchema, type Scenario } from '../src/scenario/schema.js';
 import { parseVary, sweepJobs } from '../src/sweep/grid.js';
 import { createQueueExecutor, sweepQueueName } from '../src/sweep/queue.js';
 import { runQueueWorker } from '../src/sweep/queueWorker.js';
-import { maskRedisUrl, parseRedisUrl, redisConnectionOptions, redisTargetLabel } from '../src/sweep/redisUrl.js';
+import {
+  maskRedisUrl,
+  parseRedisUrl,
+  redisConnectionOptions,
+  redisTargetLabel,
+} from '../src/sweep/redisUrl.js';
 import { runToRecord } from '../src/sweep/run.js';
 import type { RunJob, RunRecord } from '../src/sweep/types.js';
 import { startRedis, type RedisServer } from './redisServer.js';
@@ -16,18 +21,47 @@ const SECRET = 'pa ss/w@rd#1';
 
 describe('redis URLs', () => {
   it('parses redis:// and rediss:// into connection options', () => {
-    expect(parseRedisUrl('redis://localhost')).toEqual({ tls: false, host: 'localhost', port: 6379, db: 0 });
+    expect(parseRedisUrl('redis://localhost')).toEqual({
+      tls: false,
+      host: 'localhost',
+      port: 6379,
+      db: 0,
+    });
     const t = parseRedisUrl(`redis://:${encodeURIComponent(SECRET)}@10.0.0.5:6380/2`);
     expect(t).toEqual({ tls: false, host: '10.0.0.5', port: 6380, db: 2, password: SECRET });
     const tls = parseRedisUrl('rediss://lab:s3cret@[::1]/3');
-    expect(tls).toEqual({ tls: true, host: '::1', port: 6379, db: 3, username: 'lab', password: 's3cret' });
-    expect(redisConnectionOptions(tls)).toEqual({ host: '::1', port: 6379, db: 3, username: 'lab', password: 's3cret', tls: { servername: '::1' }, maxRetriesPerRequest: null });
-    expect(redisConnectionOptions(parseRedisUrl('redis://h:1/0'))).toEqual({ host: 'h', port: 1, db: 0, maxRetriesPerRequest: null });
+    expect(tls).toEqual({
+      tls: true,
+      host: '::1',
+      port: 6379,
+      db: 3,
+      username: 'lab',
+      password: 's3cret',
+    });
+    expect(redisConnectionOptions(tls)).toEqual({
+      host: '::1',
+      port: 6379,
+      db: 3,
+      username: 'lab',
+      password: 's3cret',
+      tls: { servername: '::1' },
+      maxRetriesPerRequest: null,
+    });
+    expect(redisConnectionOptions(parseRedisUrl('redis://h:1/0'))).toEqual({
+      host: 'h',
+      port: 1,
+      db: 0,
+      maxRetriesPerRequest: null,
+    });
   });
 
   it('masks the password for logs', () => {
-    expect(redisTargetLabel(parseRedisUrl(`redis://:${encodeURIComponent(SECRET)}@host:6380/2`))).toBe('redis://:***@host:6380/2');
-    expect(redisTargetLabel(parseRedisUrl('rediss://lab:s3cret@[::1]/3'))).toBe('rediss://lab:***@[::1]:6379/3');
+    expect(
+      redisTargetLabel(parseRedisUrl(`redis://:${encodeURIComponent(SECRET)}@host:6380/2`)),
+    ).toBe('redis://:***@host:6380/2');
+    expect(redisTargetLabel(parseRedisUrl('rediss://lab:s3cret@[::1]/3'))).toBe(
+      'rediss://lab:***@[::1]:6379/3',
+    );
     expect(redisTargetLabel(parseRedisUrl('redis://localhost'))).toBe('redis://localhost:6379/0');
     expect(maskRedisUrl('redis://:se/cr@t@host:1/0')).toBe('redis://:***@host:1/0');
     expect(maskRedisUrl('redis://user:secret@host')).toBe('redis://user:***@host');
@@ -35,20 +69,25 @@ describe('redis URLs', () => {
     expect(maskRedisUrl('redis://host:6379/0')).toBe('redis://host:6379/0');
   });
 
-  it.each(['http://:secret@host:6379/0', 'redis://:secret@host:99999/0', 'redis://:secret@host/abc', 'not a url :secret@x', 'redis://:se/cret@', 'redis://:secret@host/0?tls=1', 'redis://:%E0%A4%Asecret@host'])(
-    'rejects %s without printing the password',
-    (url) => {
-      let error: unknown;
-      try {
-        parseRedisUrl(url);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toMatch(/^--queue: expected redis:\/\//);
-      expect((error as Error).message).not.toMatch(/secret|cret/);
-    },
-  );
+  it.each([
+    'http://:secret@host:6379/0',
+    'redis://:secret@host:99999/0',
+    'redis://:secret@host/abc',
+    'not a url :secret@x',
+    'redis://:se/cret@',
+    'redis://:secret@host/0?tls=1',
+    'redis://:%E0%A4%Asecret@host',
+  ])('rejects %s without printing the password', (url) => {
+    let error: unknown;
+    try {
+      parseRedisUrl(url);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/^--queue: expected redis:\/\//);
+    expect((error as Error).message).not.toMatch(/secret|cret/);
+  });
 
   it('keeps sweep ids out of Redis key syntax', () => {
     expect(sweepQueueName('0123456789ab')).toBe('proxsense-sweep-0123456789ab');
@@ -58,13 +97,29 @@ describe('redis URLs', () => {
 
 /** A tiny office sweep: 2 adoption values × `runs` runs, about 30 ms each. */
 async function tinyJobs(runs: number, seed: number): Promise<RunJob[]> {
-  const base = applyOverrides(await loadScenarioFile(builtinScenarioPath('office'), ScenarioSchema), { phones: 20, durationS: 600 });
+  const base = applyOverrides(
+    await loadScenarioFile(builtinScenarioPath('office'), ScenarioSchema),
+    { phones: 20, durationS: 600 },
+  );
   return sweepJobs(base, [parseVary('adoption=0.2,0.8')], runs, seed);
 }
 
 /** Runs jobs through a fresh executor; the records by run id, failing the test on a duplicate. */
-async function runThroughQueue(url: string, sweepId: string, jobs: readonly RunJob[], maxAttempts = 3, logs: string[] = []): Promise<Map<string, RunRecord>> {
-  const executor = await createQueueExecutor({ url, sweepId, maxAttempts, backoffMs: 50, reconcileIntervalMs: 500, onLog: (l) => logs.push(l) });
+async function runThroughQueue(
+  url: string,
+  sweepId: string,
+  jobs: readonly RunJob[],
+  maxAttempts = 3,
+  logs: string[] = [],
+): Promise<Map<string, RunRecord>> {
+  const executor = await createQueueExecutor({
+    url,
+    sweepId,
+    maxAttempts,
+    backoffMs: 50,
+    reconcileIntervalMs: 500,
+    onLog: (l) => logs.push(l),
+  });
   const records = new Map<string, RunRecord>();
   try {
     await executor.execute(jobs, (r) => {
@@ -97,7 +152,15 @@ describe('queue sweeps on a real redis-server', () => {
     redis = await startRedis();
     const url = redis.url;
     // Two workers of one thread each, as two machines would be.
-    workers = [0, 1].map(() => runQueueWorker({ url, concurrency: 1, signal: stop.signal, registryPollMs: 100, onLog: (l) => workerLogs.push(l) }));
+    workers = [0, 1].map(() =>
+      runQueueWorker({
+        url,
+        concurrency: 1,
+        signal: stop.signal,
+        registryPollMs: 100,
+        onLog: (l) => workerLogs.push(l),
+      }),
+    );
     for (const w of workers) w.catch(() => undefined);
   }, 30_000);
 
@@ -127,8 +190,14 @@ describe('queue sweeps on a real redis-server', () => {
     expect(localError).not.toBe('');
     const records = await runThroughQueue(redis!.url, 'fail0000bbbb', [...jobs, bad], 2);
     expect(records.size).toBe(jobs.length + 1);
-    expect(records.get('p9-r0')).toMatchObject({ runId: 'p9-r0', status: 'failed', attempts: 2, error: localError });
-    for (const job of jobs) expect(records.get(job.runId)).toMatchObject({ status: 'ok', attempts: 1 });
+    expect(records.get('p9-r0')).toMatchObject({
+      runId: 'p9-r0',
+      status: 'failed',
+      attempts: 2,
+      error: localError,
+    });
+    for (const job of jobs)
+      expect(records.get(job.runId)).toMatchObject({ status: 'ok', attempts: 1 });
   });
 
   it('resumes: a second executor for the same sweep collects finished runs without running them again', async () => {
@@ -164,7 +233,12 @@ describe('a password-protected redis-server', () => {
   it('works with the password and never prints it', async () => {
     const stop = new AbortController();
     const logs: string[] = [];
-    const worker = runQueueWorker({ url: redis!.url, signal: stop.signal, registryPollMs: 100, onLog: (l) => logs.push(l) });
+    const worker = runQueueWorker({
+      url: redis!.url,
+      signal: stop.signal,
+      registryPollMs: 100,
+      onLog: (l) => logs.push(l),
+    });
     try {
       const [job] = await tinyJobs(1, 4);
       const records = await runThroughQueue(redis!.url, 'auth0000dddd', [job!], 3, logs);
@@ -173,7 +247,9 @@ describe('a password-protected redis-server', () => {
       stop.abort();
       await worker;
     }
-    expect(logs.some((l) => l.includes(`127.0.0.1:${redis!.port}/0`) && l.includes(':***@'))).toBe(true);
+    expect(logs.some((l) => l.includes(`127.0.0.1:${redis!.port}/0`) && l.includes(':***@'))).toBe(
+      true,
+    );
     expect(logs.join('\n')).not.toContain('pa ss');
     expect(logs.join('\n')).not.toContain(encodeURIComponent(SECRET));
   });
@@ -181,13 +257,22 @@ describe('a password-protected redis-server', () => {
   it('fails in bounded time with a wrong password, naming the URL masked', async () => {
     const logs: string[] = [];
     const url = `redis://:wrong-secret@127.0.0.1:${redis!.port}/0`;
-    const error = await createQueueExecutor({ url, sweepId: 'auth0000eeee', connectTimeoutMs: 2000, onLog: (l) => logs.push(l) }).then(
+    const error = await createQueueExecutor({
+      url,
+      sweepId: 'auth0000eeee',
+      connectTimeoutMs: 2000,
+      onLog: (l) => logs.push(l),
+    }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );
     expect(error?.message).toMatch(/cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0/);
     expect(`${error?.message}\n${logs.join('\n')}`).not.toContain('wrong-secret');
-    const workerError = await runQueueWorker({ url, connectTimeoutMs: 2000, onLog: (l) => logs.push(l) }).then(
+    const workerError = await runQueueWorker({
+      url,
+      connectTimeoutMs: 2000,
+      onLog: (l) => logs.push(l),
+    }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );

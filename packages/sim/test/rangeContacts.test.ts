@@ -41,14 +41,23 @@ const HAND_MADE_LOG = [
 ];
 
 function traceScenario(durationS: number) {
-  return scenario({ world: { kind: 'rwp', widthM: 50, heightM: 50 }, durationS, people: { count: 4, adoption: 1 } });
+  return scenario({
+    world: { kind: 'rwp', widthM: 50, heightM: 50 },
+    durationS,
+    people: { count: 4, adoption: 1 },
+  });
 }
 
 describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => {
   it('a hand-made trace gives exactly the known link events, in The ONE node ids', () => {
     const trace = traceFromRows(HAND_MADE, 'hand-made');
     let contacts: RangeContacts | undefined = undefined;
-    const run = new RangeOnlyRun({ scenario: traceScenario(40), seed: 1, trace, onStep: (t, m) => contacts!.update(t, m.xM, m.yM, m.present) });
+    const run = new RangeOnlyRun({
+      scenario: traceScenario(40),
+      seed: 1,
+      trace,
+      onStep: (t, m) => contacts!.update(t, m.xM, m.yM, m.present),
+    });
     contacts = rangeContactsFor(run.world, run.people, 10);
     run.run();
     expect([...contacts.logLines(numericIds(trace.persons))]).toEqual(HAND_MADE_LOG);
@@ -59,13 +68,28 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
   it('the full simulation, hooked at its step, logs the same links as a range-only run', () => {
     const trace = traceFromRows(HAND_MADE, 'hand-made');
     let contacts: RangeContacts | undefined = undefined;
-    const sim = new Simulation({ scenario: traceScenario(40), seed: 1, trace, onStep: (t, m) => contacts!.update(t, m.xM, m.yM, m.present) });
+    const sim = new Simulation({
+      scenario: traceScenario(40),
+      seed: 1,
+      trace,
+      onStep: (t, m) => contacts!.update(t, m.xM, m.yM, m.present),
+    });
     contacts = rangeContactsFor(sim.world, sim.people, 10);
     sim.run();
     expect([...contacts.logLines(numericIds(trace.persons))]).toEqual(HAND_MADE_LOG);
 
-    const rwp = scenario({ world: { kind: 'rwp', widthM: 40, heightM: 40 }, durationS: 600, people: { count: 30, adoption: 0.5 } });
-    const logOf = (make: (onStep: (t: number, m: Movers) => void) => { world: { widthM: number; heightM: number }; people: number; run(): unknown }) => {
+    const rwp = scenario({
+      world: { kind: 'rwp', widthM: 40, heightM: 40 },
+      durationS: 600,
+      people: { count: 30, adoption: 0.5 },
+    });
+    const logOf = (
+      make: (onStep: (t: number, m: Movers) => void) => {
+        world: { widthM: number; heightM: number };
+        people: number;
+        run(): unknown;
+      },
+    ) => {
       let c: RangeContacts | undefined = undefined;
       const r = make((t, m) => c!.update(t, m.xM, m.yM, m.present));
       c = rangeContactsFor(r.world as never, r.people, 5);
@@ -82,10 +106,20 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
     // The same tracks in The ONE's format: offset header, then "time id x y" sorted by time, with
     // times and positions shifted (The ONE subtracts the header's minima).
     const rows = [...HAND_MADE].sort((a, b) => a.tS - b.tS || a.person.localeCompare(b.person));
-    const text = ['100 140 -120 -70 50 60 0 0', '# node 1 turns up at t = 5', ...rows.map((r) => `${r.tS + 100} ${r.person} ${r.xM - 120} ${r.yM + 50}`), ''].join('\n');
+    const text = [
+      '100 140 -120 -70 50 60 0 0',
+      '# node 1 turns up at t = 5',
+      ...rows.map((r) => `${r.tS + 100} ${r.person} ${r.xM - 120} ${r.yM + 50}`),
+      '',
+    ].join('\n');
     const linesOf = (trace: ReturnType<typeof oneMovementFromText>) => {
       let c: RangeContacts | undefined = undefined;
-      const run = new RangeOnlyRun({ scenario: traceScenario(40), seed: 1, trace, onStep: (t, m) => c!.update(t, m.xM, m.yM, m.present) });
+      const run = new RangeOnlyRun({
+        scenario: traceScenario(40),
+        seed: 1,
+        trace,
+        onStep: (t, m) => c!.update(t, m.xM, m.yM, m.present),
+      });
       c = rangeContactsFor(run.world, run.people, 10);
       run.run();
       return [...c.logLines(numericIds(trace.persons))];
@@ -98,12 +132,26 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
     await writeFile(join(dir, 'one.txt.gz'), gzipSync(text));
     expect(linesOf(await readAnyTraceFile(join(dir, 'one.txt.gz')))).toEqual(HAND_MADE_LOG);
     // A CSV file still reads as CSV.
-    await writeFile(join(dir, 'one.csv'), `t,person,x,y\n${HAND_MADE.map((r) => `${r.tS},${r.person},${r.xM},${r.yM}`).join('\n')}\n`);
+    await writeFile(
+      join(dir, 'one.csv'),
+      `t,person,x,y\n${HAND_MADE.map((r) => `${r.tS},${r.person},${r.xM},${r.yM}`).join('\n')}\n`,
+    );
     expect(linesOf(await readAnyTraceFile(join(dir, 'one.csv')))).toEqual(HAND_MADE_LOG);
     // Bad rows name the file, line and field.
-    expect(() => oneMovementFromText('0 10 0 10 0 10\n1 a 2\n', 'bad.txt')).toThrow(new ScenarioError('bad.txt', { line: 2, fieldPath: 'row', expected: '4 fields "time id x y"', actual: '3' }));
-    expect(() => oneMovementFromText('0 10 0 10 0 10\n1 a 2 y\n', 'bad.txt')).toThrow(/^bad\.txt:2: y: expected a finite number, got "y"$/);
-    expect(() => oneMovementFromText('0 10 0 10 0 10\n# c\n1 a 2 3\n1 a 4 3\n', 'bad.txt')).toThrow(/^bad\.txt:4: t: /);
+    expect(() => oneMovementFromText('0 10 0 10 0 10\n1 a 2\n', 'bad.txt')).toThrow(
+      new ScenarioError('bad.txt', {
+        line: 2,
+        fieldPath: 'row',
+        expected: '4 fields "time id x y"',
+        actual: '3',
+      }),
+    );
+    expect(() => oneMovementFromText('0 10 0 10 0 10\n1 a 2 y\n', 'bad.txt')).toThrow(
+      /^bad\.txt:2: y: expected a finite number, got "y"$/,
+    );
+    expect(() => oneMovementFromText('0 10 0 10 0 10\n# c\n1 a 2 3\n1 a 4 3\n', 'bad.txt')).toThrow(
+      /^bad\.txt:4: t: /,
+    );
   });
 
   it('names by index when trace persons are not all distinct integers', () => {
@@ -146,13 +194,22 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
             const now = new Set<string>();
             for (let a = 0; a < n; a++) {
               for (let b = a + 1; b < n; b++) {
-                if (present[a] && present[b] && Math.sqrt((x[a]! - x[b]!) ** 2 + (y[a]! - y[b]!) ** 2) <= rangeM) now.add(`${a} ${b}`);
+                if (
+                  present[a] &&
+                  present[b] &&
+                  Math.sqrt((x[a]! - x[b]!) ** 2 + (y[a]! - y[b]!) ** 2) <= rangeM
+                )
+                  now.add(`${a} ${b}`);
               }
             }
             const lines: string[] = [];
             for (const k of now) if (!prev.has(k)) lines.push(`${k} up`);
             for (const k of prev) if (!now.has(k)) lines.push(`${k} down`);
-            lines.sort((u, v) => { const [a0, b0] = u.split(' ').map(Number); const [a1, b1] = v.split(' ').map(Number); return a0! - a1! || b0! - b1!; });
+            lines.sort((u, v) => {
+              const [a0, b0] = u.split(' ').map(Number);
+              const [a1, b1] = v.split(' ').map(Number);
+              return a0! - a1! || b0! - b1!;
+            });
             expected.push(...lines.map((l) => `${t}.00 CONN ${l}`));
             linked += now.size;
             prev = now;
@@ -167,17 +224,32 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
   });
 
   it('rejects a range that is not above 0', () => {
-    expect(() => new RangeContacts({ rangeM: 0, people: 2, widthM: 1, heightM: 1 })).toThrow(/rangeM: expected a range above 0 m/);
+    expect(() => new RangeContacts({ rangeM: 0, people: 2, widthM: 1, heightM: 1 })).toThrow(
+      /rangeM: expected a range above 0 m/,
+    );
   });
 });
 
 describe('rwp as The ONE steps it', () => {
-  function walk(spec: { speedMps: [number, number]; pauseS: [number, number] }, people: number, durationS: number) {
-    const s = scenario({ world: { kind: 'rwp', widthM: 300, heightM: 200, ...spec }, durationS, people: { count: people } });
+  function walk(
+    spec: { speedMps: [number, number]; pauseS: [number, number] },
+    people: number,
+    durationS: number,
+  ) {
+    const s = scenario({
+      world: { kind: 'rwp', widthM: 300, heightM: 200, ...spec },
+      durationS,
+      people: { count: people },
+    });
     const streams = new RunStreams(3);
     const mobility = streams.family('mobility');
     const personRandom: RandomStream[] = Array.from({ length: people }, () => mobility.next());
-    const world = createWorld(s.world, { people, durationS, personRandom, worldRandom: streams.single('world') });
+    const world = createWorld(s.world, {
+      people,
+      durationS,
+      personRandom,
+      worldRandom: streams.single('world'),
+    });
     const m = new Movers(people);
     world.init(m);
     const xs: number[][] = [[...m.xM]];
@@ -187,7 +259,8 @@ describe('rwp as The ONE steps it', () => {
       xs.push([...m.xM]);
       ys.push([...m.yM]);
     }
-    const step = (p: number, t: number) => Math.hypot(xs[t]![p]! - xs[t - 1]![p]!, ys[t]![p]! - ys[t - 1]![p]!);
+    const step = (p: number, t: number) =>
+      Math.hypot(xs[t]![p]! - xs[t - 1]![p]!, ys[t]![p]! - ys[t - 1]![p]!);
     return { xs, ys, step };
   }
 

@@ -24,7 +24,11 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -34,13 +38,28 @@ const READY_TIMEOUT_MS = 10_000;
 /** Starts redis-server; `password` sets `requirepass`. */
 export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
   const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-  if (probe.error) throw new Error(`redis-server is not installed (${probe.error.message}): apt-get install redis-server (.ci/run does it)`);
+  if (probe.error)
+    throw new Error(
+      `redis-server is not installed (${probe.error.message}): apt-get install redis-server (.ci/run does it)`,
+    );
   let lastOutput = '';
   // Two tries: another process may take the free port between the probe and redis binding it.
   for (let attempt = 0; attempt < 2; attempt++) {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'proxsense-redis-'));
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...(options.password ? ['--requirepass', options.password] : [])];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      ...(options.password ? ['--requirepass', options.password] : []),
+    ];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const ready = await new Promise<boolean>((resolve) => {
@@ -64,7 +83,11 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
       if (pid !== undefined && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         process.kill(pid, 'SIGTERM');
-        const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(pid, 'SIGKILL'), 5000);
+        const timer = setTimeout(
+          () =>
+            child.exitCode === null && child.signalCode === null && process.kill(pid, 'SIGKILL'),
+          5000,
+        );
         await exited;
         clearTimeout(timer);
       }

@@ -7,7 +7,14 @@ import { renderReport, type ReportData, type Track } from '../src/report/index.j
 import { openOffline, withChromium, type OpenedPage } from './browser.js';
 
 const BROWSER_TEST_MS = 60_000;
-const CHART_IDS = ['chart-distance', 'chart-threshold', 'chart-durations', 'chart-duration-histogram', 'chart-map', 'chart-tracing'];
+const CHART_IDS = [
+  'chart-distance',
+  'chart-threshold',
+  'chart-durations',
+  'chart-duration-histogram',
+  'chart-map',
+  'chart-tracing',
+];
 
 /** A small deterministic generator (LCG, Numerical Recipes constants) so the sample data is fixed. */
 function lcg(seed: number): () => number {
@@ -69,7 +76,13 @@ function sampleData(): ReportData {
       { label: 'Close contacts (true)', value: '57' },
     ],
     distance: { trueM, estimatedM },
-    thresholdSweep: { thresholdM, precision, recall, configuredThresholdM: 2, bluezone: { precision: 0.61, recall: 0.74 } },
+    thresholdSweep: {
+      thresholdM,
+      precision,
+      recall,
+      configuredThresholdM: 2,
+      bluezone: { precision: 0.61, recall: 0.74 },
+    },
     durations: { trueMinutes, estimatedMinutes, thresholdMinutes: 15 },
     map: {
       widthM: 30,
@@ -88,7 +101,16 @@ function sampleData(): ReportData {
       ],
       tracks,
     },
-    tracing: { f0: 4, trueF1: 31, trueF1WithApp: 19, notifiedF1: 22, notifiedTrueF1: 15, missedNoApp: 12, recall: 15 / 19, precision: 15 / 22 },
+    tracing: {
+      f0: 4,
+      trueF1: 31,
+      trueF1WithApp: 19,
+      notifiedF1: 22,
+      notifiedTrueF1: 15,
+      missedNoApp: 12,
+      recall: 15 / 19,
+      precision: 15 / 22,
+    },
   };
 }
 
@@ -101,7 +123,16 @@ function emptyData(): ReportData {
     thresholdSweep: { thresholdM: [], precision: [], recall: [], configuredThresholdM: 2 },
     durations: { trueMinutes: [], estimatedMinutes: [], thresholdMinutes: 15 },
     map: { widthM: 0, heightM: 0, rects: [], walls: [], tracks: [] },
-    tracing: { f0: 0, trueF1: 0, trueF1WithApp: 0, notifiedF1: 0, notifiedTrueF1: 0, missedNoApp: 0, recall: NaN, precision: NaN },
+    tracing: {
+      f0: 0,
+      trueF1: 0,
+      trueF1WithApp: 0,
+      notifiedF1: 0,
+      notifiedTrueF1: 0,
+      missedNoApp: 0,
+      recall: NaN,
+      precision: NaN,
+    },
   };
 }
 
@@ -132,7 +163,10 @@ describe('renderReport', () => {
             const box = svg?.getBoundingClientRect();
             return {
               svgs: el.querySelectorAll('svg').length,
-              marks: svg === null ? 0 : svg.querySelectorAll('path, polyline, polygon, rect, circle').length,
+              marks:
+                svg === null
+                  ? 0
+                  : svg.querySelectorAll('path, polyline, polygon, rect, circle').length,
               widthPx: box?.width ?? 0,
               heightPx: box?.height ?? 0,
               noData: el.querySelectorAll('.no-data').length,
@@ -145,9 +179,15 @@ describe('renderReport', () => {
         }
 
         // Scatter symbols are scaled paths in the series colour (the legend icon is only translated).
-        const scatterPoints = await page.$$eval('#chart-distance svg path[fill="#0072b2"][transform^="matrix"]', (els) => els.length);
+        const scatterPoints = await page.$$eval(
+          '#chart-distance svg path[fill="#0072b2"][transform^="matrix"]',
+          (els) => els.length,
+        );
         expect(scatterPoints).toBe(N_SIGHTINGS);
-        const durationPoints = await page.$$eval('#chart-durations svg path[fill="#0072b2"][transform^="matrix"]', (els) => els.length);
+        const durationPoints = await page.$$eval(
+          '#chart-durations svg path[fill="#0072b2"][transform^="matrix"]',
+          (els) => els.length,
+        );
         expect(durationPoints).toBe(N_PAIRS);
         // Map: 12 tracks (4 split by a gap), 4 walls, 4 rooms.
         const polylines = await page.$$eval('#chart-map svg polyline', (els) => els.length);
@@ -155,9 +195,12 @@ describe('renderReport', () => {
         const rooms = await page.$$eval('#chart-map svg polygon', (els) => els.length);
         expect(rooms).toBe(4);
         const mapText = await page.$eval('#chart-map', (el) => el.textContent ?? '');
-        for (const s of ['Kitchen', '12 dB', 'App user', 'Non-user', 'x (m)', 'y (m)']) expect(mapText).toContain(s);
+        for (const s of ['Kitchen', '12 dB', 'App user', 'Non-user', 'x (m)', 'y (m)'])
+          expect(mapText).toContain(s);
 
-        const rows = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+        const rows = await page.$$eval('#summary tbody tr', (trs) =>
+          trs.map((tr) => [...tr.children].map((c) => c.textContent)),
+        );
         expect(rows).toEqual([
           ['People', '40', '24 with the app'],
           ['Sightings stored', '123,456', ''],
@@ -228,8 +271,17 @@ describe('renderReport', () => {
   it('survives non-finite, negative and mismatched inputs', () => {
     const data = sampleData();
     data.distance = { trueM: [NaN, -1, 0, Infinity, 2, 3], estimatedM: [1, 1, 1, 1, 1] };
-    data.thresholdSweep = { thresholdM: [1, NaN, 3], precision: [NaN, 0.5], recall: [0.2], configuredThresholdM: NaN };
-    data.durations = { trueMinutes: [NaN, 5], estimatedMinutes: [3, Infinity], thresholdMinutes: NaN };
+    data.thresholdSweep = {
+      thresholdM: [1, NaN, 3],
+      precision: [NaN, 0.5],
+      recall: [0.2],
+      configuredThresholdM: NaN,
+    };
+    data.durations = {
+      trueMinutes: [NaN, 5],
+      estimatedMinutes: [3, Infinity],
+      thresholdMinutes: NaN,
+    };
     data.map.walls = [{ x1M: 0, y1M: 0, x2M: NaN, y2M: 1, lossDb: NaN }];
     data.map.tracks = [{ person: 0, app: true, xyM: [NaN, NaN, 1, 2, 3] }];
     data.tracing = { ...data.tracing, f0: NaN, recall: Infinity };

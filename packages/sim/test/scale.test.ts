@@ -10,8 +10,25 @@ import { GroundTruth } from '../src/truth/groundTruth.js';
 /** Random walk of n people in a w × h area: each step some move a little, some jump, some leave or come back. */
 const walks = fc.record({
   n: fc.integer({ min: 2, max: 40 }),
-  steps: fc.array(fc.array(fc.tuple(fc.nat(), fc.double({ min: -3, max: 3, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: 0, max: 9 })), { maxLength: 12 }), { minLength: 1, maxLength: 30 }),
-  seedXY: fc.array(fc.tuple(fc.double({ min: 0, max: 12, noNaN: true }), fc.double({ min: 0, max: 8, noNaN: true })), { minLength: 40, maxLength: 40 }),
+  steps: fc.array(
+    fc.array(
+      fc.tuple(
+        fc.nat(),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.double({ min: -3, max: 3, noNaN: true }),
+        fc.integer({ min: 0, max: 9 }),
+      ),
+      { maxLength: 12 },
+    ),
+    { minLength: 1, maxLength: 30 },
+  ),
+  seedXY: fc.array(
+    fc.tuple(
+      fc.double({ min: 0, max: 12, noNaN: true }),
+      fc.double({ min: 0, max: 8, noNaN: true }),
+    ),
+    { minLength: 40, maxLength: 40 },
+  ),
 });
 
 type Walk = typeof walks extends fc.Arbitrary<infer T> ? T : never;
@@ -24,7 +41,12 @@ function play(walk: Walk, each: (m: Movers, step: number) => void): void {
       const p = who % walk.n;
       if (kind === 0) m.present[p] = m.present[p] ? 0 : 1;
       else if (kind === 1) m.place(p, Math.abs(dx) * 4, Math.abs(dy) * 2.6);
-      else m.place(p, Math.min(12, Math.max(0, m.xM[p]! + dx / 3)), Math.min(8, Math.max(0, m.yM[p]! + dy / 3)));
+      else
+        m.place(
+          p,
+          Math.min(12, Math.max(0, m.xM[p]! + dx / 3)),
+          Math.min(8, Math.max(0, m.yM[p]! + dy / 3)),
+        );
     }
     each(m, step);
   });
@@ -47,7 +69,12 @@ describe('scale structures', () => {
             const k = grid.within(m.xM[a]!, m.yM[a]!, radius);
             const found = [...grid.found.subarray(0, k)].sort((x, y) => x - y);
             const brute: number[] = [];
-            for (let b = 0; b < walk.n; b++) if (m.present[b] && (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= radius * radius) brute.push(b);
+            for (let b = 0; b < walk.n; b++)
+              if (
+                m.present[b] &&
+                (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= radius * radius
+              )
+                brute.push(b);
             expect(found).toEqual(brute);
           }
         });
@@ -76,10 +103,17 @@ describe('scale structures', () => {
           truth.step(m, grid, moves, tS, stepS, day);
           for (let a = 0; a < walk.n; a++)
             for (let b = a + 1; b < walk.n; b++)
-              if (m.present[a] && m.present[b] && (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= 4) brute.set(`${a},${b},${day}`, (brute.get(`${a},${b},${day}`) ?? 0) + stepS);
+              if (
+                m.present[a] &&
+                m.present[b] &&
+                (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= 4
+              )
+                brute.set(`${a},${b},${day}`, (brute.get(`${a},${b},${day}`) ?? 0) + stepS);
         });
         const got = new Map<string, number>();
-        for (let i = 0; i < truth.length; i++) if (truth.closeS[i]! > 0) got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay[i]}`, truth.closeS[i]!);
+        for (let i = 0; i < truth.length; i++)
+          if (truth.closeS[i]! > 0)
+            got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay[i]}`, truth.closeS[i]!);
         expect(new Map([...got].sort())).toEqual(new Map([...brute].sort()));
         for (const [key, seconds] of brute) {
           const [a, b, day] = key.split(',').map(Number) as [number, number, number];
@@ -99,30 +133,47 @@ describe('scale structures', () => {
     expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
     expect(normalQuantile(1e-9)).toBeCloseTo(-5.997807, 4);
     fc.assert(
-      fc.property(fc.double({ min: 1 / NORMAL_TABLE_BINS, max: 1 - 1 / NORMAL_TABLE_BINS, noNaN: true, maxExcluded: true }), (p) => {
-        const x = p * NORMAL_TABLE_BINS;
-        const bin = Math.floor(x);
-        const interpolated = NORMAL_TABLE[bin]! + (x - bin) * (NORMAL_TABLE[bin + 1]! - NORMAL_TABLE[bin]!);
-        expect(Math.abs(interpolated - normalQuantile(p))).toBeLessThan(0.02);
-      }),
+      fc.property(
+        fc.double({
+          min: 1 / NORMAL_TABLE_BINS,
+          max: 1 - 1 / NORMAL_TABLE_BINS,
+          noNaN: true,
+          maxExcluded: true,
+        }),
+        (p) => {
+          const x = p * NORMAL_TABLE_BINS;
+          const bin = Math.floor(x);
+          const interpolated =
+            NORMAL_TABLE[bin]! + (x - bin) * (NORMAL_TABLE[bin + 1]! - NORMAL_TABLE[bin]!);
+          expect(Math.abs(interpolated - normalQuantile(p))).toBeLessThan(0.02);
+        },
+      ),
     );
   });
 
   it('the ID table finds an ID by its bytes whatever object carries them, and keeps one index per ID', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.uint8Array({ minLength: 16, maxLength: 16 }), { minLength: 1, maxLength: 3000, selector: (b) => b.join(',') }), (ids) => {
-        const table = new IdTable();
-        ids.forEach((id, i) => expect(table.intern(id, i)).toBe(i));
-        ids.forEach((id, i) => {
-          expect(table.lookup(Uint8Array.from(id))).toBe(i);
-          expect(table.intern(Uint8Array.from(id), 99)).toBe(i);
-          expect(table.owner(i)).toBe(i);
-        });
-        expect(table.size).toBe(ids.length);
-        const stranger = Uint8Array.from(ids[0]!);
-        stranger[15] = stranger[15]! ^ 1;
-        if (!ids.some((id) => id.every((b, k) => b === stranger[k]))) expect(table.lookup(stranger)).toBe(-1);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.uint8Array({ minLength: 16, maxLength: 16 }), {
+          minLength: 1,
+          maxLength: 3000,
+          selector: (b) => b.join(','),
+        }),
+        (ids) => {
+          const table = new IdTable();
+          ids.forEach((id, i) => expect(table.intern(id, i)).toBe(i));
+          ids.forEach((id, i) => {
+            expect(table.lookup(Uint8Array.from(id))).toBe(i);
+            expect(table.intern(Uint8Array.from(id), 99)).toBe(i);
+            expect(table.owner(i)).toBe(i);
+          });
+          expect(table.size).toBe(ids.length);
+          const stranger = Uint8Array.from(ids[0]!);
+          stranger[15] = stranger[15]! ^ 1;
+          if (!ids.some((id) => id.every((b, k) => b === stranger[k])))
+            expect(table.lookup(stranger)).toBe(-1);
+        },
+      ),
       { numRuns: 30 },
     );
   });

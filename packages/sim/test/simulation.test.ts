@@ -7,7 +7,12 @@ import { writeRunFiles } from '../src/output/files.js';
 import { scenario, tmp } from './helpers.js';
 
 const office = (over: Record<string, unknown> = {}) =>
-  scenario({ durationS: 3600, people: { count: 40, adoption: 0.5 }, world: { kind: 'office', meetingRooms: 2 }, ...over });
+  scenario({
+    durationS: 3600,
+    people: { count: 40, adoption: 0.5 },
+    world: { kind: 'office', meetingRooms: 2 },
+    ...over,
+  });
 
 describe('simulation run', () => {
   it('runs the core firmware in every app phone: scans, rotations and stored sightings add up, no unknown IDs', () => {
@@ -31,7 +36,8 @@ describe('simulation run', () => {
     // Every stored sighting names a phone that was broadcasting, and its true distance is within range.
     for (const store of sim.stores) {
       if (!store) continue;
-      for (let i = 0; i < store.length; i++) expect(store.trueDistanceM(i)).toBeLessThanOrEqual(sim.scenario.channel.maxRangeM + 0.01);
+      for (let i = 0; i < store.length; i++)
+        expect(store.trueDistanceM(i)).toBeLessThanOrEqual(sim.scenario.channel.maxRangeM + 0.01);
     }
   });
 
@@ -40,7 +46,11 @@ describe('simulation run', () => {
       const sim = new Simulation({ scenario: office(), seed }).run();
       const dir = tmp();
       const files = await writeRunFiles(sim, evaluate(sim), dir, { sightings: true });
-      return Object.fromEntries(['results.json', 'contacts.csv', 'sightings.jsonl', 'report.html', 'diagnosis-keys.zip'].map((f) => [f, readFileSync(join(dir, f))] as const).concat([['files', Buffer.from(JSON.stringify(Object.keys(files)))]]));
+      return Object.fromEntries(
+        ['results.json', 'contacts.csv', 'sightings.jsonl', 'report.html', 'diagnosis-keys.zip']
+          .map((f) => [f, readFileSync(join(dir, f))] as const)
+          .concat([['files', Buffer.from(JSON.stringify(Object.keys(files)))]]),
+      );
     };
     const a = await write(11);
     const b = await write(11);
@@ -49,9 +59,15 @@ describe('simulation run', () => {
     expect(a['sightings.jsonl']!.equals(c['sightings.jsonl']!)).toBe(false);
   });
 
-  it('changing adoption keeps everyone\'s movements (independent streams per purpose)', () => {
-    const a = new Simulation({ scenario: office({ people: { count: 40, adoption: 0.2 } }), seed: 5 }).run();
-    const b = new Simulation({ scenario: office({ people: { count: 40, adoption: 0.8 } }), seed: 5 }).run();
+  it("changing adoption keeps everyone's movements (independent streams per purpose)", () => {
+    const a = new Simulation({
+      scenario: office({ people: { count: 40, adoption: 0.2 } }),
+      seed: 5,
+    }).run();
+    const b = new Simulation({
+      scenario: office({ people: { count: 40, adoption: 0.8 } }),
+      seed: 5,
+    }).run();
     expect(Array.from(a.movers.xM)).toEqual(Array.from(b.movers.xM));
     expect(Array.from(a.population.carry)).toEqual(Array.from(b.population.carry));
   });
@@ -63,8 +79,14 @@ describe('simulation run', () => {
     expect(results.appPairsTrueContacts).toBeLessThanOrEqual(results.trueContacts);
     expect(results.truePositives).toBeLessThanOrEqual(results.detectedContacts);
     expect(results.precision).toBeCloseTo(results.truePositives / results.detectedContacts, 12);
-    expect(results.recall).toBeCloseTo(results.truePositives / (2 * results.appPairsTrueContacts), 12);
-    expect(results.coverage).toBeCloseTo((results.recall * results.appPairsTrueContacts) / results.trueContacts, 12);
+    expect(results.recall).toBeCloseTo(
+      results.truePositives / (2 * results.appPairsTrueContacts),
+      12,
+    );
+    expect(results.coverage).toBeCloseTo(
+      (results.recall * results.appPairsTrueContacts) / results.trueContacts,
+      12,
+    );
     expect(results.tracing.notifiedTrueF1).toBeLessThanOrEqual(results.tracing.notifiedF1);
     expect(results.tracing.trueF1WithApp).toBeLessThanOrEqual(results.tracing.trueF1);
   });
@@ -76,7 +98,14 @@ describe('coverage follows adoption²', () => {
   // people, so the spread is wider than binomial: the bound is 5 binomial σ with a design effect of 4.
   for (const adoption of [0.3, 0.7]) {
     it(`adoption ${adoption}`, () => {
-      const sim = new Simulation({ scenario: scenario({ durationS: 3600, people: { count: 300, adoption }, world: { kind: 'office', meetingRooms: 4 } }), seed: 21 }).run();
+      const sim = new Simulation({
+        scenario: scenario({
+          durationS: 3600,
+          people: { count: 300, adoption },
+          world: { kind: 'office', meetingRooms: 4 },
+        }),
+        seed: 21,
+      }).run();
       const { results } = evaluate(sim, { thresholdSweep: false });
       const share = results.appPairsTrueContacts / results.trueContacts;
       const a2 = results.measuredAdoption ** 2;

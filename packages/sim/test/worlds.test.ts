@@ -7,12 +7,22 @@ import { Simulation } from '../src/run/simulation.js';
 import { createWorld } from '../src/world/create.js';
 import { scenario } from './helpers.js';
 
-function simulate(world: ScenarioInput['world'], people: number, durationS: number, check: (m: Movers, tS: number) => void) {
+function simulate(
+  world: ScenarioInput['world'],
+  people: number,
+  durationS: number,
+  check: (m: Movers, tS: number) => void,
+) {
   const s = scenario({ world, durationS, people: { count: people } });
   const streams = new RunStreams(1);
   const mobility = streams.family('mobility');
   const personRandom = Array.from({ length: people }, () => mobility.next());
-  const w = createWorld(s.world, { people, durationS, personRandom, worldRandom: streams.single('world') });
+  const w = createWorld(s.world, {
+    people,
+    durationS,
+    personRandom,
+    worldRandom: streams.single('world'),
+  });
   const m = new Movers(people);
   w.init(m);
   for (let t = 1; t <= durationS; t++) {
@@ -23,25 +33,35 @@ function simulate(world: ScenarioInput['world'], people: number, durationS: numb
 }
 
 function inside(m: Movers, p: number, w: { widthM: number; heightM: number }, marginM = 0.01) {
-  return m.xM[p]! >= -marginM && m.xM[p]! <= w.widthM + marginM && m.yM[p]! >= -marginM && m.yM[p]! <= w.heightM + marginM;
+  return (
+    m.xM[p]! >= -marginM &&
+    m.xM[p]! <= w.widthM + marginM &&
+    m.yM[p]! >= -marginM &&
+    m.yM[p]! <= w.heightM + marginM
+  );
 }
 
 describe('worlds', () => {
   it('rwp: walkers stay in the area and never move faster than the top speed', () => {
     const prev = { x: new Float64Array(50), y: new Float64Array(50) };
     let moved = 0;
-    const { world } = simulate({ kind: 'rwp', widthM: 200, heightM: 100, speedMps: [0.5, 1.5], pauseS: [0, 120] }, 50, 1800, (m, t) => {
-      for (let p = 0; p < m.count; p++) {
-        expect(inside(m, p, { widthM: 200, heightM: 100 })).toBe(true);
-        if (t > 1) {
-          const d = Math.hypot(m.xM[p]! - prev.x[p]!, m.yM[p]! - prev.y[p]!);
-          expect(d).toBeLessThanOrEqual(1.5 + 1e-9);
-          if (d > 0) moved++;
+    const { world } = simulate(
+      { kind: 'rwp', widthM: 200, heightM: 100, speedMps: [0.5, 1.5], pauseS: [0, 120] },
+      50,
+      1800,
+      (m, t) => {
+        for (let p = 0; p < m.count; p++) {
+          expect(inside(m, p, { widthM: 200, heightM: 100 })).toBe(true);
+          if (t > 1) {
+            const d = Math.hypot(m.xM[p]! - prev.x[p]!, m.yM[p]! - prev.y[p]!);
+            expect(d).toBeLessThanOrEqual(1.5 + 1e-9);
+            if (d > 0) moved++;
+          }
+          prev.x[p] = m.xM[p]!;
+          prev.y[p] = m.yM[p]!;
         }
-        prev.x[p] = m.xM[p]!;
-        prev.y[p] = m.yM[p]!;
-      }
-    });
+      },
+    );
     expect(world.widthM).toBe(200);
     expect(moved).toBeGreaterThan(50 * 1800 * 0.3);
   });
@@ -91,12 +111,18 @@ describe('worlds', () => {
 
   it('market: shoppers arrive and leave; queues and groups keep people inside the market', () => {
     let maxPresent = 0;
-    const { world, movers } = simulate({ kind: 'market', visitS: [600, 1200] }, 200, 3 * 3600, (m) => {
-      let present = 0;
-      for (let p = 0; p < m.count; p++) if (m.present[p]) present++;
-      maxPresent = Math.max(maxPresent, present);
-    });
-    for (let p = 0; p < movers.count; p++) if (movers.present[p]) expect(inside(movers, p, world, 2)).toBe(true);
+    const { world, movers } = simulate(
+      { kind: 'market', visitS: [600, 1200] },
+      200,
+      3 * 3600,
+      (m) => {
+        let present = 0;
+        for (let p = 0; p < m.count; p++) if (m.present[p]) present++;
+        maxPresent = Math.max(maxPresent, present);
+      },
+    );
+    for (let p = 0; p < movers.count; p++)
+      if (movers.present[p]) expect(inside(movers, p, world, 2)).toBe(true);
     expect(maxPresent).toBeLessThan(200);
     expect(movers.followerList().length).toBeGreaterThan(0);
   });
@@ -115,15 +141,30 @@ describe('profiles on the air', () => {
   it('Bluezone: background iPhones do not see each other; GAEN phones are not limited', () => {
     const people = { count: 30, adoption: 1, iosShare: 1, iosForegroundShare: 0 };
     const world = { kind: 'office' as const, meetingRooms: 0 };
-    const bz = new Simulation({ scenario: scenario({ durationS: 1800, profile: 'bluezone', people, world }), seed: 2 }).run();
-    const gaen = new Simulation({ scenario: scenario({ durationS: 1800, profile: 'gaen', people, world }), seed: 2 }).run();
+    const bz = new Simulation({
+      scenario: scenario({ durationS: 1800, profile: 'bluezone', people, world }),
+      seed: 2,
+    }).run();
+    const gaen = new Simulation({
+      scenario: scenario({ durationS: 1800, profile: 'gaen', people, world }),
+      seed: 2,
+    }).run();
     expect(bz.air.counters.advertsDelivered).toBe(0);
     expect(bz.air.counters.linksBlockedIos).toBeGreaterThan(0);
     expect(gaen.air.counters.advertsDelivered).toBeGreaterThan(0);
   });
 
   it('Bluezone profile end to end: 15 s on / 15 s off adverts, 40 s scans, tracing through the F0 JSON file', () => {
-    const sim = new Simulation({ scenario: scenario({ durationS: 3600, profile: 'bluezone', people: { count: 30, adoption: 1, iosShare: 0 }, world: { kind: 'office', meetingRooms: 0 }, tracing: { f0: [0, 1] } }), seed: 4 }).run();
+    const sim = new Simulation({
+      scenario: scenario({
+        durationS: 3600,
+        profile: 'bluezone',
+        people: { count: 30, adoption: 1, iosShare: 0 },
+        world: { kind: 'office', meetingRooms: 0 },
+        tracing: { f0: [0, 1] },
+      }),
+      seed: 4,
+    }).run();
     const { results, tracing } = evaluate(sim, { thresholdSweep: false });
     expect(tracing.keyFile.name).toBe('diagnosis-keys.json');
     expect(results.tracing.keysPublished).toBe(2);

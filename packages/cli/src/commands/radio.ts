@@ -5,7 +5,28 @@
  * @module
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { associatedEncryptedMetadata, associatedEncryptedMetadataKey, BLUEZONE_PROFILE, decodeGaenMetadata, TX_POWER_RANGE_DBM, Firmware, pureCryptoProvider, type GaenDiagnosisKey, GAEN_PROFILE, MemoryStore, SeededRandom, bytesToHex, decodeAdvert, hexToBytes, formatSightingLine, type FirmwareProfile, type Radio, type Random, type ReceivedAdvert, type Sighting } from '@proxsense/core';
+import {
+  associatedEncryptedMetadata,
+  associatedEncryptedMetadataKey,
+  BLUEZONE_PROFILE,
+  decodeGaenMetadata,
+  TX_POWER_RANGE_DBM,
+  Firmware,
+  pureCryptoProvider,
+  type GaenDiagnosisKey,
+  GAEN_PROFILE,
+  MemoryStore,
+  SeededRandom,
+  bytesToHex,
+  decodeAdvert,
+  hexToBytes,
+  formatSightingLine,
+  type FirmwareProfile,
+  type Radio,
+  type Random,
+  type ReceivedAdvert,
+  type Sighting,
+} from '@proxsense/core';
 import { nodeRandom } from '@proxsense/core/node';
 import { openRadioHost, simChannel, type RadioHost } from '@proxsense/node-radio';
 import { Channel, ScenarioSchema } from '@proxsense/sim';
@@ -32,12 +53,44 @@ export interface RadioCommonOptions {
 /** Adds the options every radio subcommand takes. */
 export function radioCommonOptions(command: Command, defaultDurationS: number): Command {
   return command
-    .option('--virtual', 'run on virtual HCI controllers (unmodified noble/bleno, virtual time) with a simulated peer on hci1')
-    .option('--stack <family>', 'abandonware (@abandonware/noble + bleno) or stoprocent (the forks with prebuilds)', choiceOption(['abandonware', 'stoprocent'] as const), 'abandonware')
-    .option('--device <n>', 'HCI device index (hciN); default NOBLE_HCI_DEVICE_ID / BLENO_HCI_DEVICE_ID, else hci0', integerOption(0, 15))
-    .option('--seed <n>', '--virtual: seed of the air and the firmwares (same seed, same output)', integerOption(0, 2 ** 31 - 1), 1)
-    .option('--distance <m>', '--virtual: distance to the simulated peer, m (RSSI from the simulator channel model)', positiveNumber, 1)
-    .addOption(new Option('--duration <time>', 'how long to run: seconds, or with a unit (90s, 5m, 2h; virtual runs: simulated time)').argParser(durationSeconds).default(defaultDurationS, Number.isFinite(defaultDurationS) ? `${defaultDurationS} s` : 'until stopped'))
+    .option(
+      '--virtual',
+      'run on virtual HCI controllers (unmodified noble/bleno, virtual time) with a simulated peer on hci1',
+    )
+    .option(
+      '--stack <family>',
+      'abandonware (@abandonware/noble + bleno) or stoprocent (the forks with prebuilds)',
+      choiceOption(['abandonware', 'stoprocent'] as const),
+      'abandonware',
+    )
+    .option(
+      '--device <n>',
+      'HCI device index (hciN); default NOBLE_HCI_DEVICE_ID / BLENO_HCI_DEVICE_ID, else hci0',
+      integerOption(0, 15),
+    )
+    .option(
+      '--seed <n>',
+      '--virtual: seed of the air and the firmwares (same seed, same output)',
+      integerOption(0, 2 ** 31 - 1),
+      1,
+    )
+    .option(
+      '--distance <m>',
+      '--virtual: distance to the simulated peer, m (RSSI from the simulator channel model)',
+      positiveNumber,
+      1,
+    )
+    .addOption(
+      new Option(
+        '--duration <time>',
+        'how long to run: seconds, or with a unit (90s, 5m, 2h; virtual runs: simulated time)',
+      )
+        .argParser(durationSeconds)
+        .default(
+          defaultDurationS,
+          Number.isFinite(defaultDurationS) ? `${defaultDurationS} s` : 'until stopped',
+        ),
+    )
     .option('--json', 'one JSON object per line (JSONL) instead of text');
 }
 
@@ -47,24 +100,41 @@ const DURATION_UNITS_S: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, 
 export function durationSeconds(value: string): number {
   const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(s|m|h|d)?\s*$/i.exec(value);
   const n = m ? Number(m[1]) * DURATION_UNITS_S[(m[2] ?? '').toLowerCase()]! : NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive duration in seconds or with a unit s, m, h or d (60, 60s, 5m), got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(
+      `expected a positive duration in seconds or with a unit s, m, h or d (60, 60s, 5m), got "${value}"`,
+    );
   return n;
 }
 
 function positiveNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return n;
 }
 
 /** Opens the radio the options ask for (virtual runs: the simulator's fitted channel at `--distance`). */
 export function openHost(o: RadioCommonOptions): Promise<RadioHost> {
-  if (!o.virtual) return openRadioHost({ family: o.stack, ...(o.device === undefined ? {} : { deviceId: o.device }) });
+  if (!o.virtual)
+    return openRadioHost({
+      family: o.stack,
+      ...(o.device === undefined ? {} : { deviceId: o.device }),
+    });
   const channel = new Channel(ScenarioSchema.shape.channel.parse(undefined), o.seed);
-  return openRadioHost({ virtual: true, family: o.stack, seed: o.seed, distanceM: o.distance, channel: simChannel(channel, new SeededRandom(o.seed ^ 0x5eed)) });
+  return openRadioHost({
+    virtual: true,
+    family: o.stack,
+    seed: o.seed,
+    distanceM: o.distance,
+    channel: simChannel(channel, new SeededRandom(o.seed ^ 0x5eed)),
+  });
 }
 
-export const PROFILES: Record<'gaen' | 'bluezone', FirmwareProfile> = { gaen: GAEN_PROFILE, bluezone: BLUEZONE_PROFILE };
+export const PROFILES: Record<'gaen' | 'bluezone', FirmwareProfile> = {
+  gaen: GAEN_PROFILE,
+  bluezone: BLUEZONE_PROFILE,
+};
 
 /** Virtual runs draw keys from the seed (reproducible); hardware runs from the OS CSPRNG. */
 export function randomFor(o: RadioCommonOptions, stream: number): Random {
@@ -72,9 +142,20 @@ export function randomFor(o: RadioCommonOptions, stream: number): Random {
 }
 
 /** The simulated peer: the real firmware on hci1 of the virtual pair (advertising and scanning). */
-export function startPeer(host: RadioHost, o: RadioCommonOptions, scheme: 'gaen' | 'bluezone'): Firmware | undefined {
+export function startPeer(
+  host: RadioHost,
+  o: RadioCommonOptions,
+  scheme: 'gaen' | 'bluezone',
+): Firmware | undefined {
   if (!host.peer) return undefined;
-  const firmware = new Firmware({ profile: PROFILES[scheme], radio: host.peer.radio, scheduler: host.scheduler, random: randomFor(o, 2), store: new MemoryStore(), name: 'peer' });
+  const firmware = new Firmware({
+    profile: PROFILES[scheme],
+    radio: host.peer.radio,
+    scheduler: host.scheduler,
+    random: randomFor(o, 2),
+    store: new MemoryStore(),
+    name: 'peer',
+  });
   firmware.start();
   return firmware;
 }
@@ -92,11 +173,36 @@ interface ScanOptions extends RadioCommonOptions {
  * interval, adverts, address), refreshed in place on a terminal; `--json`: every advert as a sighting.
  */
 function registerScan(radio: Command, out: Output): void {
-  radioCommonOptions(radio.command('scan').description('scan continuously: a live table of the GAEN / Bluezone devices around (ID, scheme, RSSI last and median, distance with its 80% interval, adverts, address); --json: every advert as a sighting line'), 10)
-    .option('--peer-scheme <scheme>', '--virtual: what the simulated peer broadcasts', choiceOption(['gaen', 'bluezone'] as const), 'gaen')
-    .option('--table <mode>', 'live (redrawn in place), lines (the table printed at every refresh) or auto (live on a terminal)', choiceOption(['auto', 'live', 'lines'] as const), 'auto')
-    .option('--refresh <s>', 'table refresh period, s (virtual runs: simulated seconds)', durationSeconds, 1)
-    .addHelpText('after', '\nExamples:\n  $ proxsense radio scan --duration 60s\n  $ proxsense radio scan --virtual --peer-scheme bluezone --json')
+  radioCommonOptions(
+    radio
+      .command('scan')
+      .description(
+        'scan continuously: a live table of the GAEN / Bluezone devices around (ID, scheme, RSSI last and median, distance with its 80% interval, adverts, address); --json: every advert as a sighting line',
+      ),
+    10,
+  )
+    .option(
+      '--peer-scheme <scheme>',
+      '--virtual: what the simulated peer broadcasts',
+      choiceOption(['gaen', 'bluezone'] as const),
+      'gaen',
+    )
+    .option(
+      '--table <mode>',
+      'live (redrawn in place), lines (the table printed at every refresh) or auto (live on a terminal)',
+      choiceOption(['auto', 'live', 'lines'] as const),
+      'auto',
+    )
+    .option(
+      '--refresh <s>',
+      'table refresh period, s (virtual runs: simulated seconds)',
+      durationSeconds,
+      1,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ proxsense radio scan --duration 60s\n  $ proxsense radio scan --virtual --peer-scheme bluezone --json',
+    )
     .action(async (o: ScanOptions) => {
       const host = await openHost(o);
       const counts = { gaen: 0, bluezone: 0 };
@@ -107,14 +213,29 @@ function registerScan(radio: Command, out: Output): void {
         counts[h.scheme]++;
         const t = host.scheduler.nowMs();
         table.add(h, t);
-        if (o.json) out.line(sightingLineWithAddress({ timeMs: t, scheme: h.scheme, id: h.id, rssiDbm: h.rssiDbm, ...(h.aem ? { aem: h.aem } : {}) }, h.address));
+        if (o.json)
+          out.line(
+            sightingLineWithAddress(
+              {
+                timeMs: t,
+                scheme: h.scheme,
+                id: h.id,
+                rssiDbm: h.rssiDbm,
+                ...(h.aem ? { aem: h.aem } : {}),
+              },
+              h.address,
+            ),
+          );
       });
       const live = o.table === 'live' || (o.table === 'auto' && Boolean(process.stdout.isTTY));
       let drawnLines = 0;
       let drawnAtMs: number | undefined;
       const draw = () => {
         drawnAtMs = host.scheduler.nowMs();
-        const lines = [`${iso(host.scheduler.nowMs())}  ${table.size} devices`, ...formatDeviceTable(table.rows())];
+        const lines = [
+          `${iso(host.scheduler.nowMs())}  ${table.size} devices`,
+          ...formatDeviceTable(table.rows()),
+        ];
         // Live: back up over the previous drawing and clear below it (ANSI CPL + ED).
         if (live) out.text(`${drawnLines ? `\x1b[${drawnLines}F\x1b[J` : ''}${lines.join('\n')}\n`);
         else for (const l of lines) out.line(l);
@@ -125,7 +246,8 @@ function registerScan(radio: Command, out: Output): void {
         draw();
         refresh = host.scheduler.setTimer(host.scheduler.nowMs() + o.refresh * 1000, tick);
       };
-      if (!o.json) refresh = host.scheduler.setTimer(host.scheduler.nowMs() + o.refresh * 1000, tick);
+      if (!o.json)
+        refresh = host.scheduler.setTimer(host.scheduler.nowMs() + o.refresh * 1000, tick);
       // The simulated peer starts advertising before this scan, like a phone already in the room.
       const peer = startPeer(host, o, o.peerScheme);
       host.radio.startScanning();
@@ -136,7 +258,9 @@ function registerScan(radio: Command, out: Output): void {
       peer?.stop();
       const c = host.radio.scanner.counters;
       await host.close();
-      out.warn(`radio scan: ${table.size} devices, ${counts.gaen} GAEN and ${counts.bluezone} Bluezone adverts in ${o.duration} s; ${c.notOurs} other and ${c.malformed} malformed dropped, ${host.radio.hciGuard.counters.malformedPackets} malformed HCI packets dropped; ${c.restarts} scan restarts${o.virtual ? ' (virtual)' : ''}`);
+      out.warn(
+        `radio scan: ${table.size} devices, ${counts.gaen} GAEN and ${counts.bluezone} Bluezone adverts in ${o.duration} s; ${c.notOurs} other and ${c.malformed} malformed dropped, ${host.radio.hciGuard.counters.malformedPackets} malformed HCI packets dropped; ${c.restarts} scan restarts${o.virtual ? ' (virtual)' : ''}`,
+      );
     });
 }
 
@@ -175,20 +299,49 @@ export function withFirstKey(random: Random, key: Uint8Array | undefined): Rando
 }
 
 /** Parses `--key` for a scheme; a usage error names the expected length. */
-export function keyOption(hex: string | undefined, scheme: 'gaen' | 'bluezone'): Uint8Array | undefined {
+export function keyOption(
+  hex: string | undefined,
+  scheme: 'gaen' | 'bluezone',
+): Uint8Array | undefined {
   if (hex === undefined) return undefined;
   const digits = KEY_BYTES[scheme] * 2;
-  if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex)) throw new CliError(`--key: expected ${digits} hex digits (the ${scheme === 'gaen' ? 'GAEN temporary exposure key, 16 bytes' : 'Bluezone daily key, 32 bytes'}), got "${hex}"`);
+  if (!new RegExp(`^[0-9a-fA-F]{${digits}}$`).test(hex))
+    throw new CliError(
+      `--key: expected ${digits} hex digits (the ${scheme === 'gaen' ? 'GAEN temporary exposure key, 16 bytes' : 'Bluezone daily key, 32 bytes'}), got "${hex}"`,
+    );
   return hexToBytes(hex);
 }
 
 /** `radio advertise`: the firmware's advertising (IDs and addresses rotating together), scanning off. */
 function registerAdvertise(radio: Command, out: Output): void {
-  radioCommonOptions(radio.command('advertise').description("run the firmware's advertising: exact GAEN / Bluezone bytes, non-connectable, a new random address at every ID rotation"), 1800)
-    .option('--scheme <scheme>', 'gaen or bluezone', choiceOption(['gaen', 'bluezone'] as const), 'gaen')
-    .option('--key <hex>', 'the first key instead of a random one: GAEN TEK (32 hex digits) or Bluezone daily key (64)')
-    .option('--tx-power <dBm>', 'calibrated TX power written in the GAEN metadata (AEM), dBm', integerOption(TX_POWER_RANGE_DBM[0], TX_POWER_RANGE_DBM[1]), -24)
-    .addHelpText('after', '\nExamples:\n  $ proxsense radio advertise --scheme gaen --duration 3600\n  $ proxsense radio advertise --virtual --scheme bluezone --duration 3600 --json')
+  radioCommonOptions(
+    radio
+      .command('advertise')
+      .description(
+        "run the firmware's advertising: exact GAEN / Bluezone bytes, non-connectable, a new random address at every ID rotation",
+      ),
+    1800,
+  )
+    .option(
+      '--scheme <scheme>',
+      'gaen or bluezone',
+      choiceOption(['gaen', 'bluezone'] as const),
+      'gaen',
+    )
+    .option(
+      '--key <hex>',
+      'the first key instead of a random one: GAEN TEK (32 hex digits) or Bluezone daily key (64)',
+    )
+    .option(
+      '--tx-power <dBm>',
+      'calibrated TX power written in the GAEN metadata (AEM), dBm',
+      integerOption(TX_POWER_RANGE_DBM[0], TX_POWER_RANGE_DBM[1]),
+      -24,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ proxsense radio advertise --scheme gaen --duration 3600\n  $ proxsense radio advertise --virtual --scheme bluezone --duration 3600 --json',
+    )
     .action(async (o: AdvertiseOptions) => {
       const key = keyOption(o.key, o.scheme);
       const host = await openHost(o);
@@ -211,7 +364,10 @@ function registerAdvertise(radio: Command, out: Output): void {
           const shown = bytesToHex(address.slice().reverse()).replace(/(..)(?!$)/g, '$1:');
           ids.add(id);
           intervalOf.set(id, b.interval);
-          if (o.json) out.line(JSON.stringify({ t, scheme: o.scheme, interval: b.interval, id, address: shown }));
+          if (o.json)
+            out.line(
+              JSON.stringify({ t, scheme: o.scheme, interval: b.interval, id, address: shown }),
+            );
           else out.line(`${iso(t)}  ${o.scheme}  interval ${b.interval}  ${id}  from ${shown}`);
         },
         stopAdvertising: () => host.radio.stopAdvertising(),
@@ -219,7 +375,15 @@ function registerAdvertise(radio: Command, out: Output): void {
         stopScanning: () => {},
         onAdvert: () => {},
       };
-      firmware = new Firmware({ profile: PROFILES[o.scheme], radio: advertiseOnly, scheduler: host.scheduler, random: withFirstKey(randomFor(o, 1), key), store: ownStore, name: 'self', txPowerDbm: o.txPower });
+      firmware = new Firmware({
+        profile: PROFILES[o.scheme],
+        radio: advertiseOnly,
+        scheduler: host.scheduler,
+        random: withFirstKey(randomFor(o, 1), key),
+        store: ownStore,
+        name: 'self',
+        txPowerDbm: o.txPower,
+      });
       // With --virtual the peer on hci1 scans continuously and counts which of our IDs it heard.
       const peerHeard = new Set<string>();
       const peerAem = new Map<string, Uint8Array>();
@@ -243,24 +407,59 @@ function registerAdvertise(radio: Command, out: Output): void {
       const a = host.radio.advertiser.counters;
       const failed = host.radio.advertiser.lastError;
       await host.close();
-      const peerNote = host.peer ? `; the peer heard ${peerAdverts} adverts carrying ${[...ids].filter((id) => peerHeard.has(id)).length} of the ${ids.size} IDs` : '';
+      const peerNote = host.peer
+        ? `; the peer heard ${peerAdverts} adverts carrying ${[...ids].filter((id) => peerHeard.has(id)).length} of the ${ids.size} IDs`
+        : '';
       // The metadata as it went over the air: the heard AEMs decrypted with this device's own TEKs.
       const txHeard = new Set<number>();
       for (const [id, aem] of peerAem) {
         const interval = intervalOf.get(id);
-        const tek = ownStore.ownKeys().find((k): k is GaenDiagnosisKey => k.scheme === 'gaen' && interval !== undefined && interval >= k.rollingStartIntervalNumber && interval < k.rollingStartIntervalNumber + k.rollingPeriod);
-        if (tek) txHeard.add(decodeGaenMetadata(associatedEncryptedMetadata(pureCryptoProvider, associatedEncryptedMetadataKey(pureCryptoProvider, tek.keyData), hexToBytes(id), aem)).txPowerDbm);
+        const tek = ownStore
+          .ownKeys()
+          .find(
+            (k): k is GaenDiagnosisKey =>
+              k.scheme === 'gaen' &&
+              interval !== undefined &&
+              interval >= k.rollingStartIntervalNumber &&
+              interval < k.rollingStartIntervalNumber + k.rollingPeriod,
+          );
+        if (tek)
+          txHeard.add(
+            decodeGaenMetadata(
+              associatedEncryptedMetadata(
+                pureCryptoProvider,
+                associatedEncryptedMetadataKey(pureCryptoProvider, tek.keyData),
+                hexToBytes(id),
+                aem,
+              ),
+            ).txPowerDbm,
+          );
       }
-      const txNote = txHeard.size ? `; metadata TX power in the heard adverts: ${[...txHeard].join(', ')} dBm` : '';
-      out.warn(`radio advertise: ${ids.size} IDs, ${a.addressChanges} address changes, ${a.failures} failed sequences${failed ? ` (last: ${failed.message})` : ''}${peerNote}${txNote}`);
+      const txNote = txHeard.size
+        ? `; metadata TX power in the heard adverts: ${[...txHeard].join(', ')} dBm`
+        : '';
+      out.warn(
+        `radio advertise: ${ids.size} IDs, ${a.addressChanges} address changes, ${a.failures} failed sequences${failed ? ` (last: ${failed.message})` : ''}${peerNote}${txNote}`,
+      );
     });
 }
 
 /** The radio subcommands, in help order. */
-export const RADIO_SUBCOMMANDS: ((radio: Command, out: Output) => void)[] = [registerScan, registerAdvertise, registerRadioRun, registerRadioRecord, registerRadioReplay, registerRadioCalibrate];
+export const RADIO_SUBCOMMANDS: ((radio: Command, out: Output) => void)[] = [
+  registerScan,
+  registerAdvertise,
+  registerRadioRun,
+  registerRadioRecord,
+  registerRadioReplay,
+  registerRadioCalibrate,
+];
 
 /** Registers the `radio` command group. */
 export function registerRadioCommands(program: Command, out: Output): void {
-  const radio = program.command('radio').description('the firmware on a BLE adapter through noble/bleno (Linux; optional native packages), or --virtual without hardware');
+  const radio = program
+    .command('radio')
+    .description(
+      'the firmware on a BLE adapter through noble/bleno (Linux; optional native packages), or --virtual without hardware',
+    );
   for (const register of RADIO_SUBCOMMANDS) register(radio, out);
 }

@@ -4,7 +4,17 @@
  * core path-loss model. Bounded: at most `maxDevices` IDs (the least recently heard go first).
  * @module
  */
-import { attenuationDb, bytesToHex, decodeAdvert, DEFAULT_DEVICE_CALIBRATION, DEFAULT_PATH_LOSS_MODEL, estimateDistance, type DistanceEstimate, type PathLossModel, type ReceivedAdvert } from '@proxsense/core';
+import {
+  attenuationDb,
+  bytesToHex,
+  decodeAdvert,
+  DEFAULT_DEVICE_CALIBRATION,
+  DEFAULT_PATH_LOSS_MODEL,
+  estimateDistance,
+  type DistanceEstimate,
+  type PathLossModel,
+  type ReceivedAdvert,
+} from '@proxsense/core';
 
 /** An advert of ours, decoded: the ID (hex), scheme, RSSI, address (AA:BB:…, most significant first). */
 export interface HeardAdvert {
@@ -96,7 +106,17 @@ export class DeviceTable {
         this.devices.delete(this.devices.keys().next().value!);
         this.evicted++;
       }
-      d = { idHex: advert.idHex, scheme: advert.scheme, samples: new Float64Array(this.window), filled: 0, next: 0, adverts: 0, lastRssiDbm: 0, address: '', lastHeardMs: 0 };
+      d = {
+        idHex: advert.idHex,
+        scheme: advert.scheme,
+        samples: new Float64Array(this.window),
+        filled: 0,
+        next: 0,
+        adverts: 0,
+        lastRssiDbm: 0,
+        address: '',
+        lastHeardMs: 0,
+      };
     }
     this.devices.set(advert.idHex, d);
     d.samples[d.next] = advert.rssiDbm;
@@ -112,7 +132,16 @@ export class DeviceTable {
   rows(): DeviceRow[] {
     const rows = [...this.devices.values()].map((d) => {
       const median = medianOf(d.samples.subarray(0, d.filled));
-      return { idHex: d.idHex, scheme: d.scheme, lastRssiDbm: d.lastRssiDbm, medianRssiDbm: median, distance: estimateDistance(this.model, attenuationDb(this.txPowerDbm, median)), adverts: d.adverts, address: d.address, lastHeardMs: d.lastHeardMs };
+      return {
+        idHex: d.idHex,
+        scheme: d.scheme,
+        lastRssiDbm: d.lastRssiDbm,
+        medianRssiDbm: median,
+        distance: estimateDistance(this.model, attenuationDb(this.txPowerDbm, median)),
+        adverts: d.adverts,
+        address: d.address,
+        lastHeardMs: d.lastHeardMs,
+      };
     });
     return rows.sort((a, b) => b.medianRssiDbm - a.medianRssiDbm || (a.idHex < b.idHex ? -1 : 1));
   }
@@ -129,5 +158,11 @@ const TABLE_HEADER = `${'ID'.padEnd(32)}  ${'scheme'.padEnd(8)}  ${'last'.padSta
 /** The table as text lines (header first). */
 export function formatDeviceTable(rows: readonly DeviceRow[]): string[] {
   const m = (x: number) => x.toFixed(1);
-  return [TABLE_HEADER, ...rows.map((r) => `${r.idHex.padEnd(32)}  ${r.scheme.padEnd(8)}  ${String(r.lastRssiDbm).padStart(4)}  ${m(r.medianRssiDbm).padStart(6)}  ${`${m(r.distance.distanceM)} m (${m(r.distance.lowM)}–${m(r.distance.highM)})`.padEnd(20)}  ${String(r.adverts).padStart(7)}  ${r.address}`)];
+  return [
+    TABLE_HEADER,
+    ...rows.map(
+      (r) =>
+        `${r.idHex.padEnd(32)}  ${r.scheme.padEnd(8)}  ${String(r.lastRssiDbm).padStart(4)}  ${m(r.medianRssiDbm).padStart(6)}  ${`${m(r.distance.distanceM)} m (${m(r.distance.lowM)}–${m(r.distance.highM)})`.padEnd(20)}  ${String(r.adverts).padStart(7)}  ${r.address}`,
+    ),
+  ];
 }

@@ -42,12 +42,30 @@ class LineFile {
 }
 
 export function registerRadioRecord(radio: Command, out: Output): void {
-  radioCommonOptions(radio.command('record').description('record every GAEN / Bluezone advert heard as sightings JSONL (one line per reception; `radio replay` aggregates them per scan) and optionally the raw HCI traffic as a btsnoop file (btmon -r reads it, `radio replay` replays it)'), 60)
+  radioCommonOptions(
+    radio
+      .command('record')
+      .description(
+        'record every GAEN / Bluezone advert heard as sightings JSONL (one line per reception; `radio replay` aggregates them per scan) and optionally the raw HCI traffic as a btsnoop file (btmon -r reads it, `radio replay` replays it)',
+      ),
+    60,
+  )
     .option('--out <file.jsonl>', 'sightings JSONL file (default: stdout)')
-    .option('--btsnoop <file>', 'also write the HCI commands and events on the adapter\'s sockets as btsnoop (Linux monitor, datalink 2001)')
+    .option(
+      '--btsnoop <file>',
+      "also write the HCI commands and events on the adapter's sockets as btsnoop (Linux monitor, datalink 2001)",
+    )
     .option('--scanner <name>', 'scanner name written into each sighting', 'self')
-    .option('--peer-scheme <scheme>', '--virtual: what the simulated peer broadcasts', choiceOption(['gaen', 'bluezone'] as const), 'gaen')
-    .addHelpText('after', '\nExamples:\n  $ proxsense radio record --duration 10m --out office.jsonl --btsnoop office.btsnoop\n  $ proxsense radio record --virtual --duration 30 --out /tmp/rec.jsonl && proxsense radio replay /tmp/rec.jsonl')
+    .option(
+      '--peer-scheme <scheme>',
+      '--virtual: what the simulated peer broadcasts',
+      choiceOption(['gaen', 'bluezone'] as const),
+      'gaen',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ proxsense radio record --duration 10m --out office.jsonl --btsnoop office.btsnoop\n  $ proxsense radio record --virtual --duration 30 --out /tmp/rec.jsonl && proxsense radio replay /tmp/rec.jsonl',
+    )
     .action(async (o: RecordOptions) => {
       const lines = o.out === undefined ? undefined : new LineFile(o.out);
       let capture: BtsnoopFile | undefined;
@@ -57,20 +75,32 @@ export function registerRadioRecord(radio: Command, out: Output): void {
       const deviceId = host.pair ? host.pair.a.deviceId : o.device;
       try {
         if (o.btsnoop !== undefined) {
-          const file = new BtsnoopFile(o.btsnoop, host.scheduler.nowMs(), { adapter: deviceId ?? 0 });
+          const file = new BtsnoopFile(o.btsnoop, host.scheduler.nowMs(), {
+            adapter: deviceId ?? 0,
+          });
           capture = file;
-          untap = tapHciSockets(hciSocketClass(o.stack, Boolean(o.virtual)), (p) => {
-            packets++;
-            if (p.kind === 'command') file.command(host.scheduler.nowMs(), p.bytes);
-            else file.event(host.scheduler.nowMs(), p.bytes);
-          }, deviceId === undefined ? {} : { deviceId });
+          untap = tapHciSockets(
+            hciSocketClass(o.stack, Boolean(o.virtual)),
+            (p) => {
+              packets++;
+              if (p.kind === 'command') file.command(host.scheduler.nowMs(), p.bytes);
+              else file.event(host.scheduler.nowMs(), p.bytes);
+            },
+            deviceId === undefined ? {} : { deviceId },
+          );
         }
         let receptions = 0;
         host.radio.onAdvert((advert) => {
           const h = heardAdvert(advert);
           if (!h) return;
           receptions++;
-          const s: Sighting = { timeMs: host.scheduler.nowMs(), scheme: h.scheme, id: h.id, rssiDbm: h.rssiDbm, scanner: o.scanner };
+          const s: Sighting = {
+            timeMs: host.scheduler.nowMs(),
+            scheme: h.scheme,
+            id: h.id,
+            rssiDbm: h.rssiDbm,
+            scanner: o.scanner,
+          };
           if (h.aem) s.aem = h.aem;
           const text = formatSightingLine(s);
           if (lines) lines.line(text);
@@ -82,7 +112,9 @@ export function registerRadioRecord(radio: Command, out: Output): void {
         host.radio.stopScanning();
         peer?.stop();
         const c = host.radio.scanner.counters;
-        out.warn(`radio record: ${receptions} GAEN/Bluezone receptions${o.out === undefined ? '' : ` written to ${o.out}`}; ${c.notOurs} other and ${c.malformed} malformed adverts dropped${o.btsnoop === undefined ? '' : `; ${packets} HCI packets written to ${o.btsnoop}`}${o.virtual ? ' (virtual)' : ''}`);
+        out.warn(
+          `radio record: ${receptions} GAEN/Bluezone receptions${o.out === undefined ? '' : ` written to ${o.out}`}; ${c.notOurs} other and ${c.malformed} malformed adverts dropped${o.btsnoop === undefined ? '' : `; ${packets} HCI packets written to ${o.btsnoop}`}${o.virtual ? ' (virtual)' : ''}`,
+        );
       } finally {
         await host.close();
         untap?.();

@@ -48,10 +48,18 @@ export interface BaseScenarioOptions {
 /** Adds `--phones --duration --adoption --profile --area`; `role` prefixes their help (e.g. "base: "). */
 export function addBaseScenarioOptions(command: Command, role = ''): Command {
   return command
-    .option('--phones <n>', `${role}people (each with a phone; --adoption decides who runs the app)`, integerOption(2, 5_000_000))
+    .option(
+      '--phones <n>',
+      `${role}people (each with a phone; --adoption decides who runs the app)`,
+      integerOption(2, 5_000_000),
+    )
     .option('--duration <time>', `${role}simulated time: 8h, 90m, 1h30m, or seconds`, parseDuration)
     .option('--adoption <share>', `${role}share of phones running the app, 0..1`, ratioOption)
-    .option('--profile <profile>', `${role}firmware profile`, choiceOption(['gaen', 'bluezone'] as const))
+    .option(
+      '--profile <profile>',
+      `${role}firmware profile`,
+      choiceOption(['gaen', 'bluezone'] as const),
+    )
     .option('--area <WxH>', `${role}rwp area in metres, e.g. 1000x1000`, areaOption);
 }
 
@@ -81,38 +89,59 @@ interface SimRunOptions extends BaseScenarioOptions {
 export function parseDuration(value: string): number {
   const text = value.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return checkDuration(Number(text), value);
-  const m = /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(text);
-  if (!m || text === '') throw new InvalidArgumentError(`expected a duration such as 8h, 90m, 1h30m or 3600 (seconds), got "${value}"`);
-  const s = Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+  const m =
+    /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$/.exec(
+      text,
+    );
+  if (!m || text === '')
+    throw new InvalidArgumentError(
+      `expected a duration such as 8h, 90m, 1h30m or 3600 (seconds), got "${value}"`,
+    );
+  const s =
+    Number(m[1] ?? 0) * 86_400 +
+    Number(m[2] ?? 0) * 3600 +
+    Number(m[3] ?? 0) * 60 +
+    Number(m[4] ?? 0);
   return checkDuration(s, value);
 }
 
 function checkDuration(s: number, value: string): number {
-  if (!(s >= 1 && s <= 30 * 86_400)) throw new InvalidArgumentError(`expected a duration from 1 s to 30 days, got "${value}"`);
+  if (!(s >= 1 && s <= 30 * 86_400))
+    throw new InvalidArgumentError(`expected a duration from 1 s to 30 days, got "${value}"`);
   return s;
 }
 
 export function ratioOption(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`expected a number in [0, 1], got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError(`expected a number in [0, 1], got "${value}"`);
   return n;
 }
 
 /** A link range in metres, above 0 and at most 10 km. */
 export function rangeOption(value: string): number {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0 && n <= 10_000)) throw new InvalidArgumentError(`expected a range in metres above 0 and at most 10000, got "${value}"`);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0 && n <= 10_000))
+    throw new InvalidArgumentError(
+      `expected a range in metres above 0 and at most 10000, got "${value}"`,
+    );
   return n;
 }
 
 export function areaOption(value: string): [number, number] {
   const m = /^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)$/.exec(value.trim());
-  if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0) throw new InvalidArgumentError(`expected WIDTHxHEIGHT in metres such as 1000x1000, got "${value}"`);
+  if (!m || Number(m[1]) <= 0 || Number(m[2]) <= 0)
+    throw new InvalidArgumentError(
+      `expected WIDTHxHEIGHT in metres such as 1000x1000, got "${value}"`,
+    );
   return [Number(m[1]), Number(m[2])];
 }
 
 /** A built-in scenario name or a scenario file, validated, with the command-line overrides applied. */
-export async function resolveScenario(nameOrFile: string | undefined, overrides: ScenarioOverrides): Promise<{ scenario: Scenario; source: string }> {
+export async function resolveScenario(
+  nameOrFile: string | undefined,
+  overrides: ScenarioOverrides,
+): Promise<{ scenario: Scenario; source: string }> {
   const name = nameOrFile ?? DEFAULT_SCENARIO;
   let path = name;
   if (isBuiltinScenario(name)) path = builtinScenarioPath(name);
@@ -123,7 +152,10 @@ export async function resolveScenario(nameOrFile: string | undefined, overrides:
     } catch {
       exists = false;
     }
-    if (!exists) throw new CliError(`unknown scenario "${name}": expected one of ${BUILTIN_SCENARIOS.join(', ')} or a .json/.yaml scenario file`);
+    if (!exists)
+      throw new CliError(
+        `unknown scenario "${name}": expected one of ${BUILTIN_SCENARIOS.join(', ')} or a .json/.yaml scenario file`,
+      );
   }
   const scenario = await loadScenarioFile(path, ScenarioSchema);
   return { scenario: applyOverrides(scenario, overrides), source: path };
@@ -132,79 +164,164 @@ export async function resolveScenario(nameOrFile: string | undefined, overrides:
 /** The range-only link log (ConnectivityONEReport lines) in a run's --out. */
 export const RANGE_LOG = 'range-contacts.txt';
 
-async function writeRangeOnlyFiles(dir: string, results: unknown, contacts: RangeContacts, trace: PositionTrace | undefined): Promise<void> {
+async function writeRangeOnlyFiles(
+  dir: string,
+  results: unknown,
+  contacts: RangeContacts,
+  trace: PositionTrace | undefined,
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   await contacts.writeLog(join(dir, RANGE_LOG), trace && numericIds(trace.persons));
 }
 
-function printRangeContacts(out: Output, title: string, s: { rangeM: number; linkUps: number; pairs: number; contactS: number }): void {
+function printRangeContacts(
+  out: Output,
+  title: string,
+  s: { rangeM: number; linkUps: number; pairs: number; contactS: number },
+): void {
   out.line(title);
-  out.line(`  links within ${s.rangeM} m: ${s.linkUps} up, ${s.pairs} distinct pairs, ${s.contactS} s of contact`);
+  out.line(
+    `  links within ${s.rangeM} m: ${s.linkUps} up, ${s.pairs} distinct pairs, ${s.contactS} s of contact`,
+  );
 }
 
 /** Registers `sim run`. */
 export function registerSimCommands(program: Command, out: Output): void {
-  const sim = program.command('sim').description('crowd simulation: virtual phones running the real firmware, with ground truth, metrics and tracing');
+  const sim = program
+    .command('sim')
+    .description(
+      'crowd simulation: virtual phones running the real firmware, with ground truth, metrics and tracing',
+    );
   const run = sim
     .command('run')
-    .description(`simulate a scenario (built-in: ${BUILTIN_SCENARIOS.join(', ')}; default ${DEFAULT_SCENARIO}) or a scenario file, and report detection and tracing against ground truth`)
+    .description(
+      `simulate a scenario (built-in: ${BUILTIN_SCENARIOS.join(', ')}; default ${DEFAULT_SCENARIO}) or a scenario file, and report detection and tracing against ground truth`,
+    )
     .argument('[scenario]', 'built-in scenario name or a .json/.yaml scenario file');
   addBaseScenarioOptions(run)
-    .option('--trace <file>', 'people follow this position trace (CSV t,person,x,y[,venue]; t in s, x and y in m; or The ONE\'s external movement file; .gz read too) instead of the scenario\'s world')
-    .option('--range-contacts <metres>', 'also log range-only links as The ONE\'s ConnectivityONEReport does (up at the first step within range, down at the first step out) to range-contacts.txt, and add rangeContacts to results.json', rangeOption)
-    .option('--range-only', 'move people and log range-only links, nothing else: no phones, radios, ground truth or tracing (The ONE\'s work, for side-by-side runs; range 10 m unless --range-contacts)')
-    .option('--seed <n>', 'random seed: same seed and version give the same bytes', integerOption(0, 2 ** 32 - 1), 1)
-    .option('--out <dir>', 'where results.json, contacts.csv, report.html (and sightings.jsonl) go (default sim-out/<scenario>)')
-    .option('--sightings', 'also write every stored sighting to sightings.jsonl (readable by match and episodes)')
+    .option(
+      '--trace <file>',
+      "people follow this position trace (CSV t,person,x,y[,venue]; t in s, x and y in m; or The ONE's external movement file; .gz read too) instead of the scenario's world",
+    )
+    .option(
+      '--range-contacts <metres>',
+      "also log range-only links as The ONE's ConnectivityONEReport does (up at the first step within range, down at the first step out) to range-contacts.txt, and add rangeContacts to results.json",
+      rangeOption,
+    )
+    .option(
+      '--range-only',
+      "move people and log range-only links, nothing else: no phones, radios, ground truth or tracing (The ONE's work, for side-by-side runs; range 10 m unless --range-contacts)",
+    )
+    .option(
+      '--seed <n>',
+      'random seed: same seed and version give the same bytes',
+      integerOption(0, 2 ** 32 - 1),
+      1,
+    )
+    .option(
+      '--out <dir>',
+      'where results.json, contacts.csv, report.html (and sightings.jsonl) go (default sim-out/<scenario>)',
+    )
+    .option(
+      '--sightings',
+      'also write every stored sighting to sightings.jsonl (readable by match and episodes)',
+    )
     .option('--no-report', 'skip report.html (and its threshold sweep)')
     .option('--json', 'print results.json on stdout instead of the summary table')
-    .addHelpText('after', '\nExamples:\n  $ proxsense sim run                                  # the default office, 200 people, 30 % adoption, 8 h\n  $ proxsense sim run bus --adoption 0.5 --profile bluezone --seed 7\n  $ proxsense sim run rwp --phones 1000 --area 1000x1000 --duration 1h --json\n  $ proxsense sim run rwp --phones 1000 --area 316x316 --duration 1h --range-only --range-contacts 10\n  $ proxsense sim run my-venue.yaml --out results/venue --sightings')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ proxsense sim run                                  # the default office, 200 people, 30 % adoption, 8 h\n  $ proxsense sim run bus --adoption 0.5 --profile bluezone --seed 7\n  $ proxsense sim run rwp --phones 1000 --area 1000x1000 --duration 1h --json\n  $ proxsense sim run rwp --phones 1000 --area 316x316 --duration 1h --range-only --range-contacts 10\n  $ proxsense sim run my-venue.yaml --out results/venue --sightings',
+    )
     .action(async (nameOrFile: string | undefined, o: SimRunOptions) => {
-      if (o.rangeOnly && o.sightings) throw new CliError('--sightings: expected a run with phones, got --range-only (no phone runs, so none stores sightings)');
+      if (o.rangeOnly && o.sightings)
+        throw new CliError(
+          '--sightings: expected a run with phones, got --range-only (no phone runs, so none stores sightings)',
+        );
       let { scenario } = await resolveScenario(nameOrFile, overridesFrom(o));
       const trace = o.trace === undefined ? undefined : await readAnyTraceFile(o.trace);
       if (trace) {
         // The trace sets who is there and for how long (unless --duration says otherwise).
-        scenario = applyOverrides(scenario, { phones: Math.max(2, trace.persons.length), ...(o.duration === undefined ? { durationS: Math.max(1, Math.ceil(trace.endS - trace.startS)) } : {}) });
+        scenario = applyOverrides(scenario, {
+          phones: Math.max(2, trace.persons.length),
+          ...(o.duration === undefined
+            ? { durationS: Math.max(1, Math.ceil(trace.endS - trace.startS)) }
+            : {}),
+        });
       }
-      const bar = out.interactive && !o.json ? new SingleBar({ format: 'simulating [{bar}] {percentage}% | {value}/{total} simulated min | ETA {eta}s', stream: process.stderr, hideCursor: true }) : undefined;
+      const bar =
+        out.interactive && !o.json
+          ? new SingleBar({
+              format:
+                'simulating [{bar}] {percentage}% | {value}/{total} simulated min | ETA {eta}s',
+              stream: process.stderr,
+              hideCursor: true,
+            })
+          : undefined;
       bar?.start(Math.round(scenario.durationS / 60), 0);
       const onProgress = (doneS: number) => bar?.update(Math.round(doneS / 60));
       const dir = o.out ?? `sim-out/${scenario.name}`;
       const rangeM = o.rangeContacts ?? (o.rangeOnly ? 10 : undefined);
       let contacts: RangeContacts | undefined;
-      const onStep = rangeM === undefined ? undefined : (tS: number, m: { xM: Float64Array; yM: Float64Array; present: Uint8Array }) => contacts!.update(tS, m.xM, m.yM, m.present);
+      const onStep =
+        rangeM === undefined
+          ? undefined
+          : (tS: number, m: { xM: Float64Array; yM: Float64Array; present: Uint8Array }) =>
+              contacts!.update(tS, m.xM, m.yM, m.present);
       if (o.rangeOnly) {
-        const only = new RangeOnlyRun({ scenario, seed: o.seed, ...(trace ? { trace } : {}), ...(onStep ? { onStep } : {}), onProgress });
+        const only = new RangeOnlyRun({
+          scenario,
+          seed: o.seed,
+          ...(trace ? { trace } : {}),
+          ...(onStep ? { onStep } : {}),
+          onProgress,
+        });
         contacts = rangeContactsFor(only.world, only.people, rangeM!);
         only.run();
         bar?.stop();
         const results = rangeOnlyResults(scenario, o.seed, only.people, contacts);
         await writeRangeOnlyFiles(dir, results, contacts, trace);
         if (o.json) out.json(results);
-        else printRangeContacts(out, `${scenario.name}: seed ${o.seed}, range only`, results.rangeContacts);
+        else
+          printRangeContacts(
+            out,
+            `${scenario.name}: seed ${o.seed}, range only`,
+            results.rangeContacts,
+          );
         out.warn(`wrote ${join(dir, 'results.json')}, ${join(dir, RANGE_LOG)}`);
         return;
       }
-      const run = new Simulation({ scenario, seed: o.seed, ...(trace ? { trace } : {}), ...(onStep ? { onStep } : {}), onProgress });
+      const run = new Simulation({
+        scenario,
+        seed: o.seed,
+        ...(trace ? { trace } : {}),
+        ...(onStep ? { onStep } : {}),
+        onProgress,
+      });
       if (rangeM !== undefined) contacts = rangeContactsFor(run.world, run.people, rangeM);
       run.run();
       bar?.stop();
       const evaluation = evaluate(run, { thresholdSweep: o.report });
       if (contacts) evaluation.results.rangeContacts = contacts.summary();
-      const files = await writeRunFiles(run, evaluation, dir, { sightings: Boolean(o.sightings), report: o.report });
-      if (contacts) await contacts.writeLog(join(dir, RANGE_LOG), trace && numericIds(trace.persons));
+      const files = await writeRunFiles(run, evaluation, dir, {
+        sightings: Boolean(o.sightings),
+        report: o.report,
+      });
+      if (contacts)
+        await contacts.writeLog(join(dir, RANGE_LOG), trace && numericIds(trace.persons));
       if (o.json) {
         out.json(evaluation.results);
       } else {
         const rows = summaryRows(run, evaluation);
         const width = Math.max(...rows.map((r) => r.label.length));
         out.line(`${scenario.name}: seed ${o.seed}`);
-        for (const r of rows) out.line(`  ${r.label.padEnd(width)}  ${r.value}${r.note ? `   (${r.note})` : ''}`);
+        for (const r of rows)
+          out.line(`  ${r.label.padEnd(width)}  ${r.value}${r.note ? `   (${r.note})` : ''}`);
         if (contacts) printRangeContacts(out, 'range-only links', contacts.summary());
       }
-      out.warn(`wrote ${[files.results, files.contacts, files.keys, files.sightings, contacts && join(dir, RANGE_LOG)].filter(Boolean).join(', ')}`);
+      out.warn(
+        `wrote ${[files.results, files.contacts, files.keys, files.sightings, contacts && join(dir, RANGE_LOG)].filter(Boolean).join(', ')}`,
+      );
       if (files.report) {
         if (o.json) out.warn(`report: ${files.report}`);
         else out.line(`report: ${files.report}`);

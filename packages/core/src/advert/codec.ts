@@ -15,7 +15,15 @@ import { BLUEZONE_ID_BYTES } from '../ids/bluezone/keySchedule.js';
 import { AEM_BYTES, RPI_BYTES } from '../ids/gaen/constants.js';
 
 /** AD types used here (Bluetooth Assigned Numbers, "Common Data Types"). */
-export const AD_TYPE = { flags: 0x01, incomplete16: 0x02, complete16: 0x03, incomplete128: 0x06, complete128: 0x07, serviceData16: 0x16, manufacturerData: 0xff } as const;
+export const AD_TYPE = {
+  flags: 0x01,
+  incomplete16: 0x02,
+  complete16: 0x03,
+  incomplete128: 0x06,
+  complete128: 0x07,
+  serviceData16: 0x16,
+  manufacturerData: 0xff,
+} as const;
 /** GAEN's 16-bit service UUID. */
 export const GAEN_SERVICE_UUID16 = 0xfd6f;
 /** GAEN's Flags value (LE General Discoverable, BR/EDR not supported, simultaneous LE/BR-EDR bits as the spec sets them). */
@@ -52,7 +60,10 @@ export function parseAdStructures(bytes: Uint8Array): AdStructure[] | { malforme
   while (at < bytes.length) {
     const length = bytes[at]!;
     if (length === 0) break;
-    if (at + 1 + length > bytes.length) return { malformed: `AD structure at byte ${at} claims ${length} bytes but only ${bytes.length - at - 1} remain` };
+    if (at + 1 + length > bytes.length)
+      return {
+        malformed: `AD structure at byte ${at} claims ${length} bytes but only ${bytes.length - at - 1} remain`,
+      };
     out.push({ type: bytes[at + 1]!, data: bytes.subarray(at + 2, at + 1 + length) });
     at += 1 + length;
   }
@@ -83,13 +94,21 @@ const uuid16 = (u: number) => new Uint8Array([u & 0xff, u >> 8]);
 export function encodeGaenAdvert(rpi: Uint8Array, aem: Uint8Array): Uint8Array {
   assertBytes(rpi, 'rpi', RPI_BYTES);
   assertBytes(aem, 'aem', AEM_BYTES);
-  return concat([adStructure(AD_TYPE.flags, new Uint8Array([GAEN_FLAGS])), adStructure(AD_TYPE.complete16, uuid16(GAEN_SERVICE_UUID16)), adStructure(AD_TYPE.serviceData16, concat([uuid16(GAEN_SERVICE_UUID16), rpi, aem]))]);
+  return concat([
+    adStructure(AD_TYPE.flags, new Uint8Array([GAEN_FLAGS])),
+    adStructure(AD_TYPE.complete16, uuid16(GAEN_SERVICE_UUID16)),
+    adStructure(AD_TYPE.serviceData16, concat([uuid16(GAEN_SERVICE_UUID16), rpi, aem])),
+  ]);
 }
 
 /** The Bluezone (2020-07, Android) advertisement for a 12-byte ID. */
 export function encodeBluezoneAdvert(id: Uint8Array): Uint8Array {
   assertBytes(id, 'id', BLUEZONE_ID_BYTES);
-  return concat([adStructure(AD_TYPE.flags, new Uint8Array([0x06])), adStructure(AD_TYPE.complete16, uuid16(BLUEZONE_SERVICE_UUID16)), adStructure(AD_TYPE.manufacturerData, concat([uuid16(BLUEZONE_COMPANY_ID), id]))]);
+  return concat([
+    adStructure(AD_TYPE.flags, new Uint8Array([0x06])),
+    adStructure(AD_TYPE.complete16, uuid16(BLUEZONE_SERVICE_UUID16)),
+    adStructure(AD_TYPE.manufacturerData, concat([uuid16(BLUEZONE_COMPANY_ID), id])),
+  ]);
 }
 
 /** 128-bit UUID string → the little-endian bytes AD structures carry. */
@@ -102,22 +121,39 @@ function uuid128Bytes(uuid: string): Uint8Array {
 // Built by a pure-annotated call so bundlers drop the table from apps that never decode Bluezone adverts.
 const BLUEZONE_UUID128_BYTES = /* @__PURE__ */ uuid128Table();
 function uuid128Table() {
-  return Object.entries(BLUEZONE_SERVICE_UUIDS128).map(([build, uuid]) => ({ build: build as keyof typeof BLUEZONE_SERVICE_UUIDS128, bytes: uuid128Bytes(uuid) }));
+  return Object.entries(BLUEZONE_SERVICE_UUIDS128).map(([build, uuid]) => ({
+    build: build as keyof typeof BLUEZONE_SERVICE_UUIDS128,
+    bytes: uuid128Bytes(uuid),
+  }));
 }
 
 /** The advertisement for a Bluezone ID under an older build's 128-bit service UUID (v2.0 Android). */
 export function encodeBluezoneLegacyAdvert(id: Uint8Array): Uint8Array {
   assertBytes(id, 'id', BLUEZONE_ID_BYTES);
-  return concat([adStructure(AD_TYPE.complete128, BLUEZONE_UUID128_BYTES[1]!.bytes), adStructure(AD_TYPE.manufacturerData, concat([uuid16(BLUEZONE_COMPANY_ID), id]))]);
+  return concat([
+    adStructure(AD_TYPE.complete128, BLUEZONE_UUID128_BYTES[1]!.bytes),
+    adStructure(AD_TYPE.manufacturerData, concat([uuid16(BLUEZONE_COMPANY_ID), id])),
+  ]);
 }
 
 function has16(structures: AdStructure[], uuid: number): boolean {
-  return structures.some((s) => (s.type === AD_TYPE.complete16 || s.type === AD_TYPE.incomplete16) && s.data.length % 2 === 0 && [...Array(s.data.length / 2).keys()].some((i) => (s.data[2 * i]! | (s.data[2 * i + 1]! << 8)) === uuid));
+  return structures.some(
+    (s) =>
+      (s.type === AD_TYPE.complete16 || s.type === AD_TYPE.incomplete16) &&
+      s.data.length % 2 === 0 &&
+      [...Array(s.data.length / 2).keys()].some(
+        (i) => (s.data[2 * i]! | (s.data[2 * i + 1]! << 8)) === uuid,
+      ),
+  );
 }
 
 function find128(structures: AdStructure[]): keyof typeof BLUEZONE_SERVICE_UUIDS128 | undefined {
   for (const s of structures) {
-    if ((s.type !== AD_TYPE.complete128 && s.type !== AD_TYPE.incomplete128) || s.data.length % 16 !== 0) continue;
+    if (
+      (s.type !== AD_TYPE.complete128 && s.type !== AD_TYPE.incomplete128) ||
+      s.data.length % 16 !== 0
+    )
+      continue;
     for (let at = 0; at < s.data.length; at += 16) {
       const candidate = s.data.subarray(at, at + 16);
       const hit = BLUEZONE_UUID128_BYTES.find((u) => u.bytes.every((b, i) => b === candidate[i]));
@@ -133,20 +169,52 @@ export function decodeAdvert(bytes: Uint8Array): AdvertDecodeResult {
   const structures = parseAdStructures(bytes);
   if ('malformed' in structures) return { kind: 'malformed', reason: structures.malformed };
   for (const s of structures) {
-    if (s.type === AD_TYPE.serviceData16 && s.data.length >= 2 && (s.data[0]! | (s.data[1]! << 8)) === GAEN_SERVICE_UUID16) {
-      if (s.data.length !== 2 + RPI_BYTES + AEM_BYTES) return { kind: 'malformed', reason: `GAEN service data must hold 20 bytes (RPI + AEM), got ${s.data.length - 2}` };
+    if (
+      s.type === AD_TYPE.serviceData16 &&
+      s.data.length >= 2 &&
+      (s.data[0]! | (s.data[1]! << 8)) === GAEN_SERVICE_UUID16
+    ) {
+      if (s.data.length !== 2 + RPI_BYTES + AEM_BYTES)
+        return {
+          kind: 'malformed',
+          reason: `GAEN service data must hold 20 bytes (RPI + AEM), got ${s.data.length - 2}`,
+        };
       return { kind: 'gaen', rpi: s.data.slice(2, 18), aem: s.data.slice(18, 22) };
     }
   }
   const legacy = find128(structures);
   const bluezone16 = has16(structures, BLUEZONE_SERVICE_UUID16);
-  const manufacturer = structures.find((s) => s.type === AD_TYPE.manufacturerData && s.data.length >= 2 && (s.data[0]! | (s.data[1]! << 8)) === BLUEZONE_COMPANY_ID);
+  const manufacturer = structures.find(
+    (s) =>
+      s.type === AD_TYPE.manufacturerData &&
+      s.data.length >= 2 &&
+      (s.data[0]! | (s.data[1]! << 8)) === BLUEZONE_COMPANY_ID,
+  );
   if (manufacturer) {
-    if (manufacturer.data.length !== 2 + BLUEZONE_ID_BYTES) return { kind: 'malformed', reason: `Bluezone manufacturer data must hold a 12-byte ID, got ${manufacturer.data.length - 2} bytes` };
-    if (bluezone16 || legacy) return { kind: 'bluezone', id: manufacturer.data.slice(2), build: legacy?.startsWith('v2.0') ? 'v2.0' : '2020-07' };
+    if (manufacturer.data.length !== 2 + BLUEZONE_ID_BYTES)
+      return {
+        kind: 'malformed',
+        reason: `Bluezone manufacturer data must hold a 12-byte ID, got ${manufacturer.data.length - 2} bytes`,
+      };
+    if (bluezone16 || legacy)
+      return {
+        kind: 'bluezone',
+        id: manufacturer.data.slice(2),
+        build: legacy?.startsWith('v2.0') ? 'v2.0' : '2020-07',
+      };
     return { kind: 'not-ours', reason: 'company 8885 data without a Bluezone service UUID' };
   }
-  if (legacy) return { kind: 'bluezone-gatt', build: legacy, reason: 'Bluezone service UUID without an ID: the ID is read over GATT' };
-  if (bluezone16) return { kind: 'bluezone-gatt', build: '2020-07-ios', reason: 'Bluezone service UUID without an ID: the ID is read over GATT' };
+  if (legacy)
+    return {
+      kind: 'bluezone-gatt',
+      build: legacy,
+      reason: 'Bluezone service UUID without an ID: the ID is read over GATT',
+    };
+  if (bluezone16)
+    return {
+      kind: 'bluezone-gatt',
+      build: '2020-07-ios',
+      reason: 'Bluezone service UUID without an ID: the ID is read over GATT',
+    };
   return { kind: 'not-ours', reason: 'neither a GAEN nor a Bluezone advertisement' };
 }

@@ -9,7 +9,8 @@ const HEX_PAIR = /^(?:[0-9a-fA-F]{2})*$/;
 /** Lower-case hex of `bytes`. */
 export function bytesToHex(bytes: Uint8Array): string {
   let out = '';
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
+  for (let i = 0; i < bytes.length; i++)
+    out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16);
   return out;
 }
 
@@ -18,20 +19,34 @@ export function bytesToHex(bytes: Uint8Array): string {
  * @throws InputError naming the field and what was expected.
  */
 export function hexToBytes(hex: unknown, field = 'hex', byteLength?: number): Uint8Array {
-  const expected = byteLength === undefined ? 'an even-length hex string' : `${byteLength * 2} hex digits (${byteLength} bytes)`;
+  const expected =
+    byteLength === undefined
+      ? 'an even-length hex string'
+      : `${byteLength * 2} hex digits (${byteLength} bytes)`;
   if (typeof hex !== 'string') throw new InputError(field, expected, describeValue(hex));
   const clean = hex.startsWith('0x') || hex.startsWith('0X') ? hex.slice(2) : hex;
   if (!HEX_PAIR.test(clean)) throw new InputError(field, expected, describeValue(hex));
-  if (byteLength !== undefined && clean.length !== byteLength * 2) throw new InputError(field, expected, `${clean.length} hex digits`);
+  if (byteLength !== undefined && clean.length !== byteLength * 2)
+    throw new InputError(field, expected, `${clean.length} hex digits`);
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.substr(i * 2, 2), 16);
   return out;
 }
 
 /** Throws unless `value` is a Uint8Array (of `byteLength` bytes when given). */
-export function assertBytes(value: unknown, field: string, byteLength?: number): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new InputError(field, byteLength === undefined ? 'a Uint8Array' : `a Uint8Array of ${byteLength} bytes`, describeValue(value));
-  if (byteLength !== undefined && value.length !== byteLength) throw new InputError(field, `${byteLength} bytes`, `${value.length} bytes`);
+export function assertBytes(
+  value: unknown,
+  field: string,
+  byteLength?: number,
+): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array))
+    throw new InputError(
+      field,
+      byteLength === undefined ? 'a Uint8Array' : `a Uint8Array of ${byteLength} bytes`,
+      describeValue(value),
+    );
+  if (byteLength !== undefined && value.length !== byteLength)
+    throw new InputError(field, `${byteLength} bytes`, `${value.length} bytes`);
 }
 
 /** Constant-shape equality of two byte ranges. */
@@ -65,7 +80,8 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (value instanceof Uint8Array) return `${value.length} bytes`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;

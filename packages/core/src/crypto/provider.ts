@@ -11,7 +11,12 @@ export interface CryptoProvider {
   /** SHA-256 digest (32 bytes). */
   sha256(data: Uint8Array): Uint8Array;
   /** HKDF-SHA256 (RFC 5869); an empty or missing salt means 32 zero bytes, as the RFC says. */
-  hkdfSha256(ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number): Uint8Array;
+  hkdfSha256(
+    ikm: Uint8Array,
+    salt: Uint8Array | undefined,
+    info: Uint8Array,
+    length: number,
+  ): Uint8Array;
   /** AES-128 in ECB mode over whole 16-byte blocks, no padding; output has the input's length. */
   aes128EcbEncrypt(key: Uint8Array, blocks: Uint8Array): Uint8Array;
   /** AES-128 in CTR mode with a 16-byte initial counter block; encrypts and decrypts alike. */

@@ -10,8 +10,14 @@ import type { CryptoProvider } from './provider.js';
 import { fitsShortHkdf, shortHkdfSha256 } from './shortHkdf.js';
 
 /** HKDF that takes the single-block fast path when it applies and @noble/hashes otherwise. */
-export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number): Uint8Array {
-  if ((salt === undefined || salt.length === 0) && fitsShortHkdf(ikm.length, info.length, length)) return shortHkdfSha256(ikm, info, length);
+export function hkdfSha256(
+  ikm: Uint8Array,
+  salt: Uint8Array | undefined,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
+  if ((salt === undefined || salt.length === 0) && fitsShortHkdf(ikm.length, info.length, length))
+    return shortHkdfSha256(ikm, info, length);
   return hkdf(sha256, ikm, salt, info, length);
 }
 

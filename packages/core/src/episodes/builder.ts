@@ -23,7 +23,11 @@ import type { SchemeName } from '../ids/diagnosisKey.js';
 import type { ScanRecord } from '../firmware/ports.js';
 import { attenuationForDistanceDb } from '../proximity/pathLoss.js';
 import type { Sighting } from '../sightings/sighting.js';
-import { BLUEZONE_RSSI_THRESHOLDS_DBM, DEFAULT_EPISODE_CONFIG, type EpisodeConfig } from './config.js';
+import {
+  BLUEZONE_RSSI_THRESHOLDS_DBM,
+  DEFAULT_EPISODE_CONFIG,
+  type EpisodeConfig,
+} from './config.js';
 
 /** TX power outside this range is rejected as implausible or malicious (`ContactTracingFeature.matchingTxPowerLowerBound/UpperBound`). */
 export const GAEN_TX_POWER_RANGE_DBM = [-50, 20] as const;
@@ -176,12 +180,17 @@ export class EpisodeBuilder {
 
   constructor(
     config: Partial<EpisodeConfig> = {},
-    private readonly contactOf: (s: Sighting, idHex: string) => ContactInfo = (_s, idHex) => ({ contact: idHex }),
+    private readonly contactOf: (s: Sighting, idHex: string) => ContactInfo = (_s, idHex) => ({
+      contact: idHex,
+    }),
     private readonly input: EpisodeInput = {},
   ) {
     this.config = { ...DEFAULT_EPISODE_CONFIG, ...config };
     // distance ≤ D ⇔ attenuation ≤ A(D): one comparison per scan instead of a log per scan.
-    this.closeAttenuationDb = attenuationForDistanceDb(this.config.pathLoss, this.config.closeContactMaxDistanceM);
+    this.closeAttenuationDb = attenuationForDistanceDb(
+      this.config.pathLoss,
+      this.config.closeContactMaxDistanceM,
+    );
     this.bluezoneRssiDbm = BLUEZONE_RSSI_THRESHOLDS_DBM[this.config.bluezonePlatformPair];
     this.scanGapMs = this.config.scanGapS * 1000;
     this.maxScanMs = this.config.maxScanS * 1000;
@@ -200,7 +209,16 @@ export class EpisodeBuilder {
     if (index === undefined) {
       index = this.scanners.length;
       const recorded = Float64Array.from(this.recordedByScanner.get(name) ?? []).sort();
-      this.scanners.push({ name, recorded, ptr: -1, rebuiltSeq: -1, rebuiltStart: NaN, rebuiltLast: -Infinity, rebuiltPrev: NaN, last: -Infinity });
+      this.scanners.push({
+        name,
+        recorded,
+        ptr: -1,
+        rebuiltSeq: -1,
+        rebuiltStart: NaN,
+        rebuiltLast: -Infinity,
+        rebuiltPrev: NaN,
+        last: -Infinity,
+      });
       this.scannerByName.set(name, index);
     }
     return index;
@@ -210,7 +228,12 @@ export class EpisodeBuilder {
    * Registers a series (one ID seen by one scanner) and the contact it belongs to; returns its index for
    * {@link addIndexed}. Series of one contact share its windows.
    */
-  series(scanner: number, scheme: SchemeName, idHex: string, contact: ContactInfo | (() => ContactInfo)): number {
+  series(
+    scanner: number,
+    scheme: SchemeName,
+    idHex: string,
+    contact: ContactInfo | (() => ContactInfo),
+  ): number {
     const key = `${scanner}\u0000${scheme}\u0000${idHex}`;
     let index = this.seriesByKey.get(key);
     if (index === undefined) {
@@ -220,7 +243,23 @@ export class EpisodeBuilder {
       if (track === undefined) {
         track = this.tracks.length;
         this.trackByKey.set(trackKey, track);
-        this.tracks.push({ scheme, scanner, contact: info, winFirst: NaN, winLast: NaN, ids: [], calibrationConfidence: 0, instances: [], instSeq: NaN, instTime: 0, instMin: 0, instSum: 0, instCount: 0, instMaxRssi: 0, instCredit: 0 });
+        this.tracks.push({
+          scheme,
+          scanner,
+          contact: info,
+          winFirst: NaN,
+          winLast: NaN,
+          ids: [],
+          calibrationConfidence: 0,
+          instances: [],
+          instSeq: NaN,
+          instTime: 0,
+          instMin: 0,
+          instSum: 0,
+          instCount: 0,
+          instMaxRssi: 0,
+          instCredit: 0,
+        });
       }
       index = this.seriesStates.length;
       this.seriesByKey.set(key, index);
@@ -241,14 +280,29 @@ export class EpisodeBuilder {
     const series = this.series(scanner, s.scheme, idHex, () => this.contactOf(s, idHex));
     const tx = s.txPowerDbm ?? this.config.defaultTxPowerDbm;
     this.pendingConfidence = this.input.calibrationConfidenceOf?.(s) ?? 0;
-    this.addIndexed(series, scanner, s.timeMs, tx - (s.rssiDbm + this.config.rssiCorrectionDb), s.rssiDbm);
+    this.addIndexed(
+      series,
+      scanner,
+      s.timeMs,
+      tx - (s.rssiDbm + this.config.rssiCorrectionDb),
+      s.rssiDbm,
+    );
     this.pendingConfidence = 0;
   }
 
   /** Adds one reading of a registered series (the allocation-light path; TX power already checked). */
-  addIndexed(series: number, scanner: number, timeMs: number, attenuationDb: number, rssiDbm: number): void {
+  addIndexed(
+    series: number,
+    scanner: number,
+    timeMs: number,
+    attenuationDb: number,
+    rssiDbm: number,
+  ): void {
     const sc = this.scanners[scanner]!;
-    if (timeMs < sc.last) throw new OutOfOrderError(`sighting at ${timeMs} ms arrived after one at ${sc.last} ms from the same scanner; feed sightings in time order`);
+    if (timeMs < sc.last)
+      throw new OutOfOrderError(
+        `sighting at ${timeMs} ms arrived after one at ${sc.last} ms from the same scanner; feed sightings in time order`,
+      );
     sc.last = timeMs;
     // Which scan this sighting belongs to, and when the scan before it started.
     let seq: number;
@@ -301,12 +355,24 @@ export class EpisodeBuilder {
     tr.instSum = att;
     tr.instCount = 1;
     tr.instMaxRssi = rssiDbm;
-    tr.instCredit = Number.isNaN(prevStart) ? this.config.unknownPreviousScanS : Math.min(this.config.maxSecondsSinceLastScan, 60 * (Math.floor(timeMs / MINUTE_MS) - Math.floor(prevStart / MINUTE_MS)));
+    tr.instCredit = Number.isNaN(prevStart)
+      ? this.config.unknownPreviousScanS
+      : Math.min(
+          this.config.maxSecondsSinceLastScan,
+          60 * (Math.floor(timeMs / MINUTE_MS) - Math.floor(prevStart / MINUTE_MS)),
+        );
   }
 
   private closeInstance(tr: TrackState): void {
     if (Number.isNaN(tr.instSeq)) return;
-    tr.instances.push(tr.instTime, tr.instMin, Math.round(tr.instSum / tr.instCount), tr.instCredit, tr.instMaxRssi, tr.instCount);
+    tr.instances.push(
+      tr.instTime,
+      tr.instMin,
+      Math.round(tr.instSum / tr.instCount),
+      tr.instCredit,
+      tr.instMaxRssi,
+      tr.instCount,
+    );
     tr.instSeq = NaN;
   }
 
@@ -322,7 +388,14 @@ export class EpisodeBuilder {
     for (let i = 0; i < flat.length; i += 6) {
       const typical = flat[i + 2]!;
       const credit = flat[i + 3]!;
-      scanInstances.push({ minAttenuationDb: flat[i + 1]!, typicalAttenuationDb: typical, secondsSinceLastScan: credit, timeMs: flat[i]!, maxRssiDbm: flat[i + 4]!, sightings: flat[i + 5]! });
+      scanInstances.push({
+        minAttenuationDb: flat[i + 1]!,
+        typicalAttenuationDb: typical,
+        secondsSinceLastScan: credit,
+        timeMs: flat[i]!,
+        maxRssiDbm: flat[i + 4]!,
+        sightings: flat[i + 5]!,
+      });
       buckets[typical <= t0 ? 0 : typical <= t1 ? 1 : typical <= t2 ? 2 : 3] += credit;
       duration += credit;
       if (typical <= this.closeAttenuationDb) close += credit;
@@ -340,8 +413,16 @@ export class EpisodeBuilder {
     if (infectiousness === 0) return;
     const w = c.attenuationBucketWeights;
     const weighted = buckets[0] * w[0] + buckets[1] * w[1] + buckets[2] * w[2] + buckets[3] * w[3];
-    const legacy = contact.daysSinceOnsetOfSymptoms === undefined ? c.defaultInfectiousnessWeight : (c.infectiousnessWeightByDaysSinceOnset[String(contact.daysSinceOnsetOfSymptoms)] ?? c.defaultInfectiousnessWeight);
-    const score = weighted * (c.reportTypeWeights[reportType] ?? 0) * c.infectiousnessWeights[infectiousness as 1 | 2] * legacy;
+    const legacy =
+      contact.daysSinceOnsetOfSymptoms === undefined
+        ? c.defaultInfectiousnessWeight
+        : (c.infectiousnessWeightByDaysSinceOnset[String(contact.daysSinceOnsetOfSymptoms)] ??
+          c.defaultInfectiousnessWeight);
+    const score =
+      weighted *
+      (c.reportTypeWeights[reportType] ?? 0) *
+      c.infectiousnessWeights[infectiousness as 1 | 2] *
+      legacy;
     if (score < c.minimumWindowScore) return;
     const window: ExposureWindow = {
       dateMillisSinceEpoch: Math.floor(startMs / DAY_MS) * DAY_MS,
@@ -364,7 +445,8 @@ export class EpisodeBuilder {
       bluezoneCloseDurationS: bzClose,
       bluezoneCloseContact,
     };
-    if (contact.daysSinceOnsetOfSymptoms !== undefined) window.daysSinceOnsetOfSymptoms = contact.daysSinceOnsetOfSymptoms;
+    if (contact.daysSinceOnsetOfSymptoms !== undefined)
+      window.daysSinceOnsetOfSymptoms = contact.daysSinceOnsetOfSymptoms;
     this.windows.push(window);
   }
 
@@ -374,7 +456,15 @@ export class EpisodeBuilder {
       this.closeInstance(tr);
       if (!Number.isNaN(tr.winFirst)) this.closeWindow(tr);
     }
-    return this.windows.sort((a, b) => a.startMs - b.startMs || cmp(a.scanner, b.scanner) || cmp(a.scheme, b.scheme) || cmp(a.contact, b.contact) || cmp(a.id, b.id) || a.endMs - b.endMs);
+    return this.windows.sort(
+      (a, b) =>
+        a.startMs - b.startMs ||
+        cmp(a.scanner, b.scanner) ||
+        cmp(a.scheme, b.scheme) ||
+        cmp(a.contact, b.contact) ||
+        cmp(a.id, b.id) ||
+        a.endMs - b.endMs,
+    );
   }
 }
 
@@ -384,12 +474,21 @@ export class EpisodeBuilder {
  * `daysSinceOnsetToInfectiousness`, or `infectiousnessWhenDaysSinceOnsetMissing` when the key has no
  * days since onset (`ExposureWindowUtils.getInfectiousness`). Without a mapping: STANDARD, CONFIRMED_TEST.
  */
-export function gaenTekMetadata(contact: Pick<ContactInfo, 'reportType' | 'daysSinceOnsetOfSymptoms'>, config: Pick<EpisodeConfig, 'diagnosisKeysDataMapping'>): { reportType: number; infectiousness: number } {
+export function gaenTekMetadata(
+  contact: Pick<ContactInfo, 'reportType' | 'daysSinceOnsetOfSymptoms'>,
+  config: Pick<EpisodeConfig, 'diagnosisKeysDataMapping'>,
+): { reportType: number; infectiousness: number } {
   const m = config.diagnosisKeysDataMapping;
   const rt = contact.reportType;
   const reportType = rt === undefined || rt <= 0 || rt > 5 ? (m?.reportTypeWhenMissing ?? 1) : rt;
   const dso = contact.daysSinceOnsetOfSymptoms;
-  const infectiousness = !m ? 1 : dso === undefined ? m.infectiousnessWhenDaysSinceOnsetMissing : Math.abs(dso) > 14 ? m.infectiousnessWhenDaysSinceOnsetMissing : (m.daysSinceOnsetToInfectiousness[String(dso)] ?? 0);
+  const infectiousness = !m
+    ? 1
+    : dso === undefined
+      ? m.infectiousnessWhenDaysSinceOnsetMissing
+      : Math.abs(dso) > 14
+        ? m.infectiousnessWhenDaysSinceOnsetMissing
+        : (m.daysSinceOnsetToInfectiousness[String(dso)] ?? 0);
   return { reportType, infectiousness };
 }
 
@@ -400,7 +499,15 @@ function cmp(a: string, b: string): number {
 /** Sorts sightings into the order the builder needs: time, then scanner, scheme, ID, RSSI. Stable and total. */
 export function sortSightings(sightings: readonly Sighting[]): Sighting[] {
   const keyed = sightings.map((s) => ({ s, id: bytesToHex(s.id) }));
-  keyed.sort((a, b) => a.s.timeMs - b.s.timeMs || cmp(a.s.scanner ?? '', b.s.scanner ?? '') || cmp(a.s.scheme, b.s.scheme) || cmp(a.id, b.id) || a.s.rssiDbm - b.s.rssiDbm || (a.s.txPowerDbm ?? 0) - (b.s.txPowerDbm ?? 0));
+  keyed.sort(
+    (a, b) =>
+      a.s.timeMs - b.s.timeMs ||
+      cmp(a.s.scanner ?? '', b.s.scanner ?? '') ||
+      cmp(a.s.scheme, b.s.scheme) ||
+      cmp(a.id, b.id) ||
+      a.s.rssiDbm - b.s.rssiDbm ||
+      (a.s.txPowerDbm ?? 0) - (b.s.txPowerDbm ?? 0),
+  );
   return keyed.map((k) => k.s);
 }
 
@@ -409,7 +516,10 @@ export function sortSightings(sightings: readonly Sighting[]): Sighting[] {
  * `maxScanS` of scanning starts a new scan. Rebuild them from *all* sightings (also those of phones that
  * never tested positive) before keeping only matched ones, or scans that heard only others are lost.
  */
-export function scansFromSightings(sightings: readonly Sighting[], config: Partial<Pick<EpisodeConfig, 'scanGapS' | 'maxScanS'>> = {}): ScanRecord[] {
+export function scansFromSightings(
+  sightings: readonly Sighting[],
+  config: Partial<Pick<EpisodeConfig, 'scanGapS' | 'maxScanS'>> = {},
+): ScanRecord[] {
   const gapMs = (config.scanGapS ?? DEFAULT_EPISODE_CONFIG.scanGapS) * 1000;
   const maxMs = (config.maxScanS ?? DEFAULT_EPISODE_CONFIG.maxScanS) * 1000;
   const byScanner = new Map<string, number[]>();
@@ -443,7 +553,12 @@ function scanRecord(startMs: number, lastMs: number, scanner: string): ScanRecor
 }
 
 /** Exposure windows of any set of sightings (order does not matter). */
-export function exposureWindows(sightings: readonly Sighting[], config: Partial<EpisodeConfig> = {}, contactOf?: (s: Sighting, idHex: string) => ContactInfo, input: EpisodeInput = {}): ExposureWindow[] {
+export function exposureWindows(
+  sightings: readonly Sighting[],
+  config: Partial<EpisodeConfig> = {},
+  contactOf?: (s: Sighting, idHex: string) => ContactInfo,
+  input: EpisodeInput = {},
+): ExposureWindow[] {
   const builder = new EpisodeBuilder(config, contactOf, input);
   for (const s of sortSightings(sightings)) builder.add(s);
   return builder.finish();

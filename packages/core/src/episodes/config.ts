@@ -15,7 +15,13 @@ import { DEFAULT_PATH_LOSS_MODEL, type PathLossModel } from '../proximity/pathLo
 export const ATTENUATION_BUCKETS = ['immediate', 'near', 'medium', 'other'] as const;
 
 /** Bluezone's close-contact RSSI thresholds by platform pair (scanner→advertiser), from the app's configuration. */
-export const BLUEZONE_RSSI_THRESHOLDS_DBM = { generic: -88, 'android->android': -86, 'android->ios': -69, 'ios->android': -88, 'ios->ios': -74 } as const;
+export const BLUEZONE_RSSI_THRESHOLDS_DBM = {
+  generic: -88,
+  'android->android': -86,
+  'android->ios': -69,
+  'ios->android': -88,
+  'ios->ios': -74,
+} as const;
 export type BluezonePlatformPair = keyof typeof BLUEZONE_RSSI_THRESHOLDS_DBM;
 
 /** GAEN `Infectiousness`: NONE 0 (window dropped), STANDARD 1, HIGH 2. */
@@ -112,26 +118,54 @@ export function parseEpisodeConfigJson(text: string, source = 'config.json'): Ep
   const o = parseJsonObject(text, source, EpisodeConfigError, 'an object of settings');
   const config: EpisodeConfig = structuredClone(DEFAULT_EPISODE_CONFIG);
   const fail = (field: string, expected: string) => {
-    throw new EpisodeConfigError(source, `${field}: expected ${expected}, got ${describeValue(o[field])}`);
+    throw new EpisodeConfigError(
+      source,
+      `${field}: expected ${expected}, got ${describeValue(o[field])}`,
+    );
   };
   const num = (field: keyof EpisodeConfig, min: number, max: number) => {
     if (o[field] === undefined) return;
     const v = o[field];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(field, `a number ${min}..${max}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+      fail(field, `a number ${min}..${max}`);
     (config as unknown as Record<string, unknown>)[field] = v;
   };
-  const list = (field: keyof EpisodeConfig, length: number, min: number, max: number, ascending = false) => {
+  const list = (
+    field: keyof EpisodeConfig,
+    length: number,
+    min: number,
+    max: number,
+    ascending = false,
+  ) => {
     if (o[field] === undefined) return;
     const v = o[field];
-    if (!Array.isArray(v) || v.length !== length || v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < min || x > max) || (ascending && v.some((x, i) => i > 0 && x < v[i - 1]))) {
+    if (
+      !Array.isArray(v) ||
+      v.length !== length ||
+      v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < min || x > max) ||
+      (ascending && v.some((x, i) => i > 0 && x < v[i - 1]))
+    ) {
       fail(field, `${length} numbers ${min}..${max}${ascending ? ' in ascending order' : ''}`);
     }
     (config as unknown as Record<string, unknown>)[field] = [...(v as number[])];
   };
   // GAEN's own objects are read below; their flat internal fields are not settings of their own.
-  const internal = new Set(['diagnosisKeysDataMapping', 'infectiousnessWeights', 'daysSinceExposureThreshold']);
-  const known = new Set([...Object.keys(DEFAULT_EPISODE_CONFIG).filter((k) => !internal.has(k)), 'diagnosisKeysDataMapping', 'dailySummariesConfig']);
-  for (const field of Object.keys(o)) if (!known.has(field)) throw new EpisodeConfigError(source, `unknown setting "${field}" (known: ${[...known].join(', ')})`);
+  const internal = new Set([
+    'diagnosisKeysDataMapping',
+    'infectiousnessWeights',
+    'daysSinceExposureThreshold',
+  ]);
+  const known = new Set([
+    ...Object.keys(DEFAULT_EPISODE_CONFIG).filter((k) => !internal.has(k)),
+    'diagnosisKeysDataMapping',
+    'dailySummariesConfig',
+  ]);
+  for (const field of Object.keys(o))
+    if (!known.has(field))
+      throw new EpisodeConfigError(
+        source,
+        `unknown setting "${field}" (known: ${[...known].join(', ')})`,
+      );
   num('maxWindowS', 1, 86_400);
   num('scanGapS', 0, 3600);
   num('maxScanS', 1, 3600);
@@ -148,34 +182,77 @@ export function parseEpisodeConfigJson(text: string, source = 'config.json'): Ep
   num('closeContactMinDurationS', 0, 86_400);
   if (o['infectiousnessWeightByDaysSinceOnset'] !== undefined) {
     const m = o['infectiousnessWeightByDaysSinceOnset'];
-    if (typeof m !== 'object' || m === null || Array.isArray(m) || Object.entries(m).some(([k, v]) => !/^-?\d+$/.test(k) || Math.abs(Number(k)) > 14 || typeof v !== 'number' || v < 0 || v > 2.5)) {
+    if (
+      typeof m !== 'object' ||
+      m === null ||
+      Array.isArray(m) ||
+      Object.entries(m).some(
+        ([k, v]) =>
+          !/^-?\d+$/.test(k) ||
+          Math.abs(Number(k)) > 14 ||
+          typeof v !== 'number' ||
+          v < 0 ||
+          v > 2.5,
+      )
+    ) {
       fail('infectiousnessWeightByDaysSinceOnset', 'an object {"-14".."14": weight 0..2.5}');
     }
     config.infectiousnessWeightByDaysSinceOnset = { ...(m as Record<string, number>) };
   }
   if (o['pathLoss'] !== undefined) {
     const p = o['pathLoss'];
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) fail('pathLoss', '{"a0Db", "pathLossExponent", "sigmaDb"} (a model file\'s fields)');
-    config.pathLoss = pathLossModelFromObject(p as Record<string, unknown>, (field, expected, actual) => {
-      throw new EpisodeConfigError(source, `pathLoss.${field}: expected ${expected}, got ${describeValue(actual)}`);
-    });
+    if (typeof p !== 'object' || p === null || Array.isArray(p))
+      fail('pathLoss', '{"a0Db", "pathLossExponent", "sigmaDb"} (a model file\'s fields)');
+    config.pathLoss = pathLossModelFromObject(
+      p as Record<string, unknown>,
+      (field, expected, actual) => {
+        throw new EpisodeConfigError(
+          source,
+          `pathLoss.${field}: expected ${expected}, got ${describeValue(actual)}`,
+        );
+      },
+    );
   }
-  if (o['diagnosisKeysDataMapping'] !== undefined) config.diagnosisKeysDataMapping = parseDiagnosisKeysDataMapping(o['diagnosisKeysDataMapping'], source);
+  if (o['diagnosisKeysDataMapping'] !== undefined)
+    config.diagnosisKeysDataMapping = parseDiagnosisKeysDataMapping(
+      o['diagnosisKeysDataMapping'],
+      source,
+    );
   if (o['dailySummariesConfig'] !== undefined) {
-    for (const flat of ['attenuationThresholdsDb', 'attenuationBucketWeights', 'reportTypeWeights', 'minimumWindowScore']) {
-      if (o[flat] !== undefined) throw new EpisodeConfigError(source, `${flat}: set it inside dailySummariesConfig or outside it, not both`);
+    for (const flat of [
+      'attenuationThresholdsDb',
+      'attenuationBucketWeights',
+      'reportTypeWeights',
+      'minimumWindowScore',
+    ]) {
+      if (o[flat] !== undefined)
+        throw new EpisodeConfigError(
+          source,
+          `${flat}: set it inside dailySummariesConfig or outside it, not both`,
+        );
     }
     applyDailySummariesConfig(config, o['dailySummariesConfig'], source);
   }
   if (o['bluezonePlatformPair'] !== undefined) {
-    if (!Object.keys(BLUEZONE_RSSI_THRESHOLDS_DBM).includes(o['bluezonePlatformPair'] as string)) fail('bluezonePlatformPair', `one of ${Object.keys(BLUEZONE_RSSI_THRESHOLDS_DBM).join(', ')}`);
+    if (!Object.keys(BLUEZONE_RSSI_THRESHOLDS_DBM).includes(o['bluezonePlatformPair'] as string))
+      fail(
+        'bluezonePlatformPair',
+        `one of ${Object.keys(BLUEZONE_RSSI_THRESHOLDS_DBM).join(', ')}`,
+      );
     config.bluezonePlatformPair = o['bluezonePlatformPair'] as BluezonePlatformPair;
   }
   return config;
 }
 
 const INFECTIOUSNESS_NAMES: readonly string[] = GAEN_INFECTIOUSNESS;
-const REPORT_TYPE_NAMES = ['UNKNOWN', 'CONFIRMED_TEST', 'CONFIRMED_CLINICAL_DIAGNOSIS', 'SELF_REPORT', 'RECURSIVE', 'REVOKED'];
+const REPORT_TYPE_NAMES = [
+  'UNKNOWN',
+  'CONFIRMED_TEST',
+  'CONFIRMED_CLINICAL_DIAGNOSIS',
+  'SELF_REPORT',
+  'RECURSIVE',
+  'REVOKED',
+];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -193,41 +270,100 @@ function enumValue(v: unknown, names: readonly string[]): number | undefined {
  * all three fields required, days −14..14 (at most 29), infectiousness NONE/STANDARD/HIGH, report type
  * when missing not UNKNOWN.
  */
-export function parseDiagnosisKeysDataMapping(raw: unknown, source: string): DiagnosisKeysDataMapping {
+export function parseDiagnosisKeysDataMapping(
+  raw: unknown,
+  source: string,
+): DiagnosisKeysDataMapping {
   const field = 'diagnosisKeysDataMapping';
   const fail = (name: string, expected: string, got: unknown) => {
-    throw new EpisodeConfigError(source, `${field}${name ? '.' + name : ''}: expected ${expected}, got ${describeValue(got)}`);
+    throw new EpisodeConfigError(
+      source,
+      `${field}${name ? '.' + name : ''}: expected ${expected}, got ${describeValue(got)}`,
+    );
   };
-  if (!isObject(raw)) return fail('', 'an object {daysSinceOnsetToInfectiousness, reportTypeWhenMissing, infectiousnessWhenDaysSinceOnsetMissing}', raw);
+  if (!isObject(raw))
+    return fail(
+      '',
+      'an object {daysSinceOnsetToInfectiousness, reportTypeWhenMissing, infectiousnessWhenDaysSinceOnsetMissing}',
+      raw,
+    );
   for (const k of Object.keys(raw)) {
-    if (!['daysSinceOnsetToInfectiousness', 'reportTypeWhenMissing', 'infectiousnessWhenDaysSinceOnsetMissing'].includes(k)) throw new EpisodeConfigError(source, `${field}: unknown field "${k}"`);
+    if (
+      ![
+        'daysSinceOnsetToInfectiousness',
+        'reportTypeWhenMissing',
+        'infectiousnessWhenDaysSinceOnsetMissing',
+      ].includes(k)
+    )
+      throw new EpisodeConfigError(source, `${field}: unknown field "${k}"`);
   }
   const days = raw['daysSinceOnsetToInfectiousness'];
-  if (!isObject(days)) return fail('daysSinceOnsetToInfectiousness', 'an object {"-14".."14": NONE|STANDARD|HIGH or 0..2} (required)', days);
+  if (!isObject(days))
+    return fail(
+      'daysSinceOnsetToInfectiousness',
+      'an object {"-14".."14": NONE|STANDARD|HIGH or 0..2} (required)',
+      days,
+    );
   const mapping: Record<string, number> = {};
   for (const [k, v] of Object.entries(days)) {
-    if (!/^-?\d+$/.test(k) || Math.abs(Number(k)) > 14) fail(`daysSinceOnsetToInfectiousness["${k}"]`, 'a day −14..14 as key', k);
+    if (!/^-?\d+$/.test(k) || Math.abs(Number(k)) > 14)
+      fail(`daysSinceOnsetToInfectiousness["${k}"]`, 'a day −14..14 as key', k);
     const inf = enumValue(v, INFECTIOUSNESS_NAMES);
-    if (inf === undefined) return fail(`daysSinceOnsetToInfectiousness["${k}"]`, 'NONE, STANDARD, HIGH or 0..2', v);
+    if (inf === undefined)
+      return fail(`daysSinceOnsetToInfectiousness["${k}"]`, 'NONE, STANDARD, HIGH or 0..2', v);
     mapping[String(Number(k))] = inf;
   }
   const rt = enumValue(raw['reportTypeWhenMissing'], REPORT_TYPE_NAMES);
-  if (rt === undefined || rt === 0) return fail('reportTypeWhenMissing', 'a report type 1..5 or its name (not UNKNOWN; required)', raw['reportTypeWhenMissing']);
+  if (rt === undefined || rt === 0)
+    return fail(
+      'reportTypeWhenMissing',
+      'a report type 1..5 or its name (not UNKNOWN; required)',
+      raw['reportTypeWhenMissing'],
+    );
   const inf = enumValue(raw['infectiousnessWhenDaysSinceOnsetMissing'], INFECTIOUSNESS_NAMES);
-  if (inf === undefined) return fail('infectiousnessWhenDaysSinceOnsetMissing', 'NONE, STANDARD, HIGH or 0..2 (required)', raw['infectiousnessWhenDaysSinceOnsetMissing']);
-  return { daysSinceOnsetToInfectiousness: mapping, reportTypeWhenMissing: rt, infectiousnessWhenDaysSinceOnsetMissing: inf };
+  if (inf === undefined)
+    return fail(
+      'infectiousnessWhenDaysSinceOnsetMissing',
+      'NONE, STANDARD, HIGH or 0..2 (required)',
+      raw['infectiousnessWhenDaysSinceOnsetMissing'],
+    );
+  return {
+    daysSinceOnsetToInfectiousness: mapping,
+    reportTypeWhenMissing: rt,
+    infectiousnessWhenDaysSinceOnsetMissing: inf,
+  };
 }
 
 /** Weights by enum value: an array (index = value) or an object keyed by value or name; unlisted values weigh 0, as GAEN's builder. */
-function enumWeights(raw: unknown, names: readonly string[], where: string, source: string): number[] {
+function enumWeights(
+  raw: unknown,
+  names: readonly string[],
+  where: string,
+  source: string,
+): number[] {
   const out = new Array<number>(names.length).fill(0);
   const bad = (got: unknown): never => {
-    throw new EpisodeConfigError(source, `${where}: expected ${names.length} weights 0..2.5 as an array or an object keyed by ${names.join('|')} or 0..${names.length - 1}, got ${describeValue(got)}`);
+    throw new EpisodeConfigError(
+      source,
+      `${where}: expected ${names.length} weights 0..2.5 as an array or an object keyed by ${names.join('|')} or 0..${names.length - 1}, got ${describeValue(got)}`,
+    );
   };
-  const entries: [unknown, unknown][] = Array.isArray(raw) ? (raw.length === names.length ? raw.map((v, i) => [i, v]) : bad(raw)) : isObject(raw) ? Object.entries(raw) : bad(raw);
+  const entries: [unknown, unknown][] = Array.isArray(raw)
+    ? raw.length === names.length
+      ? raw.map((v, i) => [i, v])
+      : bad(raw)
+    : isObject(raw)
+      ? Object.entries(raw)
+      : bad(raw);
   for (const [k, v] of entries) {
-    const index = typeof k === 'number' ? k : /^\d+$/.test(String(k)) ? enumValue(Number(k), names) : enumValue(k, names);
-    if (index === undefined || typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 2.5) bad(raw);
+    const index =
+      typeof k === 'number'
+        ? k
+        : /^\d+$/.test(String(k))
+          ? enumValue(Number(k), names)
+          : enumValue(k, names);
+    if (index === undefined || typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 2.5)
+      bad(raw);
     out[index!] = v as number;
   }
   return out;
@@ -238,29 +374,86 @@ function enumWeights(raw: unknown, names: readonly string[], where: string, sour
  * validates it: 3 thresholds 0..255 strictly increasing and 4 bucket weights (both required), weights
  * 0..2.5, minimumWindowScore ≥ 0, daysSinceExposureThreshold an integer ≥ 0.
  */
-export function applyDailySummariesConfig(config: EpisodeConfig, raw: unknown, source: string): void {
+export function applyDailySummariesConfig(
+  config: EpisodeConfig,
+  raw: unknown,
+  source: string,
+): void {
   const field = 'dailySummariesConfig';
-  if (!isObject(raw)) throw new EpisodeConfigError(source, `${field}: expected an object, got ${describeValue(raw)}`);
-  const allowed = ['attenuationBucketThresholdDb', 'attenuationBucketWeights', 'reportTypeWeights', 'infectiousnessWeights', 'minimumWindowScore', 'daysSinceExposureThreshold'];
-  for (const k of Object.keys(raw)) if (!allowed.includes(k)) throw new EpisodeConfigError(source, `${field}: unknown field "${k}" (known: ${allowed.join(', ')})`);
+  if (!isObject(raw))
+    throw new EpisodeConfigError(source, `${field}: expected an object, got ${describeValue(raw)}`);
+  const allowed = [
+    'attenuationBucketThresholdDb',
+    'attenuationBucketWeights',
+    'reportTypeWeights',
+    'infectiousnessWeights',
+    'minimumWindowScore',
+    'daysSinceExposureThreshold',
+  ];
+  for (const k of Object.keys(raw))
+    if (!allowed.includes(k))
+      throw new EpisodeConfigError(
+        source,
+        `${field}: unknown field "${k}" (known: ${allowed.join(', ')})`,
+      );
   const t = raw['attenuationBucketThresholdDb'];
-  if (!Array.isArray(t) || t.length !== 3 || t.some((x, i) => !Number.isInteger(x) || x < 0 || x > 255 || (i > 0 && x <= t[i - 1]))) {
-    throw new EpisodeConfigError(source, `${field}.attenuationBucketThresholdDb: expected 3 integers 0..255, each larger than the one before (required), got ${describeValue(t)}`);
+  if (
+    !Array.isArray(t) ||
+    t.length !== 3 ||
+    t.some((x, i) => !Number.isInteger(x) || x < 0 || x > 255 || (i > 0 && x <= t[i - 1]))
+  ) {
+    throw new EpisodeConfigError(
+      source,
+      `${field}.attenuationBucketThresholdDb: expected 3 integers 0..255, each larger than the one before (required), got ${describeValue(t)}`,
+    );
   }
   const w = raw['attenuationBucketWeights'];
-  if (!Array.isArray(w) || w.length !== 4 || w.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > 2.5)) {
-    throw new EpisodeConfigError(source, `${field}.attenuationBucketWeights: expected 4 numbers 0..2.5 (required), got ${describeValue(w)}`);
+  if (
+    !Array.isArray(w) ||
+    w.length !== 4 ||
+    w.some((x) => typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > 2.5)
+  ) {
+    throw new EpisodeConfigError(
+      source,
+      `${field}.attenuationBucketWeights: expected 4 numbers 0..2.5 (required), got ${describeValue(w)}`,
+    );
   }
   const [t0, t1, t2] = t as number[];
   const [w0, w1, w2, w3] = w as number[];
   config.attenuationThresholdsDb = [t0!, t1!, t2!];
   config.attenuationBucketWeights = [w0!, w1!, w2!, w3!];
-  config.reportTypeWeights = (raw['reportTypeWeights'] === undefined ? [0, 0, 0, 0, 0, 0] : enumWeights(raw['reportTypeWeights'], REPORT_TYPE_NAMES, `${field}.reportTypeWeights`, source)) as EpisodeConfig['reportTypeWeights'];
-  config.infectiousnessWeights = (raw['infectiousnessWeights'] === undefined ? [0, 0, 0] : enumWeights(raw['infectiousnessWeights'], INFECTIOUSNESS_NAMES, `${field}.infectiousnessWeights`, source)) as EpisodeConfig['infectiousnessWeights'];
+  config.reportTypeWeights = (
+    raw['reportTypeWeights'] === undefined
+      ? [0, 0, 0, 0, 0, 0]
+      : enumWeights(
+          raw['reportTypeWeights'],
+          REPORT_TYPE_NAMES,
+          `${field}.reportTypeWeights`,
+          source,
+        )
+  ) as EpisodeConfig['reportTypeWeights'];
+  config.infectiousnessWeights = (
+    raw['infectiousnessWeights'] === undefined
+      ? [0, 0, 0]
+      : enumWeights(
+          raw['infectiousnessWeights'],
+          INFECTIOUSNESS_NAMES,
+          `${field}.infectiousnessWeights`,
+          source,
+        )
+  ) as EpisodeConfig['infectiousnessWeights'];
   const m = raw['minimumWindowScore'] ?? 0;
-  if (typeof m !== 'number' || !Number.isFinite(m) || m < 0) throw new EpisodeConfigError(source, `${field}.minimumWindowScore: expected a number ≥ 0, got ${describeValue(m)}`);
+  if (typeof m !== 'number' || !Number.isFinite(m) || m < 0)
+    throw new EpisodeConfigError(
+      source,
+      `${field}.minimumWindowScore: expected a number ≥ 0, got ${describeValue(m)}`,
+    );
   config.minimumWindowScore = m;
   const d = raw['daysSinceExposureThreshold'] ?? 0;
-  if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) throw new EpisodeConfigError(source, `${field}.daysSinceExposureThreshold: expected an integer ≥ 0, got ${describeValue(d)}`);
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 0)
+    throw new EpisodeConfigError(
+      source,
+      `${field}.daysSinceExposureThreshold: expected an integer ≥ 0, got ${describeValue(d)}`,
+    );
   config.daysSinceExposureThreshold = d;
 }

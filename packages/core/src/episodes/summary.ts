@@ -33,7 +33,10 @@ export interface DailySummary {
 }
 
 /** Summaries per (day, contact), sorted by day then contact. */
-export function dailySummaries(windows: readonly ExposureWindow[], config: Partial<EpisodeConfig> = {}): DailySummary[] {
+export function dailySummaries(
+  windows: readonly ExposureWindow[],
+  config: Partial<EpisodeConfig> = {},
+): DailySummary[] {
   const c = { ...DEFAULT_EPISODE_CONFIG, ...config };
   const byKey = new Map<string, DailySummary>();
   const dayNames = new Map<number, string>();
@@ -43,7 +46,22 @@ export function dailySummaries(windows: readonly ExposureWindow[], config: Parti
     if (day === undefined) dayNames.set(dayNumber, (day = utcDayName(dayNumber)));
     const key = `${day}\u0000${w.contact}`;
     let s = byKey.get(key);
-    if (!s) byKey.set(key, (s = { day, contact: w.contact, windows: 0, scoreSum: 0, maximumScore: 0, weightedDurationMinutes: 0, closeMinutes: 0, closeContact: false, bluezoneCloseMinutes: 0, bluezoneCloseContact: false }));
+    if (!s)
+      byKey.set(
+        key,
+        (s = {
+          day,
+          contact: w.contact,
+          windows: 0,
+          scoreSum: 0,
+          maximumScore: 0,
+          weightedDurationMinutes: 0,
+          closeMinutes: 0,
+          closeContact: false,
+          bluezoneCloseMinutes: 0,
+          bluezoneCloseContact: false,
+        }),
+      );
     s.windows++;
     s.scoreSum += w.score;
     s.maximumScore = Math.max(s.maximumScore, w.score);
@@ -57,7 +75,17 @@ export function dailySummaries(windows: readonly ExposureWindow[], config: Parti
   for (const s of out) {
     s.closeContact = s.closeMinutes >= minMinutes - 1e-9;
   }
-  return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.contact < b.contact ? -1 : a.contact > b.contact ? 1 : 0));
+  return out.sort((a, b) =>
+    a.day < b.day
+      ? -1
+      : a.day > b.day
+        ? 1
+        : a.contact < b.contact
+          ? -1
+          : a.contact > b.contact
+            ? 1
+            : 0,
+  );
 }
 
 /** GAEN `ExposureSummaryData`. */
@@ -78,7 +106,14 @@ export interface GaenDailySummary {
   reportSummaries: Record<string, ExposureSummaryData>;
 }
 
-const REPORT_TYPE_NAMES = ['UNKNOWN', 'CONFIRMED_TEST', 'CONFIRMED_CLINICAL_DIAGNOSIS', 'SELF_REPORT', 'RECURSIVE', 'REVOKED'];
+const REPORT_TYPE_NAMES = [
+  'UNKNOWN',
+  'CONFIRMED_TEST',
+  'CONFIRMED_CLINICAL_DIAGNOSIS',
+  'SELF_REPORT',
+  'RECURSIVE',
+  'REVOKED',
+];
 
 /**
  * GAEN's daily summaries (google/exposure-notifications-internals `DailySummaryUtils.getDailySummaries`):
@@ -88,15 +123,29 @@ const REPORT_TYPE_NAMES = ['UNKNOWN', 'CONFIRMED_TEST', 'CONFIRMED_CLINICAL_DIAG
  * Scores are recomputed from each window's scan instances with `config`, so windows read from a file
  * are scored the same way. Sorted by day.
  */
-export function gaenDailySummaries(windows: readonly GaenWindowLike[], config: Partial<EpisodeConfig> = {}, options: { todayMs?: number } = {}): GaenDailySummary[] {
+export function gaenDailySummaries(
+  windows: readonly GaenWindowLike[],
+  config: Partial<EpisodeConfig> = {},
+  options: { todayMs?: number } = {},
+): GaenDailySummary[] {
   const c = { ...DEFAULT_EPISODE_CONFIG, ...config };
-  const zero = (): ExposureSummaryData => ({ maximumScore: 0, scoreSum: 0, weightedDurationSum: 0 });
+  const zero = (): ExposureSummaryData => ({
+    maximumScore: 0,
+    scoreSum: 0,
+    weightedDurationSum: 0,
+  });
   const byDay = new Map<number, ExposureSummaryData[]>();
-  const today = options.todayMs === undefined ? undefined : Math.floor(options.todayMs / 86_400_000);
+  const today =
+    options.todayMs === undefined ? undefined : Math.floor(options.todayMs / 86_400_000);
   for (const w of windows) {
     if (!(w.reportType >= 1 && w.reportType <= 4)) continue;
     const day = Math.floor(w.dateMillisSinceEpoch / 86_400_000);
-    if (c.daysSinceExposureThreshold > 0 && today !== undefined && today - day > c.daysSinceExposureThreshold) continue;
+    if (
+      c.daysSinceExposureThreshold > 0 &&
+      today !== undefined &&
+      today - day > c.daysSinceExposureThreshold
+    )
+      continue;
     const { weightedDurationS, score } = gaenWindowScore(w, c);
     if (score < c.minimumWindowScore) continue;
     let perType = byDay.get(day);
@@ -127,7 +176,11 @@ export interface GaenWindowLike {
   reportType: number;
   infectiousness: number;
   calibrationConfidence: number;
-  scanInstances: readonly { minAttenuationDb: number; typicalAttenuationDb: number; secondsSinceLastScan: number }[];
+  scanInstances: readonly {
+    minAttenuationDb: number;
+    typicalAttenuationDb: number;
+    secondsSinceLastScan: number;
+  }[];
 }
 
 /**
@@ -135,7 +188,10 @@ export interface GaenWindowLike {
  * `calculateWindowScore`): seconds per bucket of typical attenuation × bucket weight, × report-type
  * weight × infectiousness weight.
  */
-export function gaenWindowScore(w: GaenWindowLike, config: Partial<EpisodeConfig> = {}): { weightedDurationS: number; score: number } {
+export function gaenWindowScore(
+  w: GaenWindowLike,
+  config: Partial<EpisodeConfig> = {},
+): { weightedDurationS: number; score: number } {
   const c = { ...DEFAULT_EPISODE_CONFIG, ...config };
   const [t0, t1, t2] = c.attenuationThresholdsDb;
   const bw = c.attenuationBucketWeights;
@@ -144,5 +200,11 @@ export function gaenWindowScore(w: GaenWindowLike, config: Partial<EpisodeConfig
     const a = s.typicalAttenuationDb;
     weighted += s.secondsSinceLastScan * bw[a <= t0 ? 0 : a <= t1 ? 1 : a <= t2 ? 2 : 3];
   }
-  return { weightedDurationS: weighted, score: weighted * (c.reportTypeWeights[w.reportType] ?? 0) * (c.infectiousnessWeights[w.infectiousness] ?? 0) };
+  return {
+    weightedDurationS: weighted,
+    score:
+      weighted *
+      (c.reportTypeWeights[w.reportType] ?? 0) *
+      (c.infectiousnessWeights[w.infectiousness] ?? 0),
+  };
 }

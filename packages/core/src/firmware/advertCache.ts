@@ -8,7 +8,9 @@ import { decodeAdvert } from '../advert/codec.js';
 import { bytesToHex } from '../bytes/index.js';
 
 /** What the firmware needs of a decoded advert: the ID, its hex (the aggregation key) and GAEN's AEM. */
-export type DecodedAdvert = { kind: 'gaen' | 'bluezone'; id: Uint8Array; key: string; aem?: Uint8Array } | { kind: 'malformed' | 'not-ours' | 'bluezone-gatt' };
+export type DecodedAdvert =
+  | { kind: 'gaen' | 'bluezone'; id: Uint8Array; key: string; aem?: Uint8Array }
+  | { kind: 'malformed' | 'not-ours' | 'bluezone-gatt' };
 
 /** A payload → decoded-advert cache; pass one as `FirmwareOptions.decodeCache` to share it. */
 export class AdvertDecodeCache {
@@ -21,8 +23,10 @@ export class AdvertDecodeCache {
     let decoded = this.decoded.get(payload);
     if (!decoded) {
       const d = decodeAdvert(payload);
-      if (d.kind === 'gaen') decoded = { kind: 'gaen', id: d.rpi, aem: d.aem, key: bytesToHex(d.rpi) };
-      else if (d.kind === 'bluezone') decoded = { kind: 'bluezone', id: d.id, key: bytesToHex(d.id) };
+      if (d.kind === 'gaen')
+        decoded = { kind: 'gaen', id: d.rpi, aem: d.aem, key: bytesToHex(d.rpi) };
+      else if (d.kind === 'bluezone')
+        decoded = { kind: 'bluezone', id: d.id, key: bytesToHex(d.id) };
       else decoded = { kind: d.kind };
       this.decoded.set(payload, decoded);
     }

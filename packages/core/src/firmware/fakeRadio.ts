@@ -52,12 +52,15 @@ export class FakeRadio implements Radio {
 
   private scheduleNext(): void {
     const medium = this.medium!;
-    this.timer = medium.scheduler.setTimer(medium.scheduler.nowMs() + medium.advertIntervalMs, () => {
-      this.timer = undefined;
-      if (!this.advertising) return;
-      medium.broadcast(this, this.advertising.payload, this.advertising.address);
-      this.scheduleNext();
-    });
+    this.timer = medium.scheduler.setTimer(
+      medium.scheduler.nowMs() + medium.advertIntervalMs,
+      () => {
+        this.timer = undefined;
+        if (!this.advertising) return;
+        medium.broadcast(this, this.advertising.payload, this.advertising.address);
+        this.scheduleNext();
+      },
+    );
   }
 }
 

@@ -13,10 +13,20 @@ import { contactsFromMatches } from '../episodes/fromMatches.js';
 import type { EpisodeConfig } from '../episodes/config.js';
 import { dailySummaries, type DailySummary } from '../episodes/summary.js';
 import { InputError } from '../errors.js';
-import { BLUEZONE_DAY_MS, BLUEZONE_DEFAULT_IDS_PER_DAY, bluezoneIdsFrom, bluezoneSlotMs } from '../ids/bluezone/keySchedule.js';
+import {
+  BLUEZONE_DAY_MS,
+  BLUEZONE_DEFAULT_IDS_PER_DAY,
+  bluezoneIdsFrom,
+  bluezoneSlotMs,
+} from '../ids/bluezone/keySchedule.js';
 import type { BluezoneDiagnosisKey, DiagnosisKey, GaenDiagnosisKey } from '../ids/diagnosisKey.js';
 import { EN_INTERVAL_S, TEK_ROLLING_PERIOD } from '../ids/gaen/constants.js';
-import { associatedEncryptedMetadata, associatedEncryptedMetadataKey, rollingProximityIdentifier, rollingProximityIdentifierKey } from '../ids/gaen/keySchedule.js';
+import {
+  associatedEncryptedMetadata,
+  associatedEncryptedMetadataKey,
+  rollingProximityIdentifier,
+  rollingProximityIdentifierKey,
+} from '../ids/gaen/keySchedule.js';
 import { encodeGaenMetadata } from '../ids/gaen/metadata.js';
 import { Matcher, type Match } from '../matching/match.js';
 import type { Random } from '../ports/random.js';
@@ -88,7 +98,19 @@ interface ScanAggregate {
 const DAY_MS = 86_400_000;
 
 export class Firmware {
-  readonly counters: FirmwareCounters = { rotations: 0, scans: 0, advertsHeard: 0, advertsLogged: 0, advertsMalformed: 0, advertsNotOurs: 0, advertsOtherScheme: 0, advertsNeedingGatt: 0, advertsDroppedFlood: 0, sightingsStored: 0, sightingsPruned: 0 };
+  readonly counters: FirmwareCounters = {
+    rotations: 0,
+    scans: 0,
+    advertsHeard: 0,
+    advertsLogged: 0,
+    advertsMalformed: 0,
+    advertsNotOurs: 0,
+    advertsOtherScheme: 0,
+    advertsNeedingGatt: 0,
+    advertsDroppedFlood: 0,
+    sightingsStored: 0,
+    sightingsPruned: 0,
+  };
   private readonly profile: FirmwareProfile;
   private readonly crypto: CryptoProvider;
   private readonly name: string;
@@ -97,7 +119,8 @@ export class Firmware {
   private readonly timers = new Set<TimerHandle>();
   private running = false;
   private advertisingPhaseOn = true;
-  private current: { interval: number; id: Uint8Array; payload: Uint8Array; address: Uint8Array } | undefined;
+  private current:
+    { interval: number; id: Uint8Array; payload: Uint8Array; address: Uint8Array } | undefined;
   private scan: Map<string, ScanAggregate> | undefined;
   private readonly decodeCache: AdvertDecodeCache;
   private scanStartedMs = 0;
@@ -113,7 +136,12 @@ export class Firmware {
     this.txPowerDbm = options.txPowerDbm ?? -24;
     this.retentionMs = (options.retentionDays ?? 14) * DAY_MS;
     this.decodeCache = options.decodeCache ?? new AdvertDecodeCache();
-    if (this.profile.scanOnMs >= this.profile.scanIntervalMinMs) throw new InputError('profile.scanOnMs', `less than scanIntervalMinMs (${this.profile.scanIntervalMinMs})`, String(this.profile.scanOnMs));
+    if (this.profile.scanOnMs >= this.profile.scanIntervalMinMs)
+      throw new InputError(
+        'profile.scanOnMs',
+        `less than scanIntervalMinMs (${this.profile.scanIntervalMinMs})`,
+        String(this.profile.scanOnMs),
+      );
     options.radio.onAdvert((advert) => this.onAdvert(advert));
   }
 
@@ -122,7 +150,8 @@ export class Firmware {
     if (this.running) return;
     this.running = true;
     this.rotate();
-    if (Number.isFinite(this.profile.advertiseOnMs) && this.profile.advertiseOffMs > 0) this.at(this.now() + this.profile.advertiseOnMs, () => this.toggleAdvertising());
+    if (Number.isFinite(this.profile.advertiseOnMs) && this.profile.advertiseOffMs > 0)
+      this.at(this.now() + this.profile.advertiseOnMs, () => this.toggleAdvertising());
     // The first scan starts at a random point of the interval, so devices switched on together drift apart.
     this.at(this.now() + this.uniform(0, this.profile.scanIntervalMinMs), () => this.startScan());
     this.at(this.now() + DAY_MS, () => this.prune());
@@ -139,15 +168,32 @@ export class Firmware {
 
   /** What the device broadcasts now. */
   currentBroadcast(): { interval: number; id: Uint8Array; address: Uint8Array } | undefined {
-    return this.current && { interval: this.current.interval, id: this.current.id, address: this.current.address };
+    return (
+      this.current && {
+        interval: this.current.interval,
+        id: this.current.id,
+        address: this.current.address,
+      }
+    );
   }
 
   /** The keys to publish if this device's owner tests positive (retention window only). */
   ownDiagnosisKeys(): DiagnosisKey[] {
     const now = this.now();
-    if (this.profile.scheme === 'gaen') return this.options.store.ownKeys().filter((k) => k.scheme === 'gaen' && k.rollingStartIntervalNumber * EN_INTERVAL_S * 1000 <= now);
+    if (this.profile.scheme === 'gaen')
+      return this.options.store
+        .ownKeys()
+        .filter(
+          (k) => k.scheme === 'gaen' && k.rollingStartIntervalNumber * EN_INTERVAL_S * 1000 <= now,
+        );
     if (!this.bluezoneBase) return [];
-    const key: BluezoneDiagnosisKey = { scheme: 'bluezone', dailyKey: this.bluezoneBase.dailyKey, timeDkS: (this.bluezoneBase.day * DAY_MS) / 1000, maxRoll: this.idsPerDay(), timeTeS: Math.floor(now / 1000) };
+    const key: BluezoneDiagnosisKey = {
+      scheme: 'bluezone',
+      dailyKey: this.bluezoneBase.dailyKey,
+      timeDkS: (this.bluezoneBase.day * DAY_MS) / 1000,
+      maxRoll: this.idsPerDay(),
+      timeTeS: Math.floor(now / 1000),
+    };
     return [key];
   }
 
@@ -164,10 +210,22 @@ export class Firmware {
     const matches: Match[] = [];
     for (const key of keys) matcher.matchKey(key, (m) => matches.push(m));
     const { sightings, contactOf, calibrationConfidenceOf } = contactsFromMatches(matches);
-    const scans = store.queryScans ? store.queryScans() : scansFromSightings(stored, this.options.episodeConfig);
-    const windows = exposureWindows(sightings, this.options.episodeConfig, contactOf, { scans, calibrationConfidenceOf });
+    const scans = store.queryScans
+      ? store.queryScans()
+      : scansFromSightings(stored, this.options.episodeConfig);
+    const windows = exposureWindows(sightings, this.options.episodeConfig, contactOf, {
+      scans,
+      calibrationConfidenceOf,
+    });
     const summaries = dailySummaries(windows, this.options.episodeConfig);
-    const event: ExposureEvent = { checkedAtMs: this.now(), matches, windows, summaries, closeContact: summaries.some((s) => s.closeContact), bluezoneCloseContact: summaries.some((s) => s.bluezoneCloseContact) };
+    const event: ExposureEvent = {
+      checkedAtMs: this.now(),
+      matches,
+      windows,
+      summaries,
+      closeContact: summaries.some((s) => s.closeContact),
+      bluezoneCloseContact: summaries.some((s) => s.bluezoneCloseContact),
+    };
     if (matches.length) this.options.onExposure?.(event);
     return event;
   }
@@ -185,7 +243,13 @@ export class Firmware {
   }
 
   private uniform(minMs: number, maxMs: number): number {
-    return minMs + Math.floor((this.options.random.randomBytes(4).reduce((a, b) => a * 256 + b, 0) / 2 ** 32) * (maxMs - minMs + 1));
+    return (
+      minMs +
+      Math.floor(
+        (this.options.random.randomBytes(4).reduce((a, b) => a * 256 + b, 0) / 2 ** 32) *
+          (maxMs - minMs + 1),
+      )
+    );
   }
 
   private idsPerDay(): number {
@@ -201,11 +265,24 @@ export class Firmware {
     const now = this.now();
     const interval = Math.floor(now / this.intervalMs());
     const id = this.profile.scheme === 'gaen' ? this.gaenId(interval) : this.bluezoneId(now);
-    const payload = this.profile.scheme === 'gaen' ? encodeGaenAdvert(id, associatedEncryptedMetadata(this.crypto, this.tek!.aemk, id, encodeGaenMetadata({ txPowerDbm: this.txPowerDbm }))) : encodeBluezoneAdvert(id);
+    const payload =
+      this.profile.scheme === 'gaen'
+        ? encodeGaenAdvert(
+            id,
+            associatedEncryptedMetadata(
+              this.crypto,
+              this.tek!.aemk,
+              id,
+              encodeGaenMetadata({ txPowerDbm: this.txPowerDbm }),
+            ),
+          )
+        : encodeBluezoneAdvert(id);
     this.current = { interval, id, payload, address: this.randomAddress() };
     this.counters.rotations++;
-    if (this.advertisingPhaseOn) this.options.radio.startAdvertising(this.current.payload, this.current.address);
-    const jitter = this.profile.rotationJitterMaxMs > 0 ? this.uniform(0, this.profile.rotationJitterMaxMs) : 0;
+    if (this.advertisingPhaseOn)
+      this.options.radio.startAdvertising(this.current.payload, this.current.address);
+    const jitter =
+      this.profile.rotationJitterMaxMs > 0 ? this.uniform(0, this.profile.rotationJitterMaxMs) : 0;
     this.at((interval + 1) * this.intervalMs() + jitter, () => this.rotate());
   }
 
@@ -213,9 +290,18 @@ export class Firmware {
     const start = Math.floor(interval / TEK_ROLLING_PERIOD) * TEK_ROLLING_PERIOD;
     if (!this.tek || this.tek.key.rollingStartIntervalNumber !== start) {
       const keyData = this.options.random.randomBytes(16);
-      const key: GaenDiagnosisKey = { scheme: 'gaen', keyData, rollingStartIntervalNumber: start, rollingPeriod: TEK_ROLLING_PERIOD };
+      const key: GaenDiagnosisKey = {
+        scheme: 'gaen',
+        keyData,
+        rollingStartIntervalNumber: start,
+        rollingPeriod: TEK_ROLLING_PERIOD,
+      };
       this.options.store.appendOwnKey(key);
-      this.tek = { key, rpik: rollingProximityIdentifierKey(this.crypto, keyData), aemk: associatedEncryptedMetadataKey(this.crypto, keyData) };
+      this.tek = {
+        key,
+        rpik: rollingProximityIdentifierKey(this.crypto, keyData),
+        aemk: associatedEncryptedMetadataKey(this.crypto, keyData),
+      };
     }
     return rollingProximityIdentifier(this.crypto, this.tek.rpik, interval);
   }
@@ -224,10 +310,22 @@ export class Firmware {
     const day = Math.floor(nowMs / BLUEZONE_DAY_MS);
     if (!this.bluezoneBase) {
       this.bluezoneBase = { dailyKey: this.options.random.randomBytes(32), day };
-      this.options.store.appendOwnKey({ scheme: 'bluezone', dailyKey: this.bluezoneBase.dailyKey, timeDkS: (day * DAY_MS) / 1000, maxRoll: this.idsPerDay(), timeTeS: (day * DAY_MS + this.retentionMs) / 1000 });
+      this.options.store.appendOwnKey({
+        scheme: 'bluezone',
+        dailyKey: this.bluezoneBase.dailyKey,
+        timeDkS: (day * DAY_MS) / 1000,
+        maxRoll: this.idsPerDay(),
+        timeTeS: (day * DAY_MS + this.retentionMs) / 1000,
+      });
     }
     const slot = Math.floor((nowMs - day * BLUEZONE_DAY_MS) / bluezoneSlotMs(this.idsPerDay()));
-    return bluezoneIdsFrom(this.crypto, this.bluezoneBase.dailyKey, this.idsPerDay(), (day - this.bluezoneBase.day) * this.idsPerDay() + slot, 1);
+    return bluezoneIdsFrom(
+      this.crypto,
+      this.bluezoneBase.dailyKey,
+      this.idsPerDay(),
+      (day - this.bluezoneBase.day) * this.idsPerDay() + slot,
+      1,
+    );
   }
 
   /** A non-resolvable private address (two most significant bits 00, not all zeros or ones), LSB first. */
@@ -242,9 +340,14 @@ export class Firmware {
 
   private toggleAdvertising(): void {
     this.advertisingPhaseOn = !this.advertisingPhaseOn;
-    if (this.advertisingPhaseOn && this.current) this.options.radio.startAdvertising(this.current.payload, this.current.address);
+    if (this.advertisingPhaseOn && this.current)
+      this.options.radio.startAdvertising(this.current.payload, this.current.address);
     else this.options.radio.stopAdvertising();
-    this.at(this.now() + (this.advertisingPhaseOn ? this.profile.advertiseOnMs : this.profile.advertiseOffMs), () => this.toggleAdvertising());
+    this.at(
+      this.now() +
+        (this.advertisingPhaseOn ? this.profile.advertiseOnMs : this.profile.advertiseOffMs),
+      () => this.toggleAdvertising(),
+    );
   }
 
   private startScan(): void {
@@ -254,7 +357,10 @@ export class Firmware {
     this.counters.scans++;
     this.options.radio.startScanning();
     this.at(started + this.profile.scanOnMs, () => this.endScan());
-    this.at(started + this.uniform(this.profile.scanIntervalMinMs, this.profile.scanIntervalMaxMs), () => this.startScan());
+    this.at(
+      started + this.uniform(this.profile.scanIntervalMinMs, this.profile.scanIntervalMaxMs),
+      () => this.startScan(),
+    );
   }
 
   private endScan(): void {
@@ -262,13 +368,27 @@ export class Firmware {
     const scan = this.scan;
     this.scan = undefined;
     // Every scan is recorded, also one that heard nobody: the next scan's credit counts from it.
-    if (scan && this.options.store.appendScans) this.options.store.appendScans([{ startMs: this.scanStartedMs, durationMs: this.now() - this.scanStartedMs, ...(this.name ? { scanner: this.name } : {}) }]);
+    if (scan && this.options.store.appendScans)
+      this.options.store.appendScans([
+        {
+          startMs: this.scanStartedMs,
+          durationMs: this.now() - this.scanStartedMs,
+          ...(this.name ? { scanner: this.name } : {}),
+        },
+      ]);
     if (!scan || scan.size === 0) return;
-    const aggregates = [...scan.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const aggregates = [...scan.values()].sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+    );
     const sightings = new Array<Sighting>(aggregates.length);
     for (let i = 0; i < aggregates.length; i++) {
       const agg = aggregates[i]!;
-      const s: Sighting = { timeMs: agg.firstMs, scheme: this.profile.scheme, id: agg.id, rssiDbm: Math.round(agg.rssiSum / agg.count) };
+      const s: Sighting = {
+        timeMs: agg.firstMs,
+        scheme: this.profile.scheme,
+        id: agg.id,
+        rssiDbm: Math.round(agg.rssiSum / agg.count),
+      };
       if (agg.aem) s.aem = agg.aem;
       if (this.name) s.scanner = this.name;
       sightings[i] = s;
@@ -279,18 +399,29 @@ export class Firmware {
 
   private onAdvert(advert: ReceivedAdvert): void {
     const samples = advert.rssiSamplesDbm;
-    const receptions = samples ? Math.min(samples.length, advert.rssiSampleCount ?? samples.length) : 1;
+    const receptions = samples
+      ? Math.min(samples.length, advert.rssiSampleCount ?? samples.length)
+      : 1;
     this.counters.advertsHeard += receptions;
     if (!this.scan || receptions === 0) return;
     const decoded = this.decodeCache.decode(advert.payload);
     if (decoded.kind === 'malformed') return void (this.counters.advertsMalformed += receptions);
     if (decoded.kind === 'not-ours') return void (this.counters.advertsNotOurs += receptions);
-    if (decoded.kind === 'bluezone-gatt') return void (this.counters.advertsNeedingGatt += receptions);
-    if (decoded.kind !== this.profile.scheme) return void (this.counters.advertsOtherScheme += receptions);
+    if (decoded.kind === 'bluezone-gatt')
+      return void (this.counters.advertsNeedingGatt += receptions);
+    if (decoded.kind !== this.profile.scheme)
+      return void (this.counters.advertsOtherScheme += receptions);
     let agg = this.scan.get(decoded.key);
     if (!agg) {
-      if (this.scan.size >= this.profile.maxIdsPerScan) return void (this.counters.advertsDroppedFlood += receptions);
-      agg = { key: decoded.key, firstMs: advert.receivedAtMs ?? this.now(), count: 0, rssiSum: 0, id: decoded.id };
+      if (this.scan.size >= this.profile.maxIdsPerScan)
+        return void (this.counters.advertsDroppedFlood += receptions);
+      agg = {
+        key: decoded.key,
+        firstMs: advert.receivedAtMs ?? this.now(),
+        count: 0,
+        rssiSum: 0,
+        id: decoded.id,
+      };
       if (decoded.aem) agg.aem = decoded.aem;
       this.scan.set(decoded.key, agg);
     }

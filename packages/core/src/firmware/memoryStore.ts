@@ -18,14 +18,19 @@ export class MemoryStore implements Store {
   }
 
   querySightings({ fromMs = -Infinity, toMs = Infinity, id }: SightingQuery = {}): Sighting[] {
-    return this.sightings.filter((s) => s.timeMs >= fromMs && s.timeMs < toMs && (!id || bytesEqual(s.id, id)));
+    return this.sightings.filter(
+      (s) => s.timeMs >= fromMs && s.timeMs < toMs && (!id || bytesEqual(s.id, id)),
+    );
   }
 
   appendScans(scans: readonly ScanRecord[]): void {
     for (const s of scans) this.scans.push(s);
   }
 
-  queryScans({ fromMs = -Infinity, toMs = Infinity }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
+  queryScans({
+    fromMs = -Infinity,
+    toMs = Infinity,
+  }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
     return this.scans.filter((s) => s.startMs >= fromMs && s.startMs < toMs);
   }
 
@@ -33,7 +38,12 @@ export class MemoryStore implements Store {
     const before = this.sightings.length;
     this.scans = this.scans.filter((s) => s.startMs >= beforeMs);
     this.sightings = this.sightings.filter((s) => s.timeMs >= beforeMs);
-    this.keys = this.keys.filter((k) => (k.scheme === 'gaen' ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000 : k.timeTeS * 1000) >= beforeMs);
+    this.keys = this.keys.filter(
+      (k) =>
+        (k.scheme === 'gaen'
+          ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000
+          : k.timeTeS * 1000) >= beforeMs,
+    );
     return before - this.sightings.length;
   }
 

@@ -8,7 +8,14 @@ import type { TemporaryExposureKey } from './gaen/keySchedule.js';
 export type SchemeName = 'gaen' | 'bluezone';
 
 /** GAEN report types (exposure_key_export.proto `TemporaryExposureKey.ReportType`). */
-export const GAEN_REPORT_TYPES = ['UNKNOWN', 'CONFIRMED_TEST', 'CONFIRMED_CLINICAL_DIAGNOSIS', 'SELF_REPORT', 'RECURSIVE', 'REVOKED'] as const;
+export const GAEN_REPORT_TYPES = [
+  'UNKNOWN',
+  'CONFIRMED_TEST',
+  'CONFIRMED_CLINICAL_DIAGNOSIS',
+  'SELF_REPORT',
+  'RECURSIVE',
+  'REVOKED',
+] as const;
 
 /** A published GAEN key with the export's optional risk fields. */
 export interface GaenDiagnosisKey extends TemporaryExposureKey {

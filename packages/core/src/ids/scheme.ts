@@ -5,7 +5,12 @@
  */
 import type { CryptoProvider } from '../crypto/provider.js';
 import { BLUEZONE_ID_BYTES, bluezoneIdsFrom, bluezoneSlotMs } from './bluezone/keySchedule.js';
-import type { BluezoneDiagnosisKey, DiagnosisKey, GaenDiagnosisKey, SchemeName } from './diagnosisKey.js';
+import type {
+  BluezoneDiagnosisKey,
+  DiagnosisKey,
+  GaenDiagnosisKey,
+  SchemeName,
+} from './diagnosisKey.js';
 import { RPI_BYTES, RPI_MATCH_TOLERANCE_MS, TEK_ROLLING_PERIOD } from './gaen/constants.js';
 import { rollingProximityIdentifierKey, writeRpiPaddedData } from './gaen/keySchedule.js';
 
@@ -35,7 +40,14 @@ export interface IdBatch {
 
 /** A fresh, empty batch. */
 export function createIdBatch(): IdBatch {
-  return { count: 0, ids: new Uint8Array(0), firstInterval: 0, intervalMs: 0, firstWindowStartMs: 0, firstWindowEndMs: 0 };
+  return {
+    count: 0,
+    ids: new Uint8Array(0),
+    firstInterval: 0,
+    intervalMs: 0,
+    firstWindowStartMs: 0,
+    firstWindowEndMs: 0,
+  };
 }
 
 /** What a rotating-ID scheme offers to scheme-agnostic code. */
@@ -63,7 +75,9 @@ export const gaenScheme: IdScheme<GaenDiagnosisKey> & {
   keyWindowMs(key) {
     return {
       startMs: key.rollingStartIntervalNumber * EN_INTERVAL_MS - RPI_MATCH_TOLERANCE_MS,
-      endMs: (key.rollingStartIntervalNumber + key.rollingPeriod) * EN_INTERVAL_MS + RPI_MATCH_TOLERANCE_MS,
+      endMs:
+        (key.rollingStartIntervalNumber + key.rollingPeriod) * EN_INTERVAL_MS +
+        RPI_MATCH_TOLERANCE_MS,
     };
   },
   deriveIds(crypto, key, out, fromMs = -Infinity, toMs = Infinity) {
@@ -87,14 +101,21 @@ export const gaenScheme: IdScheme<GaenDiagnosisKey> & {
       cache.first = lo;
       cache.count = count;
     }
-    out.ids = crypto.aes128EcbEncrypt(rollingProximityIdentifierKey(crypto, key.keyData), cache.data);
+    out.ids = crypto.aes128EcbEncrypt(
+      rollingProximityIdentifierKey(crypto, key.keyData),
+      cache.data,
+    );
     out.count = count;
     return out;
   },
 };
 
 /** Interval geometry of a Bluezone F0 entry: slots anchored at `timeDk`, continuing day after day. */
-export function bluezoneKeySlots(key: BluezoneDiagnosisKey): { slotMs: number; firstSlotStartMs: number; slotCount: number } {
+export function bluezoneKeySlots(key: BluezoneDiagnosisKey): {
+  slotMs: number;
+  firstSlotStartMs: number;
+  slotCount: number;
+} {
   const slotMs = bluezoneSlotMs(key.maxRoll);
   const firstSlotStartMs = key.timeDkS * 1000;
   const spanMs = key.timeTeS * 1000 - firstSlotStartMs;

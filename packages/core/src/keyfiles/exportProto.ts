@@ -28,10 +28,16 @@ interface Schema {
 
 /** Builds the lookup tables once per message type. */
 function schema(fields: Record<number, Field>): Schema {
-  const numbers = Object.keys(fields).map(Number).sort((a, b) => a - b);
+  const numbers = Object.keys(fields)
+    .map(Number)
+    .sort((a, b) => a - b);
   const byNumber: (Field | undefined)[] = [];
   for (const n of numbers) byNumber[n] = fields[n];
-  return { byNumber, numbers, repeated: numbers.filter((n) => fields[n]!.repeated).map((n) => fields[n]!.name) };
+  return {
+    byNumber,
+    numbers,
+    repeated: numbers.filter((n) => fields[n]!.repeated).map((n) => fields[n]!.name),
+  };
 }
 
 // The wire types' numbers (protobuf encoding spec), written out: reading WireType's members at module
@@ -113,11 +119,17 @@ function readMessage(reader: BinaryReader, end: number, schema: Schema): Record<
       reader.skip(wireType, number);
       continue;
     }
-    if (wireType !== WIRE_TYPE[field.kind]) throw new Error(`field ${field.name} (${number}): wire type ${wireType}, expected ${WIRE_TYPE[field.kind]}`);
+    if (wireType !== WIRE_TYPE[field.kind])
+      throw new Error(
+        `field ${field.name} (${number}): wire type ${wireType}, expected ${WIRE_TYPE[field.kind]}`,
+      );
     let value: unknown;
     if (field.kind === 'message') {
       const length = reader.uint32();
-      if (reader.pos + length > end) throw new Error(`field ${field.name} (${number}): ${length}-byte message runs past its end`);
+      if (reader.pos + length > end)
+        throw new Error(
+          `field ${field.name} (${number}): ${length}-byte message runs past its end`,
+        );
       value = readMessage(reader, reader.pos + length, field.message!);
     } else {
       value = readScalar(reader, field.kind);
@@ -125,7 +137,8 @@ function readMessage(reader: BinaryReader, end: number, schema: Schema): Record<
     if (field.repeated) (out[field.name] as unknown[]).push(value);
     else out[field.name] = value;
   }
-  if (reader.pos !== end) throw new Error(`a field runs ${reader.pos - end} bytes past the end of its message`);
+  if (reader.pos !== end)
+    throw new Error(`a field runs ${reader.pos - end} bytes past the end of its message`);
   return out;
 }
 
@@ -157,7 +170,8 @@ function writeMessage(writer: BinaryWriter, value: Record<string, unknown>, sche
         continue;
       }
       const scalar = coerce(field.kind, item);
-      if (scalar === 0 || scalar === '' || (scalar instanceof Uint8Array && scalar.length === 0)) continue;
+      if (scalar === 0 || scalar === '' || (scalar instanceof Uint8Array && scalar.length === 0))
+        continue;
       writer.tag(number, WIRE_TYPE[field.kind]);
       writeScalar(writer, field.kind, scalar);
     }
@@ -179,7 +193,11 @@ function coerce(kind: Exclude<Kind, 'message'>, value: unknown): string | number
   }
 }
 
-function writeScalar(writer: BinaryWriter, kind: Exclude<Kind, 'message'>, value: string | number | Uint8Array): void {
+function writeScalar(
+  writer: BinaryWriter,
+  kind: Exclude<Kind, 'message'>,
+  value: string | number | Uint8Array,
+): void {
   switch (kind) {
     case 'string':
       writer.string(value as string);

@@ -5,11 +5,18 @@
 import { bytesEqual } from '../bytes/index.js';
 import type { DiagnosisKey } from '../ids/diagnosisKey.js';
 import { KeyFileError } from './errors.js';
-import { EXPORT_BIN_HEADER, decodeExportBin, readExportZip, type GaenKeyExport, type TekSignature } from './gaenExport.js';
+import {
+  EXPORT_BIN_HEADER,
+  decodeExportBin,
+  readExportZip,
+  type GaenKeyExport,
+  type TekSignature,
+} from './gaenExport.js';
 import { bluezoneKeysFromJson, gaenExportFromJson } from './keysJson.js';
 
 /** The formats {@link readDiagnosisKeyFile} recognises. */
-export type KeyFileFormat = 'gaen-export-zip' | 'gaen-export-bin' | 'gaen-keys-json' | 'bluezone-f0-json';
+export type KeyFileFormat =
+  'gaen-export-zip' | 'gaen-export-bin' | 'gaen-keys-json' | 'bluezone-f0-json';
 
 /** A key file's decoded contents. */
 export interface DiagnosisKeyFile {
@@ -46,21 +53,42 @@ export function readDiagnosisKeyFile(bytes: Uint8Array, source: string): Diagnos
 function readUnchecked(bytes: Uint8Array, source: string): DiagnosisKeyFile {
   if (bytes.length >= 4 && bytesEqual(bytes.subarray(0, 4), ZIP_MAGIC)) {
     const archive = readExportZip(bytes, source);
-    return { format: 'gaen-export-zip', keys: [...archive.export.keys, ...archive.export.revisedKeys], gaenExport: archive.export, exportBin: archive.exportBin, signatures: archive.signatures, notes: [] };
+    return {
+      format: 'gaen-export-zip',
+      keys: [...archive.export.keys, ...archive.export.revisedKeys],
+      gaenExport: archive.export,
+      exportBin: archive.exportBin,
+      signatures: archive.signatures,
+      notes: [],
+    };
   }
   if (bytes.length >= 2 && bytesEqual(bytes.subarray(0, 2), EXPORT_BIN_HEADER.subarray(0, 2))) {
     const gaenExport = decodeExportBin(bytes, source);
-    return { format: 'gaen-export-bin', keys: [...gaenExport.keys, ...gaenExport.revisedKeys], gaenExport, exportBin: bytes, notes: [] };
+    return {
+      format: 'gaen-export-bin',
+      keys: [...gaenExport.keys, ...gaenExport.revisedKeys],
+      gaenExport,
+      exportBin: bytes,
+      notes: [],
+    };
   }
   let text: string;
   try {
     text = textDecoder.decode(bytes);
   } catch {
-    throw new KeyFileError(source, 'not a key file: expected a GAEN export zip, an export.bin ("EK Export v1" header) or JSON keys');
+    throw new KeyFileError(
+      source,
+      'not a key file: expected a GAEN export zip, an export.bin ("EK Export v1" header) or JSON keys',
+    );
   }
   const trimmed = text.trimStart();
   if (!trimmed.startsWith('[') && !trimmed.startsWith('{')) {
-    throw new KeyFileError(source, bytes.length === 0 ? 'empty file: expected a GAEN export zip, an export.bin or JSON keys' : 'not a key file: expected a GAEN export zip, an export.bin ("EK Export v1" header) or JSON keys');
+    throw new KeyFileError(
+      source,
+      bytes.length === 0
+        ? 'empty file: expected a GAEN export zip, an export.bin or JSON keys'
+        : 'not a key file: expected a GAEN export zip, an export.bin ("EK Export v1" header) or JSON keys',
+    );
   }
   let json: unknown;
   try {
@@ -73,10 +101,21 @@ function readUnchecked(bytes: Uint8Array, source: string): DiagnosisKeyFile {
     return { format: 'bluezone-f0-json', keys: bluezoneKeysFromJson(json, source, notes), notes };
   }
   const gaenExport = gaenExportFromJson(json, source);
-  return { format: 'gaen-keys-json', keys: [...gaenExport.keys, ...gaenExport.revisedKeys], gaenExport, notes: [] };
+  return {
+    format: 'gaen-keys-json',
+    keys: [...gaenExport.keys, ...gaenExport.revisedKeys],
+    gaenExport,
+    notes: [],
+  };
 }
 
 function looksLikeBluezone(json: unknown): boolean {
   const list = Array.isArray(json) ? json : (json as Record<string, unknown> | null)?.['data'];
-  return Array.isArray(list) && list.length > 0 && typeof list[0] === 'object' && list[0] !== null && ('daily_key' in list[0] || 'dailyKey' in list[0]);
+  return (
+    Array.isArray(list) &&
+    list.length > 0 &&
+    typeof list[0] === 'object' &&
+    list[0] !== null &&
+    ('daily_key' in list[0] || 'dailyKey' in list[0])
+  );
 }

@@ -21,12 +21,17 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
  */
 export function p256PublicKeyFromPem(pem: string, source = 'public key'): Uint8Array {
   const block = PEM_BLOCK.exec(pem);
-  if (!block) throw new KeyFileError(source, 'not PEM: expected a "-----BEGIN PUBLIC KEY-----" block');
+  if (!block)
+    throw new KeyFileError(source, 'not PEM: expected a "-----BEGIN PUBLIC KEY-----" block');
   const label = block[1]!;
   if (label.includes('PRIVATE KEY')) {
-    throw new KeyFileError(source, `is a ${label}, not a public key: pass the public key only (e.g. openssl ec -in key.pem -pubout)`);
+    throw new KeyFileError(
+      source,
+      `is a ${label}, not a public key: pass the public key only (e.g. openssl ec -in key.pem -pubout)`,
+    );
   }
-  if (label !== 'PUBLIC KEY') throw new KeyFileError(source, `is a PEM "${label}" block, expected "PUBLIC KEY" (SPKI)`);
+  if (label !== 'PUBLIC KEY')
+    throw new KeyFileError(source, `is a PEM "${label}" block, expected "PUBLIC KEY" (SPKI)`);
   let der: Uint8Array;
   try {
     der = base64.decode(block[2]!.replace(/\s+/g, ''));
@@ -47,17 +52,29 @@ export function p256PublicKeyFromSpki(der: Uint8Array, source = 'public key'): U
   const fields = new DerReader(spki, source);
   const algorithm = new DerReader(fields.read(0x30, 'AlgorithmIdentifier'), source);
   const algorithmOid = bytesToHex(algorithm.read(0x06, 'algorithm OID'));
-  if (algorithmOid !== EC_PUBLIC_KEY_OID) throw new KeyFileError(source, `algorithm OID ${oidToString(algorithmOid)}: expected an EC public key (1.2.840.10045.2.1) on P-256`);
+  if (algorithmOid !== EC_PUBLIC_KEY_OID)
+    throw new KeyFileError(
+      source,
+      `algorithm OID ${oidToString(algorithmOid)}: expected an EC public key (1.2.840.10045.2.1) on P-256`,
+    );
   const curveOid = bytesToHex(algorithm.read(0x06, 'EC curve OID'));
-  if (curveOid !== P256_OID) throw new KeyFileError(source, `EC curve OID ${oidToString(curveOid)}: expected P-256 (1.2.840.10045.3.1.7), the only curve GAEN signs with`);
+  if (curveOid !== P256_OID)
+    throw new KeyFileError(
+      source,
+      `EC curve OID ${oidToString(curveOid)}: expected P-256 (1.2.840.10045.3.1.7), the only curve GAEN signs with`,
+    );
   const bits = fields.read(0x03, 'subjectPublicKey BIT STRING');
   fields.end('SubjectPublicKeyInfo');
-  if (bits.length < 2 || bits[0] !== 0) throw new KeyFileError(source, 'subjectPublicKey: expected a BIT STRING of whole bytes');
+  if (bits.length < 2 || bits[0] !== 0)
+    throw new KeyFileError(source, 'subjectPublicKey: expected a BIT STRING of whole bytes');
   const point = bits.slice(1);
   try {
     p256.Point.fromBytes(point);
   } catch (error) {
-    throw new KeyFileError(source, `subjectPublicKey: not a point on P-256 (${(error as Error).message})`);
+    throw new KeyFileError(
+      source,
+      `subjectPublicKey: not a point on P-256 (${(error as Error).message})`,
+    );
   }
   return point;
 }
@@ -73,25 +90,40 @@ class DerReader {
   read(tag: number, what: string): Uint8Array {
     const at = this.offset;
     if (this.bytes[at] !== tag) {
-      const found = at < this.bytes.length ? `tag 0x${this.bytes[at]!.toString(16).padStart(2, '0')}` : 'the end of the data';
-      throw new KeyFileError(this.source, `DER at byte ${at}: expected ${what} (tag 0x${tag.toString(16).padStart(2, '0')}), found ${found}`);
+      const found =
+        at < this.bytes.length
+          ? `tag 0x${this.bytes[at]!.toString(16).padStart(2, '0')}`
+          : 'the end of the data';
+      throw new KeyFileError(
+        this.source,
+        `DER at byte ${at}: expected ${what} (tag 0x${tag.toString(16).padStart(2, '0')}), found ${found}`,
+      );
     }
     let length = this.bytes[at + 1];
     let start = at + 2;
     if (length !== undefined && length >= 0x80) {
       const lengthBytes = length - 0x80;
-      if (lengthBytes < 1 || lengthBytes > 2) throw new KeyFileError(this.source, `DER at byte ${at}: ${what} has an unsupported length encoding`);
+      if (lengthBytes < 1 || lengthBytes > 2)
+        throw new KeyFileError(
+          this.source,
+          `DER at byte ${at}: ${what} has an unsupported length encoding`,
+        );
       length = 0;
       for (let i = 0; i < lengthBytes; i++) length = (length << 8) | (this.bytes[start + i] ?? 0);
       start += lengthBytes;
     }
-    if (length === undefined || start + length > this.bytes.length) throw new KeyFileError(this.source, `DER at byte ${at}: ${what} is truncated`);
+    if (length === undefined || start + length > this.bytes.length)
+      throw new KeyFileError(this.source, `DER at byte ${at}: ${what} is truncated`);
     this.offset = start + length;
     return this.bytes.subarray(start, start + length);
   }
 
   end(what: string): void {
-    if (this.offset !== this.bytes.length) throw new KeyFileError(this.source, `DER: ${this.bytes.length - this.offset} unexpected bytes after ${what}`);
+    if (this.offset !== this.bytes.length)
+      throw new KeyFileError(
+        this.source,
+        `DER: ${this.bytes.length - this.offset} unexpected bytes after ${what}`,
+      );
   }
 }
 

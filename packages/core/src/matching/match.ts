@@ -37,7 +37,11 @@ export const GAEN_NON_MATCHING_REPORT_TYPES: readonly number[] = [4, 5];
 
 /** Whether a diagnosis key takes part in matching (GAEN RECURSIVE and REVOKED keys do not). */
 export function keyMatches(key: DiagnosisKey): boolean {
-  return !(key.scheme === 'gaen' && key.reportType !== undefined && GAEN_NON_MATCHING_REPORT_TYPES.includes(key.reportType));
+  return !(
+    key.scheme === 'gaen' &&
+    key.reportType !== undefined &&
+    GAEN_NON_MATCHING_REPORT_TYPES.includes(key.reportType)
+  );
 }
 
 /** Options of {@link Matcher}. */
@@ -64,17 +68,29 @@ export interface MatchStats {
  * one ({@link Matcher.matchKey}) or as any iterable ({@link Matcher.matchAll}).
  */
 export class Matcher {
-  readonly stats: MatchStats = { keys: 0, keysOutsideSightings: 0, keysIgnoredReportType: 0, idsDerived: 0, matches: 0 };
+  readonly stats: MatchStats = {
+    keys: 0,
+    keysOutsideSightings: 0,
+    keysIgnoredReportType: 0,
+    idsDerived: 0,
+    matches: 0,
+  };
   private readonly crypto: CryptoProvider;
   private readonly decryptMetadata: boolean;
   private readonly indexes: { gaen: SightingIndex; bluezone: SightingIndex };
   private readonly batch = createIdBatch();
 
-  constructor(sightings: readonly Sighting[] | { gaen: SightingIndex; bluezone: SightingIndex }, options: MatcherOptions = {}) {
+  constructor(
+    sightings: readonly Sighting[] | { gaen: SightingIndex; bluezone: SightingIndex },
+    options: MatcherOptions = {},
+  ) {
     this.crypto = options.crypto ?? pureCryptoProvider;
     this.decryptMetadata = options.decryptMetadata ?? true;
     this.indexes = Array.isArray(sightings)
-      ? { gaen: new SightingIndex('gaen', sightings), bluezone: new SightingIndex('bluezone', sightings) }
+      ? {
+          gaen: new SightingIndex('gaen', sightings),
+          bluezone: new SightingIndex('bluezone', sightings),
+        }
       : (sightings as { gaen: SightingIndex; bluezone: SightingIndex });
   }
 
@@ -95,13 +111,31 @@ export class Matcher {
    * `onHit` with the matched interval, the sighting's index in the array the index was built from, and
    * the TX power and calibration confidence decrypted from its AEM (NaN when none).
    */
-  matchKeyPositions(key: DiagnosisKey, onHit: (interval: number, sourceIndex: number, txPowerDbm: number, calibrationConfidence: number) => void): number {
+  matchKeyPositions(
+    key: DiagnosisKey,
+    onHit: (
+      interval: number,
+      sourceIndex: number,
+      txPowerDbm: number,
+      calibrationConfidence: number,
+    ) => void,
+  ): number {
     return this.forEachHit(key, (index, interval, _id, p, txPowerDbm, calibrationConfidence) => {
       onHit(interval, index.sourceIndexAt(p), txPowerDbm ?? NaN, calibrationConfidence ?? NaN);
     });
   }
 
-  private forEachHit(key: DiagnosisKey, onHit: (index: SightingIndex, interval: number, id: Uint8Array, p: number, txPowerDbm?: number, calibrationConfidence?: number) => void): number {
+  private forEachHit(
+    key: DiagnosisKey,
+    onHit: (
+      index: SightingIndex,
+      interval: number,
+      id: Uint8Array,
+      p: number,
+      txPowerDbm?: number,
+      calibrationConfidence?: number,
+    ) => void,
+  ): number {
     this.stats.keys++;
     if (!keyMatches(key)) {
       this.stats.keysIgnoredReportType++;
@@ -113,7 +147,13 @@ export class Matcher {
       return 0;
     }
     const scheme = idSchemeFor(key);
-    const batch = scheme.deriveIds(this.crypto, key, this.batch, index.minTimeMs, index.maxTimeMs + 1);
+    const batch = scheme.deriveIds(
+      this.crypto,
+      key,
+      this.batch,
+      index.minTimeMs,
+      index.maxTimeMs + 1,
+    );
     if (batch.count === 0) {
       this.stats.keysOutsideSightings++;
       return 0;
@@ -138,7 +178,14 @@ export class Matcher {
         if (aem && key.scheme === 'gaen') {
           aemk ??= associatedEncryptedMetadataKey(this.crypto, key.keyData);
           const metadata = decodeGaenMetadata(this.crypto.aes128Ctr(aemk, id, aem));
-          onHit(index, batch.firstInterval + i, id, p, metadata.txPowerDbm, metadata.calibrationConfidence ?? 0);
+          onHit(
+            index,
+            batch.firstInterval + i,
+            id,
+            p,
+            metadata.txPowerDbm,
+            metadata.calibrationConfidence ?? 0,
+          );
         } else {
           onHit(index, batch.firstInterval + i, id, p);
         }
@@ -157,6 +204,10 @@ export class Matcher {
 }
 
 /** One-shot convenience: every match of `keys` in `sightings`. */
-export function matchDiagnosisKeys(keys: Iterable<DiagnosisKey>, sightings: readonly Sighting[], options: MatcherOptions = {}): Match[] {
+export function matchDiagnosisKeys(
+  keys: Iterable<DiagnosisKey>,
+  sightings: readonly Sighting[],
+  options: MatcherOptions = {},
+): Match[] {
   return new Matcher(sightings, options).matchAll(keys);
 }

@@ -41,7 +41,8 @@ export interface SightingIndexParts {
 /** Typed arrays on a SharedArrayBuffer where the host has one (browsers without cross-origin isolation do not). */
 function allocator(memory: IndexMemory) {
   const shared = memory === 'shared' && typeof SharedArrayBuffer === 'function';
-  const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const buffer = (bytes: number) =>
+    shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   return {
     u8: (n: number) => new Uint8Array(buffer(n)),
     u32: (n: number) => new Uint32Array(buffer(n * 4)),
@@ -87,13 +88,18 @@ export class SightingIndex {
   private readonly prefilter: Uint32Array;
   private readonly prefilterShift: number;
 
-  constructor(scheme: SchemeName, sightings: readonly Sighting[], options: SightingIndexOptions = {}) {
+  constructor(
+    scheme: SchemeName,
+    sightings: readonly Sighting[],
+    options: SightingIndexOptions = {},
+  ) {
     this.scheme = scheme;
     this.idBytes = ID_BYTES[scheme];
     this.source = sightings;
     const alloc = allocator(options.memory ?? 'local');
     const ownIndex: number[] = [];
-    for (let i = 0; i < sightings.length; i++) if (sightings[i]!.scheme === scheme) ownIndex.push(i);
+    for (let i = 0; i < sightings.length; i++)
+      if (sightings[i]!.scheme === scheme) ownIndex.push(i);
     const n = ownIndex.length;
     this.count = n;
     let capacity = 16;
@@ -163,13 +169,47 @@ export class SightingIndex {
 
   /** The index's arrays and numbers (shared, not copied, when built with `memory: 'shared'`). */
   parts(): SightingIndexParts {
-    const { scheme, count, distinctIds, minTimeMs, maxTimeMs, mask, prefilterShift, ids, groupStart, order, timeMs, aem, hasAem, table, prefilter } = this;
-    return { scheme, count, distinctIds, minTimeMs, maxTimeMs, mask, prefilterShift, ids, groupStart, order, timeMs, aem, hasAem, table, prefilter };
+    const {
+      scheme,
+      count,
+      distinctIds,
+      minTimeMs,
+      maxTimeMs,
+      mask,
+      prefilterShift,
+      ids,
+      groupStart,
+      order,
+      timeMs,
+      aem,
+      hasAem,
+      table,
+      prefilter,
+    } = this;
+    return {
+      scheme,
+      count,
+      distinctIds,
+      minTimeMs,
+      maxTimeMs,
+      mask,
+      prefilterShift,
+      ids,
+      groupStart,
+      order,
+      timeMs,
+      aem,
+      hasAem,
+      table,
+      prefilter,
+    };
   }
 
   /** An index over parts made by {@link SightingIndex.parts} (e.g. in a worker): probes work, {@link sightingAt} does not. */
   static fromParts(parts: SightingIndexParts): SightingIndex {
-    const index = Object.create(SightingIndex.prototype) as { -readonly [K in keyof SightingIndex]: unknown } & Record<string, unknown>;
+    const index = Object.create(SightingIndex.prototype) as {
+      -readonly [K in keyof SightingIndex]: unknown;
+    } & Record<string, unknown>;
     Object.assign(index, parts, { idBytes: ID_BYTES[parts.scheme], source: undefined });
     return index as unknown as SightingIndex;
   }
@@ -213,16 +253,29 @@ export class SightingIndex {
 
   /** The sighting at grouped position `p` (not on an index rebuilt from parts). */
   sightingAt(p: number): Sighting {
-    if (!this.source) throw new Error('SightingIndex.fromParts holds no sighting objects: use sourceIndexAt');
+    if (!this.source)
+      throw new Error('SightingIndex.fromParts holds no sighting objects: use sourceIndexAt');
     return this.source[this.order[p]!]!;
   }
 }
 
 function prefix32(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
+  return (
+    (bytes[offset]! |
+      (bytes[offset + 1]! << 8) |
+      (bytes[offset + 2]! << 16) |
+      (bytes[offset + 3]! << 24)) >>>
+    0
+  );
 }
 
-function sameId(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number, length: number): boolean {
+function sameId(
+  a: Uint8Array,
+  aOffset: number,
+  b: Uint8Array,
+  bOffset: number,
+  length: number,
+): boolean {
   for (let i = 0; i < length; i++) if (a[aOffset + i] !== b[bOffset + i]) return false;
   return true;
 }

@@ -4,4 +4,9 @@
  * @module
  */
 export { nodeCryptoProvider, nodeRandom } from './cryptoProvider.js';
-export { chooseMatchThreads, matchInParallel, MIN_KEYS_PER_THREAD, type ParallelMatchOptions } from './parallelMatcher.js';
+export {
+  chooseMatchThreads,
+  matchInParallel,
+  MIN_KEYS_PER_THREAD,
+  type ParallelMatchOptions,
+} from './parallelMatcher.js';

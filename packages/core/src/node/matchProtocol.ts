@@ -44,7 +44,10 @@ export interface MatchBatchResult {
 }
 
 /** Packs keys for a worker; returns the message and the buffers to transfer. */
-export function packKeys(batchId: number, keys: readonly DiagnosisKey[]): { message: KeyBatchMessage; transfer: ArrayBuffer[] } {
+export function packKeys(
+  batchId: number,
+  keys: readonly DiagnosisKey[],
+): { message: KeyBatchMessage; transfer: ArrayBuffer[] } {
   let gaen = 0;
   for (const key of keys) if (key.scheme === 'gaen') gaen++;
   const bluezone = keys.length - gaen;
@@ -82,8 +85,16 @@ export function packKeys(batchId: number, keys: readonly DiagnosisKey[]): { mess
     }
   });
   const transfer = [
-    message.gaenPosition, message.gaenKeyData, message.gaenRollingStart, message.gaenRollingPeriod, message.gaenReportType,
-    message.bluezonePosition, message.bluezoneDailyKey, message.bluezoneTimeDkS, message.bluezoneTimeTeS, message.bluezoneMaxRoll,
+    message.gaenPosition,
+    message.gaenKeyData,
+    message.gaenRollingStart,
+    message.gaenRollingPeriod,
+    message.gaenReportType,
+    message.bluezonePosition,
+    message.bluezoneDailyKey,
+    message.bluezoneTimeDkS,
+    message.bluezoneTimeTeS,
+    message.bluezoneMaxRoll,
   ].map((a) => a.buffer as ArrayBuffer);
   return { message, transfer };
 }

@@ -9,19 +9,36 @@ import { pureCryptoProvider } from '../crypto/pure.js';
 import { Matcher } from '../matching/match.js';
 import { SightingIndex } from '../matching/sightingIndex.js';
 import { nodeCryptoProvider } from './cryptoProvider.js';
-import { unpackKeys, type KeyBatchMessage, type MatchBatchResult, type MatchWorkerData } from './matchProtocol.js';
+import {
+  unpackKeys,
+  type KeyBatchMessage,
+  type MatchBatchResult,
+  type MatchWorkerData,
+} from './matchProtocol.js';
 
 const data = workerData as MatchWorkerData;
-const indexes = { gaen: SightingIndex.fromParts(data.indexes.gaen), bluezone: SightingIndex.fromParts(data.indexes.bluezone) };
-const matcher = new Matcher(indexes, { crypto: data.crypto === 'node' ? nodeCryptoProvider : pureCryptoProvider, decryptMetadata: data.decryptMetadata });
+const indexes = {
+  gaen: SightingIndex.fromParts(data.indexes.gaen),
+  bluezone: SightingIndex.fromParts(data.indexes.bluezone),
+};
+const matcher = new Matcher(indexes, {
+  crypto: data.crypto === 'node' ? nodeCryptoProvider : pureCryptoProvider,
+  decryptMetadata: data.decryptMetadata,
+});
 
 parentPort!.on('message', (message: KeyBatchMessage) => {
   const keys = unpackKeys(message);
   const rows: number[] = [];
   for (let k = 0; k < keys.length; k++) {
-    matcher.matchKeyPositions(keys[k]!, (interval, sourceIndex, txPowerDbm, confidence) => rows.push(k, interval, sourceIndex, txPowerDbm, confidence));
+    matcher.matchKeyPositions(keys[k]!, (interval, sourceIndex, txPowerDbm, confidence) =>
+      rows.push(k, interval, sourceIndex, txPowerDbm, confidence),
+    );
   }
   const matches = Float64Array.from(rows);
-  const result: MatchBatchResult = { batchId: message.batchId, matches, stats: { ...matcher.stats } };
+  const result: MatchBatchResult = {
+    batchId: message.batchId,
+    matches,
+    stats: { ...matcher.stats },
+  };
   parentPort!.postMessage(result, [matches.buffer]);
 });

@@ -33,7 +33,10 @@ function startWorker(workerData: MatchWorkerData): Worker {
   if (here.endsWith('.ts')) {
     // Running from TypeScript source (tests, tsx): the worker is TypeScript too and needs tsx's loader.
     const source = new URL('./matchWorker.ts', here).href;
-    return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData });
+    return new Worker(
+      `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`,
+      { eval: true, workerData },
+    );
   }
   return new Worker(workerFile(here), { workerData });
 }
@@ -44,9 +47,14 @@ function startWorker(workerData: MatchWorkerData): Worker {
  */
 export function workerFile(here: string): URL {
   const ext = here.endsWith('.cjs') ? '.cjs' : '.js';
-  const candidates = [`./matchWorker${ext}`, `./node/matchWorker${ext}`].map((rel) => new URL(rel, here));
+  const candidates = [`./matchWorker${ext}`, `./node/matchWorker${ext}`].map(
+    (rel) => new URL(rel, here),
+  );
   const found = candidates.find((url) => existsSync(url));
-  if (!found) throw new Error(`matchInParallel: worker file not found (looked for ${candidates.map((u) => fileURLToPath(u)).join(', ')})`);
+  if (!found)
+    throw new Error(
+      `matchInParallel: worker file not found (looked for ${candidates.map((u) => fileURLToPath(u)).join(', ')})`,
+    );
   return found;
 }
 
@@ -66,7 +74,11 @@ const TOLERANCE_MS = 7_200_000;
  * only keys whose window meets the sightings cost crypto (the rest are skipped in microseconds), so
  * those are what is counted. One thread per {@link MIN_KEYS_PER_THREAD} such keys, at most `cores`.
  */
-export function chooseMatchThreads(keys: readonly DiagnosisKey[], sightings: readonly Sighting[], cores = availableParallelism()): number {
+export function chooseMatchThreads(
+  keys: readonly DiagnosisKey[],
+  sightings: readonly Sighting[],
+  cores = availableParallelism(),
+): number {
   if (cores <= 1 || keys.length < 2 * MIN_KEYS_PER_THREAD || sightings.length === 0) return 1;
   let minT = Infinity;
   let maxT = -Infinity;
@@ -77,7 +89,13 @@ export function chooseMatchThreads(keys: readonly DiagnosisKey[], sightings: rea
   let working = 0;
   for (const key of keys) {
     if (!keyMatches(key)) continue;
-    const [startMs, endMs] = key.scheme === 'gaen' ? [key.rollingStartIntervalNumber * 600_000, (key.rollingStartIntervalNumber + key.rollingPeriod) * 600_000] : [key.timeDkS * 1000, key.timeTeS * 1000 + 86_400_000];
+    const [startMs, endMs] =
+      key.scheme === 'gaen'
+        ? [
+            key.rollingStartIntervalNumber * 600_000,
+            (key.rollingStartIntervalNumber + key.rollingPeriod) * 600_000,
+          ]
+        : [key.timeDkS * 1000, key.timeTeS * 1000 + 86_400_000];
     if (endMs + TOLERANCE_MS >= minT && startMs - TOLERANCE_MS <= maxT) working++;
   }
   return Math.max(1, Math.min(cores, Math.floor(working / MIN_KEYS_PER_THREAD)));
@@ -87,17 +105,35 @@ export function chooseMatchThreads(keys: readonly DiagnosisKey[], sightings: rea
  * Matches `keys` (any iterable, consumed lazily) against `sightings` on worker threads; calls `onMatch`
  * in the same order a single-threaded {@link Matcher} would. Resolves to the summed statistics.
  */
-export async function matchInParallel(keys: Iterable<DiagnosisKey>, sightings: readonly Sighting[], onMatch: (match: Match) => void, options: ParallelMatchOptions = {}): Promise<MatchStats> {
+export async function matchInParallel(
+  keys: Iterable<DiagnosisKey>,
+  sightings: readonly Sighting[],
+  onMatch: (match: Match) => void,
+  options: ParallelMatchOptions = {},
+): Promise<MatchStats> {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const batchSize = options.batchSize ?? 2048;
   // Built once, on shared memory: posting the parts shares it with every worker instead of cloning.
-  const indexes = { gaen: new SightingIndex('gaen', sightings, { memory: 'shared' }), bluezone: new SightingIndex('bluezone', sightings, { memory: 'shared' }) };
-  const workerData: MatchWorkerData = { indexes: { gaen: indexes.gaen.parts(), bluezone: indexes.bluezone.parts() }, crypto: options.crypto ?? 'node', decryptMetadata: options.decryptMetadata ?? true };
+  const indexes = {
+    gaen: new SightingIndex('gaen', sightings, { memory: 'shared' }),
+    bluezone: new SightingIndex('bluezone', sightings, { memory: 'shared' }),
+  };
+  const workerData: MatchWorkerData = {
+    indexes: { gaen: indexes.gaen.parts(), bluezone: indexes.bluezone.parts() },
+    crypto: options.crypto ?? 'node',
+    decryptMetadata: options.decryptMetadata ?? true,
+  };
   const workers = Array.from({ length: threads }, () => startWorker(workerData));
   const iterator = keys[Symbol.iterator]();
   const batches = new Map<number, DiagnosisKey[]>();
   const finished = new Map<number, MatchBatchResult>();
-  const workerStats: MatchStats[] = workers.map(() => ({ keys: 0, keysOutsideSightings: 0, keysIgnoredReportType: 0, idsDerived: 0, matches: 0 }));
+  const workerStats: MatchStats[] = workers.map(() => ({
+    keys: 0,
+    keysOutsideSightings: 0,
+    keysIgnoredReportType: 0,
+    idsDerived: 0,
+    matches: 0,
+  }));
   let nextBatchId = 0;
   let nextToEmit = 0;
   let keysDone = 0;
@@ -132,7 +168,12 @@ export async function matchInParallel(keys: Iterable<DiagnosisKey>, sightings: r
           for (let i = 0; i < rows.length; i += 5) {
             const sighting = sightings[rows[i + 2]!]!;
             // The matched ID is, byte for byte, the ID the sighting recorded.
-            const match: Match = { key: batch[rows[i]!]!, interval: rows[i + 1]!, id: sighting.id, sighting };
+            const match: Match = {
+              key: batch[rows[i]!]!,
+              interval: rows[i + 1]!,
+              id: sighting.id,
+              sighting,
+            };
             if (!Number.isNaN(rows[i + 3]!)) match.decryptedTxPowerDbm = rows[i + 3]!;
             if (!Number.isNaN(rows[i + 4]!)) match.decryptedCalibrationConfidence = rows[i + 4]!;
             onMatch(match);
@@ -168,5 +209,11 @@ export async function matchInParallel(keys: Iterable<DiagnosisKey>, sightings: r
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return workerStats.reduce((a, s) => ({ keys: a.keys + s.keys, keysOutsideSightings: a.keysOutsideSightings + s.keysOutsideSightings, keysIgnoredReportType: a.keysIgnoredReportType + s.keysIgnoredReportType, idsDerived: a.idsDerived + s.idsDerived, matches: a.matches + s.matches }));
+  return workerStats.reduce((a, s) => ({
+    keys: a.keys + s.keys,
+    keysOutsideSightings: a.keysOutsideSightings + s.keysOutsideSightings,
+    keysIgnoredReportType: a.keysIgnoredReportType + s.keysIgnoredReportType,
+    idsDerived: a.idsDerived + s.idsDerived,
+    matches: a.matches + s.matches,
+  }));
 }

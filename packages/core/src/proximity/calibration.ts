@@ -23,7 +23,12 @@ export interface DeviceCalibration {
  * Used for devices no table row covers. An assumption, not a measurement: TX power near the middle of
  * the values phones advertise, no RSSI correction. A CSV row with manufacturer and model `*` replaces it.
  */
-export const DEFAULT_DEVICE_CALIBRATION: DeviceCalibration = { manufacturer: '*', model: '*', txPowerDbm: -24, rssiCorrectionDb: 0 };
+export const DEFAULT_DEVICE_CALIBRATION: DeviceCalibration = {
+  manufacturer: '*',
+  model: '*',
+  txPowerDbm: -24,
+  rssiCorrectionDb: 0,
+};
 
 /** Calibration rows keyed by manufacturer and model (case-insensitive), with fallbacks. */
 export class CalibrationTable {
@@ -91,7 +96,12 @@ export function parseCalibrationCsv(text: string, source = 'calibration.csv'): C
   const table = parseCsv(text, source);
   const pick = (names: readonly string[], required: boolean) => {
     const found = names.find((n) => table.columns.includes(n));
-    if (!found && required) throw new CsvFormatError(source, 1, `missing column "${names[0]}" (header has: ${table.columns.join(', ')})`);
+    if (!found && required)
+      throw new CsvFormatError(
+        source,
+        1,
+        `missing column "${names[0]}" (header has: ${table.columns.join(', ')})`,
+      );
     return found;
   };
   const manufacturer = pick(COLUMNS.manufacturer, true)!;
@@ -106,7 +116,11 @@ export function parseCalibrationCsv(text: string, source = 'calibration.csv'): C
       manufacturer: row[manufacturer]!.trim() || '*',
       model: row[model]!.trim() || '*',
       txPowerDbm: numberCell(row, tx, source, line, { required: true, ...TX_POWER_CELL_DBM })!,
-      rssiCorrectionDb: numberCell(row, correction, source, line, { required: true, min: -100, max: 100 })!,
+      rssiCorrectionDb: numberCell(row, correction, source, line, {
+        required: true,
+        min: -100,
+        max: 100,
+      })!,
     };
     const c = confidence === undefined ? undefined : numberCell(row, confidence, source, line);
     if (c !== undefined) entry.confidence = c;

@@ -22,12 +22,24 @@
  * never saw rather than the training series themselves.
  * @module
  */
-import { closeProbability, fitPlatt, CONTEXT_COLUMNS, FILTER_SIGMA_BUCKETS, filterSigmaBucket, MAX_PRIOR_DISTANCES, MODEL_FILE_VERSION, type ContextColumn, type DistancePrior, type ContextColumnFit, type ContextEffect, type ProximityModel } from './contextModel.js';
+import {
+  closeProbability,
+  fitPlatt,
+  CONTEXT_COLUMNS,
+  FILTER_SIGMA_BUCKETS,
+  filterSigmaBucket,
+  MAX_PRIOR_DISTANCES,
+  MODEL_FILE_VERSION,
+  type ContextColumn,
+  type DistancePrior,
+  type ContextColumnFit,
+  type ContextEffect,
+  type ProximityModel,
+} from './contextModel.js';
 import { createFilter, filterSpecName, type FilterSpec } from './filters.js';
 import { FitError } from './fit.js';
 import { estimateDistance } from './pathLoss.js';
 import { estimateReadings, type ReadingInput } from './seriesEstimate.js';
-
 
 /** A labelled reading for the context-aware fit. */
 export interface ContextReading extends ReadingInput {
@@ -91,19 +103,31 @@ export interface ContextFit {
 }
 
 /** The model-file ranges every fitted parameter must meet (the reader refuses anything else). */
-export const MODEL_RANGES = { a0Db: [-50, 200], pathLossExponent: [0.1, 10], sigmaDb: [0.01, 50] } as const;
+export const MODEL_RANGES = {
+  a0Db: [-50, 200],
+  pathLossExponent: [0.1, 10],
+  sigmaDb: [0.01, 50],
+} as const;
 
 /** Fits the context-aware model. @throws FitError naming why the data cannot determine it */
-export function fitContextModel(readings: readonly ContextReading[], options: ContextFitOptions = {}): ContextFit {
+export function fitContextModel(
+  readings: readonly ContextReading[],
+  options: ContextFitOptions = {},
+): ContextFit {
   return fitContext(readings, options, true);
 }
 
 /** The fit; `calibrate` false stops after the model (the nested calibration's inner fits). */
-function fitContext(readings: readonly ContextReading[], options: ContextFitOptions, calibrate: boolean): ContextFit {
+function fitContext(
+  readings: readonly ContextReading[],
+  options: ContextFitOptions,
+  calibrate: boolean,
+): ContextFit {
   const n = readings.length;
   const lambda = options.shrinkageSeries ?? 2;
   const sigmaPrior = options.sigmaPriorSeries ?? 3;
-  if (!(lambda >= 0 && lambda <= 1e6)) throw new FitError(`shrinkage must be 0..1e6 series, got ${lambda}`);
+  if (!(lambda >= 0 && lambda <= 1e6))
+    throw new FitError(`shrinkage must be 0..1e6 series, got ${lambda}`);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   let minX = Infinity;
@@ -119,9 +143,18 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
     if (y[i]! < minY) minY = y[i]!;
     if (y[i]! > maxY) maxY = y[i]!;
   }
-  if (n > 0 && maxX - minX < 1e-9) throw new FitError('all labelled readings are at one distance; the path-loss exponent needs at least two distances');
-  if (n < 10) throw new FitError(`need at least 10 labelled readings at two or more distances to fit A0, n and σ; got ${n}`);
-  if (maxY - minY < 1e-9) throw new FitError(`every reading has the same attenuation (${minY} dB) at every distance: RSSI does not depend on distance in this data`);
+  if (n > 0 && maxX - minX < 1e-9)
+    throw new FitError(
+      'all labelled readings are at one distance; the path-loss exponent needs at least two distances',
+    );
+  if (n < 10)
+    throw new FitError(
+      `need at least 10 labelled readings at two or more distances to fit A0, n and σ; got ${n}`,
+    );
+  if (maxY - minY < 1e-9)
+    throw new FitError(
+      `every reading has the same attenuation (${minY} dB) at every distance: RSSI does not depend on distance in this data`,
+    );
 
   // Series and their weights.
   const seriesIndex = new Map<string, number>();
@@ -150,7 +183,9 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
   const seriesCount = seriesIndex.size + loneRows;
 
   // Context columns and value indices.
-  const columns = (options.columns ?? CONTEXT_COLUMNS).filter((c) => readings.some((r) => r.context?.[c]?.trim()));
+  const columns = (options.columns ?? CONTEXT_COLUMNS).filter((c) =>
+    readings.some((r) => r.context?.[c]?.trim()),
+  );
   const levels = columns.map((column) => {
     const index = new Map<string, number>();
     const of = new Int32Array(n);
@@ -164,9 +199,16 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
       if (k === undefined) index.set(v, (k = index.size));
       of[i] = k;
     }
-    return { column, index, of, offset: new Float64Array(index.size), weight: new Float64Array(index.size) };
+    return {
+      column,
+      index,
+      of,
+      offset: new Float64Array(index.size),
+      weight: new Float64Array(index.size),
+    };
   });
-  for (const level of levels) for (let i = 0; i < n; i++) if (level.of[i]! >= 0) level.weight[level.of[i]!]! += w[i]!;
+  for (const level of levels)
+    for (let i = 0; i < n; i++) if (level.of[i]! >= 0) level.weight[level.of[i]!]! += w[i]!;
 
   // Backfitting.
   let a0 = 0;
@@ -194,7 +236,10 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
       sxx += w[i]! * dx * dx;
       sxy += w[i]! * dx * (y[i]! - offsetSum[i]! - my);
     }
-    if (!(sxx > 1e-12)) throw new FitError('all labelled readings are at one distance; the path-loss exponent needs at least two distances');
+    if (!(sxx > 1e-12))
+      throw new FitError(
+        'all labelled readings are at one distance; the path-loss exponent needs at least two distances',
+      );
     const newSlope = sxy / sxx;
     const newA0 = my - newSlope * mx;
     change = Math.max(change, Math.abs(newSlope - slope), Math.abs(newA0 - a0));
@@ -233,7 +278,12 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
     syy += (y[i]! - meanY) ** 2;
   }
   const sigma = Math.sqrt(ssr / Math.max(1, n - 2));
-  checkRange('n', slope, MODEL_RANGES.pathLossExponent, 'RSSI must fall with distance; check the distance and rssi columns');
+  checkRange(
+    'n',
+    slope,
+    MODEL_RANGES.pathLossExponent,
+    'RSSI must fall with distance; check the distance and rssi columns',
+  );
   checkRange('A0', a0, MODEL_RANGES.a0Db, 'check the rssi and tx columns (dBm)');
   checkRange('σ', sigma, MODEL_RANGES.sigmaDb, 'the readings leave no residual to estimate σ from');
 
@@ -252,8 +302,13 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
     }
     const means = [...sum].map((v, s) => v / seriesRows[s]!);
     const mean = means.reduce((a, b) => a + b, 0) / means.length;
-    between = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, means.length - 1));
-    within = rowsInSeries > seriesIndex.size ? Math.sqrt(ssWithin / (rowsInSeries - seriesIndex.size)) : undefined;
+    between = Math.sqrt(
+      means.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, means.length - 1),
+    );
+    within =
+      rowsInSeries > seriesIndex.size
+        ? Math.sqrt(ssWithin / (rowsInSeries - seriesIndex.size))
+        : undefined;
     if (within !== undefined && !(within > 0.01)) within = undefined;
   }
 
@@ -279,15 +334,32 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
       const m = seriesSets[v]!.size + lone[v]!;
       const own = sq[v]! / rows[v]!;
       const sigmaV = Math.sqrt((m * own + sigmaPrior * sigma ** 2) / (m + sigmaPrior));
-      entries.push([name, { offsetDb: level.offset[v]!, sigmaDb: Math.min(MODEL_RANGES.sigmaDb[1], Math.max(MODEL_RANGES.sigmaDb[0], sigmaV)), series: m, rows: rows[v]! }]);
+      entries.push([
+        name,
+        {
+          offsetDb: level.offset[v]!,
+          sigmaDb: Math.min(MODEL_RANGES.sigmaDb[1], Math.max(MODEL_RANGES.sigmaDb[0], sigmaV)),
+          series: m,
+          rows: rows[v]!,
+        },
+      ]);
       spreadNum += m * level.offset[v]! ** 2;
       spreadDen += m;
     }
     entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    contexts[level.column] = { spreadDb: Math.sqrt(spreadNum / Math.max(spreadDen, 1e-12)), values: Object.fromEntries(entries) };
+    contexts[level.column] = {
+      spreadDb: Math.sqrt(spreadNum / Math.max(spreadDen, 1e-12)),
+      values: Object.fromEntries(entries),
+    };
   }
 
-  const model: ProximityModel = { a0Db: a0, pathLossExponent: slope, sigmaDb: sigma, contexts, shrinkageSeries: lambda };
+  const model: ProximityModel = {
+    a0Db: a0,
+    pathLossExponent: slope,
+    sigmaDb: sigma,
+    contexts,
+    shrinkageSeries: lambda,
+  };
   // Clamped to the model file's ranges: extreme data may leave them a rounding step outside.
   const [sMin, sMax] = MODEL_RANGES.sigmaDb;
   if (within !== undefined) model.withinSeriesSigmaDb = Math.min(sMax, Math.max(sMin, within));
@@ -295,21 +367,38 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
   const prior = distancePrior(readings, w);
   if (prior) model.distancePrior = prior;
   if (options.closeTailDof !== undefined) model.closeTailDof = options.closeTailDof;
-  const tables = filterSigmaTables(model, readings, residual, offsetSum, options.filters ?? CANDIDATE_FILTERS);
+  const tables = filterSigmaTables(
+    model,
+    readings,
+    residual,
+    offsetSum,
+    options.filters ?? CANDIDATE_FILTERS,
+  );
   if (tables) model.filteredSigmaDb = tables;
   const closeM = options.closeM ?? 2;
   const filters = options.filters ?? CANDIDATE_FILTERS;
   if (!calibrate) {
-    return { model, rows: n, series: seriesCount, rmseDb: Math.sqrt(ssr / n), rSquared: syy > 0 ? 1 - ssr / syy : 1, intervalCoverage80: Number.NaN, medianAbsLog10Error: Number.NaN };
+    return {
+      model,
+      rows: n,
+      series: seriesCount,
+      rmseDb: Math.sqrt(ssr / n),
+      rSquared: syy > 0 ? 1 - ssr / syy : 1,
+      intervalCoverage80: Number.NaN,
+      medianAbsLog10Error: Number.NaN,
+    };
   }
-  if (!nestedCalibration(model, readings, closeM, filters, options)) model.closeCalibration = closeCalibration(model, readings, closeM, filters);
+  if (!nestedCalibration(model, readings, closeM, filters, options))
+    model.closeCalibration = closeCalibration(model, readings, closeM, filters);
 
   // Summary figures as `estimate` will compute them: context offsets and per-context σ.
   const rowEstimates = estimateReadings(model, readings, { filter: { kind: 'kalman' } });
   let inside = 0;
   const logErrors = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const e = estimateDistance(model, rowEstimates.correctedDb[i]!, { sigmaDb: rowEstimates.rowSigmaDb[i]! });
+    const e = estimateDistance(model, rowEstimates.correctedDb[i]!, {
+      sigmaDb: rowEstimates.rowSigmaDb[i]!,
+    });
     const d = readings[i]!.distanceM;
     if (d >= e.lowM && d <= e.highM) inside++;
     logErrors[i] = Math.abs(Math.log10(e.distanceM / d));
@@ -329,9 +418,16 @@ function fitContext(readings: readonly ContextReading[], options: ContextFitOpti
 /** The model-file format version a fit writes. */
 export const FIT_MODEL_VERSION = MODEL_FILE_VERSION;
 
-function checkRange(name: string, value: number, [min, max]: readonly [number, number], hint: string): void {
+function checkRange(
+  name: string,
+  value: number,
+  [min, max]: readonly [number, number],
+  hint: string,
+): void {
   if (!(value >= min && value <= max)) {
-    throw new FitError(`fitted ${name} = ${Number.isFinite(value) ? value.toFixed(3) : String(value)} is outside ${min}..${max}: ${hint}`);
+    throw new FitError(
+      `fitted ${name} = ${Number.isFinite(value) ? value.toFixed(3) : String(value)} is outside ${min}..${max}: ${hint}`,
+    );
   }
 }
 
@@ -340,9 +436,14 @@ function checkRange(name: string, value: number, [min, max]: readonly [number, n
  * spreads its weight over the distances it passed); at most {@link MAX_PRIOR_DISTANCES} groups, merged
  * by weighted quantile. See {@link DistancePrior}.
  */
-function distancePrior(readings: readonly ContextReading[], weights: Float64Array): DistancePrior | undefined {
+function distancePrior(
+  readings: readonly ContextReading[],
+  weights: Float64Array,
+): DistancePrior | undefined {
   const byDistance = new Map<number, number>();
-  readings.forEach((r, i) => byDistance.set(r.distanceM, (byDistance.get(r.distanceM) ?? 0) + weights[i]!));
+  readings.forEach((r, i) =>
+    byDistance.set(r.distanceM, (byDistance.get(r.distanceM) ?? 0) + weights[i]!),
+  );
   if (byDistance.size < 2) return undefined;
   const sorted = [...byDistance.entries()].sort((a, b) => a[0] - b[0]);
   const total = sorted.reduce((a, [, w]) => a + w, 0);
@@ -373,14 +474,23 @@ function distancePrior(readings: readonly ContextReading[], weights: Float64Arra
     flush();
   }
   const distancesM = [...groups.keys()];
-  return { distancesM, weights: distancesM.map((d) => groups.get(d)!), bandwidthLog10: PRIOR_BANDWIDTH_LOG10 };
+  return {
+    distancesM,
+    weights: distancesM.map((d) => groups.get(d)!),
+    bandwidthLog10: PRIOR_BANDWIDTH_LOG10,
+  };
 }
 
 /** Smoothing of each prior distance, log10 units: ±12 % in distance, about a step of the usual grids. */
 export const PRIOR_BANDWIDTH_LOG10 = 0.05;
 
 /** The raw (uncalibrated) `p_close` of every reading under `model`, for single readings and each filter. */
-function rawCloseProbabilities(model: ProximityModel, readings: readonly ContextReading[], closeM: number, filters: readonly FilterSpec[]): Map<string, Float64Array> {
+function rawCloseProbabilities(
+  model: ProximityModel,
+  readings: readonly ContextReading[],
+  closeM: number,
+  filters: readonly FilterSpec[],
+): Map<string, Float64Array> {
   const out = new Map<string, Float64Array>();
   const specs: (FilterSpec | undefined)[] = [undefined, ...(model.filteredSigmaDb ? filters : [])];
   for (const spec of specs) {
@@ -388,7 +498,9 @@ function rawCloseProbabilities(model: ProximityModel, readings: readonly Context
     const p = new Float64Array(readings.length);
     for (let i = 0; i < readings.length; i++) {
       const filtered = spec !== undefined && !Number.isNaN(e.filteredDb[i]!);
-      p[i] = filtered ? closeProbability(model, e.filteredDb[i]!, e.filteredSigmaDb[i]!, closeM) : closeProbability(model, e.correctedDb[i]!, e.rowSigmaDb[i]!, closeM);
+      p[i] = filtered
+        ? closeProbability(model, e.filteredDb[i]!, e.filteredSigmaDb[i]!, closeM)
+        : closeProbability(model, e.correctedDb[i]!, e.rowSigmaDb[i]!, closeM);
     }
     out.set(spec ? filterSpecName(spec) : 'row', p);
   }
@@ -406,10 +518,17 @@ function rawCloseProbabilities(model: ProximityModel, readings: readonly Context
  * Returns false (the caller keeps in-sample figures) when the data has too few series or a training
  * part cannot be fitted.
  */
-function nestedCalibration(model: ProximityModel, readings: readonly ContextReading[], closeM: number, filters: readonly FilterSpec[], options: ContextFitOptions): boolean {
+function nestedCalibration(
+  model: ProximityModel,
+  readings: readonly ContextReading[],
+  closeM: number,
+  filters: readonly FilterSpec[],
+  options: ContextFitOptions,
+): boolean {
   const folds = options.calibrationFolds ?? 5;
   if (folds === 0) return false;
-  if (!Number.isInteger(folds) || folds < 2) throw new FitError(`calibration folds must be 0 or an integer ≥ 2, got ${folds}`);
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new FitError(`calibration folds must be 0 or an integer ≥ 2, got ${folds}`);
   const keys = readings.map((r, i) => r.group ?? r.series ?? `\u0000row${i}`);
   const unique = [...new Set(keys)];
   if (unique.length < 2 * folds) return false;
@@ -425,7 +544,11 @@ function nestedCalibration(model: ProximityModel, readings: readonly ContextRead
     keys.forEach((key, i) => (fold.get(key) === k ? testIdx : trainIdx).push(i));
     let inner: ProximityModel;
     try {
-      inner = fitContext(trainIdx.map((i) => readings[i]!), options, false).model;
+      inner = fitContext(
+        trainIdx.map((i) => readings[i]!),
+        options,
+        false,
+      ).model;
     } catch (error) {
       if (error instanceof FitError) return false;
       throw error;
@@ -439,15 +562,33 @@ function nestedCalibration(model: ProximityModel, readings: readonly ContextRead
       corrected[i] = e.correctedDb[j]!;
       expected[i] = inner.a0Db + 10 * inner.pathLossExponent * Math.log10(readings[i]!.distanceM);
     });
-    if (model.filteredSigmaDb) accumulateFilterErrors(sums, readings, testIdx, corrected, expected, inner.withinSeriesSigmaDb ?? inner.sigmaDb, filters);
+    if (model.filteredSigmaDb)
+      accumulateFilterErrors(
+        sums,
+        readings,
+        testIdx,
+        corrected,
+        expected,
+        inner.withinSeriesSigmaDb ?? inner.sigmaDb,
+        filters,
+      );
     parts.push({ inner, testIdx });
   }
-  if (model.filteredSigmaDb) model.filteredSigmaDb = { ...model.filteredSigmaDb, ...filterSigmaTablesFrom(sums, model.sigmaDb) };
+  if (model.filteredSigmaDb)
+    model.filteredSigmaDb = {
+      ...model.filteredSigmaDb,
+      ...filterSigmaTablesFrom(sums, model.sigmaDb),
+    };
   const names = ['row', ...(model.filteredSigmaDb ? filters.map(filterSpecName) : [])];
   const pooled = new Map(names.map((name) => [name, new Float64Array(n)]));
   for (const { inner, testIdx } of parts) {
     // The inner model with the tables the final model uses: p as `estimate` will compute it.
-    const raw = rawCloseProbabilities({ ...inner, filteredSigmaDb: model.filteredSigmaDb ?? {} }, testIdx.map((i) => readings[i]!), closeM, filters);
+    const raw = rawCloseProbabilities(
+      { ...inner, filteredSigmaDb: model.filteredSigmaDb ?? {} },
+      testIdx.map((i) => readings[i]!),
+      closeM,
+      filters,
+    );
     for (const name of names) {
       const from = raw.get(name)!;
       const to = pooled.get(name)!;
@@ -473,10 +614,16 @@ function seriesFolds(keys: readonly string[], folds: number): Map<string, number
 }
 
 /** Platt parameters of `p_close` for single readings and each filter, on the training rows. */
-function closeCalibration(model: ProximityModel, readings: readonly ContextReading[], closeM: number, filters: readonly FilterSpec[]): ProximityModel['closeCalibration'] {
+function closeCalibration(
+  model: ProximityModel,
+  readings: readonly ContextReading[],
+  closeM: number,
+  filters: readonly FilterSpec[],
+): ProximityModel['closeCalibration'] {
   const truth = readings.map((r) => r.distanceM <= closeM);
   const byFilter: Record<string, { slope: number; intercept: number }> = {};
-  for (const [name, p] of rawCloseProbabilities(model, readings, closeM, filters)) byFilter[name] = fitPlatt(truth, p);
+  for (const [name, p] of rawCloseProbabilities(model, readings, closeM, filters))
+    byFilter[name] = fitPlatt(truth, p);
   return { closeM, byFilter };
 }
 
@@ -487,7 +634,15 @@ type FilterErrorSums = Map<string, { sq: Float64Array; count: Float64Array }>;
  * Runs each filter over each timed series of `rows` (indices into `readings`) on the corrected
  * attenuations and adds (output − expected)² to its σ bucket.
  */
-function accumulateFilterErrors(sums: FilterErrorSums, readings: readonly ContextReading[], rows: readonly number[], corrected: ArrayLike<number>, expected: ArrayLike<number>, measurementSigmaDb: number, filters: readonly FilterSpec[]): number {
+function accumulateFilterErrors(
+  sums: FilterErrorSums,
+  readings: readonly ContextReading[],
+  rows: readonly number[],
+  corrected: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  measurementSigmaDb: number,
+  filters: readonly FilterSpec[],
+): number {
   const bySeries = new Map<string, number[]>();
   for (const i of rows) {
     const r = readings[i]!;
@@ -496,11 +651,19 @@ function accumulateFilterErrors(sums: FilterErrorSums, readings: readonly Contex
     if (list) list.push(i);
     else bySeries.set(r.series, [i]);
   }
-  for (const list of bySeries.values()) list.sort((a, b) => readings[a]!.timeMs! - readings[b]!.timeMs! || a - b);
+  for (const list of bySeries.values())
+    list.sort((a, b) => readings[a]!.timeMs! - readings[b]!.timeMs! || a - b);
   for (const spec of filters) {
     const name = filterSpecName(spec);
     let acc = sums.get(name);
-    if (!acc) sums.set(name, (acc = { sq: new Float64Array(FILTER_SIGMA_BUCKETS), count: new Float64Array(FILTER_SIGMA_BUCKETS) }));
+    if (!acc)
+      sums.set(
+        name,
+        (acc = {
+          sq: new Float64Array(FILTER_SIGMA_BUCKETS),
+          count: new Float64Array(FILTER_SIGMA_BUCKETS),
+        }),
+      );
     for (const list of bySeries.values()) {
       const f = createFilter(spec, measurementSigmaDb);
       for (const i of list) {
@@ -515,7 +678,10 @@ function accumulateFilterErrors(sums: FilterErrorSums, readings: readonly Contex
 }
 
 /** σ tables from error sums; sparse buckets (< 30 readings) borrow from the previous. */
-function filterSigmaTablesFrom(sums: FilterErrorSums, fallbackSigmaDb: number): Record<string, number[]> {
+function filterSigmaTablesFrom(
+  sums: FilterErrorSums,
+  fallbackSigmaDb: number,
+): Record<string, number[]> {
   const out: Record<string, number[]> = {};
   for (const [name, { sq, count }] of sums) {
     // Too few readings to measure anything: keep the caller's (in-sample) table.
@@ -523,7 +689,12 @@ function filterSigmaTablesFrom(sums: FilterErrorSums, fallbackSigmaDb: number): 
     const table: number[] = [];
     for (let b = 0; b < FILTER_SIGMA_BUCKETS; b++) {
       const own = count[b]! >= 30 ? Math.sqrt(sq[b]! / count[b]!) : undefined;
-      table.push(Math.min(MODEL_RANGES.sigmaDb[1], Math.max(MODEL_RANGES.sigmaDb[0], own ?? table[b - 1] ?? fallbackSigmaDb)));
+      table.push(
+        Math.min(
+          MODEL_RANGES.sigmaDb[1],
+          Math.max(MODEL_RANGES.sigmaDb[0], own ?? table[b - 1] ?? fallbackSigmaDb),
+        ),
+      );
     }
     out[name] = table;
   }
@@ -535,7 +706,13 @@ function filterSigmaTablesFrom(sums: FilterErrorSums, fallbackSigmaDb: number): 
  * context-corrected attenuations, as `estimate` runs them). In-sample: the nested calibration
  * replaces these with out-of-fold tables when the data has enough series.
  */
-function filterSigmaTables(model: ProximityModel, readings: readonly ContextReading[], residual: Float64Array, offsetSum: Float64Array, filters: readonly FilterSpec[]): Record<string, number[]> | undefined {
+function filterSigmaTables(
+  model: ProximityModel,
+  readings: readonly ContextReading[],
+  residual: Float64Array,
+  offsetSum: Float64Array,
+  filters: readonly FilterSpec[],
+): Record<string, number[]> | undefined {
   const n = readings.length;
   const corrected = new Float64Array(n);
   const expected = new Float64Array(n);
@@ -545,6 +722,14 @@ function filterSigmaTables(model: ProximityModel, readings: readonly ContextRead
   }
   const sums: FilterErrorSums = new Map();
   const all = Array.from({ length: n }, (_, i) => i);
-  const series = accumulateFilterErrors(sums, readings, all, corrected, expected, model.withinSeriesSigmaDb ?? model.sigmaDb, filters);
+  const series = accumulateFilterErrors(
+    sums,
+    readings,
+    all,
+    corrected,
+    expected,
+    model.withinSeriesSigmaDb ?? model.sigmaDb,
+    filters,
+  );
   return series >= 2 ? filterSigmaTablesFrom(sums, model.sigmaDb) : undefined;
 }

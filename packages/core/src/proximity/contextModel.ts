@@ -59,7 +59,10 @@ export interface ProximityModel extends PathLossModel {
    * likelihood gets the interval coverage right but real residuals are heavy-tailed, which leaves raw
    * probabilities too timid in the middle and too sure in the tails.
    */
-  closeCalibration?: { closeM: number; byFilter: Record<string, { slope: number; intercept: number }> };
+  closeCalibration?: {
+    closeM: number;
+    byFilter: Record<string, { slope: number; intercept: number }>;
+  };
   /**
    * Degrees of freedom of the Student-t error `p_close` assumes (absent: Gaussian). Real residuals are
    * heavy-tailed: one odd series (a phone held differently) sits 10 dB off, which a Gaussian calls
@@ -94,7 +97,10 @@ export function modelContextColumns(model: ProximityModel): ContextColumn[] {
 }
 
 /** Combines the row's context values with the model (missing columns count as unseen). */
-export function rowContext(model: ProximityModel, values: Partial<Record<ContextColumn, string>>): RowContext {
+export function rowContext(
+  model: ProximityModel,
+  values: Partial<Record<ContextColumn, string>>,
+): RowContext {
   let offsetDb = 0;
   let ratioSq = 0;
   let seen = 0;
@@ -105,7 +111,10 @@ export function rowContext(model: ProximityModel, values: Partial<Record<Context
     if (!fit) continue;
     const value = values[column]?.trim();
     // Own keys only: a value such as "constructor" must not find Object.prototype's.
-    const effect = value && Object.prototype.hasOwnProperty.call(fit.values, value) ? fit.values[value] : undefined;
+    const effect =
+      value && Object.prototype.hasOwnProperty.call(fit.values, value)
+        ? fit.values[value]
+        : undefined;
     if (effect) {
       offsetDb += effect.offsetDb;
       ratioSq += model.sigmaDb > 0 ? (effect.sigmaDb / model.sigmaDb) ** 2 : 1;
@@ -130,7 +139,12 @@ export function filterSigmaBucket(count: number): number {
  * σ of a filtered attenuation resting on `count` readings, for this row's context: the fit's table
  * when it has one for `spec`, else the single-reading σ (a v1 model: the old, conservative behaviour).
  */
-export function filteredSigmaDb(model: ProximityModel, spec: FilterSpec, count: number, context: RowContext): number {
+export function filteredSigmaDb(
+  model: ProximityModel,
+  spec: FilterSpec,
+  count: number,
+  context: RowContext,
+): number {
   const table = model.filteredSigmaDb?.[filterSpecName(spec)];
   if (!table) return context.sigmaDb;
   const pooled = table[filterSigmaBucket(count)]!;
@@ -157,7 +171,12 @@ export const MAX_PRIOR_DISTANCES = 64;
  * Gaussian error σ on the attenuation. Under each prior component the model is linear in log10 d, so
  * the posterior is a mixture of Gaussians in closed form; without a prior it is flat in log10 d.
  */
-export function closeProbability(model: ProximityModel, correctedAttenuationDb: number, sigmaDb: number, closeM: number): number {
+export function closeProbability(
+  model: ProximityModel,
+  correctedAttenuationDb: number,
+  sigmaDb: number,
+  closeM: number,
+): number {
   const slope = 10 * model.pathLossExponent;
   const u = Math.log10(closeM);
   const observed = (correctedAttenuationDb - model.a0Db) / slope;
@@ -170,7 +189,11 @@ export function closeProbability(model: ProximityModel, correctedAttenuationDb: 
     // components are narrow next to σ, so each counts as a point whose share of "close" is its
     // smoothed mass below log10 closeM.
     const scale = sigmaU * Math.sqrt((dof - 2) / dof);
-    const logs = prior.distancesM.map((d, j) => Math.log(prior.weights[j]!) - ((dof + 1) / 2) * Math.log1p(((observed - Math.log10(d)) / scale) ** 2 / dof));
+    const logs = prior.distancesM.map(
+      (d, j) =>
+        Math.log(prior.weights[j]!) -
+        ((dof + 1) / 2) * Math.log1p(((observed - Math.log10(d)) / scale) ** 2 / dof),
+    );
     const top = Math.max(...logs);
     let num = 0;
     let den = 0;
@@ -186,7 +209,9 @@ export function closeProbability(model: ProximityModel, correctedAttenuationDb: 
   const precision = 1 / h2 + 1 / s2;
   const sdPost = 1 / Math.sqrt(precision);
   // Log-evidence of each component, then a max-shifted sum: extreme readings must not underflow to 0/0.
-  const logs = prior.distancesM.map((d, j) => Math.log(prior.weights[j]!) - (observed - Math.log10(d)) ** 2 / (2 * (h2 + s2)));
+  const logs = prior.distancesM.map(
+    (d, j) => Math.log(prior.weights[j]!) - (observed - Math.log10(d)) ** 2 / (2 * (h2 + s2)),
+  );
   const top = Math.max(...logs);
   let num = 0;
   let den = 0;
@@ -203,9 +228,19 @@ export function closeProbability(model: ProximityModel, correctedAttenuationDb: 
  * Applies the model's Platt recalibration for `filterName` (`row` for single readings), if the model
  * has one fitted at this `closeM` (another distance gets the uncorrected probability).
  */
-export function calibrateCloseProbability(model: ProximityModel, p: number, filterName: string, closeM: number): number {
+export function calibrateCloseProbability(
+  model: ProximityModel,
+  p: number,
+  filterName: string,
+  closeM: number,
+): number {
   const cal = model.closeCalibration;
-  if (!cal || Math.abs(cal.closeM - closeM) > 1e-9 || !Object.prototype.hasOwnProperty.call(cal.byFilter, filterName)) return p;
+  if (
+    !cal ||
+    Math.abs(cal.closeM - closeM) > 1e-9 ||
+    !Object.prototype.hasOwnProperty.call(cal.byFilter, filterName)
+  )
+    return p;
   const c = cal.byFilter[filterName]!;
   const q = Math.min(1 - 1e-9, Math.max(1e-9, p));
   const z = c.slope * Math.log(q / (1 - q)) + c.intercept;
@@ -220,7 +255,10 @@ export const PLATT_INTERCEPT_MAX = 50;
  * Fits Platt's two parameters by Newton's method on the Bernoulli log-likelihood (a tiny ridge keeps
  * separable data finite). Returns identity when the rows hold one class only.
  */
-export function fitPlatt(truth: ArrayLike<boolean>, p: ArrayLike<number>): { slope: number; intercept: number } {
+export function fitPlatt(
+  truth: ArrayLike<boolean>,
+  p: ArrayLike<number>,
+): { slope: number; intercept: number } {
   let a = 1;
   let b = 0;
   const n = truth.length;
@@ -260,7 +298,10 @@ export function fitPlatt(truth: ArrayLike<boolean>, p: ArrayLike<number>): { slo
   }
   // A positive slope keeps p_close monotone in attenuation (and so in RSSI).
   if (!(Number.isFinite(a) && Number.isFinite(b))) return { slope: 1, intercept: 0 };
-  return { slope: Math.min(PLATT_SLOPE_RANGE.max, Math.max(PLATT_SLOPE_RANGE.min, a)), intercept: Math.min(PLATT_INTERCEPT_MAX, Math.max(-PLATT_INTERCEPT_MAX, b)) };
+  return {
+    slope: Math.min(PLATT_SLOPE_RANGE.max, Math.max(PLATT_SLOPE_RANGE.min, a)),
+    intercept: Math.min(PLATT_INTERCEPT_MAX, Math.max(-PLATT_INTERCEPT_MAX, b)),
+  };
 }
 
 /**

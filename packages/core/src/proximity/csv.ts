@@ -26,7 +26,10 @@ export interface CsvTable {
 
 /** Parses CSV text with a header row. Blank lines are skipped. @throws CsvFormatError */
 export function parseCsv(text: string, source: string): CsvTable {
-  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy', delimiter: ',' });
+  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    skipEmptyLines: 'greedy',
+    delimiter: ',',
+  });
   const fatal = result.errors.find((e) => e.type === 'Quotes');
   if (fatal) throw new CsvFormatError(source, (fatal.row ?? 0) + 1, fatal.message);
   const [header, ...data] = result.data;
@@ -41,7 +44,12 @@ export function parseCsv(text: string, source: string): CsvTable {
   const rows: Record<string, string>[] = [];
   const lineNumbers: number[] = [];
   data.forEach((cells, i) => {
-    if (cells.length !== columns.length) throw new CsvFormatError(source, i + 2, `expected ${columns.length} fields as in the header, got ${cells.length}`);
+    if (cells.length !== columns.length)
+      throw new CsvFormatError(
+        source,
+        i + 2,
+        `expected ${columns.length} fields as in the header, got ${cells.length}`,
+      );
     const row: Record<string, string> = {};
     columns.forEach((c, j) => (row[c] = cells[j]!));
     rows.push(row);
@@ -69,15 +77,30 @@ export function parseDecimal(raw: string): number | undefined {
  * Reads a numeric cell in plain decimal notation; `undefined` for an empty (or blank) optional cell.
  * @throws CsvFormatError naming the line and column
  */
-export function numberCell(row: Record<string, string>, column: string, source: string, line: number, { required = false, min = -Infinity, max = Infinity } = {}): number | undefined {
+export function numberCell(
+  row: Record<string, string>,
+  column: string,
+  source: string,
+  line: number,
+  { required = false, min = -Infinity, max = Infinity } = {},
+): number | undefined {
   const raw = row[column];
   if (raw === undefined || raw.trim() === '') {
-    if (required) throw new CsvFormatError(source, line, `column "${column}": expected a number, got an empty cell`);
+    if (required)
+      throw new CsvFormatError(
+        source,
+        line,
+        `column "${column}": expected a number, got an empty cell`,
+      );
     return undefined;
   }
   const value = parseDecimal(raw);
   if (value === undefined || value < min || value > max) {
-    throw new CsvFormatError(source, line, `column "${column}": expected a number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` ≤ ${max}` : ''}, got "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`);
+    throw new CsvFormatError(
+      source,
+      line,
+      `column "${column}": expected a number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` ≤ ${max}` : ''}, got "${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}"`,
+    );
   }
   return value;
 }

@@ -7,7 +7,13 @@
  * @module
  */
 import { CalibrationTable } from './calibration.js';
-import { asProximityModel, calibrateCloseProbability, closeProbability, type ContextColumn, type ProximityModel } from './contextModel.js';
+import {
+  asProximityModel,
+  calibrateCloseProbability,
+  closeProbability,
+  type ContextColumn,
+  type ProximityModel,
+} from './contextModel.js';
 import type { CsvTable } from './csv.js';
 import { filterSpecName, type FilterKind, type FilterSpec } from './filters.js';
 import { DEFAULT_PATH_LOSS_MODEL, estimateDistance, type PathLossModel } from './pathLoss.js';
@@ -27,8 +33,17 @@ export interface EstimateRowsOptions {
 }
 
 /** Columns `estimate` adds, in order. */
-export const ESTIMATE_COLUMNS = ['attenuation_db', 'distance_m', 'distance_low_m', 'distance_high_m'] as const;
-export const FILTERED_COLUMNS = ['filtered_distance_m', 'filtered_distance_low_m', 'filtered_distance_high_m'] as const;
+export const ESTIMATE_COLUMNS = [
+  'attenuation_db',
+  'distance_m',
+  'distance_low_m',
+  'distance_high_m',
+] as const;
+export const FILTERED_COLUMNS = [
+  'filtered_distance_m',
+  'filtered_distance_low_m',
+  'filtered_distance_high_m',
+] as const;
 /** Added last, with `closeM`. */
 export const CLOSE_COLUMN = 'p_close';
 
@@ -36,7 +51,8 @@ export const CLOSE_COLUMN = 'p_close';
 export const DISTANCE_OUTPUT_RANGE_M = { min: 0.001, max: 1e6 } as const;
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-const clampDistance = (d: number) => Math.min(DISTANCE_OUTPUT_RANGE_M.max, Math.max(DISTANCE_OUTPUT_RANGE_M.min, d));
+const clampDistance = (d: number) =>
+  Math.min(DISTANCE_OUTPUT_RANGE_M.max, Math.max(DISTANCE_OUTPUT_RANGE_M.min, d));
 
 /** Output of {@link estimateRows}: column names and, per input row, its values in that order. */
 export interface EstimatedRows {
@@ -50,7 +66,11 @@ export interface EstimatedRows {
  * Adds estimates to every row (one output row per input row, in input order; other columns untouched).
  * @throws CsvFormatError for a missing `rssi` column or a bad cell, naming the line and column.
  */
-export function estimateRows(table: CsvTable, source: string, options: EstimateRowsOptions = {}): EstimatedRows {
+export function estimateRows(
+  table: CsvTable,
+  source: string,
+  options: EstimateRowsOptions = {},
+): EstimatedRows {
   const model = asProximityModel(options.model ?? DEFAULT_PATH_LOSS_MODEL);
   const calibration = options.calibration ?? new CalibrationTable();
   const readings = readRowReadings(table, source, { calibration });
@@ -61,7 +81,11 @@ export function estimateRows(table: CsvTable, source: string, options: EstimateR
   const filterName = filterSpecName(e.filter);
 
   const closing = options.closeM !== undefined;
-  const added = [...ESTIMATE_COLUMNS, ...(series ? FILTERED_COLUMNS : []), ...(closing ? [CLOSE_COLUMN] : [])].filter((c) => !table.columns.includes(c));
+  const added = [
+    ...ESTIMATE_COLUMNS,
+    ...(series ? FILTERED_COLUMNS : []),
+    ...(closing ? [CLOSE_COLUMN] : []),
+  ].filter((c) => !table.columns.includes(c));
   const columns = [...table.columns, ...added];
   const position = new Map(columns.map((c, i) => [c, i]));
   // Rows as arrays aligned with `columns`: building 100 k objects key by key dominated the run time.
@@ -84,7 +108,16 @@ export function estimateRows(table: CsvTable, source: string, options: EstimateR
       out[position.get('filtered_distance_low_m')!] = round(clampDistance(fe.lowM), 3);
       out[position.get('filtered_distance_high_m')!] = round(clampDistance(fe.highM), 3);
     }
-    if (closing) out[position.get(CLOSE_COLUMN)!] = round(calibrateCloseProbability(model, closeProbability(model, pa, ps, options.closeM!), series ? filterName : 'row', options.closeM!), 4);
+    if (closing)
+      out[position.get(CLOSE_COLUMN)!] = round(
+        calibrateCloseProbability(
+          model,
+          closeProbability(model, pa, ps, options.closeM!),
+          series ? filterName : 'row',
+          options.closeM!,
+        ),
+        4,
+      );
     return out;
   });
   return { columns, values, unseenRows: e.unseenRows };

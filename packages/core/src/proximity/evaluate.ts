@@ -6,8 +6,18 @@
  * grouping of them), never by row: rows of one series are not independent.
  * @module
  */
-import { calibrateCloseProbability, closePriorShare, closeProbability, type ProximityModel } from './contextModel.js';
-import { CANDIDATE_FILTERS, fitContextModel, type ContextFitOptions, type ContextReading } from './contextFit.js';
+import {
+  calibrateCloseProbability,
+  closePriorShare,
+  closeProbability,
+  type ProximityModel,
+} from './contextModel.js';
+import {
+  CANDIDATE_FILTERS,
+  fitContextModel,
+  type ContextFitOptions,
+  type ContextReading,
+} from './contextFit.js';
 import { filterSpecName, type FilterSpec } from './filters.js';
 import { normalQuantile } from './pathLoss.js';
 import { estimateReadings } from './seriesEstimate.js';
@@ -58,7 +68,14 @@ export interface Evaluation {
    * `equalCount` are ten equal-count bins with their largest gap and ECE (see
    * {@link equalCountCalibration}).
    */
-  pClose?: { brier: number; maxDecileGap: number; deciles: DecileCalibration[]; equalCount: DecileCalibration[]; equalCountMaxGap: number; ece: number };
+  pClose?: {
+    brier: number;
+    maxDecileGap: number;
+    deciles: DecileCalibration[];
+    equalCount: DecileCalibration[];
+    equalCountMaxGap: number;
+    ece: number;
+  };
   threshold: { rssiDbm: number; balancedAccuracy: number };
   /** filtered (else per-row) balanced accuracy ÷ the threshold's. */
   ratioToThreshold: number;
@@ -98,7 +115,7 @@ export function rocAuc(truth: ArrayLike<boolean>, score: ArrayLike<number>): num
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a]! - score[b]!);
   let rankSum = 0;
   let positives = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && score[order[j + 1]!] === score[order[i]!]) j++;
     const rank = (i + j) / 2 + 1;
@@ -126,7 +143,11 @@ export function brierScore(truth: ArrayLike<boolean>, p: ArrayLike<number>): num
  * Calibration in ten probability bins [0, 0.1) … [0.9, 1]. `maxGap` is taken over bins holding at
  * least `minRows` rows (default 1 % of the rows, at least 30), so a near-empty bin does not decide it.
  */
-export function decileCalibration(truth: ArrayLike<boolean>, p: ArrayLike<number>, minRows?: number): { deciles: DecileCalibration[]; maxGap: number } {
+export function decileCalibration(
+  truth: ArrayLike<boolean>,
+  p: ArrayLike<number>,
+  minRows?: number,
+): { deciles: DecileCalibration[]; maxGap: number } {
   const sum = new Float64Array(10);
   const hits = new Float64Array(10);
   const rows = new Float64Array(10);
@@ -141,7 +162,13 @@ export function decileCalibration(truth: ArrayLike<boolean>, p: ArrayLike<number
   let maxGap = 0;
   for (let b = 0; b < 10; b++) {
     if (!rows[b]) continue;
-    const d = { low: b / 10, high: (b + 1) / 10, rows: rows[b]!, meanPredicted: sum[b]! / rows[b]!, observed: hits[b]! / rows[b]! };
+    const d = {
+      low: b / 10,
+      high: (b + 1) / 10,
+      rows: rows[b]!,
+      meanPredicted: sum[b]! / rows[b]!,
+      observed: hits[b]! / rows[b]!,
+    };
     deciles.push(d);
     if (d.rows >= floor) maxGap = Math.max(maxGap, Math.abs(d.meanPredicted - d.observed));
   }
@@ -154,13 +181,17 @@ export function decileCalibration(truth: ArrayLike<boolean>, p: ArrayLike<number
  * rows) · |mean predicted − observed| over those bins. Unlike fixed deciles every bin holds about a
  * tenth of the rows, so no bin is decided by a handful of rows of one series.
  */
-export function equalCountCalibration(truth: ArrayLike<boolean>, p: ArrayLike<number>, bins = 10): { bins: DecileCalibration[]; maxGap: number; ece: number } {
+export function equalCountCalibration(
+  truth: ArrayLike<boolean>,
+  p: ArrayLike<number>,
+  bins = 10,
+): { bins: DecileCalibration[]; maxGap: number; ece: number } {
   const n = truth.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
   const out: DecileCalibration[] = [];
   let maxGap = 0;
   let ece = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = Math.max(start + 1, Math.round(((out.length + 1) * n) / bins));
     while (end < n && p[order[end]!] === p[order[end - 1]!]) end++;
     let sum = 0;
@@ -170,7 +201,13 @@ export function equalCountCalibration(truth: ArrayLike<boolean>, p: ArrayLike<nu
       if (truth[order[k]!]) hits++;
     }
     const rows = end - start;
-    const d = { low: p[order[start]!]!, high: p[order[end - 1]!]!, rows, meanPredicted: sum / rows, observed: hits / rows };
+    const d = {
+      low: p[order[start]!]!,
+      high: p[order[end - 1]!]!,
+      rows,
+      meanPredicted: sum / rows,
+      observed: hits / rows,
+    };
     out.push(d);
     const gap = Math.abs(d.meanPredicted - d.observed);
     maxGap = Math.max(maxGap, gap);
@@ -181,7 +218,10 @@ export function equalCountCalibration(truth: ArrayLike<boolean>, p: ArrayLike<nu
 }
 
 /** The RSSI cut ("close" when rssi ≥ cut) with the best balanced accuracy on these rows. */
-export function bestRssiThreshold(truth: ArrayLike<boolean>, rssiDbm: ArrayLike<number>): { rssiDbm: number; balancedAccuracy: number } {
+export function bestRssiThreshold(
+  truth: ArrayLike<boolean>,
+  rssiDbm: ArrayLike<number>,
+): { rssiDbm: number; balancedAccuracy: number } {
   const n = truth.length;
   let positives = 0;
   for (let i = 0; i < n; i++) if (truth[i]) positives++;
@@ -191,7 +231,7 @@ export function bestRssiThreshold(truth: ArrayLike<boolean>, rssiDbm: ArrayLike<
   let tp = 0;
   let fp = 0;
   let best = { rssiDbm: Infinity, balancedAccuracy: 0.5 };
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j < n && rssiDbm[order[j]!] === rssiDbm[order[i]!]) {
       if (truth[order[j]!]) tp++;
@@ -222,10 +262,30 @@ interface Scored {
 }
 
 function emptyScored(): Scored {
-  return { truth: [], rssi: [], rowP: [], rowPoint: [], rowDecision: [], rowCovered: [], filtP: [], filtPoint: [], filtDecision: [], filtCovered: [], hasFiltered: false, unseenRows: {} };
+  return {
+    truth: [],
+    rssi: [],
+    rowP: [],
+    rowPoint: [],
+    rowDecision: [],
+    rowCovered: [],
+    filtP: [],
+    filtPoint: [],
+    filtDecision: [],
+    filtCovered: [],
+    hasFiltered: false,
+    unseenRows: {},
+  };
 }
 
-function scoreInto(acc: Scored, model: ProximityModel, readings: readonly EvaluationReading[], closeM: number, coverage: number, filter: FilterSpec | undefined): void {
+function scoreInto(
+  acc: Scored,
+  model: ProximityModel,
+  readings: readonly EvaluationReading[],
+  closeM: number,
+  coverage: number,
+  filter: FilterSpec | undefined,
+): void {
   const e = estimateReadings(model, readings, { filter });
   const z = normalQuantile(0.5 + coverage / 2);
   const share = closePriorShare(model, closeM);
@@ -240,20 +300,33 @@ function scoreInto(acc: Scored, model: ProximityModel, readings: readonly Evalua
     const trueA = model.a0Db + slope * Math.log10(r.distanceM);
     const a = e.correctedDb[i]!;
     const s = e.rowSigmaDb[i]!;
-    const p = calibrateCloseProbability(model, closeProbability(model, a, s, closeM), 'row', closeM);
+    const p = calibrateCloseProbability(
+      model,
+      closeProbability(model, a, s, closeM),
+      'row',
+      closeM,
+    );
     acc.rowP.push(p);
     acc.rowDecision.push(p >= share);
     acc.rowPoint.push(a <= closeAttenuation);
     acc.rowCovered.push(Math.abs(a - trueA) <= z * s);
     const fa = Number.isNaN(e.filteredDb[i]!) ? a : e.filteredDb[i]!;
     const fs = Number.isNaN(e.filteredDb[i]!) ? s : e.filteredSigmaDb[i]!;
-    const fp = Number.isNaN(e.filteredDb[i]!) ? p : calibrateCloseProbability(model, closeProbability(model, fa, fs, closeM), filterName, closeM);
+    const fp = Number.isNaN(e.filteredDb[i]!)
+      ? p
+      : calibrateCloseProbability(
+          model,
+          closeProbability(model, fa, fs, closeM),
+          filterName,
+          closeM,
+        );
     acc.filtP.push(fp);
     acc.filtDecision.push(fp >= share);
     acc.filtPoint.push(fa <= closeAttenuation);
     acc.filtCovered.push(Math.abs(fa - trueA) <= z * fs);
   });
-  for (const [c, k] of Object.entries(e.unseenRows)) acc.unseenRows[c] = (acc.unseenRows[c] ?? 0) + k;
+  for (const [c, k] of Object.entries(e.unseenRows))
+    acc.unseenRows[c] = (acc.unseenRows[c] ?? 0) + k;
 }
 
 function share(flags: readonly boolean[]): number {
@@ -262,7 +335,13 @@ function share(flags: readonly boolean[]): number {
   return flags.length ? k / flags.length : 0;
 }
 
-function summarise(acc: Scored, closeM: number, coverage: number, filter: string, seriesCount: number): Evaluation {
+function summarise(
+  acc: Scored,
+  closeM: number,
+  coverage: number,
+  filter: string,
+  seriesCount: number,
+): Evaluation {
   const perRow: ClassifierScores = {
     balancedAccuracy: balancedAccuracy(acc.truth, acc.rowDecision),
     rocAuc: rocAuc(acc.truth, acc.rowP),
@@ -294,7 +373,14 @@ function summarise(acc: Scored, closeM: number, coverage: number, filter: string
     const cal = decileCalibration(acc.truth, acc.filtP);
     out.filtered = filtered;
     const eq = equalCountCalibration(acc.truth, acc.filtP);
-    out.pClose = { brier: filtered.brier, maxDecileGap: cal.maxGap, deciles: cal.deciles, equalCount: eq.bins, equalCountMaxGap: eq.maxGap, ece: eq.ece };
+    out.pClose = {
+      brier: filtered.brier,
+      maxDecileGap: cal.maxGap,
+      deciles: cal.deciles,
+      equalCount: eq.bins,
+      equalCountMaxGap: eq.maxGap,
+      ece: eq.ece,
+    };
     out.ratioToThreshold = filtered.balancedAccuracy / threshold.balancedAccuracy;
   }
   return out;
@@ -311,12 +397,22 @@ function countSeries(readings: readonly EvaluationReading[]): number {
 }
 
 /** Scores a model on labelled readings (no refit). */
-export function evaluateModel(model: ProximityModel, readings: readonly EvaluationReading[], options: EvaluateOptions = {}): Evaluation {
+export function evaluateModel(
+  model: ProximityModel,
+  readings: readonly EvaluationReading[],
+  options: EvaluateOptions = {},
+): Evaluation {
   const closeM = options.closeM ?? 2;
   const coverage = options.coverage ?? 0.8;
   const acc = emptyScored();
   scoreInto(acc, model, readings, closeM, coverage, options.filter);
-  return summarise(acc, closeM, coverage, filterSpecName(options.filter ?? model.filter ?? { kind: 'kalman' }), countSeries(readings));
+  return summarise(
+    acc,
+    closeM,
+    coverage,
+    filterSpecName(options.filter ?? model.filter ?? { kind: 'kalman' }),
+    countSeries(readings),
+  );
 }
 
 /** Options of {@link crossValidate}. */
@@ -340,7 +436,9 @@ export interface CrossValidation {
 /** Deterministic fold of each group: groups sorted by an FNV-1a hash of their key, then dealt round-robin. */
 export function assignFolds(keys: readonly string[], folds: number): Map<string, number> {
   const unique = [...new Set(keys)];
-  const hashed = unique.map((k) => ({ k, h: fnv1a(k) })).sort((a, b) => a.h - b.h || (a.k < b.k ? -1 : 1));
+  const hashed = unique
+    .map((k) => ({ k, h: fnv1a(k) }))
+    .sort((a, b) => a.h - b.h || (a.k < b.k ? -1 : 1));
   return new Map(hashed.map((e, i) => [e.k, i % folds]));
 }
 
@@ -357,15 +455,22 @@ function fnv1a(text: string): number {
  * K-fold cross-validation by group: each fold's rows are scored by a model fitted on the other folds;
  * figures pool all held-out rows. @throws FitError when there are fewer groups than folds
  */
-export function crossValidate(readings: readonly EvaluationReading[], options: CrossValidateOptions = {}): CrossValidation {
+export function crossValidate(
+  readings: readonly EvaluationReading[],
+  options: CrossValidateOptions = {},
+): CrossValidation {
   const folds = options.folds ?? 5;
   const closeM = options.closeM ?? 2;
   const coverage = options.coverage ?? 0.8;
   const candidates = options.candidates ?? CANDIDATE_FILTERS;
-  if (!Number.isInteger(folds) || folds < 2) throw new FitError(`folds must be an integer ≥ 2, got ${folds}`);
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new FitError(`folds must be an integer ≥ 2, got ${folds}`);
   const keys = readings.map((r, i) => r.group ?? r.series ?? `\u0000row${i}`);
   const fold = assignFolds(keys, folds);
-  if (fold.size < folds) throw new FitError(`cross-validation needs at least ${folds} series (or groups) for ${folds} folds; got ${fold.size}`);
+  if (fold.size < folds)
+    throw new FitError(
+      `cross-validation needs at least ${folds} series (or groups) for ${folds} folds; got ${fold.size}`,
+    );
   const accs = candidates.map(() => emptyScored());
   for (let k = 0; k < folds; k++) {
     const train: EvaluationReading[] = [];
@@ -375,12 +480,18 @@ export function crossValidate(readings: readonly EvaluationReading[], options: C
     candidates.forEach((spec, c) => scoreInto(accs[c]!, fit.model, test, closeM, coverage, spec));
   }
   const series = countSeries(readings);
-  const results = candidates.map((spec, c) => summarise(accs[c]!, closeM, coverage, filterSpecName(spec), series));
+  const results = candidates.map((spec, c) =>
+    summarise(accs[c]!, closeM, coverage, filterSpecName(spec), series),
+  );
   let best = 0;
   results.forEach((r, i) => {
     const a = r.filtered ?? r.perRow;
     const b = results[best]!.filtered ?? results[best]!.perRow;
-    if (a.balancedAccuracy > b.balancedAccuracy + 1e-9 || (Math.abs(a.balancedAccuracy - b.balancedAccuracy) <= 1e-9 && a.rocAuc > b.rocAuc)) best = i;
+    if (
+      a.balancedAccuracy > b.balancedAccuracy + 1e-9 ||
+      (Math.abs(a.balancedAccuracy - b.balancedAccuracy) <= 1e-9 && a.rocAuc > b.rocAuc)
+    )
+      best = i;
   });
   return { folds, groups: fold.size, results, best };
 }
@@ -389,11 +500,16 @@ export function crossValidate(readings: readonly EvaluationReading[], options: C
  * The fit `calibrate fit` runs: the context-aware fit on all rows, with the default series estimator
  * chosen by cross-validation by series when the data has enough series with times (else kalman).
  */
-export function fitWithFilterSelection(readings: readonly EvaluationReading[], options: CrossValidateOptions = {}): { fit: ReturnType<typeof fitContextModel>; selection?: CrossValidation } {
+export function fitWithFilterSelection(
+  readings: readonly EvaluationReading[],
+  options: CrossValidateOptions = {},
+): { fit: ReturnType<typeof fitContextModel>; selection?: CrossValidation } {
   const candidates = options.candidates ?? CANDIDATE_FILTERS;
   const fit = fitContextModel(readings, { ...options, filters: candidates });
   const folds = options.folds ?? 5;
-  const timed = new Set(readings.filter((r) => r.series !== undefined && r.timeMs !== undefined).map((r) => r.series));
+  const timed = new Set(
+    readings.filter((r) => r.series !== undefined && r.timeMs !== undefined).map((r) => r.series),
+  );
   if (!fit.model.filteredSigmaDb || timed.size < 2 * folds) return { fit };
   let selection: CrossValidation;
   try {

@@ -53,7 +53,8 @@ export function filterSpecName(spec: FilterSpec): string {
 export class MedianFilter implements AttenuationFilter {
   private readonly window: number[] = [];
   constructor(private readonly windowSize = 5) {
-    if (!Number.isInteger(windowSize) || windowSize < 1) throw new InputError('windowSize', 'a positive integer', String(windowSize));
+    if (!Number.isInteger(windowSize) || windowSize < 1)
+      throw new InputError('windowSize', 'a positive integer', String(windowSize));
   }
   update(_timeMs: number, attenuationDb: number): number {
     this.window.push(attenuationDb);
@@ -80,8 +81,10 @@ export class WindowQuantileFilter implements AttenuationFilter {
     private readonly windowS = 30,
     private readonly quantile = 0.5,
   ) {
-    if (!(windowS > 0 && windowS <= 86_400)) throw new InputError('windowS', 'seconds in (0, 86400]', String(windowS));
-    if (!(quantile >= 0 && quantile <= 1)) throw new InputError('quantile', 'a number 0..1', String(quantile));
+    if (!(windowS > 0 && windowS <= 86_400))
+      throw new InputError('windowS', 'seconds in (0, 86400]', String(windowS));
+    if (!(quantile >= 0 && quantile <= 1))
+      throw new InputError('quantile', 'a number 0..1', String(quantile));
   }
   update(timeMs: number, attenuationDb: number): number {
     this.times.push(timeMs);
@@ -124,7 +127,8 @@ export class EwmaFilter implements AttenuationFilter {
   private value: number | undefined;
   private lastTimeMs = 0;
   constructor(private readonly halfLifeS = 60) {
-    if (!(halfLifeS > 0)) throw new InputError('halfLifeS', 'a positive number of seconds', String(halfLifeS));
+    if (!(halfLifeS > 0))
+      throw new InputError('halfLifeS', 'a positive number of seconds', String(halfLifeS));
   }
   update(timeMs: number, attenuationDb: number): number {
     if (this.value === undefined) this.value = attenuationDb;
@@ -195,7 +199,11 @@ export function createFilter(kindOrSpec: FilterKind | FilterSpec, sigmaDb = 8): 
   const kind = spec.kind;
   if (kind === 'median') return new MedianFilter();
   if (kind === 'ewma') return new EwmaFilter();
-  if (kind === 'kalman') return new KalmanFilter({ measurementSigmaDb: sigmaDb, processVarianceDb2PerS: spec.processVarianceDb2PerS });
+  if (kind === 'kalman')
+    return new KalmanFilter({
+      measurementSigmaDb: sigmaDb,
+      processVarianceDb2PerS: spec.processVarianceDb2PerS,
+    });
   if (kind === 'window') return new WindowQuantileFilter(spec.windowS, spec.quantile);
   throw new InputError('filter', `one of ${FILTER_KINDS.join(', ')}`, JSON.stringify(kind));
 }

@@ -38,14 +38,20 @@ export interface PathLossFit {
 export class FitError extends ProxsenseError {}
 
 /** Attenuation of a labelled reading after calibration. */
-export function readingAttenuationDb(r: LabelledReading, calibration = new CalibrationTable()): number {
+export function readingAttenuationDb(
+  r: LabelledReading,
+  calibration = new CalibrationTable(),
+): number {
   const receiver = calibration.lookup(r.manufacturer, r.model);
   const tx = r.txPowerDbm ?? calibration.lookup().txPowerDbm;
   return attenuationDb(tx, r.rssiDbm, receiver.rssiCorrectionDb);
 }
 
 /** Least-squares fit of A0, n and σ. @throws FitError when fewer than 3 rows or a single distance. */
-export function fitPathLoss(readings: readonly LabelledReading[], calibration = new CalibrationTable()): PathLossFit {
+export function fitPathLoss(
+  readings: readonly LabelledReading[],
+  calibration = new CalibrationTable(),
+): PathLossFit {
   const n = readings.length;
   if (n < 3) throw new FitError(`need at least 3 labelled readings to fit A0, n and σ; got ${n}`);
   const x = readings.map((r) => 10 * Math.log10(r.distanceM));
@@ -60,12 +66,19 @@ export function fitPathLoss(readings: readonly LabelledReading[], calibration = 
     sxy += (x[i]! - meanX) * (y[i]! - meanY);
     syy += (y[i]! - meanY) ** 2;
   }
-  if (sxx < 1e-12) throw new FitError('all labelled readings are at one distance; the path-loss exponent needs at least two distances');
+  if (sxx < 1e-12)
+    throw new FitError(
+      'all labelled readings are at one distance; the path-loss exponent needs at least two distances',
+    );
   const exponent = sxy / sxx;
   const a0 = meanY - exponent * meanX;
   let ssr = 0;
   for (let i = 0; i < n; i++) ssr += (y[i]! - (a0 + exponent * x[i]!)) ** 2;
-  const model: PathLossModel = { a0Db: a0, pathLossExponent: exponent, sigmaDb: Math.sqrt(ssr / (n - 2)) };
+  const model: PathLossModel = {
+    a0Db: a0,
+    pathLossExponent: exponent,
+    sigmaDb: Math.sqrt(ssr / (n - 2)),
+  };
   let inside = 0;
   const logErrors: number[] = [];
   readings.forEach((r, i) => {

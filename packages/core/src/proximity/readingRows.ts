@@ -33,7 +33,11 @@ export interface ReadRowsOptions {
 
 /** Missing-column error in the one shape every reader uses. */
 export function missingColumn(source: string, table: CsvTable, column: string): CsvFormatError {
-  return new CsvFormatError(source, 1, `missing column "${column}" (header has: ${table.columns.join(', ') || 'nothing'})`);
+  return new CsvFormatError(
+    source,
+    1,
+    `missing column "${column}" (header has: ${table.columns.join(', ') || 'nothing'})`,
+  );
 }
 
 /**
@@ -41,11 +45,17 @@ export function missingColumn(source: string, table: CsvTable, column: string): 
  * table's default), `manufacturer`/`model` for the receiver's RSSI correction, `id` + `t` (ms) for series,
  * `distance` (m, 0.01…1000) and the context columns. @throws CsvFormatError naming file, line and column
  */
-export function readRowReadings(table: CsvTable, source: string, options: ReadRowsOptions = {}): RowReading[] {
+export function readRowReadings(
+  table: CsvTable,
+  source: string,
+  options: ReadRowsOptions = {},
+): RowReading[] {
   const calibration = options.calibration ?? new CalibrationTable();
   if (!table.columns.includes('rssi')) throw missingColumn(source, table, 'rssi');
-  if (options.requireDistance && !table.columns.includes('distance')) throw missingColumn(source, table, 'distance');
-  for (const c of options.groupBy ?? []) if (!table.columns.includes(c)) throw missingColumn(source, table, c);
+  if (options.requireDistance && !table.columns.includes('distance'))
+    throw missingColumn(source, table, 'distance');
+  for (const c of options.groupBy ?? [])
+    if (!table.columns.includes(c)) throw missingColumn(source, table, c);
   const series = table.columns.includes('id') && table.columns.includes('t');
   const hasDistance = table.columns.includes('distance');
   const contextColumns = CONTEXT_COLUMNS.filter((c) => table.columns.includes(c));
@@ -55,8 +65,16 @@ export function readRowReadings(table: CsvTable, source: string, options: ReadRo
     const rssi = numberCell(row, 'rssi', source, line, { required: true, ...RSSI_CELL_DBM })!;
     const tx = numberCell(row, 'tx', source, line, TX_POWER_CELL_DBM) ?? defaultTx;
     const receiver = calibration.lookup(row['manufacturer'], row['model']);
-    const reading: RowReading = { rssiDbm: rssi, attenuationDb: attenuationDb(tx, rssi, receiver.rssiCorrectionDb), context: {} };
-    if (hasDistance) reading.distanceM = numberCell(row, 'distance', source, line, { required: options.requireDistance, ...DISTANCE_RANGE_M });
+    const reading: RowReading = {
+      rssiDbm: rssi,
+      attenuationDb: attenuationDb(tx, rssi, receiver.rssiCorrectionDb),
+      context: {},
+    };
+    if (hasDistance)
+      reading.distanceM = numberCell(row, 'distance', source, line, {
+        required: options.requireDistance,
+        ...DISTANCE_RANGE_M,
+      });
     if (series) {
       reading.series = row['id']!;
       reading.timeMs = numberCell(row, 't', source, line, { required: true, ...TIME_RANGE_MS })!;
@@ -65,7 +83,8 @@ export function readRowReadings(table: CsvTable, source: string, options: ReadRo
       const v = row[c]!.trim();
       if (v) reading.context[c] = v;
     }
-    if (options.groupBy?.length) reading.group = options.groupBy.map((c) => row[c]!.trim()).join('\u0000');
+    if (options.groupBy?.length)
+      reading.group = options.groupBy.map((c) => row[c]!.trim()).join('\u0000');
     return reading;
   });
 }

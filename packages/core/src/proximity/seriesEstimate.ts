@@ -3,7 +3,12 @@
  * what `estimate` prints and `calibrate evaluate` scores. Pure and array-based (100 k rows in one go).
  * @module
  */
-import { rowContext, filteredSigmaDb, type ContextColumn, type ProximityModel } from './contextModel.js';
+import {
+  rowContext,
+  filteredSigmaDb,
+  type ContextColumn,
+  type ProximityModel,
+} from './contextModel.js';
 import { createFilter, type FilterSpec } from './filters.js';
 
 /** One reading to estimate. */
@@ -44,7 +49,11 @@ export function defaultFilter(model: ProximityModel): FilterSpec {
 }
 
 /** Computes per-row and running estimates for every reading. */
-export function estimateReadings(model: ProximityModel, readings: readonly ReadingInput[], options: EstimateReadingsOptions = {}): ReadingEstimates {
+export function estimateReadings(
+  model: ProximityModel,
+  readings: readonly ReadingInput[],
+  options: EstimateReadingsOptions = {},
+): ReadingEstimates {
   const n = readings.length;
   const filter = options.filter ?? defaultFilter(model);
   const correctedDb = new Float64Array(n);
@@ -57,7 +66,9 @@ export function estimateReadings(model: ProximityModel, readings: readonly Readi
   const cache = new Map<string, ReturnType<typeof rowContext>>();
   for (let i = 0; i < n; i++) {
     const r = readings[i]!;
-    const key = r.context ? `${r.context.model ?? ''}\u0000${r.context.tx_model ?? ''}\u0000${r.context.position ?? ''}` : '';
+    const key = r.context
+      ? `${r.context.model ?? ''}\u0000${r.context.tx_model ?? ''}\u0000${r.context.position ?? ''}`
+      : '';
     let ctx = cache.get(key);
     if (!ctx) {
       ctx = rowContext(model, r.context ?? {});
@@ -86,5 +97,12 @@ export function estimateReadings(model: ProximityModel, readings: readonly Readi
       filteredSigma[i] = filteredSigmaDb(model, filter, f.count, contexts[i]!);
     }
   }
-  return { correctedDb, rowSigmaDb, filteredDb, filteredSigmaDb: filteredSigma, unseenRows, filter };
+  return {
+    correctedDb,
+    rowSigmaDb,
+    filteredDb,
+    filteredSigmaDb: filteredSigma,
+    unseenRows,
+    filter,
+  };
 }

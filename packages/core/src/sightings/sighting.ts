@@ -29,7 +29,10 @@ export interface Sighting {
 }
 
 /** Bytes of the ID each scheme broadcasts. */
-export const ID_BYTES: Record<SchemeName, number> = { gaen: RPI_BYTES, bluezone: BLUEZONE_ID_BYTES };
+export const ID_BYTES: Record<SchemeName, number> = {
+  gaen: RPI_BYTES,
+  bluezone: BLUEZONE_ID_BYTES,
+};
 
 /** RSSI a BLE controller can report, dBm (HCI LE Advertising Report: −127..+20, Core Spec Vol 4 Part E §7.7.65.2). */
 export const RSSI_RANGE_DBM = [-127, 20] as const;
@@ -56,7 +59,11 @@ export class SightingFormatError extends ProxsenseError {
  * Parses one JSONL line. `source` and `lineNumber` go into the error.
  * @throws SightingFormatError naming the line, the field and what was expected.
  */
-export function parseSightingLine(line: string, lineNumber: number, source = 'sightings'): Sighting {
+export function parseSightingLine(
+  line: string,
+  lineNumber: number,
+  source = 'sightings',
+): Sighting {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -66,37 +73,64 @@ export function parseSightingLine(line: string, lineNumber: number, source = 'si
   try {
     return sightingFromJson(raw);
   } catch (error) {
-    if (error instanceof InputError) throw new SightingFormatError(source, lineNumber, error.message);
+    if (error instanceof InputError)
+      throw new SightingFormatError(source, lineNumber, error.message);
     throw error;
   }
 }
 
 /** Validates a parsed JSON object as a sighting. @throws InputError naming the field. */
 export function sightingFromJson(raw: unknown): Sighting {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('line', 'a JSON object', describeValue(raw));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new InputError('line', 'a JSON object', describeValue(raw));
   const o = raw as Record<string, unknown>;
   const t = assertEraTimeMs(o['t'], 't');
   const scheme = o['scheme'];
-  if (scheme !== 'gaen' && scheme !== 'bluezone') throw new InputError('scheme', '"gaen" or "bluezone"', describeValue(scheme));
+  if (scheme !== 'gaen' && scheme !== 'bluezone')
+    throw new InputError('scheme', '"gaen" or "bluezone"', describeValue(scheme));
   const id = hexToBytes(o['id'], 'id', ID_BYTES[scheme]);
   const rssi = o['rssi'];
-  if (typeof rssi !== 'number' || !Number.isFinite(rssi) || rssi < RSSI_RANGE_DBM[0] || rssi > RSSI_RANGE_DBM[1]) {
-    throw new InputError('rssi', `an RSSI in dBm between ${RSSI_RANGE_DBM[0]} and ${RSSI_RANGE_DBM[1]}`, describeValue(rssi));
+  if (
+    typeof rssi !== 'number' ||
+    !Number.isFinite(rssi) ||
+    rssi < RSSI_RANGE_DBM[0] ||
+    rssi > RSSI_RANGE_DBM[1]
+  ) {
+    throw new InputError(
+      'rssi',
+      `an RSSI in dBm between ${RSSI_RANGE_DBM[0]} and ${RSSI_RANGE_DBM[1]}`,
+      describeValue(rssi),
+    );
   }
   const sighting: Sighting = { timeMs: t, scheme, id, rssiDbm: rssi };
   if (o['tx'] !== undefined) {
     const tx = o['tx'];
-    if (typeof tx !== 'number' || !Number.isFinite(tx) || tx < TX_POWER_RANGE_DBM[0] || tx > TX_POWER_RANGE_DBM[1]) {
-      throw new InputError('tx', `a TX power in dBm between ${TX_POWER_RANGE_DBM[0]} and ${TX_POWER_RANGE_DBM[1]}`, describeValue(tx));
+    if (
+      typeof tx !== 'number' ||
+      !Number.isFinite(tx) ||
+      tx < TX_POWER_RANGE_DBM[0] ||
+      tx > TX_POWER_RANGE_DBM[1]
+    ) {
+      throw new InputError(
+        'tx',
+        `a TX power in dBm between ${TX_POWER_RANGE_DBM[0]} and ${TX_POWER_RANGE_DBM[1]}`,
+        describeValue(tx),
+      );
     }
     sighting.txPowerDbm = tx;
   }
   if (o['aem'] !== undefined) {
-    if (scheme !== 'gaen') throw new InputError('aem', 'no "aem" on a bluezone sighting (only GAEN adverts carry metadata)', describeValue(o['aem']));
+    if (scheme !== 'gaen')
+      throw new InputError(
+        'aem',
+        'no "aem" on a bluezone sighting (only GAEN adverts carry metadata)',
+        describeValue(o['aem']),
+      );
     sighting.aem = hexToBytes(o['aem'], 'aem', AEM_BYTES);
   }
   if (o['scanner'] !== undefined) {
-    if (typeof o['scanner'] !== 'string') throw new InputError('scanner', 'a string', describeValue(o['scanner']));
+    if (typeof o['scanner'] !== 'string')
+      throw new InputError('scanner', 'a string', describeValue(o['scanner']));
     sighting.scanner = o['scanner'];
   }
   return sighting;
@@ -104,7 +138,12 @@ export function sightingFromJson(raw: unknown): Sighting {
 
 /** The JSONL line of a sighting (no trailing newline); fields in the documented order. */
 export function formatSightingLine(s: Sighting): string {
-  const o: Record<string, unknown> = { t: s.timeMs, scheme: s.scheme, id: bytesToHex(s.id), rssi: s.rssiDbm };
+  const o: Record<string, unknown> = {
+    t: s.timeMs,
+    scheme: s.scheme,
+    id: bytesToHex(s.id),
+    rssi: s.rssiDbm,
+  };
   if (s.txPowerDbm !== undefined) o['tx'] = s.txPowerDbm;
   if (s.aem !== undefined) o['aem'] = bytesToHex(s.aem);
   if (s.scanner !== undefined) o['scanner'] = s.scanner;
@@ -124,7 +163,10 @@ export interface SightingsReadResult {
  * Parses JSONL text (or any iterable of lines). Blank lines are ignored. With `onBadLine: 'skip'` bad
  * lines are collected in `badLines` (never silently dropped); with `'fail'` the first one throws.
  */
-export function parseSightingsLines(lines: Iterable<string>, { source = 'sightings', onBadLine = 'fail' } = {}): SightingsReadResult {
+export function parseSightingsLines(
+  lines: Iterable<string>,
+  { source = 'sightings', onBadLine = 'fail' } = {},
+): SightingsReadResult {
   const result: SightingsReadResult = { sightings: [], badLines: [] };
   let lineNumber = 0;
   for (const line of lines) {

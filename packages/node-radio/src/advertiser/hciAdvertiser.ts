@@ -11,7 +11,14 @@
  * @module
  */
 import { InputError, ProxsenseError } from '@proxsense/core';
-import { ADDRESS_TYPE, ADV_TYPE, MAX_ADV_DATA_BYTES, OPCODE, SLOT_MS, STATUS } from '../hci/constants.js';
+import {
+  ADDRESS_TYPE,
+  ADV_TYPE,
+  MAX_ADV_DATA_BYTES,
+  OPCODE,
+  SLOT_MS,
+  STATUS,
+} from '../hci/constants.js';
 import { commandPacket, readCommandComplete } from '../hci/packets.js';
 import type { HciSocketLike } from '../stacks/types.js';
 
@@ -35,7 +42,9 @@ export class AdvertiserError extends ProxsenseError {
     readonly command: string,
     readonly status: number | 'timeout',
   ) {
-    super(`${command} ${status === 'timeout' ? 'got no Command Complete' : `failed: ${statusName(status)} (0x${status.toString(16).padStart(2, '0')})`}`);
+    super(
+      `${command} ${status === 'timeout' ? 'got no Command Complete' : `failed: ${statusName(status)} (0x${status.toString(16).padStart(2, '0')})`}`,
+    );
   }
 }
 
@@ -75,7 +84,8 @@ export class HciAdvertiser {
   private waiting: { opcode: number; resolve: (status: number) => void } | undefined;
   private readonly onData = (packet: Buffer) => {
     const complete = readCommandComplete(packet);
-    if (complete && this.waiting && complete.opcode === this.waiting.opcode) this.waiting.resolve(complete.status);
+    if (complete && this.waiting && complete.opcode === this.waiting.opcode)
+      this.waiting.resolve(complete.status);
   };
 
   constructor(
@@ -84,7 +94,12 @@ export class HciAdvertiser {
   ) {
     const minMs = options.intervalMinMs ?? 200;
     const maxMs = options.intervalMaxMs ?? 270;
-    if (!(minMs >= 20 && maxMs >= minMs && maxMs <= 10_240)) throw new InputError('advertiser interval', '20 ≤ intervalMinMs ≤ intervalMaxMs ≤ 10240 ms', `${minMs}–${maxMs}`);
+    if (!(minMs >= 20 && maxMs >= minMs && maxMs <= 10_240))
+      throw new InputError(
+        'advertiser interval',
+        '20 ≤ intervalMinMs ≤ intervalMaxMs ≤ 10240 ms',
+        `${minMs}–${maxMs}`,
+      );
     this.intervalMinSlots = Math.ceil(minMs / SLOT_MS);
     this.intervalMaxSlots = Math.floor(maxMs / SLOT_MS);
     this.timeoutMs = options.commandTimeoutMs ?? 2_000;
@@ -93,8 +108,14 @@ export class HciAdvertiser {
 
   /** Advertises `payload` (≤ 31 bytes, sent as is) from random address `address` (6 bytes, LSB first). */
   advertise(payload: Uint8Array, address: Uint8Array): void {
-    if (payload.length > MAX_ADV_DATA_BYTES) throw new InputError('advertising payload', `at most ${MAX_ADV_DATA_BYTES} bytes (legacy advertising data)`, `${payload.length} bytes`);
-    if (address.length !== 6) throw new InputError('advertising address', '6 bytes', `${address.length} bytes`);
+    if (payload.length > MAX_ADV_DATA_BYTES)
+      throw new InputError(
+        'advertising payload',
+        `at most ${MAX_ADV_DATA_BYTES} bytes (legacy advertising data)`,
+        `${payload.length} bytes`,
+      );
+    if (address.length !== 6)
+      throw new InputError('advertising address', '6 bytes', `${address.length} bytes`);
     this.request({ payload: Uint8Array.from(payload), address: Uint8Array.from(address) });
   }
 

@@ -6,7 +6,12 @@
  * @module
  */
 import type { Random, Scheduler, TimerHandle } from '@proxsense/core';
-import { VirtualController, type AirEndpoint, type AirLink, type VirtualControllerOptions } from '../virtual/controller.js';
+import {
+  VirtualController,
+  type AirEndpoint,
+  type AirLink,
+  type VirtualControllerOptions,
+} from '../virtual/controller.js';
 import { fixedRssiChannel, type AirChannel, type AirPosition } from './channel.js';
 
 /** Options of {@link Air}. */
@@ -36,7 +41,12 @@ export interface AirStats {
 export const ADV_DELAY_MAX_MS = 10;
 
 export class Air implements AirLink {
-  readonly stats: AirStats = { advertisingEvents: 0, receptions: 0, lostToChannel: 0, notListening: 0 };
+  readonly stats: AirStats = {
+    advertisingEvents: 0,
+    receptions: 0,
+    lostToChannel: 0,
+    notListening: 0,
+  };
   private readonly nodes: AirNode[] = [];
   private readonly byEndpoint = new Map<AirEndpoint, AirNode>();
   private readonly timers = new Map<AirEndpoint, TimerHandle>();
@@ -55,7 +65,9 @@ export class Air implements AirLink {
   }
 
   /** A new virtual controller on this air at `positionM` (default the origin). */
-  addController(options: VirtualControllerOptions & { positionM?: { x: number; y: number } } = {}): VirtualController {
+  addController(
+    options: VirtualControllerOptions & { positionM?: { x: number; y: number } } = {},
+  ): VirtualController {
     const controller = new VirtualController(options);
     this.attach(controller, options.positionM);
     return controller;
@@ -91,17 +103,24 @@ export class Air implements AirLink {
   }
 
   private scheduleEvent(endpoint: AirEndpoint, atMs: number): void {
-    this.timers.set(endpoint, this.options.scheduler.setTimer(atMs, () => {
-      this.timers.delete(endpoint);
-      const adv = endpoint.advertising();
-      if (!adv) return;
-      this.advertisingEvent(endpoint, adv);
-      const intervalMs = adv.intervalMinMs + this.unit() * (adv.intervalMaxMs - adv.intervalMinMs);
-      this.scheduleEvent(endpoint, this.nowMs() + intervalMs + this.advDelayMs());
-    }));
+    this.timers.set(
+      endpoint,
+      this.options.scheduler.setTimer(atMs, () => {
+        this.timers.delete(endpoint);
+        const adv = endpoint.advertising();
+        if (!adv) return;
+        this.advertisingEvent(endpoint, adv);
+        const intervalMs =
+          adv.intervalMinMs + this.unit() * (adv.intervalMaxMs - adv.intervalMinMs);
+        this.scheduleEvent(endpoint, this.nowMs() + intervalMs + this.advDelayMs());
+      }),
+    );
   }
 
-  private advertisingEvent(from: AirEndpoint, adv: NonNullable<ReturnType<AirEndpoint['advertising']>>): void {
+  private advertisingEvent(
+    from: AirEndpoint,
+    adv: NonNullable<ReturnType<AirEndpoint['advertising']>>,
+  ): void {
     this.stats.advertisingEvents++;
     const fromNode = this.byEndpoint.get(from)!;
     const now = this.nowMs();
@@ -117,7 +136,13 @@ export class Air implements AirLink {
         continue;
       }
       this.stats.receptions++;
-      node.endpoint.hear({ eventType: adv.pduType, addressType: adv.addressType, address: adv.address, data: adv.data, rssiDbm });
+      node.endpoint.hear({
+        eventType: adv.pduType,
+        addressType: adv.addressType,
+        address: adv.address,
+        data: adv.data,
+        rssiDbm,
+      });
     }
   }
 

@@ -39,7 +39,14 @@ export class AirRadio implements Radio, AirEndpoint {
   }
 
   startAdvertising(payload: Uint8Array, address: Uint8Array): void {
-    this.adv = { pduType: ADV_TYPE.nonConnInd, addressType: ADDRESS_TYPE.random, address: Uint8Array.from(address), data: Uint8Array.from(payload), intervalMinMs: this.intervalMinMs, intervalMaxMs: this.intervalMaxMs };
+    this.adv = {
+      pduType: ADV_TYPE.nonConnInd,
+      addressType: ADDRESS_TYPE.random,
+      address: Uint8Array.from(address),
+      data: Uint8Array.from(payload),
+      intervalMinMs: this.intervalMinMs,
+      intervalMaxMs: this.intervalMaxMs,
+    };
     this.air.advertisingChanged(this);
   }
 

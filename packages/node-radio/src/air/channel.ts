@@ -29,7 +29,12 @@ export function fixedRssiChannel(rssiDbm: number): AirChannel {
  */
 export interface SimChannelLike {
   readonly spec: { fastFadingSigmaDb: number; sensitivityDbm: number };
-  medianRssiDbm(link: { distanceM: number; carryLossDb: number; deviceOffsetDb: number; wallLossDb: number }): number;
+  medianRssiDbm(link: {
+    distanceM: number;
+    carryLossDb: number;
+    deviceOffsetDb: number;
+    wallLossDb: number;
+  }): number;
   shadowingDb(a: number, b: number, tS: number): number;
 }
 
@@ -47,9 +52,20 @@ export function simChannel(channel: SimChannelLike, random: Random): AirChannel 
   };
   return {
     rssiDbm(from, to, timeMs) {
-      const distanceM = Math.hypot(from.positionM.x - to.positionM.x, from.positionM.y - to.positionM.y);
-      const median = channel.medianRssiDbm({ distanceM, carryLossDb: 0, deviceOffsetDb: 0, wallLossDb: 0 });
-      const rssi = median + channel.shadowingDb(from.index, to.index, timeMs / 1000) + channel.spec.fastFadingSigmaDb * gaussian();
+      const distanceM = Math.hypot(
+        from.positionM.x - to.positionM.x,
+        from.positionM.y - to.positionM.y,
+      );
+      const median = channel.medianRssiDbm({
+        distanceM,
+        carryLossDb: 0,
+        deviceOffsetDb: 0,
+        wallLossDb: 0,
+      });
+      const rssi =
+        median +
+        channel.shadowingDb(from.index, to.index, timeMs / 1000) +
+        channel.spec.fastFadingSigmaDb * gaussian();
       return rssi < channel.spec.sensitivityDbm ? undefined : rssi;
     },
   };

@@ -20,7 +20,28 @@ export type Datalink = (typeof DATALINK)[keyof typeof DATALINK];
 /** µs from 0000-01-01 to the Unix epoch (BlueZ: 0x00E03AB44A676000 to 2000-01-01, less 946684800 s). */
 export const BTSNOOP_UNIX_EPOCH_US = 0x00dcddb30f2f8000n;
 /** Linux monitor opcodes (BlueZ `BTSNOOP_OPCODE_*`). */
-export const MONITOR_OPCODE = { newIndex: 0, deleteIndex: 1, commandPkt: 2, eventPkt: 3, aclTxPkt: 4, aclRxPkt: 5, scoTxPkt: 6, scoRxPkt: 7, openIndex: 8, closeIndex: 9, indexInfo: 10, vendorDiag: 11, systemNote: 12, userLogging: 13, ctrlOpen: 14, ctrlClose: 15, ctrlCommand: 16, ctrlEvent: 17, isoTxPkt: 18, isoRxPkt: 19 } as const;
+export const MONITOR_OPCODE = {
+  newIndex: 0,
+  deleteIndex: 1,
+  commandPkt: 2,
+  eventPkt: 3,
+  aclTxPkt: 4,
+  aclRxPkt: 5,
+  scoTxPkt: 6,
+  scoRxPkt: 7,
+  openIndex: 8,
+  closeIndex: 9,
+  indexInfo: 10,
+  vendorDiag: 11,
+  systemNote: 12,
+  userLogging: 13,
+  ctrlOpen: 14,
+  ctrlClose: 15,
+  ctrlCommand: 16,
+  ctrlEvent: 17,
+  isoTxPkt: 18,
+  isoRxPkt: 19,
+} as const;
 const MAX_MONITOR_OPCODE = 19;
 
 /** One btsnoop record as stored. */
@@ -42,22 +63,36 @@ export type HciPacket =
 
 /** Reads the header. @throws FileFormatError naming the source, what was found and what was expected. */
 export function readBtsnoopHeader(bytes: Uint8Array, source: string): Datalink {
-  if (bytes.length < BTSNOOP_HEADER_BYTES) throw new FileFormatError(source, `expected a btsnoop file (16-byte header "btsnoop\\0"), got ${bytes.length} bytes`);
+  if (bytes.length < BTSNOOP_HEADER_BYTES)
+    throw new FileFormatError(
+      source,
+      `expected a btsnoop file (16-byte header "btsnoop\\0"), got ${bytes.length} bytes`,
+    );
   for (let i = 0; i < BTSNOOP_MAGIC.length; i++) {
-    if (bytes[i] !== BTSNOOP_MAGIC[i]) throw new FileFormatError(source, 'expected a btsnoop file (header "btsnoop\\0", as btmon -w or Android\'s HCI snoop log write), got other bytes');
+    if (bytes[i] !== BTSNOOP_MAGIC[i])
+      throw new FileFormatError(
+        source,
+        'expected a btsnoop file (header "btsnoop\\0", as btmon -w or Android\'s HCI snoop log write), got other bytes',
+      );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, BTSNOOP_HEADER_BYTES);
   const version = view.getUint32(8);
-  if (version !== BTSNOOP_VERSION) throw new FileFormatError(source, `header.version: expected 1, got ${version}`);
+  if (version !== BTSNOOP_VERSION)
+    throw new FileFormatError(source, `header.version: expected 1, got ${version}`);
   const datalink = view.getUint32(12);
   if (datalink !== DATALINK.hci && datalink !== DATALINK.uart && datalink !== DATALINK.monitor) {
-    throw new FileFormatError(source, `header.datalink: expected 1001 (HCI), 1002 (HCI UART H4) or 2001 (Linux monitor), got ${datalink}`);
+    throw new FileFormatError(
+      source,
+      `header.datalink: expected 1001 (HCI), 1002 (HCI UART H4) or 2001 (Linux monitor), got ${datalink}`,
+    );
   }
   return datalink;
 }
 
 /** Records after the header; a last record cut short is returned as `truncated`. Never throws. */
-export function* btsnoopRecords(bytes: Uint8Array): Generator<{ record: BtsnoopRecord } | { truncated: string }> {
+export function* btsnoopRecords(
+  bytes: Uint8Array,
+): Generator<{ record: BtsnoopRecord } | { truncated: string }> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = BTSNOOP_HEADER_BYTES;
   while (at < bytes.length) {
@@ -72,11 +107,21 @@ export function* btsnoopRecords(bytes: Uint8Array): Generator<{ record: BtsnoopR
     const timeUs = view.getBigInt64(at + 16) - BTSNOOP_UNIX_EPOCH_US;
     const start = at + BTSNOOP_RECORD_HEADER_BYTES;
     if (start + included > bytes.length) {
-      yield { truncated: `record at byte ${at}: ${included} packet bytes declared, ${bytes.length - start} present` };
+      yield {
+        truncated: `record at byte ${at}: ${included} packet bytes declared, ${bytes.length - start} present`,
+      };
       return;
     }
     at = start + included;
-    yield { record: { timeUs, flags, originalLength, drops, packet: bytes.subarray(start, start + included) } };
+    yield {
+      record: {
+        timeUs,
+        flags,
+        originalLength,
+        drops,
+        packet: bytes.subarray(start, start + included),
+      },
+    };
   }
 }
 
@@ -87,9 +132,12 @@ export function hciPacketOf(datalink: Datalink, record: BtsnoopRecord): HciPacke
     const adapter = record.flags >>> 16;
     if (opcode === MONITOR_OPCODE.eventPkt) return { kind: 'event', adapter, bytes: record.packet };
     if (opcode === MONITOR_OPCODE.commandPkt) return { kind: 'command', adapter };
-    if (opcode === MONITOR_OPCODE.aclTxPkt || opcode === MONITOR_OPCODE.aclRxPkt) return { kind: 'acl', adapter };
-    if (opcode === MONITOR_OPCODE.scoTxPkt || opcode === MONITOR_OPCODE.scoRxPkt) return { kind: 'sco', adapter };
-    if (opcode === MONITOR_OPCODE.isoTxPkt || opcode === MONITOR_OPCODE.isoRxPkt) return { kind: 'iso', adapter };
+    if (opcode === MONITOR_OPCODE.aclTxPkt || opcode === MONITOR_OPCODE.aclRxPkt)
+      return { kind: 'acl', adapter };
+    if (opcode === MONITOR_OPCODE.scoTxPkt || opcode === MONITOR_OPCODE.scoRxPkt)
+      return { kind: 'sco', adapter };
+    if (opcode === MONITOR_OPCODE.isoTxPkt || opcode === MONITOR_OPCODE.isoRxPkt)
+      return { kind: 'iso', adapter };
     if (opcode <= MAX_MONITOR_OPCODE) return { kind: 'meta', adapter };
     return { kind: 'unknown', reason: `monitor opcode ${opcode}` };
   }
@@ -104,5 +152,11 @@ export function hciPacketOf(datalink: Datalink, record: BtsnoopRecord): HciPacke
   if (indicator === 0x02) return { kind: 'acl', adapter: 0 };
   if (indicator === 0x03) return { kind: 'sco', adapter: 0 };
   if (indicator === 0x05) return { kind: 'iso', adapter: 0 };
-  return { kind: 'unknown', reason: indicator === undefined ? 'empty H4 packet' : `H4 packet indicator 0x${indicator.toString(16).padStart(2, '0')}` };
+  return {
+    kind: 'unknown',
+    reason:
+      indicator === undefined
+        ? 'empty H4 packet'
+        : `H4 packet indicator 0x${indicator.toString(16).padStart(2, '0')}`,
+  };
 }

@@ -46,25 +46,45 @@ export type AdvertEventParse =
  * Parses an HCI event packet (event code, parameter length, parameters; no H4 indicator). Never throws.
  */
 export function parseAdvertEvent(event: Uint8Array): AdvertEventParse {
-  if (event.length < 2) return { kind: 'truncated', reports: [], reason: `HCI event of ${event.length} bytes, shorter than its 2-byte header` };
+  if (event.length < 2)
+    return {
+      kind: 'truncated',
+      reports: [],
+      reason: `HCI event of ${event.length} bytes, shorter than its 2-byte header`,
+    };
   if (event[0] !== LE_META_EVENT) return { kind: 'other' };
   const plen = event[1]!;
-  if (event.length - 2 < plen) return { kind: 'truncated', reports: [], reason: `LE Meta event declares ${plen} parameter bytes, has ${event.length - 2}` };
+  if (event.length - 2 < plen)
+    return {
+      kind: 'truncated',
+      reports: [],
+      reason: `LE Meta event declares ${plen} parameter bytes, has ${event.length - 2}`,
+    };
   const params = event.subarray(2, 2 + plen);
-  if (params.length < 1) return { kind: 'truncated', reports: [], reason: 'LE Meta event without a subevent code' };
+  if (params.length < 1)
+    return { kind: 'truncated', reports: [], reason: 'LE Meta event without a subevent code' };
   const subevent = params[0]!;
-  if (subevent !== LE_ADVERTISING_REPORT && subevent !== LE_EXTENDED_ADVERTISING_REPORT) return { kind: 'other' };
-  if (params.length < 2) return { kind: 'truncated', reports: [], reason: 'advertising report event without Num_Reports' };
+  if (subevent !== LE_ADVERTISING_REPORT && subevent !== LE_EXTENDED_ADVERTISING_REPORT)
+    return { kind: 'other' };
+  if (params.length < 2)
+    return {
+      kind: 'truncated',
+      reports: [],
+      reason: 'advertising report event without Num_Reports',
+    };
   const count = params[1]!;
   const reports: AdvertReport[] = [];
   let at = 2;
   const cut = (reason: string): AdvertEventParse => ({ kind: 'truncated', reports, reason });
   for (let i = 0; i < count; i++) {
     if (subevent === LE_ADVERTISING_REPORT) {
-      if (at + LEGACY_FIXED_BYTES > params.length) return cut(`report ${i + 1} of ${count}: header runs past the event`);
+      if (at + LEGACY_FIXED_BYTES > params.length)
+        return cut(`report ${i + 1} of ${count}: header runs past the event`);
       const length = params[at + 8]!;
-      if (length > LEGACY_ADV_DATA_MAX) return cut(`report ${i + 1} of ${count}: Data_Length ${length} > 31`);
-      if (at + LEGACY_FIXED_BYTES + length + 1 > params.length) return cut(`report ${i + 1} of ${count}: data and RSSI run past the event`);
+      if (length > LEGACY_ADV_DATA_MAX)
+        return cut(`report ${i + 1} of ${count}: Data_Length ${length} > 31`);
+      if (at + LEGACY_FIXED_BYTES + length + 1 > params.length)
+        return cut(`report ${i + 1} of ${count}: data and RSSI run past the event`);
       reports.push({
         kind: 'legacy',
         eventType: params[at]!,
@@ -75,9 +95,11 @@ export function parseAdvertEvent(event: Uint8Array): AdvertEventParse {
       });
       at += LEGACY_FIXED_BYTES + length + 1;
     } else {
-      if (at + EXTENDED_FIXED_BYTES > params.length) return cut(`report ${i + 1} of ${count}: header runs past the event`);
+      if (at + EXTENDED_FIXED_BYTES > params.length)
+        return cut(`report ${i + 1} of ${count}: header runs past the event`);
       const length = params[at + 23]!;
-      if (at + EXTENDED_FIXED_BYTES + length > params.length) return cut(`report ${i + 1} of ${count}: data runs past the event`);
+      if (at + EXTENDED_FIXED_BYTES + length > params.length)
+        return cut(`report ${i + 1} of ${count}: data runs past the event`);
       const eventType = params[at]! | (params[at + 1]! << 8);
       reports.push({
         kind: 'extended',
@@ -92,7 +114,8 @@ export function parseAdvertEvent(event: Uint8Array): AdvertEventParse {
       at += EXTENDED_FIXED_BYTES + length;
     }
   }
-  if (at !== params.length) return cut(`${params.length - at} bytes after the last of ${count} reports`);
+  if (at !== params.length)
+    return cut(`${params.length - at} bytes after the last of ${count} reports`);
   return { kind: 'reports', reports };
 }
 
@@ -111,7 +134,15 @@ export interface LegacyReportInput {
 /** The HCI event bytes (no H4 indicator) of an LE Advertising Report with these reports. */
 export function encodeLegacyAdvertReport(reports: readonly LegacyReportInput[]): Uint8Array {
   const body: number[] = [LE_ADVERTISING_REPORT, reports.length];
-  for (const r of reports) body.push(r.eventType ?? 0x03, r.addressType ?? 0x01, ...r.address, r.data.length, ...r.data, fromInt8(r.rssiDbm));
+  for (const r of reports)
+    body.push(
+      r.eventType ?? 0x03,
+      r.addressType ?? 0x01,
+      ...r.address,
+      r.data.length,
+      ...r.data,
+      fromInt8(r.rssiDbm),
+    );
   return metaEvent(body);
 }
 
@@ -126,17 +157,44 @@ export function encodeExtendedAdvertReport(reports: readonly ExtendedReportInput
   for (const r of reports) {
     // 0x0010: legacy PDU, non-connectable non-scannable undirected (ADV_NONCONN_IND), data complete.
     const eventType = r.eventType ?? 0x0010;
-    body.push(eventType & 0xff, eventType >> 8, r.addressType ?? 0x01, ...r.address, 0x01, 0x00, 0xff, fromInt8(r.txPowerDbm ?? RSSI_NOT_AVAILABLE), fromInt8(r.rssiDbm), 0, 0, 0, 0, 0, 0, 0, 0, 0, r.data.length, ...r.data);
+    body.push(
+      eventType & 0xff,
+      eventType >> 8,
+      r.addressType ?? 0x01,
+      ...r.address,
+      0x01,
+      0x00,
+      0xff,
+      fromInt8(r.txPowerDbm ?? RSSI_NOT_AVAILABLE),
+      fromInt8(r.rssiDbm),
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      r.data.length,
+      ...r.data,
+    );
   }
   return metaEvent(body);
 }
 
 function metaEvent(body: number[]): Uint8Array {
-  if (body.length > 255) throw new RangeError(`LE Meta event parameters of ${body.length} bytes: an HCI event holds at most 255; put fewer reports in it`);
+  if (body.length > 255)
+    throw new RangeError(
+      `LE Meta event parameters of ${body.length} bytes: an HCI event holds at most 255; put fewer reports in it`,
+    );
   return Uint8Array.from([LE_META_EVENT, body.length, ...body]);
 }
 
 /** An address as Bluetooth tools print it, most significant byte first: `C0:11:22:33:44:55`. */
 export function formatAddress(address: Uint8Array): string {
-  return [...address].reverse().map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  return [...address]
+    .reverse()
+    .map((b) => b.toString(16).padStart(2, '0').toUpperCase())
+    .join(':');
 }

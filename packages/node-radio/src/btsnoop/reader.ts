@@ -7,7 +7,12 @@
  */
 import { decodeAdvert, type Sighting } from '@proxsense/core';
 import { btsnoopRecords, hciPacketOf, readBtsnoopHeader, type Datalink } from './format.js';
-import { formatAddress, parseAdvertEvent, RSSI_NOT_AVAILABLE, type AdvertReport } from './hciEvents.js';
+import {
+  formatAddress,
+  parseAdvertEvent,
+  RSSI_NOT_AVAILABLE,
+  type AdvertReport,
+} from './hciEvents.js';
 
 /** One advertising report heard, with when and from which adapter. */
 export interface AdvertReception {
@@ -65,9 +70,28 @@ const PROBLEMS_KEPT = 20;
  * Reads a whole capture. @throws FileFormatError when the bytes are not a btsnoop file of a supported
  * datalink; everything after a valid header is counted, never thrown.
  */
-export function readBtsnoop(bytes: Uint8Array, source: string, options: ReadBtsnoopOptions = {}): CaptureRead {
+export function readBtsnoop(
+  bytes: Uint8Array,
+  source: string,
+  options: ReadBtsnoopOptions = {},
+): CaptureRead {
   const datalink = readBtsnoopHeader(bytes, source);
-  const counts: CaptureCounts = { records: 0, truncatedRecords: 0, unknownRecords: 0, otherPackets: 0, advertEvents: 0, truncatedEvents: 0, reports: 0, reportsWithoutRssi: 0, reportsIncompleteData: 0, badTimestamps: 0, advertsNotOurs: 0, advertsMalformed: 0, advertsNeedingGatt: 0, sightings: 0 };
+  const counts: CaptureCounts = {
+    records: 0,
+    truncatedRecords: 0,
+    unknownRecords: 0,
+    otherPackets: 0,
+    advertEvents: 0,
+    truncatedEvents: 0,
+    reports: 0,
+    reportsWithoutRssi: 0,
+    reportsIncompleteData: 0,
+    badTimestamps: 0,
+    advertsNotOurs: 0,
+    advertsMalformed: 0,
+    advertsNeedingGatt: 0,
+    sightings: 0,
+  };
   const read: CaptureRead = { datalink, receptions: [], sightings: [], counts, problems: [] };
   const problem = (text: string) => {
     if (read.problems.length < PROBLEMS_KEPT) read.problems.push(`${source}: ${text}`);
@@ -84,7 +108,9 @@ export function readBtsnoop(bytes: Uint8Array, source: string, options: ReadBtsn
     const { record } = item;
     if (record.packet.length < record.originalLength) {
       counts.truncatedRecords++;
-      problem(`record ${index}: captured ${record.packet.length} of ${record.originalLength} bytes`);
+      problem(
+        `record ${index}: captured ${record.packet.length} of ${record.originalLength} bytes`,
+      );
       continue;
     }
     const packet = hciPacketOf(datalink, record);
@@ -122,18 +148,34 @@ export function readBtsnoop(bytes: Uint8Array, source: string, options: ReadBtsn
   return read;
 }
 
-function addSighting(read: CaptureRead, timeMs: number, report: AdvertReport, options: ReadBtsnoopOptions): void {
+function addSighting(
+  read: CaptureRead,
+  timeMs: number,
+  report: AdvertReport,
+  options: ReadBtsnoopOptions,
+): void {
   const counts = read.counts;
-  if (report.rssiDbm === RSSI_NOT_AVAILABLE || report.rssiDbm < -127 || report.rssiDbm > 20) return void counts.reportsWithoutRssi++;
-  if (report.dataStatus !== undefined && report.dataStatus !== 0) return void counts.reportsIncompleteData++;
+  if (report.rssiDbm === RSSI_NOT_AVAILABLE || report.rssiDbm < -127 || report.rssiDbm > 20)
+    return void counts.reportsWithoutRssi++;
+  if (report.dataStatus !== undefined && report.dataStatus !== 0)
+    return void counts.reportsIncompleteData++;
   const decoded = decodeAdvert(report.data);
   let sighting: Sighting;
-  if (decoded.kind === 'gaen') sighting = { timeMs, scheme: 'gaen', id: decoded.rpi, rssiDbm: report.rssiDbm, aem: decoded.aem };
-  else if (decoded.kind === 'bluezone') sighting = { timeMs, scheme: 'bluezone', id: decoded.id, rssiDbm: report.rssiDbm };
+  if (decoded.kind === 'gaen')
+    sighting = {
+      timeMs,
+      scheme: 'gaen',
+      id: decoded.rpi,
+      rssiDbm: report.rssiDbm,
+      aem: decoded.aem,
+    };
+  else if (decoded.kind === 'bluezone')
+    sighting = { timeMs, scheme: 'bluezone', id: decoded.id, rssiDbm: report.rssiDbm };
   else if (decoded.kind === 'malformed') return void counts.advertsMalformed++;
   else if (decoded.kind === 'bluezone-gatt') return void counts.advertsNeedingGatt++;
   else return void counts.advertsNotOurs++;
-  if (report.txPowerDbm !== undefined && report.txPowerDbm !== RSSI_NOT_AVAILABLE) sighting.txPowerDbm = report.txPowerDbm;
+  if (report.txPowerDbm !== undefined && report.txPowerDbm !== RSSI_NOT_AVAILABLE)
+    sighting.txPowerDbm = report.txPowerDbm;
   if (options.scanner !== undefined) sighting.scanner = options.scanner;
   counts.sightings++;
   read.sightings.push({ sighting, address: formatAddress(report.address) });

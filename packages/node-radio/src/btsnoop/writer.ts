@@ -5,7 +5,16 @@
  * @module
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { BTSNOOP_HEADER_BYTES, BTSNOOP_MAGIC, BTSNOOP_RECORD_HEADER_BYTES, BTSNOOP_UNIX_EPOCH_US, BTSNOOP_VERSION, DATALINK, MONITOR_OPCODE, type Datalink } from './format.js';
+import {
+  BTSNOOP_HEADER_BYTES,
+  BTSNOOP_MAGIC,
+  BTSNOOP_RECORD_HEADER_BYTES,
+  BTSNOOP_UNIX_EPOCH_US,
+  BTSNOOP_VERSION,
+  DATALINK,
+  MONITOR_OPCODE,
+  type Datalink,
+} from './format.js';
 
 /** Options of {@link BtsnoopWriter}. */
 export interface BtsnoopWriterOptions {
@@ -45,18 +54,24 @@ export class BtsnoopWriter {
     const newIndex = new Uint8Array(16);
     newIndex.set(this.address, 2);
     newIndex.set(new TextEncoder().encode(this.name).subarray(0, 8), 8);
-    return concat([header, this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.newIndex, newIndex), this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.openIndex, new Uint8Array(0))]);
+    return concat([
+      header,
+      this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.newIndex, newIndex),
+      this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.openIndex, new Uint8Array(0)),
+    ]);
   }
 
   /** A record of an HCI event received from the controller (event code, length, parameters). */
   event(timeMs: number, hciEvent: Uint8Array): Uint8Array {
-    if (this.datalink === DATALINK.monitor) return this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.eventPkt, hciEvent);
+    if (this.datalink === DATALINK.monitor)
+      return this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.eventPkt, hciEvent);
     return this.record(timeMs, 0x03, concat([Uint8Array.of(0x04), hciEvent]));
   }
 
   /** A record of an HCI command sent to the controller (opcode LE, length, parameters). */
   command(timeMs: number, hciCommand: Uint8Array): Uint8Array {
-    if (this.datalink === DATALINK.monitor) return this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.commandPkt, hciCommand);
+    if (this.datalink === DATALINK.monitor)
+      return this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.commandPkt, hciCommand);
     return this.record(timeMs, 0x02, concat([Uint8Array.of(0x01), hciCommand]));
   }
 

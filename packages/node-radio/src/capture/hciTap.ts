@@ -33,10 +33,18 @@ interface TappableSocket {
 }
 
 /** The socket class the stacks of `family` use (the stand-in for virtual runs). */
-export function hciSocketClass(family: StackFamily, virtual: boolean): { prototype: TappableSocket } {
+export function hciSocketClass(
+  family: StackFamily,
+  virtual: boolean,
+): { prototype: TappableSocket } {
   if (virtual) return VirtualBluetoothHciSocket as unknown as { prototype: TappableSocket };
   const require = createRequire(import.meta.url);
-  if (family === 'stoprocent') return (require('@stoprocent/bluetooth-hci-socket') as { loadDriver(kind: string): { prototype: TappableSocket } }).loadDriver('default');
+  if (family === 'stoprocent')
+    return (
+      require('@stoprocent/bluetooth-hci-socket') as {
+        loadDriver(kind: string): { prototype: TappableSocket };
+      }
+    ).loadDriver('default');
   return require('@abandonware/bluetooth-hci-socket') as { prototype: TappableSocket };
 }
 
@@ -47,23 +55,37 @@ export function hciSocketClass(family: StackFamily, virtual: boolean): { prototy
  * receives it within the same turn (a copy with identical bytes on another socket is the same event);
  * a command another socket wrote, echoed to raw sockets, is not reported again.
  */
-export function tapHciSockets(socketClass: { prototype: TappableSocket }, onPacket: (packet: TappedPacket) => void, options: HciTapOptions = {}): () => void {
+export function tapHciSockets(
+  socketClass: { prototype: TappableSocket },
+  onPacket: (packet: TappedPacket) => void,
+  options: HciTapOptions = {},
+): () => void {
   const proto = socketClass.prototype;
   const ownWrite = Object.prototype.hasOwnProperty.call(proto, 'write');
   const ownEmit = Object.prototype.hasOwnProperty.call(proto, 'emit');
   const write = proto.write;
   const emit = proto.emit;
-  const wanted = (socket: TappableSocket) => options.deviceId === undefined || socket.deviceId === undefined || socket.deviceId === options.deviceId;
+  const wanted = (socket: TappableSocket) =>
+    options.deviceId === undefined ||
+    socket.deviceId === undefined ||
+    socket.deviceId === options.deviceId;
   // Events already reported this turn (another socket's copy of the same event).
   let recent: string[] = [];
   let clearing = false;
   proto.write = function (this: TappableSocket, packet: Buffer) {
-    if (wanted(this) && packet.length > 1 && packet[0] === H4_COMMAND) onPacket({ kind: 'command', bytes: Uint8Array.from(packet.subarray(1)) });
+    if (wanted(this) && packet.length > 1 && packet[0] === H4_COMMAND)
+      onPacket({ kind: 'command', bytes: Uint8Array.from(packet.subarray(1)) });
     return write.call(this, packet);
   };
   proto.emit = function (this: TappableSocket, event: string | symbol, ...args: unknown[]) {
     const packet = args[0];
-    if (event === 'data' && wanted(this) && packet instanceof Uint8Array && packet.length > 1 && packet[0] === H4_EVENT) {
+    if (
+      event === 'data' &&
+      wanted(this) &&
+      packet instanceof Uint8Array &&
+      packet.length > 1 &&
+      packet[0] === H4_EVENT
+    ) {
       const key = Buffer.from(packet).toString('latin1');
       if (!recent.includes(key)) {
         recent.push(key);

@@ -17,7 +17,13 @@ export class WallClockScheduler implements Scheduler {
     // setTimeout's delay is a signed 32-bit ms count; longer waits are chained.
     const arm = () => {
       const delayMs = Math.min(Math.max(0, atMs - Date.now()), 2 ** 31 - 1);
-      this.timers.set(handle, setTimeout(() => (Date.now() >= atMs ? (this.timers.delete(handle), callback()) : arm()), delayMs));
+      this.timers.set(
+        handle,
+        setTimeout(
+          () => (Date.now() >= atMs ? (this.timers.delete(handle), callback()) : arm()),
+          delayMs,
+        ),
+      );
     };
     arm();
     return handle;

@@ -5,7 +5,16 @@
  * run: it reports what was sent, heard, passed, dropped (and where) and stored, and the memory held.
  * @module
  */
-import { encodeGaenAdvert, Firmware, GAEN_PROFILE, MemoryStore, SeededRandom, type FirmwareCounters, type FirmwareProfile, type Store } from '@proxsense/core';
+import {
+  encodeGaenAdvert,
+  Firmware,
+  GAEN_PROFILE,
+  MemoryStore,
+  SeededRandom,
+  type FirmwareCounters,
+  type FirmwareProfile,
+  type Store,
+} from '@proxsense/core';
 import { fixedRssiChannel } from '../air/channel.js';
 import { ADDRESS_TYPE, ADV_TYPE } from '../hci/constants.js';
 import { startVirtualRadioPair } from '../host/virtualPair.js';
@@ -64,13 +73,25 @@ export interface FloodResult {
 }
 
 /** The default listening profile of a flood (see {@link FloodOptions.profile}). */
-export const FLOOD_LISTENER_PROFILE: FirmwareProfile = { ...GAEN_PROFILE, scanOnMs: 4_000, scanIntervalMinMs: 5_000, scanIntervalMaxMs: 5_000 };
+export const FLOOD_LISTENER_PROFILE: FirmwareProfile = {
+  ...GAEN_PROFILE,
+  scanOnMs: 4_000,
+  scanIntervalMinMs: 5_000,
+  scanIntervalMaxMs: 5_000,
+};
 
 /** One flood device: a fixed GAEN advert from a fixed random address, non-connectable. */
 function floodDevice(index: number, random: SeededRandom, intervalMs: number): AirEndpoint {
   const address = random.randomBytes(6);
   address[5] = (address[5]! & 0x3f) | 0x01;
-  const adv = { pduType: ADV_TYPE.nonConnInd, addressType: ADDRESS_TYPE.random, address, data: encodeGaenAdvert(random.randomBytes(16), random.randomBytes(4)), intervalMinMs: intervalMs, intervalMaxMs: intervalMs };
+  const adv = {
+    pduType: ADV_TYPE.nonConnInd,
+    addressType: ADDRESS_TYPE.random,
+    address,
+    data: encodeGaenAdvert(random.randomBytes(16), random.randomBytes(4)),
+    intervalMinMs: intervalMs,
+    intervalMaxMs: intervalMs,
+  };
   return { name: `flood-${index}`, advertising: () => adv, listening: () => false, hear: () => {} };
 }
 
@@ -85,11 +106,21 @@ export async function runFlood(options: FloodOptions = {}): Promise<FloodResult>
   const pair = await startVirtualRadioPair({ seed, channel: fixedRssiChannel(-70) });
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
-  const firmware = new Firmware({ profile: options.profile ?? FLOOD_LISTENER_PROFILE, radio: pair.a.radio, scheduler: pair.scheduler, random: new SeededRandom(seed * 7 + 1), store, name: 'A' });
+  const firmware = new Firmware({
+    profile: options.profile ?? FLOOD_LISTENER_PROFILE,
+    radio: pair.a.radio,
+    scheduler: pair.scheduler,
+    random: new SeededRandom(seed * 7 + 1),
+    store,
+    name: 'A',
+  });
   const random = new SeededRandom(seed * 7 + 2);
   // Each device's interval less the mean advDelay (5 ms) the air adds, so they sum to the asked rate.
   const intervalMs = (devices / advertsPerS) * 1000 - 5;
-  if (!(intervalMs > 0)) throw new RangeError(`flood: ${devices} devices cannot send ${advertsPerS} adverts/s (interval ${intervalMs + 5} ms ≤ advDelay)`);
+  if (!(intervalMs > 0))
+    throw new RangeError(
+      `flood: ${devices} devices cannot send ${advertsPerS} adverts/s (interval ${intervalMs + 5} ms ≤ advDelay)`,
+    );
   const floods = Array.from({ length: devices }, (_, i) => floodDevice(i, random, intervalMs));
   const advertisingEvents0 = pair.air.stats.advertisingEvents;
   const reports0 = pair.a.controller.counters.advertisingReports;
@@ -99,7 +130,14 @@ export async function runFlood(options: FloodOptions = {}): Promise<FloodResult>
   const samples: FloodSample[] = [];
   for (let s = 0; s < durationS; s += sampleEveryS) {
     await pair.runFor(Math.min(sampleEveryS, durationS - s) * 1000);
-    const sample = { virtualS: Math.min(s + sampleEveryS, durationS), heapUsedBytes: process.memoryUsage().heapUsed, nobleTrackedAddresses: Math.max(trackedCount(noble._peripherals), trackedCount(noble._bindings._gap._discoveries)) };
+    const sample = {
+      virtualS: Math.min(s + sampleEveryS, durationS),
+      heapUsedBytes: process.memoryUsage().heapUsed,
+      nobleTrackedAddresses: Math.max(
+        trackedCount(noble._peripherals),
+        trackedCount(noble._bindings._gap._discoveries),
+      ),
+    };
     samples.push(sample);
     options.onSample?.(sample);
   }

@@ -50,10 +50,13 @@ export function wellFormedHciPacket(packet: Uint8Array): boolean {
     const parsed = parseAdvertEvent(packet.subarray(1));
     if (parsed.kind === 'other') return true;
     // An advertising report event must parse completely: every report whole, nothing left over.
-    return parsed.kind === 'reports' && parsed.reports.length === packet[4] && parsed.reports.length > 0;
+    return (
+      parsed.kind === 'reports' && parsed.reports.length === packet[4] && parsed.reports.length > 0
+    );
   }
   // ACL data (this host never connects): header, the L2CAP length and CID the stacks read, lengths agreeing.
-  if (packet[0] === H4.acl) return packet.length >= 9 && packet[3]! + (packet[4]! << 8) === packet.length - 5;
+  if (packet[0] === H4.acl)
+    return packet.length >= 9 && packet[3]! + (packet[4]! << 8) === packet.length - 5;
   // A command another host wrote, echoed to raw sockets: opcode and length must add up.
   if (packet[0] === H4.command) return packet.length >= 4 && packet[3] === packet.length - 4;
   return false;

@@ -35,7 +35,11 @@ function eventPacket(code: number, params: Buffer): Buffer {
 }
 
 /** Command Complete (§7.7.14): one more command allowed, the opcode, status and return parameters. */
-export function commandCompleteEvent(opcode: number, status: number, returns: ArrayLike<number> = []): Buffer {
+export function commandCompleteEvent(
+  opcode: number,
+  status: number,
+  returns: ArrayLike<number> = [],
+): Buffer {
   const params = Buffer.alloc(4 + returns.length);
   params[0] = 1;
   params.writeUInt16LE(opcode, 1);
@@ -53,7 +57,8 @@ export interface CommandComplete {
 
 /** Reads a Command Complete event; undefined for any other or a malformed packet. */
 export function readCommandComplete(packet: Buffer): CommandComplete | undefined {
-  if (packet.length < 7 || packet[0] !== H4.event || packet[1] !== EVENT.commandComplete) return undefined;
+  if (packet.length < 7 || packet[0] !== H4.event || packet[1] !== EVENT.commandComplete)
+    return undefined;
   if (packet[2] !== packet.length - 3) return undefined;
   return { opcode: packet.readUInt16LE(4), status: packet[6]!, returns: packet.subarray(7) };
 }

@@ -44,10 +44,20 @@ export async function openRadioHost(options: RadioHostOptions = {}): Promise<Rad
       ...(options.distanceM !== undefined ? { distanceM: options.distanceM } : {}),
       ...(options.family ? { family: options.family } : {}),
     });
-    return { radio: pair.a.radio, scheduler: pair.scheduler, pair, peer: pair.b, runFor: (ms) => pair.runFor(ms), close: () => pair.close() };
+    return {
+      radio: pair.a.radio,
+      scheduler: pair.scheduler,
+      pair,
+      peer: pair.b,
+      runFor: (ms) => pair.runFor(ms),
+      close: () => pair.close(),
+    };
   }
   const scheduler = new WallClockScheduler();
-  const radio = await openNodeRadio({ ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }), ...(options.family ? { family: options.family } : {}) });
+  const radio = await openNodeRadio({
+    ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }),
+    ...(options.family ? { family: options.family } : {}),
+  });
   return {
     radio,
     scheduler,

@@ -87,27 +87,44 @@ export class SteppedScheduler extends VirtualScheduler {
 }
 
 /** Starts A and B on a fresh hub (hci0, hci1) and air; resolves once both stacks are powered on. */
-export async function startVirtualRadioPair(options: VirtualRadioPairOptions = {}): Promise<VirtualRadioPair> {
+export async function startVirtualRadioPair(
+  options: VirtualRadioPairOptions = {},
+): Promise<VirtualRadioPair> {
   installVirtualHciSocket();
   const hub = virtualHciHub();
   hub.clear();
   const scheduler = new SteppedScheduler(options.startMs ?? Date.UTC(2026, 0, 1));
-  const air = new Air({ scheduler, random: new SeededRandom(options.seed ?? 1), ...(options.channel ? { channel: options.channel } : {}) });
+  const air = new Air({
+    scheduler,
+    random: new SeededRandom(options.seed ?? 1),
+    ...(options.channel ? { channel: options.channel } : {}),
+  });
   const controllerA = air.addController({ name: 'A', positionM: { x: 0, y: 0 } });
-  const controllerB = air.addController({ name: 'B', positionM: { x: options.distanceM ?? 1, y: 0 } });
+  const controllerB = air.addController({
+    name: 'B',
+    positionM: { x: options.distanceM ?? 1, y: 0 },
+  });
   const idA = hub.add(controllerA);
   const idB = hub.add(controllerB);
   const settle = () => (hub.pendingDeliveries > 0 ? hub.settle() : Promise.resolve());
   const family = options.family ? { family: options.family } : {};
   // The stacks power on through real event-loop turns (socket deliveries); no virtual time passes.
-  const opened = await Promise.allSettled([openNodeRadio({ deviceId: idA, advertiseVia: 'bleno', ...family }), openNodeRadio({ deviceId: idB, advertiseVia: 'noble', ...family })]);
+  const opened = await Promise.allSettled([
+    openNodeRadio({ deviceId: idA, advertiseVia: 'bleno', ...family }),
+    openNodeRadio({ deviceId: idB, advertiseVia: 'noble', ...family }),
+  ]);
   const failed = opened.find((o) => o.status === 'rejected');
   if (failed) {
     // Close what did open, or its stack's device poll holds the process.
-    await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : Promise.resolve())));
+    await Promise.all(
+      opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : Promise.resolve())),
+    );
     throw failed.reason;
   }
-  const [radioA, radioB] = opened.map((o) => (o as PromiseFulfilledResult<NodeRadio>).value) as [NodeRadio, NodeRadio];
+  const [radioA, radioB] = opened.map((o) => (o as PromiseFulfilledResult<NodeRadio>).value) as [
+    NodeRadio,
+    NodeRadio,
+  ];
   await hub.settle();
   return {
     air,
@@ -115,7 +132,8 @@ export async function startVirtualRadioPair(options: VirtualRadioPairOptions = {
     hub,
     a: { name: 'A', deviceId: idA, controller: controllerA, radio: radioA },
     b: { name: 'B', deviceId: idB, controller: controllerB, radio: radioB },
-    runFor: (durationMs) => scheduler.runSteppedUntil(scheduler.nowMs() + durationMs, () => settle()),
+    runFor: (durationMs) =>
+      scheduler.runSteppedUntil(scheduler.nowMs() + durationMs, () => settle()),
     async close() {
       await Promise.all([radioA.close(), radioB.close()]);
       await hub.settle();

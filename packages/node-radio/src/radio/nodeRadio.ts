@@ -4,7 +4,11 @@
  * @module
  */
 import type { Radio, ReceivedAdvert } from '@proxsense/core';
-import { HciAdvertiser, type AdvertiserError, type HciAdvertiserOptions } from '../advertiser/hciAdvertiser.js';
+import {
+  HciAdvertiser,
+  type AdvertiserError,
+  type HciAdvertiserOptions,
+} from '../advertiser/hciAdvertiser.js';
 import { HciEventGuard } from '../hci/eventGuard.js';
 import { NobleScanner, type NobleScannerOptions } from '../scanner/nobleScanner.js';
 import { adapterStateError, loadBleno, loadNoble, type StackFamily } from '../stacks/load.js';
@@ -74,7 +78,10 @@ function endDevicePoll(bleno: BlenoLike): void {
 function blenoReady(bleno: BlenoLike, timeoutMs: number): Promise<void> {
   if (bleno.state === 'poweredOn') return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(adapterStateError('bleno', bleno.state, timeoutMs)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(adapterStateError('bleno', bleno.state, timeoutMs)),
+      timeoutMs,
+    );
     timer.unref?.();
     const finish = (error?: Error) => {
       clearTimeout(timer);
@@ -84,7 +91,8 @@ function blenoReady(bleno: BlenoLike, timeoutMs: number): Promise<void> {
     };
     const onState = (state: string) => {
       if (state === 'poweredOn') finish();
-      else if (state === 'unauthorized' || state === 'unsupported') finish(adapterStateError('bleno', state));
+      else if (state === 'unauthorized' || state === 'unsupported')
+        finish(adapterStateError('bleno', state));
     };
     // The first 'stateChange' listener is what starts bleno's HCI layer.
     bleno.on('stateChange', onState);
@@ -95,14 +103,18 @@ function blenoReady(bleno: BlenoLike, timeoutMs: number): Promise<void> {
 export async function openNodeRadio(options: NodeRadioOptions = {}): Promise<NodeRadio> {
   const via = options.advertiseVia ?? 'bleno';
   const timeoutMs = options.readyTimeoutMs ?? 10_000;
-  const stack = { ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }), ...(options.family ? { family: options.family } : {}) };
+  const stack = {
+    ...(options.deviceId === undefined ? {} : { deviceId: options.deviceId }),
+    ...(options.family ? { family: options.family } : {}),
+  };
   const bleno = via === 'bleno' ? loadBleno(stack) : undefined;
   const noble: NobleLike = loadNoble(stack);
   const scanner = new NobleScanner(noble, options.scanner);
   const hciGuard = new HciEventGuard();
   // Before the stacks start where their sockets exist already; in any case once they are up.
   const guardSockets = () => {
-    for (const hci of [noble._bindings?._hci, bleno?._bindings?._hci]) if (hci?._socket) hciGuard.guard(hci._socket);
+    for (const hci of [noble._bindings?._hci, bleno?._bindings?._hci])
+      if (hci?._socket) hciGuard.guard(hci._socket);
   };
   guardSockets();
   try {

@@ -4,7 +4,19 @@
  * exposure windows and daily summaries out, with every record that could not be used counted.
  * @module
  */
-import { dailySummaries, DEFAULT_EPISODE_CONFIG, exposureWindows, FileFormatError, parseSightingsLines, type DailySummary, type EpisodeConfig, type ExposureWindow, type ScanRecord, type Sighting, type SightingFormatError } from '@proxsense/core';
+import {
+  dailySummaries,
+  DEFAULT_EPISODE_CONFIG,
+  exposureWindows,
+  FileFormatError,
+  parseSightingsLines,
+  type DailySummary,
+  type EpisodeConfig,
+  type ExposureWindow,
+  type ScanRecord,
+  type Sighting,
+  type SightingFormatError,
+} from '@proxsense/core';
 import { BTSNOOP_MAGIC, type Datalink } from '../btsnoop/format.js';
 import { readBtsnoop, type CaptureCounts } from '../btsnoop/reader.js';
 import { aggregateScans } from './scanAggregation.js';
@@ -48,24 +60,51 @@ export function isBtsnoop(bytes: Uint8Array): boolean {
  * Replays one recording (the format is told by its first bytes). @throws FileFormatError when the file
  * is a btsnoop file of an unsupported kind, or holds no sightings and no line of it is one.
  */
-export function replayRecording(bytes: Uint8Array, source: string, options: ReplayOptions = {}): ReplayResult {
+export function replayRecording(
+  bytes: Uint8Array,
+  source: string,
+  options: ReplayOptions = {},
+): ReplayResult {
   const config = options.config ?? DEFAULT_EPISODE_CONFIG;
   let raw: Sighting[];
   let result: Pick<ReplayResult, 'format' | 'datalink' | 'capture' | 'problems' | 'badLines'>;
   if (isBtsnoop(bytes)) {
-    const capture = readBtsnoop(bytes, source, options.scanner === undefined ? {} : { scanner: options.scanner });
+    const capture = readBtsnoop(
+      bytes,
+      source,
+      options.scanner === undefined ? {} : { scanner: options.scanner },
+    );
     raw = capture.sightings.map((s) => s.sighting);
-    result = { format: 'btsnoop', datalink: capture.datalink, capture: capture.counts, problems: capture.problems, badLines: [] };
+    result = {
+      format: 'btsnoop',
+      datalink: capture.datalink,
+      capture: capture.counts,
+      problems: capture.problems,
+      badLines: [],
+    };
   } else {
     const text = new TextDecoder().decode(bytes);
-    const read = parseSightingsLines(text.split(/\r?\n/), { source, onBadLine: options.onBadLine ?? 'skip' });
+    const read = parseSightingsLines(text.split(/\r?\n/), {
+      source,
+      onBadLine: options.onBadLine ?? 'skip',
+    });
     if (read.sightings.length === 0 && read.badLines.length > 0) {
-      throw new FileFormatError(source, `expected a btsnoop capture (header "btsnoop\\0") or sightings JSONL, got neither (${read.badLines[0]!.message})`);
+      throw new FileFormatError(
+        source,
+        `expected a btsnoop capture (header "btsnoop\\0") or sightings JSONL, got neither (${read.badLines[0]!.message})`,
+      );
     }
     raw = read.sightings;
     result = { format: 'sightings-jsonl', problems: [], badLines: read.badLines };
   }
   const { sightings, scans } = aggregateScans(raw, config);
   const windows = exposureWindows(sightings, config, undefined, { scans });
-  return { ...result, receptions: raw.length, sightings, scans, windows, summaries: dailySummaries(windows, config) };
+  return {
+    ...result,
+    receptions: raw.length,
+    sightings,
+    scans,
+    windows,
+    summaries: dailySummaries(windows, config),
+  };
 }

@@ -6,7 +6,13 @@
  * `scanGapS`, or `maxScanS` of scanning, starts a new scan).
  * @module
  */
-import { bytesToHex, scansFromSightings, type EpisodeConfig, type ScanRecord, type Sighting } from '@proxsense/core';
+import {
+  bytesToHex,
+  scansFromSightings,
+  type EpisodeConfig,
+  type ScanRecord,
+  type Sighting,
+} from '@proxsense/core';
 
 /** Result of {@link aggregateScans}. */
 export interface ScanAggregation {
@@ -23,7 +29,10 @@ interface Aggregate {
 }
 
 /** Aggregates raw receptions (any order) into per-scan sightings. */
-export function aggregateScans(receptions: readonly Sighting[], config: Partial<Pick<EpisodeConfig, 'scanGapS' | 'maxScanS'>> = {}): ScanAggregation {
+export function aggregateScans(
+  receptions: readonly Sighting[],
+  config: Partial<Pick<EpisodeConfig, 'scanGapS' | 'maxScanS'>> = {},
+): ScanAggregation {
   const scans = scansFromSightings(receptions, config);
   const byScanner = new Map<string, Sighting[]>();
   for (const s of receptions) {
@@ -54,7 +63,10 @@ export function aggregateScans(receptions: readonly Sighting[], config: Partial<
       open = new Map();
     };
     for (const s of sorted) {
-      while (scanIndex < own.length - 1 && s.timeMs > own[scanIndex]!.startMs + own[scanIndex]!.durationMs) {
+      while (
+        scanIndex < own.length - 1 &&
+        s.timeMs > own[scanIndex]!.startMs + own[scanIndex]!.durationMs
+      ) {
         flush();
         scanIndex++;
       }
@@ -67,7 +79,12 @@ export function aggregateScans(receptions: readonly Sighting[], config: Partial<
     }
     flush();
   }
-  out.sort((a, b) => a.timeMs - b.timeMs || cmp(a.scanner ?? '', b.scanner ?? '') || cmp(bytesToHex(a.id), bytesToHex(b.id)));
+  out.sort(
+    (a, b) =>
+      a.timeMs - b.timeMs ||
+      cmp(a.scanner ?? '', b.scanner ?? '') ||
+      cmp(bytesToHex(a.id), bytesToHex(b.id)),
+  );
   return { sightings: out, scans };
 }
 

@@ -31,7 +31,9 @@ export interface ScannerCounters {
 }
 
 /** Entries of a per-address map (object or Map). */
-export function trackedCount(map: Record<string, unknown> | Map<string, unknown> | undefined): number {
+export function trackedCount(
+  map: Record<string, unknown> | Map<string, unknown> | undefined,
+): number {
   return map instanceof Map ? map.size : map ? Object.keys(map).length : 0;
 }
 
@@ -42,7 +44,16 @@ const RSSI_MIN_DBM = -127;
 const RSSI_MAX_DBM = 20;
 
 export class NobleScanner {
-  readonly counters: ScannerCounters = { reports: 0, passed: 0, notOurs: 0, malformed: 0, whileStopped: 0, restarts: 0, startFailures: 0, prunes: 0 };
+  readonly counters: ScannerCounters = {
+    reports: 0,
+    passed: 0,
+    notOurs: 0,
+    malformed: 0,
+    whileStopped: 0,
+    restarts: 0,
+    startFailures: 0,
+    prunes: 0,
+  };
   private handler: ((advert: ReceivedAdvert) => void) | undefined;
   private wanted = false;
   private paused = false;
@@ -56,7 +67,17 @@ export class NobleScanner {
     this.maxTracked = options.maxTrackedAddresses ?? 256;
     // The @stoprocent fork creates its HCI layer when `state` is first read; @abandonware at construction.
     void noble.state;
-    noble._bindings._hci.on('leAdvertisingReport', (_status: number, _type: number, address: string, _addressType: string, eir: unknown, rssi: number) => this.onReport(address, eir, rssi));
+    noble._bindings._hci.on(
+      'leAdvertisingReport',
+      (
+        _status: number,
+        _type: number,
+        address: string,
+        _addressType: string,
+        eir: unknown,
+        rssi: number,
+      ) => this.onReport(address, eir, rssi),
+    );
     noble.on('scanStop', () => this.onScanStop());
     noble.on('stateChange', (state: string) => {
       if (state === 'poweredOn' && this.scanningWanted()) this.startStack();
@@ -67,11 +88,15 @@ export class NobleScanner {
   ready(timeoutMs = 10_000): Promise<void> {
     if (this.noble.state === 'poweredOn') return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(adapterStateError('noble', this.noble.state, timeoutMs)), timeoutMs);
+      const timer = setTimeout(
+        () => done(adapterStateError('noble', this.noble.state, timeoutMs)),
+        timeoutMs,
+      );
       timer.unref?.();
       const onState = (state: string) => {
         if (state === 'poweredOn') done();
-        else if (state === 'unauthorized' || state === 'unsupported') done(adapterStateError('noble', state));
+        else if (state === 'unauthorized' || state === 'unsupported')
+          done(adapterStateError('noble', state));
       };
       const done = (error?: Error) => {
         clearTimeout(timer);
@@ -158,17 +183,33 @@ export class NobleScanner {
     if (this.counters.reports % this.maxTracked === 0) this.pruneIfLarge();
     if (!this.scanningWanted()) return void this.counters.whileStopped++;
     // An RSSI outside −127…20 dBm (127: not measured) is no measurement: no sighting may carry it.
-    if (!(eir instanceof Uint8Array) || !Number.isFinite(rssi) || rssi === RSSI_UNAVAILABLE || rssi < RSSI_MIN_DBM || rssi > RSSI_MAX_DBM || !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(address)) return void this.counters.malformed++;
+    if (
+      !(eir instanceof Uint8Array) ||
+      !Number.isFinite(rssi) ||
+      rssi === RSSI_UNAVAILABLE ||
+      rssi < RSSI_MIN_DBM ||
+      rssi > RSSI_MAX_DBM ||
+      !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(address)
+    )
+      return void this.counters.malformed++;
     const payload = Uint8Array.from(eir);
     const decoded = decodeAdvert(payload);
     if (decoded.kind === 'malformed') return void this.counters.malformed++;
     if (decoded.kind !== 'gaen' && decoded.kind !== 'bluezone') return void this.counters.notOurs++;
     this.counters.passed++;
-    this.handler?.({ payload, rssiDbm: rssi, address: Uint8Array.from(address.split(':').reverse(), (h) => parseInt(h, 16)) });
+    this.handler?.({
+      payload,
+      rssiDbm: rssi,
+      address: Uint8Array.from(address.split(':').reverse(), (h) => parseInt(h, 16)),
+    });
   }
 
   private pruneIfLarge(): void {
-    if (trackedCount(this.noble._bindings._gap._discoveries) > this.maxTracked || trackedCount(this.noble._peripherals) > this.maxTracked) this.prune();
+    if (
+      trackedCount(this.noble._bindings._gap._discoveries) > this.maxTracked ||
+      trackedCount(this.noble._peripherals) > this.maxTracked
+    )
+      this.prune();
   }
 
   /** Empties noble's per-address maps (this adapter never connects, so nothing in them is needed). */
@@ -176,7 +217,19 @@ export class NobleScanner {
     const n = this.noble;
     const b = n._bindings;
     // Plain objects in @abandonware/noble; some are Maps in the @stoprocent fork.
-    for (const map of [n._peripherals, n._services, n._characteristics, n._descriptors, n._discoveredPeripheralUUids, n._discoveredPeripherals, b._gap._discoveries, b._addresses, b._addresseTypes, b._connectable, b.scannable]) {
+    for (const map of [
+      n._peripherals,
+      n._services,
+      n._characteristics,
+      n._descriptors,
+      n._discoveredPeripheralUUids,
+      n._discoveredPeripherals,
+      b._gap._discoveries,
+      b._addresses,
+      b._addresseTypes,
+      b._connectable,
+      b.scannable,
+    ]) {
       if (map instanceof Map) map.clear();
       else if (map) for (const key of Object.keys(map)) delete map[key];
     }

@@ -20,7 +20,11 @@ export interface NobleHci extends EventEmitter {
 export interface NobleLike extends EventEmitter {
   state: string;
   _state?: string;
-  startScanning(serviceUuids: string[], allowDuplicates: boolean, callback?: (error?: Error | null) => void): void;
+  startScanning(
+    serviceUuids: string[],
+    allowDuplicates: boolean,
+    callback?: (error?: Error | null) => void,
+  ): void;
   stopScanning(callback?: () => void): void;
   _peripherals: Record<string, unknown> | Map<string, unknown>;
   _services: Record<string, unknown>;

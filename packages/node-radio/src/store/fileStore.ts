@@ -14,12 +14,47 @@
  *   and reported.
  * @module
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { bytesEqual, InputError, type DiagnosisKey, type ScanRecord, type Sighting, type SightingQuery, type Store } from '@proxsense/core';
-import { encodeFrame, fileHeader, HEADER_BYTES, hasValidHeader, scanFrames, type InvalidRegion } from './frames.js';
+import {
+  bytesEqual,
+  InputError,
+  type DiagnosisKey,
+  type ScanRecord,
+  type Sighting,
+  type SightingQuery,
+  type Store,
+} from '@proxsense/core';
+import {
+  encodeFrame,
+  fileHeader,
+  HEADER_BYTES,
+  hasValidHeader,
+  scanFrames,
+  type InvalidRegion,
+} from './frames.js';
 import { decodeRecord, encodeRecord, keyEndMs, type StoreRecord } from './recordCodec.js';
-import { decodeSegmentIndex, emptySummary, encodeSegmentIndex, idFingerprint, type SegmentSummary } from './segmentIndex.js';
+import {
+  decodeSegmentIndex,
+  emptySummary,
+  encodeSegmentIndex,
+  idFingerprint,
+  type SegmentSummary,
+} from './segmentIndex.js';
 
 /** Options of {@link FileStore.open}. */
 export interface FileStoreOptions {
@@ -121,8 +156,21 @@ interface Segment {
 
 /** A file-backed Store in directory `dir`. Single writer: one process opens a directory at a time. */
 export class FileStore implements Store {
-  readonly recovery: RecoveryReport = { segmentsScanned: 0, segmentsFromIndex: 0, tornTails: [], corruptRegions: [], unreadableFiles: [], segmentsFinishedPruning: 0 };
-  readonly stats: FileStoreStats = { segments: 0, batchesCommitted: 0, recordsCommitted: 0, droppedBeforeRetention: 0, damagedReads: 0 };
+  readonly recovery: RecoveryReport = {
+    segmentsScanned: 0,
+    segmentsFromIndex: 0,
+    tornTails: [],
+    corruptRegions: [],
+    unreadableFiles: [],
+    segmentsFinishedPruning: 0,
+  };
+  readonly stats: FileStoreStats = {
+    segments: 0,
+    batchesCommitted: 0,
+    recordsCommitted: 0,
+    droppedBeforeRetention: 0,
+    damagedReads: 0,
+  };
   private readonly segmentMs: number;
   private readonly syncMode: 'append' | 'manual';
   private readonly segments = new Map<number, Segment>();
@@ -139,7 +187,8 @@ export class FileStore implements Store {
   ) {
     this.segmentMs = options.segmentMs ?? HOUR_MS;
     this.syncMode = options.sync ?? 'append';
-    if (!(Number.isSafeInteger(this.segmentMs) && this.segmentMs >= 1000)) throw new InputError('segmentMs', 'an integer ≥ 1000 (ms)', String(this.segmentMs));
+    if (!(Number.isSafeInteger(this.segmentMs) && this.segmentMs >= 1000))
+      throw new InputError('segmentMs', 'an integer ≥ 1000 (ms)', String(this.segmentMs));
     this.meta = new AppendFile(join(dir, META_FILE), 0);
   }
 
@@ -175,23 +224,42 @@ export class FileStore implements Store {
     const out: Sighting[] = [];
     const fingerprint = id && idFingerprint(id);
     for (const seg of this.segmentsIn(fromMs, toMs)) {
-      if (seg.summary.sightings === 0 || (fingerprint !== undefined && !seg.summary.fingerprints.has(fingerprint))) continue;
+      if (
+        seg.summary.sightings === 0 ||
+        (fingerprint !== undefined && !seg.summary.fingerprints.has(fingerprint))
+      )
+        continue;
       for (const r of this.readSegment(seg)) {
         if (r.type !== 'sighting') continue;
         const s = r.sighting;
-        if (s.timeMs >= fromMs && s.timeMs < toMs && s.timeMs >= this.pruneMarkMs && (!id || bytesEqual(s.id, id))) out.push(s);
+        if (
+          s.timeMs >= fromMs &&
+          s.timeMs < toMs &&
+          s.timeMs >= this.pruneMarkMs &&
+          (!id || bytesEqual(s.id, id))
+        )
+          out.push(s);
       }
     }
     return out.sort((a, b) => a.timeMs - b.timeMs);
   }
 
   /** Recorded scans starting in `[fromMs, toMs)`, in time order. */
-  queryScans({ fromMs = -Infinity, toMs = Infinity }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
+  queryScans({
+    fromMs = -Infinity,
+    toMs = Infinity,
+  }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
     const out: ScanRecord[] = [];
     for (const seg of this.segmentsIn(fromMs, toMs)) {
       if (seg.summary.scans === 0) continue;
       for (const r of this.readSegment(seg)) {
-        if (r.type === 'scan' && r.scan.startMs >= fromMs && r.scan.startMs < toMs && r.scan.startMs >= this.pruneMarkMs) out.push(r.scan);
+        if (
+          r.type === 'scan' &&
+          r.scan.startMs >= fromMs &&
+          r.scan.startMs < toMs &&
+          r.scan.startMs >= this.pruneMarkMs
+        )
+          out.push(r.scan);
       }
     }
     return out.sort((a, b) => a.startMs - b.startMs);
@@ -223,7 +291,13 @@ export class FileStore implements Store {
       if (wholly) whole.push(seg);
       if (wholly && seg.startMs >= this.pruneMarkMs) pruned += seg.summary.sightings;
       else if (seg.summary.sightings > 0) {
-        for (const r of this.readSegment(seg)) if (r.type === 'sighting' && r.sighting.timeMs >= this.pruneMarkMs && r.sighting.timeMs < beforeMs) pruned++;
+        for (const r of this.readSegment(seg))
+          if (
+            r.type === 'sighting' &&
+            r.sighting.timeMs >= this.pruneMarkMs &&
+            r.sighting.timeMs < beforeMs
+          )
+            pruned++;
       }
     }
     this.meta.pending.push(encodeFrame(checkedPayload({ type: 'pruneMark', beforeMs })));
@@ -262,7 +336,8 @@ export class FileStore implements Store {
       this.stats.recordsCommitted += records;
     }
     // Segments this batch did not touch are done being written (time moves on): index and close them.
-    for (const seg of this.segments.values()) if (seg.file.fd !== undefined && !touched.includes(seg.file)) this.seal(seg);
+    for (const seg of this.segments.values())
+      if (seg.file.fd !== undefined && !touched.includes(seg.file)) this.seal(seg);
     return records;
   }
 
@@ -291,7 +366,12 @@ export class FileStore implements Store {
     const startMs = Math.floor(timeMs / this.segmentMs) * this.segmentMs;
     let seg = this.segments.get(startMs);
     if (!seg) {
-      seg = { startMs, file: new AppendFile(this.segmentPath(startMs), 0), summary: emptySummary(0), indexed: false };
+      seg = {
+        startMs,
+        file: new AppendFile(this.segmentPath(startMs), 0),
+        summary: emptySummary(0),
+        indexed: false,
+      };
       this.segments.set(startMs, seg);
       this.stats.segments = this.segments.size;
     }
@@ -313,12 +393,15 @@ export class FileStore implements Store {
     this.assertOpen();
     this.writePending();
     const from = Math.max(fromMs, this.pruneMarkMs);
-    return this.sortedSegments().filter((s) => s.startMs < toMs && s.startMs + this.segmentMs > from);
+    return this.sortedSegments().filter(
+      (s) => s.startMs < toMs && s.startMs + this.segmentMs > from,
+    );
   }
 
   /** Makes appended records readable (written, not necessarily fsynced). */
   private writePending(): void {
-    for (const file of [this.meta, ...[...this.segments.values()].map((s) => s.file)]) if (file.write()) this.createdFiles = true;
+    for (const file of [this.meta, ...[...this.segments.values()].map((s) => s.file)])
+      if (file.write()) this.createdFiles = true;
   }
 
   private readSegment(seg: Segment): StoreRecord[] {
@@ -329,7 +412,8 @@ export class FileStore implements Store {
       return [];
     }
     const scan = scanFrames(bytes.subarray(0, seg.file.sizeBytes));
-    if (scan.corrupt.length || scan.tornTail || bytes.length < seg.file.sizeBytes) this.stats.damagedReads++;
+    if (scan.corrupt.length || scan.tornTail || bytes.length < seg.file.sizeBytes)
+      this.stats.damagedReads++;
     return scan.records;
   }
 
@@ -386,7 +470,12 @@ export class FileStore implements Store {
       const sizeBytes = statSync(path).size;
       const index = readIndex(`${path}.idx`);
       if (index && index.coveredBytes === sizeBytes && sizeBytes >= HEADER_BYTES) {
-        this.segments.set(startMs, { startMs, file: new AppendFile(path, sizeBytes), summary: index, indexed: true });
+        this.segments.set(startMs, {
+          startMs,
+          file: new AppendFile(path, sizeBytes),
+          summary: index,
+          indexed: true,
+        });
         this.recovery.segmentsFromIndex++;
         continue;
       }
@@ -395,7 +484,12 @@ export class FileStore implements Store {
       this.recovery.segmentsScanned++;
       const summary = emptySummary(scan.validEndBytes);
       for (const r of scan.records) count(summary, r);
-      this.segments.set(startMs, { startMs, file: new AppendFile(path, scan.validEndBytes), summary, indexed: false });
+      this.segments.set(startMs, {
+        startMs,
+        file: new AppendFile(path, scan.validEndBytes),
+        summary,
+        indexed: false,
+      });
     }
     if (this.recovery.segmentsFinishedPruning) this.syncDir();
     this.stats.segments = this.segments.size;
@@ -465,7 +559,12 @@ function checkedPayload(record: StoreRecord): Uint8Array {
   } catch {
     payload = new Uint8Array(0);
   }
-  if (payload.length === 0 || !decodeRecord(payload)) throw new InputError(record.type, `a valid ${record.type} (IDs of the scheme's length, times ≥ 0, RSSI −127…20 dBm)`, 'a value the store cannot hold');
+  if (payload.length === 0 || !decodeRecord(payload))
+    throw new InputError(
+      record.type,
+      `a valid ${record.type} (IDs of the scheme's length, times ≥ 0, RSSI −127…20 dBm)`,
+      'a value the store cannot hold',
+    );
   return payload;
 }
 

@@ -34,7 +34,10 @@ export function hasValidHeader(bytes: Uint8Array): boolean {
   if (bytes.length < HEADER_BYTES) return false;
   const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
   for (let i = 0; i < FILE_MAGIC.length; i++) if (bytes[i] !== FILE_MAGIC[i]) return false;
-  return view.getUint32(8, true) === FORMAT_VERSION && view.getUint32(12, true) === crc32(bytes.subarray(0, 12));
+  return (
+    view.getUint32(8, true) === FORMAT_VERSION &&
+    view.getUint32(12, true) === crc32(bytes.subarray(0, 12))
+  );
 }
 
 /** One framed record. */
@@ -67,12 +70,18 @@ export interface FrameScan {
 }
 
 /** The frame at `at`, if a valid one starts there. */
-function frameAt(bytes: Uint8Array, view: DataView, at: number): { record: StoreRecord; next: number } | undefined {
+function frameAt(
+  bytes: Uint8Array,
+  view: DataView,
+  at: number,
+): { record: StoreRecord; next: number } | undefined {
   if (at + FRAME_HEADER_BYTES > bytes.length) return undefined;
   const length = view.getUint32(at, true);
-  if (length === 0 || length > MAX_PAYLOAD_BYTES || at + FRAME_HEADER_BYTES + length > bytes.length) return undefined;
+  if (length === 0 || length > MAX_PAYLOAD_BYTES || at + FRAME_HEADER_BYTES + length > bytes.length)
+    return undefined;
   const payload = bytes.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length);
-  if (crc32(payload, crc32(bytes.subarray(at, at + 4))) !== view.getUint32(at + 4, true)) return undefined;
+  if (crc32(payload, crc32(bytes.subarray(at, at + 4))) !== view.getUint32(at + 4, true))
+    return undefined;
   const record = decodeRecord(payload);
   return record && { record, next: at + FRAME_HEADER_BYTES + length };
 }
@@ -82,7 +91,13 @@ function frameAt(bytes: Uint8Array, view: DataView, at: number): { record: Store
  * records and is all one torn tail (a file cut during creation) or, if longer, all corrupt. Never throws.
  */
 export function scanFrames(bytes: Uint8Array): FrameScan {
-  const scan: FrameScan = { records: [], offsets: [], corrupt: [], tornTail: undefined, validEndBytes: HEADER_BYTES };
+  const scan: FrameScan = {
+    records: [],
+    offsets: [],
+    corrupt: [],
+    tornTail: undefined,
+    validEndBytes: HEADER_BYTES,
+  };
   if (!hasValidHeader(bytes)) {
     scan.validEndBytes = 0;
     if (bytes.length > 0) scan.tornTail = { offset: 0, bytes: bytes.length };

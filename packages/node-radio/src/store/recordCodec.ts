@@ -149,7 +149,11 @@ export function encodeRecord(record: StoreRecord): Uint8Array {
       w.u8(RECORD_TYPE.sighting);
       w.f64(s.timeMs);
       w.f64(s.rssiDbm);
-      w.u8((s.txPowerDbm !== undefined ? 1 : 0) | (s.aem !== undefined ? 2 : 0) | (s.scanner !== undefined ? 4 : 0));
+      w.u8(
+        (s.txPowerDbm !== undefined ? 1 : 0) |
+          (s.aem !== undefined ? 2 : 0) |
+          (s.scanner !== undefined ? 4 : 0),
+      );
       w.u8(SCHEME_CODE[s.scheme]);
       w.raw(s.id);
       if (s.txPowerDbm !== undefined) w.f64(s.txPowerDbm);
@@ -174,7 +178,10 @@ export function encodeRecord(record: StoreRecord): Uint8Array {
         w.raw(k.keyData);
         w.u32(k.rollingStartIntervalNumber);
         w.u32(k.rollingPeriod);
-        const flags = (k.transmissionRiskLevel !== undefined ? 1 : 0) | (k.reportType !== undefined ? 2 : 0) | (k.daysSinceOnsetOfSymptoms !== undefined ? 4 : 0);
+        const flags =
+          (k.transmissionRiskLevel !== undefined ? 1 : 0) |
+          (k.reportType !== undefined ? 2 : 0) |
+          (k.daysSinceOnsetOfSymptoms !== undefined ? 4 : 0);
         w.u8(flags);
         if (k.transmissionRiskLevel !== undefined) w.u8(k.transmissionRiskLevel);
         if (k.reportType !== undefined) w.u8(k.reportType);
@@ -217,7 +224,12 @@ function decodeStrict(r: Reader): StoreRecord {
     const code = r.u8();
     check(isTimeMs(timeMs) && Number.isFinite(rssiDbm) && rssiDbm >= -127 && rssiDbm <= 20);
     check(flags < 8 && (code === 0 || code === 1));
-    const sighting: Sighting = { timeMs, scheme: code === 0 ? 'gaen' : 'bluezone', id: r.raw(ID_BYTES[code as 0 | 1]), rssiDbm };
+    const sighting: Sighting = {
+      timeMs,
+      scheme: code === 0 ? 'gaen' : 'bluezone',
+      id: r.raw(ID_BYTES[code as 0 | 1]),
+      rssiDbm,
+    };
     if (flags & 1) {
       const tx = r.f64();
       check(Number.isFinite(tx) && tx >= -127 && tx <= 127);
@@ -249,7 +261,12 @@ function decodeStrict(r: Reader): StoreRecord {
       const rollingPeriod = r.u32();
       const flags = r.u8();
       check(flags < 8 && rollingPeriod >= 1 && rollingPeriod <= 144);
-      const key: DiagnosisKey = { scheme: 'gaen', keyData, rollingStartIntervalNumber, rollingPeriod };
+      const key: DiagnosisKey = {
+        scheme: 'gaen',
+        keyData,
+        rollingStartIntervalNumber,
+        rollingPeriod,
+      };
       if (flags & 1) key.transmissionRiskLevel = r.u8();
       if (flags & 2) key.reportType = r.u8();
       if (flags & 4) key.daysSinceOnsetOfSymptoms = r.i8();
@@ -276,5 +293,7 @@ function decodeStrict(r: Reader): StoreRecord {
 
 /** When a record's data ends, for retention: a key lives until its last ID is no longer valid. */
 export function keyEndMs(k: DiagnosisKey): number {
-  return k.scheme === 'gaen' ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000 : k.timeTeS * 1000;
+  return k.scheme === 'gaen'
+    ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000
+    : k.timeTeS * 1000;
 }

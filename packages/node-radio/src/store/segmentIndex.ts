@@ -28,7 +28,14 @@ export function idFingerprint(id: Uint8Array): number {
 
 /** A fresh, empty summary. */
 export function emptySummary(coveredBytes: number): SegmentSummary {
-  return { coveredBytes, sightings: 0, scans: 0, minMs: Infinity, maxMs: -Infinity, fingerprints: new Set() };
+  return {
+    coveredBytes,
+    sightings: 0,
+    scans: 0,
+    minMs: Infinity,
+    maxMs: -Infinity,
+    fingerprints: new Set(),
+  };
 }
 
 /** The index file's text. */
@@ -51,7 +58,8 @@ const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as nu
 /** The summary in an index file's text, or `undefined` when it is torn, tampered with or not one. */
 export function decodeSegmentIndex(text: string): SegmentSummary | undefined {
   const [body, sum, rest] = text.split('\n');
-  if (body === undefined || sum === undefined || (rest !== undefined && rest !== '')) return undefined;
+  if (body === undefined || sum === undefined || (rest !== undefined && rest !== ''))
+    return undefined;
   if (crc32(body).toString(16) !== sum) return undefined;
   let o: Record<string, unknown>;
   try {
@@ -59,15 +67,29 @@ export function decodeSegmentIndex(text: string): SegmentSummary | undefined {
   } catch {
     return undefined;
   }
-  if (o['v'] !== 1 || !isCount(o['coveredBytes']) || !isCount(o['sightings']) || !isCount(o['scans'])) return undefined;
+  if (
+    o['v'] !== 1 ||
+    !isCount(o['coveredBytes']) ||
+    !isCount(o['sightings']) ||
+    !isCount(o['scans'])
+  )
+    return undefined;
   if (typeof o['fingerprints'] !== 'string') return undefined;
   const raw = Buffer.from(o['fingerprints'], 'base64');
   if (raw.length % 4 !== 0) return undefined;
   const fps = new Set<number>();
   for (let i = 0; i < raw.length; i += 4) fps.add(raw.readUInt32LE(i));
-  const time = (x: unknown, empty: number) => (x === null ? empty : typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const time = (x: unknown, empty: number) =>
+    x === null ? empty : typeof x === 'number' && Number.isFinite(x) ? x : undefined;
   const minMs = time(o['minMs'], Infinity);
   const maxMs = time(o['maxMs'], -Infinity);
   if (minMs === undefined || maxMs === undefined) return undefined;
-  return { coveredBytes: o['coveredBytes'], sightings: o['sightings'], scans: o['scans'], minMs, maxMs, fingerprints: fps };
+  return {
+    coveredBytes: o['coveredBytes'],
+    sightings: o['sightings'],
+    scans: o['scans'],
+    minMs,
+    maxMs,
+    fingerprints: fps,
+  };
 }

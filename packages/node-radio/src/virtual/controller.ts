@@ -5,8 +5,23 @@
  * happen on an {@link Air} shared with other controllers.
  * @module
  */
-import { ADDRESS_TYPE, ADV_INTERVAL_MAX_SLOTS, ADV_INTERVAL_MIN_SLOTS, ADV_TYPE, H4, MAX_ADV_DATA_BYTES, OPCODE, SLOT_MS, STATUS } from '../hci/constants.js';
-import { advertisingReportEvent, commandCompleteEvent, readCommand, type AdvertisingReport } from '../hci/packets.js';
+import {
+  ADDRESS_TYPE,
+  ADV_INTERVAL_MAX_SLOTS,
+  ADV_INTERVAL_MIN_SLOTS,
+  ADV_TYPE,
+  H4,
+  MAX_ADV_DATA_BYTES,
+  OPCODE,
+  SLOT_MS,
+  STATUS,
+} from '../hci/constants.js';
+import {
+  advertisingReportEvent,
+  commandCompleteEvent,
+  readCommand,
+  type AdvertisingReport,
+} from '../hci/packets.js';
 import { passesFilter, type HciFilter } from './filter.js';
 
 /** Something bound to a controller that packets are delivered to (a virtual socket). */
@@ -20,7 +35,16 @@ export interface ControllerEndpoint {
 export interface AirEndpoint {
   readonly name: string;
   /** Advertising now: PDU type, own address (type, 6 bytes LSB first), data, interval range in ms. */
-  advertising(): { pduType: number; addressType: number; address: Uint8Array; data: Uint8Array; intervalMinMs: number; intervalMaxMs: number } | undefined;
+  advertising():
+    | {
+        pduType: number;
+        addressType: number;
+        address: Uint8Array;
+        data: Uint8Array;
+        intervalMinMs: number;
+        intervalMaxMs: number;
+      }
+    | undefined;
   /** Whether the scanner listens at `timeMs` (scan enabled and inside a scan window). */
   listening(timeMs: number): boolean;
   /** An advert heard on the air. */
@@ -63,7 +87,14 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export class VirtualController implements AirEndpoint {
   readonly name: string;
   readonly publicAddress: Uint8Array;
-  readonly counters: ControllerCounters = { commands: 0, commandsRejected: 0, unknownCommands: 0, malformedPackets: 0, advertisingReports: 0, aclPacketsDropped: 0 };
+  readonly counters: ControllerCounters = {
+    commands: 0,
+    commandsRejected: 0,
+    unknownCommands: 0,
+    malformedPackets: 0,
+    advertisingReports: 0,
+    aclPacketsDropped: 0,
+  };
   /** Every random-address change (new value differing from the previous), in order. */
   readonly addressChanges: AddressChange[] = [];
   /** Every command this controller rejected: opcode, status, time. */
@@ -74,8 +105,22 @@ export class VirtualController implements AirEndpoint {
   private readonly endpoints = new Set<ControllerEndpoint>();
   private air: AirLink | undefined;
   private randomAddress: Uint8Array | undefined;
-  private adv = { enabled: false, intervalMinSlots: 0x0800, intervalMaxSlots: 0x0800, pduType: ADV_TYPE.advInd as number, ownAddressType: ADDRESS_TYPE.public as number, data: new Uint8Array(0) };
-  private scan = { enabled: false, filterDuplicates: false, intervalSlots: 0x0010, windowSlots: 0x0010, startedMs: 0, seen: new Set<string>() };
+  private adv = {
+    enabled: false,
+    intervalMinSlots: 0x0800,
+    intervalMaxSlots: 0x0800,
+    pduType: ADV_TYPE.advInd as number,
+    ownAddressType: ADDRESS_TYPE.public as number,
+    data: new Uint8Array(0),
+  };
+  private scan = {
+    enabled: false,
+    filterDuplicates: false,
+    intervalSlots: 0x0010,
+    windowSlots: 0x0010,
+    startedMs: 0,
+    seen: new Set<string>(),
+  };
 
   constructor(options: VirtualControllerOptions = {}) {
     this.name = options.name ?? 'virtual';
@@ -128,7 +173,8 @@ export class VirtualController implements AirEndpoint {
     if (packet[0] === H4.acl) return void this.counters.aclPacketsDropped++;
     const command = readCommand(packet);
     if (!command) return void this.counters.malformedPackets++;
-    for (const e of this.endpoints) if (e !== from && e.channel === 'raw' && passesFilter(e.filter, packet)) e.deliver(packet);
+    for (const e of this.endpoints)
+      if (e !== from && e.channel === 'raw' && passesFilter(e.filter, packet)) e.deliver(packet);
     this.counters.commands++;
     const { status, returns } = this.run(command.opcode, command.params);
     if (status !== STATUS.success) {
@@ -172,11 +218,15 @@ export class VirtualController implements AirEndpoint {
   }
 
   private broadcast(event: Buffer): void {
-    for (const e of this.endpoints) if (e.channel !== 'control' && passesFilter(e.filter, event)) e.deliver(event);
+    for (const e of this.endpoints)
+      if (e.channel !== 'control' && passesFilter(e.filter, event)) e.deliver(event);
   }
 
   private run(opcode: number, p: Buffer): { status: number; returns?: number[] } {
-    const ok = (returns?: number[]) => ({ status: STATUS.success, ...(returns ? { returns } : {}) });
+    const ok = (returns?: number[]) => ({
+      status: STATUS.success,
+      ...(returns ? { returns } : {}),
+    });
     const fail = (status: number) => ({ status });
     switch (opcode) {
       case OPCODE.reset:
@@ -209,7 +259,8 @@ export class VirtualController implements AirEndpoint {
         if (p.length !== 6) return fail(STATUS.invalidParameters);
         // Core 5.x Vol 4 Part E §7.8.4: Command Disallowed while advertising or scanning is enabled.
         if (this.adv.enabled || this.scan.enabled) return fail(STATUS.commandDisallowed);
-        if (!this.randomAddress || hex(this.randomAddress) !== hex(p)) this.addressChanges.push({ timeMs: this.now(), address: Uint8Array.from(p) });
+        if (!this.randomAddress || hex(this.randomAddress) !== hex(p))
+          this.addressChanges.push({ timeMs: this.now(), address: Uint8Array.from(p) });
         this.randomAddress = Uint8Array.from(p);
         return ok();
       case OPCODE.leSetAdvertisingParameters: {
@@ -220,15 +271,30 @@ export class VirtualController implements AirEndpoint {
         const max = p.readUInt16LE(2);
         const type = p[4]!;
         const own = p[5]!;
-        if (min > max || min < ADV_INTERVAL_MIN_SLOTS || max > ADV_INTERVAL_MAX_SLOTS || type > 0x04 || own > 0x03 || (p[13]! & 0x07) === 0) return fail(STATUS.invalidParameters);
-        Object.assign(this.adv, { intervalMinSlots: min, intervalMaxSlots: max, pduType: type, ownAddressType: own });
+        if (
+          min > max ||
+          min < ADV_INTERVAL_MIN_SLOTS ||
+          max > ADV_INTERVAL_MAX_SLOTS ||
+          type > 0x04 ||
+          own > 0x03 ||
+          (p[13]! & 0x07) === 0
+        )
+          return fail(STATUS.invalidParameters);
+        Object.assign(this.adv, {
+          intervalMinSlots: min,
+          intervalMaxSlots: max,
+          pduType: type,
+          ownAddressType: own,
+        });
         return ok();
       }
       case OPCODE.leSetAdvertisingData:
       case OPCODE.leSetScanResponseData: {
         // 32 parameter bytes: the significant length (≤ 31) and 31 data bytes.
-        if (p.length !== 1 + MAX_ADV_DATA_BYTES || p[0]! > MAX_ADV_DATA_BYTES) return fail(STATUS.invalidParameters);
-        if (opcode === OPCODE.leSetAdvertisingData) this.adv.data = Uint8Array.from(p.subarray(1, 1 + p[0]!));
+        if (p.length !== 1 + MAX_ADV_DATA_BYTES || p[0]! > MAX_ADV_DATA_BYTES)
+          return fail(STATUS.invalidParameters);
+        if (opcode === OPCODE.leSetAdvertisingData)
+          this.adv.data = Uint8Array.from(p.subarray(1, 1 + p[0]!));
         return ok();
       }
       case OPCODE.leSetAdvertisingEnable: {
@@ -236,7 +302,8 @@ export class VirtualController implements AirEndpoint {
         const enable = p[0] === 1;
         // Some Raspberry Pi controllers refuse re-enabling while enabled; modelled strictly.
         if (enable && this.adv.enabled) return fail(STATUS.commandDisallowed);
-        if (enable && this.adv.ownAddressType === ADDRESS_TYPE.random && !this.randomAddress) return fail(STATUS.invalidParameters);
+        if (enable && this.adv.ownAddressType === ADDRESS_TYPE.random && !this.randomAddress)
+          return fail(STATUS.invalidParameters);
         this.setAdvertisingEnabled(enable);
         return ok();
       }
@@ -246,7 +313,8 @@ export class VirtualController implements AirEndpoint {
         if (this.scan.enabled) return fail(STATUS.commandDisallowed);
         const interval = p.readUInt16LE(1);
         const window = p.readUInt16LE(3);
-        if (interval < 0x0004 || window < 0x0004 || window > interval) return fail(STATUS.invalidParameters);
+        if (interval < 0x0004 || window < 0x0004 || window > interval)
+          return fail(STATUS.invalidParameters);
         this.scan.intervalSlots = interval;
         this.scan.windowSlots = window;
         return ok();

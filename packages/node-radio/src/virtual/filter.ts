@@ -15,7 +15,11 @@ export interface HciFilter {
 export function parseFilter(bytes: Uint8Array): HciFilter | undefined {
   if (bytes.length < 12) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { typeMask: view.getUint32(0, true), eventMaskLow: view.getUint32(4, true), eventMaskHigh: view.getUint32(8, true) };
+  return {
+    typeMask: view.getUint32(0, true),
+    eventMaskLow: view.getUint32(4, true),
+    eventMaskHigh: view.getUint32(8, true),
+  };
 }
 
 /** Whether a packet passes the filter (no filter set: everything, as the stand-in's default). */
@@ -25,5 +29,7 @@ export function passesFilter(filter: HciFilter | undefined, packet: Uint8Array):
   if (type > 31 || !(filter.typeMask & (1 << type))) return false;
   if (type !== H4.event) return true;
   const code = packet[1]!;
-  return code < 32 ? (filter.eventMaskLow & (1 << code)) !== 0 : code < 64 && (filter.eventMaskHigh & (1 << (code - 32))) !== 0;
+  return code < 32
+    ? (filter.eventMaskLow & (1 << code)) !== 0
+    : code < 64 && (filter.eventMaskHigh & (1 << (code - 32))) !== 0;
 }

@@ -9,7 +9,10 @@ import { createRequire } from 'node:module';
 import { VirtualBluetoothHciSocket } from './socket.js';
 
 /** Socket packages the stand-in replaces: the @abandonware one, and the name the @stoprocent forks use. */
-export const HCI_SOCKET_PACKAGES = ['@abandonware/bluetooth-hci-socket', '@stoprocent/bluetooth-hci-socket'] as const;
+export const HCI_SOCKET_PACKAGES = [
+  '@abandonware/bluetooth-hci-socket',
+  '@stoprocent/bluetooth-hci-socket',
+] as const;
 
 const VIRTUAL_FILE = '/proxsense-virtual/bluetooth-hci-socket.js';
 const INSTALLED = Symbol.for('proxsense.node-radio.virtualHciInstalled');
@@ -17,7 +20,13 @@ const INSTALLED = Symbol.for('proxsense.node-radio.virtualHciInstalled');
 interface ModuleInternals {
   _resolveFilename(this: void, request: string, ...rest: unknown[]): string;
   _cache: Record<string, unknown>;
-  new (id: string): { id: string; filename: string; loaded: boolean; exports: unknown; paths: string[] };
+  new (id: string): {
+    id: string;
+    filename: string;
+    loaded: boolean;
+    exports: unknown;
+    paths: string[];
+  };
 }
 
 /** Installs the stand-in for this process (idempotent). */
@@ -28,7 +37,9 @@ export function installVirtualHciSocket(): void {
   const Module = require('node:module') as ModuleInternals;
   const entry = new Module(VIRTUAL_FILE);
   // @abandonware: the export is the class; @stoprocent: `loadDriver(kind)` returns it.
-  const exports = Object.assign(VirtualBluetoothHciSocket, { loadDriver: () => VirtualBluetoothHciSocket });
+  const exports = Object.assign(VirtualBluetoothHciSocket, {
+    loadDriver: () => VirtualBluetoothHciSocket,
+  });
   Object.assign(entry, { filename: VIRTUAL_FILE, loaded: true, exports });
   Module._cache[VIRTUAL_FILE] = entry;
   const resolve = Module._resolveFilename;

@@ -29,7 +29,14 @@ export class VirtualBluetoothHciSocket extends EventEmitter implements Controlle
   /** The user channel takes the device exclusively: EBUSY while any other socket holds it. */
   bindUser(deviceId?: number): number {
     const controller = virtualHciHub().device(deviceId);
-    if (controller && controller.boundEndpoints().some((e) => e !== this && e.channel !== 'control')) throw socketError('EBUSY', `hci${deviceId ?? 0} is in use: take it down (sudo hciconfig hci${deviceId ?? 0} down) and stop bluetoothd before binding the user channel`);
+    if (
+      controller &&
+      controller.boundEndpoints().some((e) => e !== this && e.channel !== 'control')
+    )
+      throw socketError(
+        'EBUSY',
+        `hci${deviceId ?? 0} is in use: take it down (sudo hciconfig hci${deviceId ?? 0} down) and stop bluetoothd before binding the user channel`,
+      );
     return this.bindTo('user', deviceId);
   }
 
@@ -57,7 +64,8 @@ export class VirtualBluetoothHciSocket extends EventEmitter implements Controlle
 
   write(packet: Buffer): void {
     if (this.channel === 'control') return;
-    if (!this.controller) return void this.emit('error', socketError('EBADF', 'write on an unbound HCI socket'));
+    if (!this.controller)
+      return void this.emit('error', socketError('EBADF', 'write on an unbound HCI socket'));
     this.controller.write(this, Buffer.from(packet));
   }
 
@@ -77,7 +85,11 @@ export class VirtualBluetoothHciSocket extends EventEmitter implements Controlle
 
   private bindTo(channel: 'raw' | 'user', deviceId: number | undefined): number {
     const controller = virtualHciHub().device(deviceId);
-    if (!controller) throw socketError('ENODEV', `no virtual HCI device hci${deviceId ?? 0} (${virtualHciHub().size} registered)`);
+    if (!controller)
+      throw socketError(
+        'ENODEV',
+        `no virtual HCI device hci${deviceId ?? 0} (${virtualHciHub().size} registered)`,
+      );
     this.controller?.unbind(this);
     this.channel = channel;
     this.controller = controller;

@@ -39,14 +39,21 @@ export class Channel {
    * near-flat body-worn slope cannot be extrapolated across a room.
    */
   medianRssiDbm(link: LinkContext): number {
-    return this.medianRssiAtDbm(link.distanceM, link.carryLossDb - link.deviceOffsetDb + link.wallLossDb);
+    return this.medianRssiAtDbm(
+      link.distanceM,
+      link.carryLossDb - link.deviceOffsetDb + link.wallLossDb,
+    );
   }
 
   /** {@link medianRssiDbm} from the distance and the link's net extra loss (carry + walls − device offsets). */
   medianRssiAtDbm(distanceM: number, extraLossDb: number): number {
     const { rssiAt1mDbm, pathLossExponent, breakpointM, farPathLossExponent } = this.spec;
     const d = distanceM > this.minDistanceM ? distanceM : this.minDistanceM;
-    const pathLossDb = d <= breakpointM ? 10 * pathLossExponent * Math.log10(d) : 10 * pathLossExponent * Math.log10(breakpointM) + 10 * farPathLossExponent * Math.log10(d / breakpointM);
+    const pathLossDb =
+      d <= breakpointM
+        ? 10 * pathLossExponent * Math.log10(d)
+        : 10 * pathLossExponent * Math.log10(breakpointM) +
+          10 * farPathLossExponent * Math.log10(d / breakpointM);
     return rssiAt1mDbm - pathLossDb - extraLossDb;
   }
 
@@ -62,7 +69,9 @@ export class Channel {
     // Smoothstep weights; dividing by the weights' norm keeps the variance σ² between knots too.
     const w1 = f * f * (3 - 2 * f);
     const w0 = 1 - w1;
-    const g = (w0 * knotGaussian(this.seed, lo, hi, k) + w1 * knotGaussian(this.seed, lo, hi, k + 1)) / Math.sqrt(w0 * w0 + w1 * w1);
+    const g =
+      (w0 * knotGaussian(this.seed, lo, hi, k) + w1 * knotGaussian(this.seed, lo, hi, k + 1)) /
+      Math.sqrt(w0 * w0 + w1 * w1);
     return sigma * g;
   }
 
@@ -70,7 +79,10 @@ export class Channel {
   survivalProbability(advertisersInRange: number): number {
     if (!this.spec.collisions || advertisersInRange <= 0) return this.spec.scanDutyCycle;
     // An advert is lost if another starts within its airtime either side: rate = others / interval.
-    return this.spec.scanDutyCycle * Math.exp((-2 * advertisersInRange * this.spec.advertAirtimeMs) / this.spec.advertIntervalMs);
+    return (
+      this.spec.scanDutyCycle *
+      Math.exp((-2 * advertisersInRange * this.spec.advertAirtimeMs) / this.spec.advertIntervalMs)
+    );
   }
 }
 

@@ -53,14 +53,21 @@ export class UniformGrid {
   build(xM: Float64Array, yM: Float64Array, present: Uint8Array, count: number): void {
     this.xM = xM;
     this.yM = yM;
-    for (let p = 0; p < count; p++) this.place(p, present[p] ? this.row(yM[p]!) * this.cols + this.col(xM[p]!) : NONE);
+    for (let p = 0; p < count; p++)
+      this.place(p, present[p] ? this.row(yM[p]!) * this.cols + this.col(xM[p]!) : NONE);
   }
 
   /**
    * Re-indexes only `moved[0 .. movedCount)`: the people whose position or presence changed since the
    * last build or update (everyone else must be where they were).
    */
-  update(xM: Float64Array, yM: Float64Array, present: Uint8Array, moved: Int32Array, movedCount: number): void {
+  update(
+    xM: Float64Array,
+    yM: Float64Array,
+    present: Uint8Array,
+    moved: Int32Array,
+    movedCount: number,
+  ): void {
     this.xM = xM;
     this.yM = yM;
     for (let i = 0; i < movedCount; i++) {

@@ -6,7 +6,16 @@
  * the contact's platform pair, as the app chose it per peer.
  * @module
  */
-import { dailySummaries, exposureWindows, type BluezonePlatformPair, type EpisodeConfig, type ExposureWindow, type ScanRecord, type Sighting, utcDayOf } from '@proxsense/core';
+import {
+  dailySummaries,
+  exposureWindows,
+  type BluezonePlatformPair,
+  type EpisodeConfig,
+  type ExposureWindow,
+  type ScanRecord,
+  type Sighting,
+  utcDayOf,
+} from '@proxsense/core';
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
 
@@ -24,7 +33,10 @@ export interface Verdict {
 }
 
 /** The observer's sightings as its exposure check sees them after matching: TX power from the advertiser's metadata (GAEN). */
-export function observerSightings(sim: Simulation, observer: number): { sightings: Sighting[]; ownerOf: Map<Sighting, number> } {
+export function observerSightings(
+  sim: Simulation,
+  observer: number,
+): { sightings: Sighting[]; ownerOf: Map<Sighting, number> } {
   const store = sim.stores[observer]!;
   const sightings: Sighting[] = [];
   const ownerOf = new Map<Sighting, number>();
@@ -43,16 +55,26 @@ function os(sim: Simulation, p: number): 'android' | 'ios' {
   return sim.population.ios[p] ? 'ios' : 'android';
 }
 
-function windowsOf(sightings: Sighting[], ownerOf: Map<Sighting, number>, config: Partial<EpisodeConfig>, scans: readonly ScanRecord[]): ExposureWindow[] {
+function windowsOf(
+  sightings: Sighting[],
+  ownerOf: Map<Sighting, number>,
+  config: Partial<EpisodeConfig>,
+  scans: readonly ScanRecord[],
+): ExposureWindow[] {
   // The phone's own scan records: GAEN credits each scan the time since the previous one, heard or not.
-  return exposureWindows(sightings, config, (s) => ({ contact: String(ownerOf.get(s)) }), { scans });
+  return exposureWindows(sightings, config, (s) => ({ contact: String(ownerOf.get(s)) }), {
+    scans,
+  });
 }
 
 /**
  * Verdicts of every app phone about every phone it logged. `closeContactMaxDistanceM` overrides the
  * scenario's distance for threshold sweeps (the truth keeps the scenario's rule).
  */
-export function detectVerdicts(sim: Simulation, options: { closeContactMaxDistanceM?: number; withBluezone?: boolean } = {}): Verdict[] {
+export function detectVerdicts(
+  sim: Simulation,
+  options: { closeContactMaxDistanceM?: number; withBluezone?: boolean } = {},
+): Verdict[] {
   const out: Verdict[] = [];
   const withBluezone = options.withBluezone ?? true;
   const minMinutes = sim.scenario.rule.closeContactMinDurationS / 60;
@@ -62,16 +84,21 @@ export function detectVerdicts(sim: Simulation, options: { closeContactMaxDistan
     if (!sightings.length) continue;
     const scans = sim.stores[o]!.queryScans();
     const base = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]);
-    if (options.closeContactMaxDistanceM !== undefined) base.closeContactMaxDistanceM = options.closeContactMaxDistanceM;
+    if (options.closeContactMaxDistanceM !== undefined)
+      base.closeContactMaxDistanceM = options.closeContactMaxDistanceM;
     // One build per contact platform: the Bluezone threshold depends on the pair; the distance verdict does not.
     const byContactOs: Partial<Record<'android' | 'ios', Map<string, boolean>>> = {};
     let distanceWindows: ExposureWindow[] | undefined;
     for (const peer of withBluezone ? (['android', 'ios'] as const) : (['android'] as const)) {
-      const config = { ...base, bluezonePlatformPair: `${os(sim, o)}->${peer}` as BluezonePlatformPair };
+      const config = {
+        ...base,
+        bluezonePlatformPair: `${os(sim, o)}->${peer}` as BluezonePlatformPair,
+      };
       const windows = windowsOf(sightings, ownerOf, config, scans);
       distanceWindows ??= windows;
       const verdicts = new Map<string, boolean>();
-      for (const s of dailySummaries(windows, config)) verdicts.set(`${s.day}|${s.contact}`, s.bluezoneCloseContact);
+      for (const s of dailySummaries(windows, config))
+        verdicts.set(`${s.day}|${s.contact}`, s.bluezoneCloseContact);
       byContactOs[peer] = verdicts;
     }
     const detectedAt = detectionTimes(distanceWindows!, minMinutes, sim.startMs);
@@ -84,7 +111,9 @@ export function detectVerdicts(sim: Simulation, options: { closeContactMaxDistan
         day: Math.floor(Date.parse(`${s.day}T00:00:00Z`) / 86_400_000),
         closeMinutes: s.closeMinutes,
         closeContact: s.closeContact,
-        bluezoneCloseContact: withBluezone ? (byContactOs[os(sim, contact)]!.get(key) ?? false) : false,
+        bluezoneCloseContact: withBluezone
+          ? (byContactOs[os(sim, contact)]!.get(key) ?? false)
+          : false,
         detectedAtS: detectedAt.get(key) ?? NaN,
       });
     }
@@ -93,7 +122,11 @@ export function detectVerdicts(sim: Simulation, options: { closeContactMaxDistan
 }
 
 /** Per (day, contact): the end of the window at which the close minutes first reached the minimum (run s). */
-function detectionTimes(windows: ExposureWindow[], minMinutes: number, startMs: number): Map<string, number> {
+function detectionTimes(
+  windows: ExposureWindow[],
+  minMinutes: number,
+  startMs: number,
+): Map<string, number> {
   const acc = new Map<string, number>();
   const at = new Map<string, number>();
   for (const w of [...windows].sort((a, b) => a.endMs - b.endMs)) {

@@ -44,7 +44,12 @@ function ratio(a: number, b: number): number {
 }
 
 /** Scores of one verdict (`pick`) over all verdicts. */
-export function score(sim: Simulation, verdicts: readonly Verdict[], pick: (v: Verdict) => boolean, counts: ContactCounts): Scores {
+export function score(
+  sim: Simulation,
+  verdicts: readonly Verdict[],
+  pick: (v: Verdict) => boolean,
+  counts: ContactCounts,
+): Scores {
   let detected = 0;
   let tp = 0;
   for (const v of verdicts) {
@@ -64,7 +69,10 @@ export function coverage(truePositives: number, counts: ContactCounts): number {
 }
 
 /** Latency from the moment a contact became true (15 min reached) to the verdict, s: median and mean over true positives. */
-export function detectionLatency(sim: Simulation, verdicts: readonly Verdict[]): { medianS: number; meanS: number; count: number } {
+export function detectionLatency(
+  sim: Simulation,
+  verdicts: readonly Verdict[],
+): { medianS: number; meanS: number; count: number } {
   const latencies: number[] = [];
   for (const v of verdicts) {
     if (!v.closeContact || Number.isNaN(v.detectedAtS)) continue;
@@ -74,7 +82,11 @@ export function detectionLatency(sim: Simulation, verdicts: readonly Verdict[]):
   }
   latencies.sort((a, b) => a - b);
   const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
-  return { medianS: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : NaN, meanS: latencies.length ? mean : NaN, count: latencies.length };
+  return {
+    medianS: latencies.length ? latencies[Math.floor(latencies.length / 2)]! : NaN,
+    meanS: latencies.length ? mean : NaN,
+    count: latencies.length,
+  };
 }
 
 export interface DistanceErrors {
@@ -107,8 +119,12 @@ export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceError
     const defaultTx = config.defaultTxPowerDbm ?? -24;
     for (let i = 0; i < store.length; i++, k++) {
       const owner = sim.ids.owner(store.idIndex[i]!);
-      const tx = sim.scenario.profile === 'gaen' ? sim.population.advertisedTxDbm[owner]! : defaultTx;
-      const est = estimateDistance(model, tx - (store.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!));
+      const tx =
+        sim.scenario.profile === 'gaen' ? sim.population.advertisedTxDbm[owner]! : defaultTx;
+      const est = estimateDistance(
+        model,
+        tx - (store.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!),
+      );
       const trueM = store.trueDistanceM(i);
       const err = Math.abs(est.distanceM - trueM);
       sum += err;
@@ -122,5 +138,12 @@ export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceError
   }
   // The median over the evenly spread sample: every phone and hour weighs alike.
   absSample.sort((a, b) => a - b);
-  return { sightings: total, maeM: ratio(sum, total), medianAbsErrorM: absSample.length ? absSample[Math.floor(absSample.length / 2)]! : NaN, intervalCoverage: ratio(covered, total), sampleTrueM, sampleEstimatedM };
+  return {
+    sightings: total,
+    maeM: ratio(sum, total),
+    medianAbsErrorM: absSample.length ? absSample[Math.floor(absSample.length / 2)]! : NaN,
+    intervalCoverage: ratio(covered, total),
+    sampleTrueM,
+    sampleEstimatedM,
+  };
 }

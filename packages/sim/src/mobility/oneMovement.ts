@@ -53,7 +53,9 @@ export async function readAnyTraceFile(path: string): Promise<PositionTrace> {
   try {
     if ((await handle.stat()).isDirectory()) return await readTraceFile(path);
     const file = handle.createReadStream();
-    input = path.toLowerCase().endsWith('.gz') ? pipeline(file, createGunzip(), () => undefined) : file;
+    input = path.toLowerCase().endsWith('.gz')
+      ? pipeline(file, createGunzip(), () => undefined)
+      : file;
     const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const line of lines) {
       if (first === undefined) {
@@ -64,14 +66,16 @@ export async function readAnyTraceFile(path: string): Promise<PositionTrace> {
     }
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
-    if (first !== undefined && isOneMovementHeader(first.replace(/^\uFEFF/, ''))) throw ScenarioError.cannotRead(path, error);
+    if (first !== undefined && isOneMovementHeader(first.replace(/^\uFEFF/, '')))
+      throw ScenarioError.cannotRead(path, error);
     // Unreadable or corrupt before a header was seen: the CSV reader reports it in its words.
     first = undefined;
   } finally {
     input?.destroy();
     await handle.close().catch(() => undefined);
   }
-  if (first === undefined || !isOneMovementHeader(first.replace(/^\uFEFF/, ''))) return readTraceFile(path);
+  if (first === undefined || !isOneMovementHeader(first.replace(/^\uFEFF/, '')))
+    return readTraceFile(path);
   return reader.finish();
 }
 
@@ -88,35 +92,68 @@ class OneMovementReader {
     const line = (this.lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw).trim();
     if (this.header === undefined) {
       if (!isOneMovementHeader(line)) {
-        throw new ScenarioError(this.source, { line: this.lineNo, fieldPath: 'header', expected: 'The ONE offset header "minTime maxTime minX maxX minY maxY"', actual: JSON.stringify(line.slice(0, 60)) });
+        throw new ScenarioError(this.source, {
+          line: this.lineNo,
+          fieldPath: 'header',
+          expected: 'The ONE offset header "minTime maxTime minX maxX minY maxY"',
+          actual: JSON.stringify(line.slice(0, 60)),
+        });
       }
       this.header = line.split(/\s+/).map(Number);
       return;
     }
     if (line === '' || line.startsWith('#')) return;
     const fields = line.split(/\s+/);
-    if (fields.length !== 4) throw new ScenarioError(this.source, { line: this.lineNo, fieldPath: 'row', expected: '4 fields "time id x y"', actual: String(fields.length) });
+    if (fields.length !== 4)
+      throw new ScenarioError(this.source, {
+        line: this.lineNo,
+        fieldPath: 'row',
+        expected: '4 fields "time id x y"',
+        actual: String(fields.length),
+      });
     const [t, id, x, y] = fields as [string, string, string, string];
     const [minTime, , minX, , minY] = this.header;
-    this.rows.push({ tS: this.number(t, 'time') - minTime!, person: id, xM: this.number(x, 'x') - minX!, yM: this.number(y, 'y') - minY! });
+    this.rows.push({
+      tS: this.number(t, 'time') - minTime!,
+      person: id,
+      xM: this.number(x, 'x') - minX!,
+      yM: this.number(y, 'y') - minY!,
+    });
     this.rowLines.push(this.lineNo);
   }
 
   finish(): PositionTrace {
-    if (this.header === undefined) throw new ScenarioError(this.source, { line: 1, fieldPath: 'header', expected: 'The ONE offset header', actual: 'an empty file' });
+    if (this.header === undefined)
+      throw new ScenarioError(this.source, {
+        line: 1,
+        fieldPath: 'header',
+        expected: 'The ONE offset header',
+        actual: 'an empty file',
+      });
     try {
       return traceFromRows(this.rows, this.source);
     } catch (error) {
       // traceFromRows numbers rows as CSV lines under a header (index + 2); give this file's lines.
       if (error instanceof ScenarioError && error.line !== undefined) {
-        throw new ScenarioError(this.source, { line: this.rowLines[error.line - 2] ?? error.line, fieldPath: error.fieldPath, expected: error.expected, actual: error.actual });
+        throw new ScenarioError(this.source, {
+          line: this.rowLines[error.line - 2] ?? error.line,
+          fieldPath: error.fieldPath,
+          expected: error.expected,
+          actual: error.actual,
+        });
       }
       throw error;
     }
   }
 
   private number(text: string, field: string): number {
-    if (!NUMBER.test(text)) throw new ScenarioError(this.source, { line: this.lineNo, fieldPath: field, expected: 'a finite number', actual: JSON.stringify(text.slice(0, 40)) });
+    if (!NUMBER.test(text))
+      throw new ScenarioError(this.source, {
+        line: this.lineNo,
+        fieldPath: field,
+        expected: 'a finite number',
+        actual: JSON.stringify(text.slice(0, 40)),
+      });
     return Number(text);
   }
 }

@@ -60,7 +60,15 @@ export class PositionTrace {
   private personIndex: Map<string, number> | undefined;
 
   /** @internal Use {@link readTraceFile} or {@link traceFromRows}; the arrays must be grouped and sorted. */
-  constructor(persons: readonly string[], venues: readonly string[], rowStart: Uint32Array, timeS: Float64Array, xM: Float64Array, yM: Float64Array, venue: Int32Array) {
+  constructor(
+    persons: readonly string[],
+    venues: readonly string[],
+    rowStart: Uint32Array,
+    timeS: Float64Array,
+    xM: Float64Array,
+    yM: Float64Array,
+    venue: Int32Array,
+  ) {
     this.persons = persons;
     this.venues = venues;
     this.rowStart = rowStart;
@@ -68,9 +76,16 @@ export class PositionTrace {
     this.xM = xM;
     this.yM = yM;
     this.venue = venue;
-    let startS = Infinity, endS = -Infinity, minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let startS = Infinity,
+      endS = -Infinity,
+      minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     for (let i = 0; i < timeS.length; i++) {
-      const t = timeS[i]!, x = xM[i]!, y = yM[i]!;
+      const t = timeS[i]!,
+        x = xM[i]!,
+        y = yM[i]!;
       if (t < startS) startS = t;
       if (t > endS) endS = t;
       if (x < minX) minX = x;
@@ -120,11 +135,26 @@ export class PositionTrace {
    * Increasing `tS` from call to call costs O(persons + rows passed); going backwards binary-searches.
    * Allocates nothing.
    */
-  sample(tS: number, xM: Float64Array, yM: Float64Array, present: Uint8Array, venue?: Int32Array): void {
+  sample(
+    tS: number,
+    xM: Float64Array,
+    yM: Float64Array,
+    present: Uint8Array,
+    venue?: Int32Array,
+  ): void {
     const n = this.persons.length;
     if (!Number.isFinite(tS)) throw new InputError('tS', 'a finite time in seconds', String(tS));
-    if (xM.length < n || yM.length < n || present.length < n || (venue !== undefined && venue.length < n)) {
-      throw new InputError('sample arrays', `at least ${n} entries (one per person)`, `${Math.min(xM.length, yM.length, present.length, venue?.length ?? n)}`);
+    if (
+      xM.length < n ||
+      yM.length < n ||
+      present.length < n ||
+      (venue !== undefined && venue.length < n)
+    ) {
+      throw new InputError(
+        'sample arrays',
+        `at least ${n} entries (one per person)`,
+        `${Math.min(xM.length, yM.length, present.length, venue?.length ?? n)}`,
+      );
     }
     const { rowStart, timeS, xM: rowX, yM: rowY, venue: rowVenue, cursor } = this;
     const forward = tS >= this.lastSampleS;
@@ -146,7 +176,8 @@ export class PositionTrace {
         while (c < last && timeS[c + 1]! <= tS) c++;
       } else {
         // Last row with time ≤ tS in [first, last]; timeS[first] ≤ tS holds here.
-        let lo = first, hi = last;
+        let lo = first,
+          hi = last;
         while (lo < hi) {
           const mid = (lo + hi + 1) >>> 1;
           if (timeS[mid]! <= tS) lo = mid;
@@ -180,11 +211,27 @@ export function traceFromRows(rows: Iterable<TraceRow>, source: string): Positio
   let line = 1;
   for (const row of rows) {
     line++;
-    const fields: Array<[string, number]> = [['t', row.tS], ['x', row.xM], ['y', row.yM]];
+    const fields: Array<[string, number]> = [
+      ['t', row.tS],
+      ['x', row.xM],
+      ['y', row.yM],
+    ];
     for (const [name, value] of fields) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw new ScenarioError(source, { line, fieldPath: name, expected: 'a finite number', actual: String(value) });
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new ScenarioError(source, {
+          line,
+          fieldPath: name,
+          expected: 'a finite number',
+          actual: String(value),
+        });
     }
-    if (typeof row.person !== 'string' || row.person === '') throw new ScenarioError(source, { line, fieldPath: 'person', expected: 'a non-empty name', actual: JSON.stringify(row.person ?? null) });
+    if (typeof row.person !== 'string' || row.person === '')
+      throw new ScenarioError(source, {
+        line,
+        fieldPath: 'person',
+        expected: 'a non-empty name',
+        actual: JSON.stringify(row.person ?? null),
+      });
     collector.add(row.tS, row.person, row.xM, row.yM, row.venue ?? '', line);
   }
   return collector.build();
@@ -207,10 +254,13 @@ export async function readTraceFile(path: string): Promise<PositionTrace> {
   }
   let input: Readable;
   try {
-    if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if ((await handle.stat()).isDirectory())
+      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     const file = handle.createReadStream();
     // pipeline forwards a read error or a gzip data error to the stream we iterate.
-    input = path.toLowerCase().endsWith('.gz') ? pipeline(file, createGunzip(), () => undefined) : file;
+    input = path.toLowerCase().endsWith('.gz')
+      ? pipeline(file, createGunzip(), () => undefined)
+      : file;
   } catch (error) {
     await handle.close();
     throw ScenarioError.cannotRead(path, error);
@@ -218,13 +268,20 @@ export async function readTraceFile(path: string): Promise<PositionTrace> {
   const reader = new CsvTraceReader(path);
   const decoder = new TextDecoder('utf-8');
   try {
-    for await (const chunk of input) reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+    for await (const chunk of input)
+      reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
     reader.push(decoder.decode());
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR) carry messages like "incorrect header check".
-    throw code?.startsWith('Z_') ? new ScenarioError(path, { expected: 'a gzip file', actual: (error as Error).message, problem: `cannot read: gzip: ${(error as Error).message}` }) : ScenarioError.cannotRead(path, error);
+    throw code?.startsWith('Z_')
+      ? new ScenarioError(path, {
+          expected: 'a gzip file',
+          actual: (error as Error).message,
+          problem: `cannot read: gzip: ${(error as Error).message}`,
+        })
+      : ScenarioError.cannotRead(path, error);
   } finally {
     input.destroy();
     await handle.close().catch(() => undefined);
@@ -258,7 +315,8 @@ class CsvTraceReader {
 
   push(text: string): void {
     if (text === '') return;
-    if (this.lineNo === 0 && this.pending === '' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (this.lineNo === 0 && this.pending === '' && text.charCodeAt(0) === 0xfeff)
+      text = text.slice(1);
     const lines = (this.pending + text).split('\n');
     this.pending = lines.pop()!;
     for (const line of lines) this.line(line);
@@ -267,8 +325,20 @@ class CsvTraceReader {
   finish(): PositionTrace {
     if (this.pending !== '') this.line(this.pending);
     this.pending = '';
-    if (this.partial !== undefined) throw new ScenarioError(this.source, { line: this.partialLine, fieldPath: 'row', expected: 'a closing quote', actual: 'the end of the file' });
-    if (this.header === undefined) throw new ScenarioError(this.source, { line: 1, fieldPath: 'header', expected: `columns ${REQUIRED_COLUMNS.join(', ')}`, actual: 'an empty file' });
+    if (this.partial !== undefined)
+      throw new ScenarioError(this.source, {
+        line: this.partialLine,
+        fieldPath: 'row',
+        expected: 'a closing quote',
+        actual: 'the end of the file',
+      });
+    if (this.header === undefined)
+      throw new ScenarioError(this.source, {
+        line: 1,
+        fieldPath: 'header',
+        expected: `columns ${REQUIRED_COLUMNS.join(', ')}`,
+        actual: 'an empty file',
+      });
     return this.collector.build();
   }
 
@@ -297,13 +367,26 @@ class CsvTraceReader {
     const names = fields.map((f) => f.toLowerCase());
     const seen = new Set<string>();
     for (const name of names) {
-      if (seen.has(name) && (REQUIRED_COLUMNS as readonly string[]).concat('venue').includes(name)) {
-        throw new ScenarioError(this.source, { line, fieldPath: 'header', expected: 'each column once', actual: `"${name}" twice` });
+      if (
+        seen.has(name) &&
+        (REQUIRED_COLUMNS as readonly string[]).concat('venue').includes(name)
+      ) {
+        throw new ScenarioError(this.source, {
+          line,
+          fieldPath: 'header',
+          expected: 'each column once',
+          actual: `"${name}" twice`,
+        });
       }
       seen.add(name);
     }
     if (!REQUIRED_COLUMNS.every((c) => seen.has(c))) {
-      throw new ScenarioError(this.source, { line, fieldPath: 'header', expected: `columns ${REQUIRED_COLUMNS.join(', ')}`, actual: fields.join(', ') });
+      throw new ScenarioError(this.source, {
+        line,
+        fieldPath: 'header',
+        expected: `columns ${REQUIRED_COLUMNS.join(', ')}`,
+        actual: fields.join(', '),
+      });
     }
     this.header = names;
     this.columnT = names.indexOf('t');
@@ -315,10 +398,22 @@ class CsvTraceReader {
 
   private readRow(fields: string[], line: number): void {
     const width = this.header!.length;
-    if (fields.length !== width) throw new ScenarioError(this.source, { line, fieldPath: 'row', expected: `${width} fields as in the header`, actual: String(fields.length) });
+    if (fields.length !== width)
+      throw new ScenarioError(this.source, {
+        line,
+        fieldPath: 'row',
+        expected: `${width} fields as in the header`,
+        actual: String(fields.length),
+      });
     const tS = this.number(fields[this.columnT]!, 't', line);
     const person = fields[this.columnPerson]!;
-    if (person === '') throw new ScenarioError(this.source, { line, fieldPath: 'person', expected: 'a non-empty name', actual: '""' });
+    if (person === '')
+      throw new ScenarioError(this.source, {
+        line,
+        fieldPath: 'person',
+        expected: 'a non-empty name',
+        actual: '""',
+      });
     const xM = this.number(fields[this.columnX]!, 'x', line);
     const yM = this.number(fields[this.columnY]!, 'y', line);
     const venue = this.columnVenue < 0 ? '' : fields[this.columnVenue]!;
@@ -327,7 +422,13 @@ class CsvTraceReader {
 
   private number(text: string, field: string, line: number): number {
     const value = DECIMAL.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(value)) throw new ScenarioError(this.source, { line, fieldPath: field, expected: 'a finite number', actual: JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text) });
+    if (!Number.isFinite(value))
+      throw new ScenarioError(this.source, {
+        line,
+        fieldPath: field,
+        expected: 'a finite number',
+        actual: JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text),
+      });
     return value;
   }
 }
@@ -421,11 +522,19 @@ class RowCollector {
 
   private grow(): void {
     const size = this.tS.length * 2;
-    const f64 = (a: Float64Array) => { const b = new Float64Array(size); b.set(a); return b; };
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
     this.tS = f64(this.tS);
     this.xM = f64(this.xM);
     this.yM = f64(this.yM);
-    const i32 = (a: Int32Array) => { const b = new Int32Array(size); b.set(a); return b; };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
     this.person = i32(this.person);
     this.venue = i32(this.venue);
     const line = new Uint32Array(size);
@@ -435,7 +544,11 @@ class RowCollector {
 
   build(): PositionTrace {
     const { n, tS, xM, yM, person, venue, line } = this;
-    if (n === 0) throw new ScenarioError(this.source, { expected: `rows of ${REQUIRED_COLUMNS.join(', ')} after the header`, actual: 'none' });
+    if (n === 0)
+      throw new ScenarioError(this.source, {
+        expected: `rows of ${REQUIRED_COLUMNS.join(', ')} after the header`,
+        actual: 'none',
+      });
     const personCount = this.persons.length;
     // Counting sort by person keeps file order within a person, so most traces need no further sorting.
     const start = new Uint32Array(personCount + 1);
@@ -447,11 +560,15 @@ class RowCollector {
     for (let p = 0; p < personCount; p++) {
       const range = order.subarray(start[p], start[p + 1]);
       let sorted = true;
-      for (let k = 1; k < range.length && sorted; k++) sorted = tS[range[k - 1]!]! <= tS[range[k]!]!;
+      for (let k = 1; k < range.length && sorted; k++)
+        sorted = tS[range[k - 1]!]! <= tS[range[k]!]!;
       if (!sorted) range.sort((a, b) => tS[a]! - tS[b]! || line[a]! - line[b]!);
     }
     // Gather, storing a row repeated exactly (same person, time, place, venue) once.
-    const outT = new Float64Array(n), outX = new Float64Array(n), outY = new Float64Array(n), outV = new Int32Array(n);
+    const outT = new Float64Array(n),
+      outX = new Float64Array(n),
+      outY = new Float64Array(n),
+      outV = new Int32Array(n);
     const rowStart = new Uint32Array(personCount + 1);
     let m = 0;
     for (let p = 0; p < personCount; p++) {
@@ -476,8 +593,17 @@ class RowCollector {
       }
     }
     rowStart[personCount] = m;
-    const trim = <A extends Float64Array | Int32Array>(a: A): A => (m === n ? a : (a.slice(0, m) as A));
-    return new PositionTrace(this.persons, this.venues, rowStart, trim(outT), trim(outX), trim(outY), trim(outV));
+    const trim = <A extends Float64Array | Int32Array>(a: A): A =>
+      m === n ? a : (a.slice(0, m) as A);
+    return new PositionTrace(
+      this.persons,
+      this.venues,
+      rowStart,
+      trim(outT),
+      trim(outX),
+      trim(outY),
+      trim(outV),
+    );
   }
 
   private place(i: number): string {

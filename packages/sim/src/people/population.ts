@@ -49,7 +49,13 @@ export class Population {
 /** The reference the device table's TX powers are relative to: GAEN's default calibration row (−24 dBm). */
 export const REFERENCE_TX_DBM = -24;
 
-export function createPopulation(people: PeopleSpec, channel: ChannelSpec, adoptionGroup: Int32Array, streams: StreamFamily, seed: number): Population {
+export function createPopulation(
+  people: PeopleSpec,
+  channel: ChannelSpec,
+  adoptionGroup: Int32Array,
+  streams: StreamFamily,
+  seed: number,
+): Population {
   const pop = new Population(adoptionGroup.length);
   const carryWeights = CARRY_POSITIONS.map((c) => people.carry[c]);
   const deviceWeights = people.devices.map((d) => d.share);
@@ -63,7 +69,10 @@ export function createPopulation(people: PeopleSpec, channel: ChannelSpec, adopt
     const device = r.pick(deviceWeights);
     const txUnit = r.nextGaussian();
     const rxUnit = r.nextGaussian();
-    const groupU = people.adoptionMode === 'groups' ? mixSeed(seed ^ 0x41444f50, adoptionGroup[p]!) / 4294967296 : uAdopt;
+    const groupU =
+      people.adoptionMode === 'groups'
+        ? mixSeed(seed ^ 0x41444f50, adoptionGroup[p]!) / 4294967296
+        : uAdopt;
     pop.app[p] = groupU < people.adoption ? 1 : 0;
     pop.ios[p] = uIos < people.iosShare ? 1 : 0;
     pop.foreground[p] = !pop.ios[p] || uForeground < people.iosForegroundShare ? 1 : 0;

@@ -13,7 +13,12 @@
  * step. Serving order among scanners does not matter: each consumes only its own stream.
  * @module
  */
-import { type AdvertDecodeCache, type Radio, type ReceivedAdvert, type Scheduler } from '@proxsense/core';
+import {
+  type AdvertDecodeCache,
+  type Radio,
+  type ReceivedAdvert,
+  type Scheduler,
+} from '@proxsense/core';
 import type { Channel } from '../channel/channel.js';
 import type { UniformGrid } from '../grid/uniformGrid.js';
 import type { Movers } from '../mobility/movers.js';
@@ -67,7 +72,16 @@ export interface AirOptions {
 }
 
 export class Air {
-  readonly counters: AirCounters = { advertsSampled: 0, advertsLostCollision: 0, advertsBelowSensitivity: 0, advertsDelivered: 0, linksBlockedIos: 0, deliveries: 0, chunks: 0, candidates: 0 };
+  readonly counters: AirCounters = {
+    advertsSampled: 0,
+    advertsLostCollision: 0,
+    advertsBelowSensitivity: 0,
+    advertsDelivered: 0,
+    linksBlockedIos: 0,
+    deliveries: 0,
+    chunks: 0,
+    candidates: 0,
+  };
   private readonly radios: (VirtualRadio | undefined)[];
   private readonly payload: (Uint8Array | undefined)[];
   private readonly address: (Uint8Array | undefined)[];
@@ -88,7 +102,13 @@ export class Air {
   private closedScanners: number[] = [];
   private readonly freeTruthMaps: Map<number, number>[] = [];
   /** One advert object reused for every delivery (the firmware does not keep it). */
-  private readonly advert: ReceivedAdvert = { payload: new Uint8Array(0), rssiDbm: 0, rssiSamplesDbm: new Float64Array(0), rssiSampleCount: 0, receivedAtMs: 0 };
+  private readonly advert: ReceivedAdvert = {
+    payload: new Uint8Array(0),
+    rssiDbm: 0,
+    rssiSamplesDbm: new Float64Array(0),
+    rssiSampleCount: 0,
+    receivedAtMs: 0,
+  };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
   private candidateDistanceM = new Float64Array(256);
@@ -117,7 +137,14 @@ export class Air {
       const r = o.channelRandom[p];
       if (!r) continue;
       for (let w = 0; w < 4; w++) this.rngState[4 * p + w] = r.nextUint32() | 0;
-      if ((this.rngState[4 * p]! | this.rngState[4 * p + 1]! | this.rngState[4 * p + 2]! | this.rngState[4 * p + 3]!) === 0) this.rngState[4 * p] = 1;
+      if (
+        (this.rngState[4 * p]! |
+          this.rngState[4 * p + 1]! |
+          this.rngState[4 * p + 2]! |
+          this.rngState[4 * p + 3]!) ===
+        0
+      )
+        this.rngState[4 * p] = 1;
     }
   }
 
@@ -252,7 +279,13 @@ export class Air {
     const extraLossS = carryLossDb[s]! - population.rxOffsetDb[s]!;
     const intervalMs = channel.spec.advertIntervalMs;
     const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
-    const { candidates, candidateDistanceM, candidateAdvertisedMs, candidateSent, candidateMedianDbm } = this;
+    const {
+      candidates,
+      candidateDistanceM,
+      candidateAdvertisedMs,
+      candidateSent,
+      candidateMedianDbm,
+    } = this;
     const state = this.rngState;
     const o4 = 4 * s;
     let s0 = state[o4]!;
@@ -273,7 +306,11 @@ export class Air {
       if (sent === 0) continue;
       const a = candidates[i]!;
       const wallLossDb = walls.count ? walls.lossBetweenPeopleDb(xM, yM, venue, a, s) : 0;
-      candidateMedianDbm[i] = channel.medianRssiAtDbm(candidateDistanceM[i]!, carryLossDb[a]! - txOffsetDb[a]! + extraLossS + wallLossDb) + channel.shadowingDb(a, s, tS);
+      candidateMedianDbm[i] =
+        channel.medianRssiAtDbm(
+          candidateDistanceM[i]!,
+          carryLossDb[a]! - txOffsetDb[a]! + extraLossS + wallLossDb,
+        ) + channel.shadowingDb(a, s, tS);
     }
     state[o4] = s0;
     state[o4 + 1] = s1;
@@ -330,7 +367,10 @@ export class Air {
         // outermost bins); phones report whole dBm.
         const x = (r + 0.5) * toUnit;
         const bin = x | 0;
-        const z = bin >= 1 && bin < NORMAL_TABLE_BINS - 1 ? table[bin]! + (x - bin) * (table[bin + 1]! - table[bin]!) : normalQuantile(x / NORMAL_TABLE_BINS);
+        const z =
+          bin >= 1 && bin < NORMAL_TABLE_BINS - 1
+            ? table[bin]! + (x - bin) * (table[bin + 1]! - table[bin]!)
+            : normalQuantile(x / NORMAL_TABLE_BINS);
         const rssi = Math.round(medianDbm + sigmaDb * z);
         if (rssi < floorDbm) {
           below++;

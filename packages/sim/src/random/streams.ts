@@ -8,7 +8,14 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Random } from '@proxsense/core';
 
 /** What a stream is for; each purpose has its own base generator so purposes never share draws. */
-export const STREAM_PURPOSES = ['population', 'mobility', 'channel', 'firmware', 'world', 'tracing'] as const;
+export const STREAM_PURPOSES = [
+  'population',
+  'mobility',
+  'channel',
+  'firmware',
+  'world',
+  'tracing',
+] as const;
 export type StreamPurpose = (typeof STREAM_PURPOSES)[number];
 
 type Generator = ReturnType<typeof xoroshiro128plus>;

@@ -5,11 +5,26 @@
  */
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent } from 'echarts/components';
+import {
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+} from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { ReportData, Track, VenueRect, VenueWall } from './reportData.js';
 
-echarts.use([BarChart, LineChart, LinesChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, SVGRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  LinesChart,
+  ScatterChart,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  SVGRenderer,
+]);
 
 /** How the page is drawn; every field has a default. */
 export interface RenderReportOptions {
@@ -26,7 +41,12 @@ export interface RenderReportOptions {
 type Opts = Required<RenderReportOptions>;
 type EChartsOption = Record<string, unknown>;
 
-const DEFAULTS: Opts = { chartWidthPx: 560, chartHeightPx: 360, maxPointsPerSeries: 5000, maxWallLabels: 40 };
+const DEFAULTS: Opts = {
+  chartWidthPx: 560,
+  chartHeightPx: 360,
+  maxPointsPerSeries: 5000,
+  maxWallLabels: 40,
+};
 
 /** One chart section: either inline SVG or a "no data" reason. */
 export interface Section {
@@ -78,7 +98,12 @@ function page(data: ReportData, sections: Section[]): string {
 }
 
 /** The self-contained page around a report's sections: title, subtitle, a table above the charts. Also the sweep report's. */
-export function pageHtml(title: string, subtitle: string, tableHtml: string, sections: Section[]): string {
+export function pageHtml(
+  title: string,
+  subtitle: string,
+  tableHtml: string,
+  sections: Section[],
+): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -124,9 +149,13 @@ table.summary td.note{color:#555}
 `;
 
 function summaryTable(rows: ReportData['summary']): string {
-  if (rows.length === 0) return '<p class="no-data" id="summary-empty">No data: the summary is empty.</p>';
+  if (rows.length === 0)
+    return '<p class="no-data" id="summary-empty">No data: the summary is empty.</p>';
   const body = rows
-    .map((r) => `<tr><th scope="row">${escapeHtml(r.label)}</th><td class="value">${escapeHtml(r.value)}</td><td class="note">${escapeHtml(r.note ?? '')}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><th scope="row">${escapeHtml(r.label)}</th><td class="value">${escapeHtml(r.value)}</td><td class="note">${escapeHtml(r.note ?? '')}</td></tr>`,
+    )
     .join('\n');
   return `<table class="summary" id="summary">
 <thead><tr><th scope="col">Quantity</th><th scope="col">Value</th><th scope="col">Note</th></tr></thead>
@@ -137,7 +166,8 @@ ${body}
 }
 
 export function sectionHtml(s: Section): string {
-  const body = 'svg' in s.body ? s.body.svg : `<p class="no-data">No data: ${escapeHtml(s.body.noData)}</p>`;
+  const body =
+    'svg' in s.body ? s.body.svg : `<p class="no-data">No data: ${escapeHtml(s.body.noData)}</p>`;
   const caption = s.captionHtml === undefined ? '' : `\n<p class="caption">${s.captionHtml}</p>`;
   const cls = s.wide === true ? 'chart wide' : 'chart';
   return `<section class="${cls}" id="${s.id}" data-chart="${'svg' in s.body ? 'svg' : 'no-data'}">
@@ -150,7 +180,13 @@ export function sectionHtml(s: Section): string {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 // ---------------------------------------------------------------------------------------------------
 // ECharts SSR
@@ -160,8 +196,18 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
  * counters, so the same chart rendered twice differs; the ids are renamed per chart in order of first
  * appearance, which makes them stable and unique within the page.
  */
-export function renderSvg(idPrefix: string, option: EChartsOption, widthPx: number, heightPx: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: widthPx, height: heightPx });
+export function renderSvg(
+  idPrefix: string,
+  option: EChartsOption,
+  widthPx: number,
+  heightPx: number,
+): string {
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: widthPx,
+    height: heightPx,
+  });
   try {
     chart.setOption({ animation: false, textStyle: TEXT_STYLE, ...option });
     return stableIds(idPrefix, chart.renderToSVGString());
@@ -208,7 +254,8 @@ function distanceSection(d: ReportData['distance'], opts: Opts): Section {
     // Log axes cannot place 0 or negatives; such points are counted in the caption, not hidden silently.
     if (Number.isFinite(t) && Number.isFinite(e) && t > 0 && e > 0) points.push([t, e]);
   }
-  if (points.length === 0) return { id, title, body: { noData: 'no sightings with a true and an estimated distance.' } };
+  if (points.length === 0)
+    return { id, title, body: { noData: 'no sightings with a true and an estimated distance.' } };
   const shown = subsample(points, opts.maxPointsPerSeries);
   let lo = Infinity;
   let hi = -Infinity;
@@ -222,15 +269,42 @@ function distanceSection(d: ReportData['distance'], opts: Opts): Section {
     grid: { left: 64, right: 24, top: 40, bottom: 56 },
     legend: { top: 4, itemGap: 24, data: ['Sighting', 'y = x (perfect)'] },
     xAxis: { type: 'log', min: minM, max: maxM, ...axisName('True distance (m)'), nameGap: 30 },
-    yAxis: { type: 'log', min: minM, max: maxM, ...axisName('Estimated distance, median (m)'), nameGap: 44 },
+    yAxis: {
+      type: 'log',
+      min: minM,
+      max: maxM,
+      ...axisName('Estimated distance, median (m)'),
+      nameGap: 44,
+    },
     series: [
-      { type: 'scatter', name: 'Sighting', data: shown, symbolSize: 4, itemStyle: { color: COLOR_A, opacity: 0.45 } },
-      { type: 'line', name: 'y = x (perfect)', data: [[minM, minM], [maxM, maxM]], symbol: 'none', lineStyle: { color: COLOR_GREY, type: 'dashed', width: 1.5 }, itemStyle: { color: COLOR_GREY } },
+      {
+        type: 'scatter',
+        name: 'Sighting',
+        data: shown,
+        symbolSize: 4,
+        itemStyle: { color: COLOR_A, opacity: 0.45 },
+      },
+      {
+        type: 'line',
+        name: 'y = x (perfect)',
+        data: [
+          [minM, minM],
+          [maxM, maxM],
+        ],
+        symbol: 'none',
+        lineStyle: { color: COLOR_GREY, type: 'dashed', width: 1.5 },
+        itemStyle: { color: COLOR_GREY },
+      },
     ],
   };
   const dropped = Math.max(d.trueM.length, d.estimatedM.length) - points.length;
   const caption = `${fmtInt(points.length)} sightings${shown.length < points.length ? `, ${fmtInt(shown.length)} drawn (every ${Math.ceil(points.length / shown.length)}th)` : ''}${dropped > 0 ? `; ${fmtInt(dropped)} with a non-positive or missing distance left out` : ''}. Log axes.`;
-  return { id, title, body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) }, captionHtml: escapeHtml(caption) };
+  return {
+    id,
+    title,
+    body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) },
+    captionHtml: escapeHtml(caption),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -248,11 +322,23 @@ function thresholdSection(s: ReportData['thresholdSweep'], opts: Opts): Section 
     if (p !== undefined && Number.isFinite(p)) precision.push([x, p]);
     if (r !== undefined && Number.isFinite(r)) recall.push([x, r]);
   });
-  if (precision.length === 0 && recall.length === 0) return { id, title, body: { noData: 'no threshold sweep (no contacts to score).' } };
+  if (precision.length === 0 && recall.length === 0)
+    return { id, title, body: { noData: 'no threshold sweep (no contacts to score).' } };
   const configured = {
     symbol: 'none',
     silent: true,
-    data: !Number.isFinite(s.configuredThresholdM) ? [] : [{ xAxis: s.configuredThresholdM, label: { formatter: `configured ${fmtNum(s.configuredThresholdM)} m`, position: 'end', color: '#333' } }],
+    data: !Number.isFinite(s.configuredThresholdM)
+      ? []
+      : [
+          {
+            xAxis: s.configuredThresholdM,
+            label: {
+              formatter: `configured ${fmtNum(s.configuredThresholdM)} m`,
+              position: 'end',
+              color: '#333',
+            },
+          },
+        ],
     lineStyle: { color: '#333', type: 'solid', width: 1.5 },
   };
   // The Bluezone rule thresholds RSSI, not distance, so it has no place on this x axis: its precision and
@@ -261,25 +347,74 @@ function thresholdSection(s: ReportData['thresholdSweep'], opts: Opts): Section 
   const bluezoneLine = (value: number | undefined, label: string) =>
     bz === undefined || value === undefined || !Number.isFinite(value)
       ? undefined
-      : { symbol: 'none', silent: true, data: [{ yAxis: value, label: { formatter: `Bluezone ${label} ${fmtNum(value)}`, position: 'insideStartTop' } }], lineStyle: { type: 'dashed', width: 1.5 } };
+      : {
+          symbol: 'none',
+          silent: true,
+          data: [
+            {
+              yAxis: value,
+              label: {
+                formatter: `Bluezone ${label} ${fmtNum(value)}`,
+                position: 'insideStartTop',
+              },
+            },
+          ],
+          lineStyle: { type: 'dashed', width: 1.5 },
+        };
   const option: EChartsOption = {
     grid: { left: 56, right: 32, top: 56, bottom: 56 },
     legend: { top: 4, itemGap: 24 },
-    xAxis: { type: 'value', min: 0, ...axisName('Distance threshold of the rule (m)'), nameGap: 30 },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      ...axisName('Distance threshold of the rule (m)'),
+      nameGap: 30,
+    },
     yAxis: { type: 'value', min: 0, max: 1, ...axisName('Fraction'), nameGap: 36 },
     series: [
-      { type: 'line', name: 'Precision', data: precision, symbol: 'none', lineStyle: { width: 2, color: COLOR_A }, itemStyle: { color: COLOR_A }, markLine: mergeMarkLine(configured, bluezoneLine(bz?.precision, 'precision'), COLOR_A) },
-      { type: 'line', name: 'Recall', data: recall, symbol: 'none', lineStyle: { width: 2, color: COLOR_B, type: 'solid' }, itemStyle: { color: COLOR_B }, markLine: bluezoneLine(bz?.recall, 'recall') },
+      {
+        type: 'line',
+        name: 'Precision',
+        data: precision,
+        symbol: 'none',
+        lineStyle: { width: 2, color: COLOR_A },
+        itemStyle: { color: COLOR_A },
+        markLine: mergeMarkLine(configured, bluezoneLine(bz?.precision, 'precision'), COLOR_A),
+      },
+      {
+        type: 'line',
+        name: 'Recall',
+        data: recall,
+        symbol: 'none',
+        lineStyle: { width: 2, color: COLOR_B, type: 'solid' },
+        itemStyle: { color: COLOR_B },
+        markLine: bluezoneLine(bz?.recall, 'recall'),
+      },
     ],
   };
-  const caption = bz === undefined ? 'Vertical line: the configured threshold.' : `Vertical line: the configured threshold. Dashed: the Bluezone RSSI rule (precision ${fmtNum(bz.precision)}, recall ${fmtNum(bz.recall)}).`;
-  return { id, title, body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) }, captionHtml: escapeHtml(caption) };
+  const caption =
+    bz === undefined
+      ? 'Vertical line: the configured threshold.'
+      : `Vertical line: the configured threshold. Dashed: the Bluezone RSSI rule (precision ${fmtNum(bz.precision)}, recall ${fmtNum(bz.recall)}).`;
+  return {
+    id,
+    title,
+    body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) },
+    captionHtml: escapeHtml(caption),
+  };
 }
 
 /** The configured-threshold line and the Bluezone precision line share one markLine (one per series). */
-function mergeMarkLine(configured: Record<string, unknown> & { data: unknown[] }, bluezone: { data: unknown[] } | undefined, color: string): Record<string, unknown> {
+function mergeMarkLine(
+  configured: Record<string, unknown> & { data: unknown[] },
+  bluezone: { data: unknown[] } | undefined,
+  color: string,
+): Record<string, unknown> {
   if (bluezone === undefined) return configured;
-  const bzData = bluezone.data.map((d) => ({ ...(d as object), lineStyle: { type: 'dashed', color, width: 1.5 } }));
+  const bzData = bluezone.data.map((d) => ({
+    ...(d as object),
+    lineStyle: { type: 'dashed', color, width: 1.5 },
+  }));
   return { ...configured, data: [...configured.data, ...bzData] };
 }
 
@@ -301,7 +436,8 @@ function durationScatterSection(d: ReportData['durations'], opts: Opts): Section
   const id = 'chart-durations';
   const title = 'Contact duration: estimated vs true';
   const pairs = durationPairs(d);
-  if (pairs.length === 0) return { id, title, body: { noData: 'no app pair had a true or estimated exposure.' } };
+  if (pairs.length === 0)
+    return { id, title, body: { noData: 'no app pair had a true or estimated exposure.' } };
   const shown = subsample(pairs, opts.maxPointsPerSeries);
   const thr = d.thresholdMinutes;
   let maxMin = Number.isFinite(thr) ? thr * 1.5 : 0;
@@ -309,8 +445,20 @@ function durationScatterSection(d: ReportData['durations'], opts: Opts): Section
   const option: EChartsOption = {
     grid: { left: 64, right: 64, top: 56, bottom: 56 },
     legend: { top: 4, itemGap: 24, data: ['App pair', 'y = x'] },
-    xAxis: { type: 'value', min: 0, max: niceCeil(maxMin), ...axisName('True minutes within the distance threshold (min)'), nameGap: 30 },
-    yAxis: { type: 'value', min: 0, max: niceCeil(maxMin), ...axisName('Estimated minutes (min)'), nameGap: 44 },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      max: niceCeil(maxMin),
+      ...axisName('True minutes within the distance threshold (min)'),
+      nameGap: 30,
+    },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: niceCeil(maxMin),
+      ...axisName('Estimated minutes (min)'),
+      nameGap: 44,
+    },
     series: [
       {
         type: 'scatter',
@@ -322,13 +470,25 @@ function durationScatterSection(d: ReportData['durations'], opts: Opts): Section
           symbol: 'none',
           silent: true,
           lineStyle: { color: '#c0392b', type: 'dashed', width: 1.5 },
-          data: !Number.isFinite(thr) ? [] : [
-            { xAxis: thr, label: { formatter: `${fmtNum(thr)} min`, position: 'end' } },
-            { yAxis: thr, label: { formatter: `${fmtNum(thr)} min`, position: 'end' } },
-          ],
+          data: !Number.isFinite(thr)
+            ? []
+            : [
+                { xAxis: thr, label: { formatter: `${fmtNum(thr)} min`, position: 'end' } },
+                { yAxis: thr, label: { formatter: `${fmtNum(thr)} min`, position: 'end' } },
+              ],
         },
       },
-      { type: 'line', name: 'y = x', data: [[0, 0], [niceCeil(maxMin), niceCeil(maxMin)]], symbol: 'none', lineStyle: { color: COLOR_GREY, type: 'dotted' }, itemStyle: { color: COLOR_GREY } },
+      {
+        type: 'line',
+        name: 'y = x',
+        data: [
+          [0, 0],
+          [niceCeil(maxMin), niceCeil(maxMin)],
+        ],
+        symbol: 'none',
+        lineStyle: { color: COLOR_GREY, type: 'dotted' },
+        itemStyle: { color: COLOR_GREY },
+      },
     ],
   };
   let tp = 0;
@@ -340,14 +500,20 @@ function durationScatterSection(d: ReportData['durations'], opts: Opts): Section
     else if (t >= thr) fn++;
   }
   const caption = `${fmtInt(pairs.length)} app pairs. Red dashed lines: the ${fmtNum(thr)}-minute threshold. Top right: correctly flagged (${fmtInt(tp)}); top left: false alarms (${fmtInt(fp)}); bottom right: missed (${fmtInt(fn)}).`;
-  return { id, title, body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) }, captionHtml: escapeHtml(caption) };
+  return {
+    id,
+    title,
+    body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) },
+    captionHtml: escapeHtml(caption),
+  };
 }
 
 function durationHistogramSection(d: ReportData['durations'], opts: Opts): Section {
   const id = 'chart-duration-histogram';
   const title = 'Contact duration distribution';
   const pairs = durationPairs(d);
-  if (pairs.length === 0) return { id, title, body: { noData: 'no app pair had a true or estimated exposure.' } };
+  if (pairs.length === 0)
+    return { id, title, body: { noData: 'no app pair had a true or estimated exposure.' } };
   let maxMin = 0;
   for (const [t, e] of pairs) maxMin = Math.max(maxMin, t, e);
   const binMin = niceStep(Math.max(maxMin, 1) / 20);
@@ -364,7 +530,13 @@ function durationHistogramSection(d: ReportData['durations'], opts: Opts): Secti
   const option: EChartsOption = {
     grid: { left: 56, right: 24, top: 56, bottom: 64 },
     legend: { top: 4, itemGap: 24 },
-    xAxis: { type: 'category', data: labels, ...axisName('Minutes within the distance threshold (min)'), nameGap: 40, axisLabel: { rotate: bins > 10 ? 30 : 0, fontSize: 10 } },
+    xAxis: {
+      type: 'category',
+      data: labels,
+      ...axisName('Minutes within the distance threshold (min)'),
+      nameGap: 40,
+      axisLabel: { rotate: bins > 10 ? 30 : 0, fontSize: 10 },
+    },
     yAxis: { type: 'value', minInterval: 1, ...axisName('App pairs'), nameGap: 36 },
     series: [
       {
@@ -372,13 +544,33 @@ function durationHistogramSection(d: ReportData['durations'], opts: Opts): Secti
         name: 'True',
         data: trueCounts,
         itemStyle: { color: COLOR_A },
-        markLine: { symbol: 'none', silent: true, lineStyle: { color: '#c0392b', type: 'dashed' }, data: !(thrBin >= 0) ? [] : [{ xAxis: thrBin, label: { formatter: `threshold ${fmtNum(d.thresholdMinutes)} min`, position: 'end' } }] },
+        markLine: {
+          symbol: 'none',
+          silent: true,
+          lineStyle: { color: '#c0392b', type: 'dashed' },
+          data: !(thrBin >= 0)
+            ? []
+            : [
+                {
+                  xAxis: thrBin,
+                  label: {
+                    formatter: `threshold ${fmtNum(d.thresholdMinutes)} min`,
+                    position: 'end',
+                  },
+                },
+              ],
+        },
       },
       { type: 'bar', name: 'Estimated', data: estCounts, itemStyle: { color: COLOR_B } },
     ],
   };
   const caption = `Bins of ${fmtNum(binMin)} min; the dashed line marks the bin holding the ${fmtNum(d.thresholdMinutes)}-minute threshold.`;
-  return { id, title, body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) }, captionHtml: escapeHtml(caption) };
+  return {
+    id,
+    title,
+    body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) },
+    captionHtml: escapeHtml(caption),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -388,7 +580,8 @@ function mapSection(m: ReportData['map'], opts: Opts): Section {
   const id = 'chart-map';
   const title = 'Venue and tracks';
   const hasGeometry = m.rects.length > 0 || m.walls.length > 0 || m.tracks.length > 0;
-  if (!(m.widthM > 0 && m.heightM > 0) || !hasGeometry) return { id, title, body: { noData: 'no venue geometry or tracks.' }, wide: true };
+  if (!(m.widthM > 0 && m.heightM > 0) || !hasGeometry)
+    return { id, title, body: { noData: 'no venue geometry or tracks.' }, wide: true };
   // Equal aspect: the plot area is sized so one metre is the same number of pixels on both axes.
   const margin = { left: 56, right: 24, top: 40, bottom: 52 };
   const maxPlotW = opts.chartWidthPx * 2 - margin.left - margin.right;
@@ -399,25 +592,59 @@ function mapSection(m: ReportData['map'], opts: Opts): Section {
   const widthPx = Math.max(plotW + margin.left + margin.right, 360);
   const heightPx = plotH + margin.top + margin.bottom;
   const left = Math.round((widthPx - plotW) / 2);
-  const appTracks = trackPolylines(m.tracks.filter((t) => t.app), opts.maxPointsPerSeries);
-  const otherTracks = trackPolylines(m.tracks.filter((t) => !t.app), opts.maxPointsPerSeries);
+  const appTracks = trackPolylines(
+    m.tracks.filter((t) => t.app),
+    opts.maxPointsPerSeries,
+  );
+  const otherTracks = trackPolylines(
+    m.tracks.filter((t) => !t.app),
+    opts.maxPointsPerSeries,
+  );
   const series: Record<string, unknown>[] = [
     rectSeries(m.rects),
     linesSeries('Wall', wallCoords(m.walls), { color: '#222', width: 2.5, opacity: 1 }),
     linesSeries('App user', appTracks, { color: COLOR_A, width: 1.2, opacity: 0.7 }),
-    linesSeries('Non-user', otherTracks, { color: COLOR_B, width: 1.2, opacity: 0.7, type: 'dashed' }),
+    linesSeries('Non-user', otherTracks, {
+      color: COLOR_B,
+      width: 1.2,
+      opacity: 0.7,
+      type: 'dashed',
+    }),
   ];
-  if (m.walls.length > 0 && m.walls.length <= opts.maxWallLabels) series.push(wallLabelSeries(m.walls));
+  if (m.walls.length > 0 && m.walls.length <= opts.maxWallLabels)
+    series.push(wallLabelSeries(m.walls));
   const option: EChartsOption = {
     grid: { left, width: plotW, top: margin.top, height: plotH },
     legend: { top: 4, itemGap: 24, data: ['Room / area', 'Wall', 'App user', 'Non-user'] },
-    xAxis: { type: 'value', min: 0, max: m.widthM, ...axisName('x (m)'), nameGap: 28, splitLine: { show: false }, axisLabel: { formatter: metres } },
-    yAxis: { type: 'value', min: 0, max: m.heightM, ...axisName('y (m)'), nameGap: 36, splitLine: { show: false }, axisLabel: { formatter: metres } },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      max: m.widthM,
+      ...axisName('x (m)'),
+      nameGap: 28,
+      splitLine: { show: false },
+      axisLabel: { formatter: metres },
+    },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: m.heightM,
+      ...axisName('y (m)'),
+      nameGap: 36,
+      splitLine: { show: false },
+      axisLabel: { formatter: metres },
+    },
     series,
   };
   const nApp = m.tracks.filter((t) => t.app).length;
   const caption = `${fmtInt(nApp)} app users (solid blue), ${fmtInt(m.tracks.length - nApp)} non-users (dashed orange), ${fmtInt(m.rects.length)} areas, ${fmtInt(m.walls.length)} walls${m.walls.length > 0 && m.walls.length <= opts.maxWallLabels ? ' (labelled with their loss, dB)' : ''}. Equal scale on both axes.`;
-  return { id, title, body: { svg: renderSvg(id, option, widthPx, heightPx) }, captionHtml: escapeHtml(caption), wide: true };
+  return {
+    id,
+    title,
+    body: { svg: renderSvg(id, option, widthPx, heightPx) },
+    captionHtml: escapeHtml(caption),
+    wide: true,
+  };
 }
 
 /** Rooms as markArea rectangles on an empty line series: ECharts has no rectangle series without custom code. */
@@ -435,11 +662,20 @@ function rectSeries(rects: VenueRect[]): Record<string, unknown> {
     symbol: 'none',
     lineStyle: { color: '#7890aa', width: 6, opacity: 0.35 },
     itemStyle: { color: '#7890aa' },
-    markArea: { silent: true, itemStyle: { color: 'rgba(120,144,170,0.12)', borderColor: '#7890aa', borderWidth: 1 }, label: { position: 'insideTopLeft', color: '#445', fontSize: 11 }, data },
+    markArea: {
+      silent: true,
+      itemStyle: { color: 'rgba(120,144,170,0.12)', borderColor: '#7890aa', borderWidth: 1 },
+      label: { position: 'insideTopLeft', color: '#445', fontSize: 11 },
+      data,
+    },
   };
 }
 
-function linesSeries(name: string, polylines: [number, number][][], style: { color: string; width: number; opacity: number; type?: string }): Record<string, unknown> {
+function linesSeries(
+  name: string,
+  polylines: [number, number][][],
+  style: { color: string; width: number; opacity: number; type?: string },
+): Record<string, unknown> {
   return {
     type: 'lines',
     name,
@@ -447,7 +683,12 @@ function linesSeries(name: string, polylines: [number, number][][], style: { col
     polyline: true,
     silent: true,
     data: polylines.map((coords) => ({ coords })),
-    lineStyle: { color: style.color, width: style.width, opacity: style.opacity, type: style.type ?? 'solid' },
+    lineStyle: {
+      color: style.color,
+      width: style.width,
+      opacity: style.opacity,
+      type: style.type ?? 'solid',
+    },
     itemStyle: { color: style.color },
   };
 }
@@ -468,8 +709,20 @@ function wallLabelSeries(walls: VenueWall[]): Record<string, unknown> {
     name: 'Wall loss',
     symbolSize: 0,
     silent: true,
-    data: walls.filter((w) => [w.x1M, w.y1M, w.x2M, w.y2M].every(Number.isFinite)).map((w) => ({ value: [(w.x1M + w.x2M) / 2, (w.y1M + w.y2M) / 2], name: `${fmtNum(w.lossDb)} dB` })),
-    label: { show: true, formatter: '{b}', fontSize: 10, color: '#222', backgroundColor: 'rgba(255,255,255,0.8)', padding: [1, 2] },
+    data: walls
+      .filter((w) => [w.x1M, w.y1M, w.x2M, w.y2M].every(Number.isFinite))
+      .map((w) => ({
+        value: [(w.x1M + w.x2M) / 2, (w.y1M + w.y2M) / 2],
+        name: `${fmtNum(w.lossDb)} dB`,
+      })),
+    label: {
+      show: true,
+      formatter: '{b}',
+      fontSize: 10,
+      color: '#222',
+      backgroundColor: 'rgba(255,255,255,0.8)',
+      padding: [1, 2],
+    },
   };
 }
 
@@ -512,22 +765,40 @@ function tracingSection(t: ReportData['tracing'], opts: Opts): Section {
     ['Missed: no app', t.missedNoApp, '#d55e00'],
   ];
   const text = `Recall ${fmtPct(t.recall)} (true F1 with the app who were notified); precision ${fmtPct(t.precision)} (notified who were true F1).`;
-  if (bars.every(([, v]) => !(Number.isFinite(v) && v > 0))) return { id, title, body: { noData: 'no confirmed cases or contacts to trace.' }, captionHtml: escapeHtml(text) };
+  if (bars.every(([, v]) => !(Number.isFinite(v) && v > 0)))
+    return {
+      id,
+      title,
+      body: { noData: 'no confirmed cases or contacts to trace.' },
+      captionHtml: escapeHtml(text),
+    };
   const option: EChartsOption = {
     grid: { left: 56, right: 24, top: 24, bottom: 64 },
-    xAxis: { type: 'category', data: bars.map(([l]) => l), axisLabel: { interval: 0, fontSize: 11, rotate: 15 } },
+    xAxis: {
+      type: 'category',
+      data: bars.map(([l]) => l),
+      axisLabel: { interval: 0, fontSize: 11, rotate: 15 },
+    },
     yAxis: { type: 'value', minInterval: 1, ...axisName('People'), nameGap: 40 },
     series: [
       {
         type: 'bar',
         name: 'People',
-        data: bars.map(([, v, color]) => ({ value: Number.isFinite(v) ? v : 0, itemStyle: { color } })),
+        data: bars.map(([, v, color]) => ({
+          value: Number.isFinite(v) ? v : 0,
+          itemStyle: { color },
+        })),
         label: { show: true, position: 'top', color: '#222' },
         barMaxWidth: 56,
       },
     ],
   };
-  return { id, title, body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) }, captionHtml: escapeHtml(text) };
+  return {
+    id,
+    title,
+    body: { svg: renderSvg(id, option, opts.chartWidthPx, opts.chartHeightPx) },
+    captionHtml: escapeHtml(text),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -51,11 +51,26 @@ export interface ReportData {
    * Precision and recall of the close-contact verdict as the distance threshold of the rule varies; the
    * configured threshold is marked. Also the Bluezone RSSI rule's single point at its threshold.
    */
-  thresholdSweep: { thresholdM: number[]; precision: number[]; recall: number[]; configuredThresholdM: number; bluezone?: { precision: number; recall: number } };
+  thresholdSweep: {
+    thresholdM: number[];
+    precision: number[];
+    recall: number[];
+    configuredThresholdM: number;
+    bluezone?: { precision: number; recall: number };
+  };
   /** Per app pair with any true or estimated exposure: minutes within the distance threshold, true vs estimated. */
   durations: { trueMinutes: number[]; estimatedMinutes: number[]; thresholdMinutes: number };
   /** The venue(s) and a sample of tracks. */
   map: { widthM: number; heightM: number; rects: VenueRect[]; walls: VenueWall[]; tracks: Track[] };
   /** Tracing through published keys: counts. */
-  tracing: { f0: number; trueF1: number; trueF1WithApp: number; notifiedF1: number; notifiedTrueF1: number; missedNoApp: number; recall: number; precision: number };
+  tracing: {
+    f0: number;
+    trueF1: number;
+    trueF1WithApp: number;
+    notifiedF1: number;
+    notifiedTrueF1: number;
+    missedNoApp: number;
+    recall: number;
+    precision: number;
+  };
 }

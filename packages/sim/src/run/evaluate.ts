@@ -5,7 +5,16 @@
  */
 import type { RangeContactSummary } from '../truth/rangeContacts.js';
 import { detectVerdicts, type Verdict } from '../metrics/detection.js';
-import { countTrueContacts, coverage, detectionLatency, distanceErrors, score, type ContactCounts, type DistanceErrors, type Scores } from '../metrics/score.js';
+import {
+  countTrueContacts,
+  coverage,
+  detectionLatency,
+  distanceErrors,
+  score,
+  type ContactCounts,
+  type DistanceErrors,
+  type Scores,
+} from '../metrics/score.js';
 import { RunStreams } from '../random/streams.js';
 import type { Scenario } from '../scenario/schema.js';
 import { runTracing, type TracingResult } from '../tracing/tracing.js';
@@ -80,13 +89,24 @@ export function evaluate(sim: Simulation, options: EvaluateOptions = {}): Evalua
   const sweep: ThresholdPoint[] = [];
   if (options.thresholdSweep ?? true) {
     for (const thresholdM of SWEEP_THRESHOLDS_M) {
-      const s = thresholdM === sim.scenario.rule.closeContactMaxDistanceM ? distanceRule : score(sim, detectVerdicts(sim, { closeContactMaxDistanceM: thresholdM, withBluezone: false }), (v) => v.closeContact, counts);
+      const s =
+        thresholdM === sim.scenario.rule.closeContactMaxDistanceM
+          ? distanceRule
+          : score(
+              sim,
+              detectVerdicts(sim, { closeContactMaxDistanceM: thresholdM, withBluezone: false }),
+              (v) => v.closeContact,
+              counts,
+            );
       sweep.push({ thresholdM, precision: s.precision, recall: s.recall, f1: s.f1 });
     }
   }
   const tracing = runTracing(sim, new RunStreams(sim.seed).single('tracing'));
   const firmware: Record<string, number> = {};
-  for (const fw of sim.firmware) if (fw) for (const [k, v] of Object.entries(fw.counters) as [string, number][]) firmware[k] = (firmware[k] ?? 0) + v;
+  for (const fw of sim.firmware)
+    if (fw)
+      for (const [k, v] of Object.entries(fw.counters) as [string, number][])
+        firmware[k] = (firmware[k] ?? 0) + v;
   const appPhones = sim.population.appCount;
   const { keyFile, ...tracingCounts } = tracing;
   const results: SimulationResults = {

@@ -27,14 +27,23 @@ export interface RangeOnlyOptions {
 }
 
 /** The world of a run, built from the same streams a {@link Simulation} of that seed uses. */
-export function createRunWorld(scenario: Scenario, seed: number, trace?: PositionTrace): { world: World; people: number } {
+export function createRunWorld(
+  scenario: Scenario,
+  seed: number,
+  trace?: PositionTrace,
+): { world: World; people: number } {
   const people = trace ? trace.persons.length : scenario.people.count;
   if (trace) return { world: new TraceWorld(trace), people };
   const streams = new RunStreams(seed);
   const mobility = streams.family('mobility');
   const personRandom: RandomStream[] = [];
   for (let p = 0; p < people; p++) personRandom.push(mobility.next());
-  const world = createWorld(scenario.world, { people, durationS: scenario.durationS, personRandom, worldRandom: streams.single('world') });
+  const world = createWorld(scenario.world, {
+    people,
+    durationS: scenario.durationS,
+    personRandom,
+    worldRandom: streams.single('world'),
+  });
   return { world, people };
 }
 
@@ -70,8 +79,19 @@ export class RangeOnlyRun {
 }
 
 /** A range-contact tracker sized to a world. */
-export function rangeContactsFor(world: World, people: number, rangeM: number, keepLog = true): RangeContacts {
-  return new RangeContacts({ rangeM, people, widthM: world.widthM, heightM: world.heightM, keepLog });
+export function rangeContactsFor(
+  world: World,
+  people: number,
+  rangeM: number,
+  keepLog = true,
+): RangeContacts {
+  return new RangeContacts({
+    rangeM,
+    people,
+    widthM: world.widthM,
+    heightM: world.heightM,
+    keepLog,
+  });
 }
 
 /** What `results.json` holds for a range-only run. */
@@ -86,7 +106,12 @@ export interface RangeOnlyResults {
   parameters: Scenario;
 }
 
-export function rangeOnlyResults(scenario: Scenario, seed: number, people: number, contacts: RangeContacts): RangeOnlyResults {
+export function rangeOnlyResults(
+  scenario: Scenario,
+  seed: number,
+  people: number,
+  contacts: RangeContacts,
+): RangeOnlyResults {
   return {
     version: SIM_VERSION,
     seed,

@@ -4,7 +4,16 @@
  * ColumnarStore, a seeded RandomStream), and ground truth accrues alongside. No wall-clock time anywhere.
  * @module
  */
-import { AdvertDecodeCache, BLUEZONE_PROFILE, Firmware, GAEN_PROFILE, InputError, VirtualScheduler, type EpisodeConfig, type FirmwareProfile } from '@proxsense/core';
+import {
+  AdvertDecodeCache,
+  BLUEZONE_PROFILE,
+  Firmware,
+  GAEN_PROFILE,
+  InputError,
+  VirtualScheduler,
+  type EpisodeConfig,
+  type FirmwareProfile,
+} from '@proxsense/core';
 import { nodeCryptoProvider } from '@proxsense/core/node';
 import { Channel } from '../channel/channel.js';
 import { MoveLog } from '../grid/moveLog.js';
@@ -52,7 +61,8 @@ export function episodeConfigFor(scenario: Scenario, rssiCorrectionDb = 0): Part
     rssiCorrectionDb,
   };
   if (scenario.estimator.pathLoss) config.pathLoss = scenario.estimator.pathLoss;
-  if (scenario.estimator.defaultTxPowerDbm !== undefined) config.defaultTxPowerDbm = scenario.estimator.defaultTxPowerDbm;
+  if (scenario.estimator.defaultTxPowerDbm !== undefined)
+    config.defaultTxPowerDbm = scenario.estimator.defaultTxPowerDbm;
   return config;
 }
 
@@ -65,8 +75,18 @@ export function profileFor(scenario: Scenario): FirmwareProfile {
     profile.scanIntervalMinMs = intervalS * 1000;
     profile.scanIntervalMaxMs = (intervalMaxS ?? intervalS) * 1000;
   }
-  if (profile.scanIntervalMaxMs < profile.scanIntervalMinMs) throw new InputError('scan.intervalMaxS', `at least scan.intervalS (${profile.scanIntervalMinMs / 1000} s)`, String(profile.scanIntervalMaxMs / 1000));
-  if (profile.scanOnMs >= profile.scanIntervalMinMs) throw new InputError('scan.durationS', `less than the scan interval (${profile.scanIntervalMinMs / 1000} s)`, String(profile.scanOnMs / 1000));
+  if (profile.scanIntervalMaxMs < profile.scanIntervalMinMs)
+    throw new InputError(
+      'scan.intervalMaxS',
+      `at least scan.intervalS (${profile.scanIntervalMinMs / 1000} s)`,
+      String(profile.scanIntervalMaxMs / 1000),
+    );
+  if (profile.scanOnMs >= profile.scanIntervalMinMs)
+    throw new InputError(
+      'scan.durationS',
+      `less than the scan interval (${profile.scanIntervalMinMs / 1000} s)`,
+      String(profile.scanOnMs / 1000),
+    );
   return profile;
 }
 
@@ -106,16 +126,39 @@ export class Simulation {
     const mobility = streams.family('mobility');
     const personRandom: RandomStream[] = [];
     for (let p = 0; p < this.people; p++) personRandom.push(mobility.next());
-    this.world = trace ? new TraceWorld(trace) : createWorld(scenario.world, { people: this.people, durationS: this.durationS, personRandom, worldRandom: streams.single('world') });
+    this.world = trace
+      ? new TraceWorld(trace)
+      : createWorld(scenario.world, {
+          people: this.people,
+          durationS: this.durationS,
+          personRandom,
+          worldRandom: streams.single('world'),
+        });
     this.movers = new Movers(this.people);
     this.world.init(this.movers);
-    this.population = createPopulation(scenario.people, scenario.channel, this.world.adoptionGroup, streams.family('population'), seed);
+    this.population = createPopulation(
+      scenario.people,
+      scenario.channel,
+      this.world.adoptionGroup,
+      streams.family('population'),
+      seed,
+    );
     this.channel = new Channel(scenario.channel, seed);
     this.scheduler = new VirtualScheduler(this.startMs);
     const truthCellM = Math.max(MIN_TRUTH_CELL_M, scenario.rule.closeContactMaxDistanceM);
-    this.truthGrid = new UniformGrid(this.world.widthM, this.world.heightM, truthCellM, this.people);
+    this.truthGrid = new UniformGrid(
+      this.world.widthM,
+      this.world.heightM,
+      truthCellM,
+      this.people,
+    );
     this.moves = new MoveLog(this.people);
-    this.airGrid = new UniformGrid(this.world.widthM, this.world.heightM, Math.max(truthCellM, scenario.channel.maxRangeM / 2), this.people);
+    this.airGrid = new UniformGrid(
+      this.world.widthM,
+      this.world.heightM,
+      Math.max(truthCellM, scenario.channel.maxRangeM / 2),
+      this.people,
+    );
     const channelFamily = streams.family('channel');
     const firmwareFamily = streams.family('firmware');
     const channelRandom: (RandomStream | undefined)[] = [];
@@ -128,14 +171,37 @@ export class Simulation {
       firmwareRandom.push(this.population.app[p] ? f : undefined);
     }
     const decodeCache = new AdvertDecodeCache();
-    this.air = new Air({ movers: this.movers, population: this.population, channel: this.channel, grid: this.airGrid, walls: this.world.walls, ids: this.ids, scheduler: this.scheduler, channelRandom, iosBackgroundLimit: scenario.profile === 'bluezone', runStartMs: this.startMs, decodeCache });
-    this.truth = new GroundTruth(this.people, scenario.rule.closeContactMaxDistanceM, scenario.rule.closeContactMinDurationS, Math.floor(this.startMs / DAY_MS));
+    this.air = new Air({
+      movers: this.movers,
+      population: this.population,
+      channel: this.channel,
+      grid: this.airGrid,
+      walls: this.world.walls,
+      ids: this.ids,
+      scheduler: this.scheduler,
+      channelRandom,
+      iosBackgroundLimit: scenario.profile === 'bluezone',
+      runStartMs: this.startMs,
+      decodeCache,
+    });
+    this.truth = new GroundTruth(
+      this.people,
+      scenario.rule.closeContactMaxDistanceM,
+      scenario.rule.closeContactMinDurationS,
+      Math.floor(this.startMs / DAY_MS),
+    );
     this.firmware = new Array<Firmware | undefined>(this.people);
     this.stores = new Array<ColumnarStore | undefined>(this.people);
     for (let p = 0; p < this.people; p++) {
       if (!this.population.app[p]) continue;
       const name = phoneName(p);
-      const store = new ColumnarStore(this.ids, this.startMs, scenario.profile, name, (advertiser) => this.air.truthDistanceM(p, advertiser));
+      const store = new ColumnarStore(
+        this.ids,
+        this.startMs,
+        scenario.profile,
+        name,
+        (advertiser) => this.air.truthDistanceM(p, advertiser),
+      );
       this.stores[p] = store;
       this.firmware[p] = new Firmware({
         profile: this.profile,
@@ -172,13 +238,21 @@ export class Simulation {
       stepMovers(movers, this.world, tS, stepS);
       this.updateGrids();
       this.options.onStep?.(tS, movers);
-      this.truth.step(movers, this.truthGrid, this.moves, tS, stepS, Math.floor((nowMs - 1) / DAY_MS));
+      this.truth.step(
+        movers,
+        this.truthGrid,
+        this.moves,
+        tS,
+        stepS,
+        Math.floor((nowMs - 1) / DAY_MS),
+      );
       this.air.tick();
       if (tS >= nextTrackS) {
         this.recordTracks(trackPeople);
         nextTrackS = tS + trackEveryS;
       }
-      if (this.options.onProgress && (i % 60 === 0 || i === steps)) this.options.onProgress(tS, this.durationS);
+      if (this.options.onProgress && (i % 60 === 0 || i === steps))
+        this.options.onProgress(tS, this.durationS);
     }
     for (const fw of this.firmware) fw?.stop();
     return this;
@@ -213,7 +287,10 @@ export class Simulation {
   private recordTracks(people: number[]): void {
     people.forEach((p, i) => {
       const present = this.movers.present[p];
-      this.tracks[i]!.xyM.push(present ? round2(this.movers.xM[p]!) : NaN, present ? round2(this.movers.yM[p]!) : NaN);
+      this.tracks[i]!.xyM.push(
+        present ? round2(this.movers.xM[p]!) : NaN,
+        present ? round2(this.movers.yM[p]!) : NaN,
+      );
     });
   }
 }

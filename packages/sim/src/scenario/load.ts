@@ -9,7 +9,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { FileFormatError } from '@proxsense/core';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import { z } from 'zod';
 
 /** Where and what: the parts of a {@link ScenarioError}. */
@@ -56,13 +66,18 @@ export class ScenarioError extends FileFormatError {
     this.actual = details.actual;
     // FileFormatError writes `source: problem`; the position goes between them, compiler-style, so
     // editors and terminals can jump to it.
-    if (this.line !== undefined) this.message = `${source}:${this.line}${this.column === undefined ? '' : `:${this.column}`}: ${this.problem}`;
+    if (this.line !== undefined)
+      this.message = `${source}:${this.line}${this.column === undefined ? '' : `:${this.column}`}: ${this.problem}`;
   }
 
   /** The error for a file that cannot be read at all (missing, a directory, no permission). */
   static cannotRead(source: string, error: unknown): ScenarioError {
     const reason = describeReadError(error);
-    return new ScenarioError(source, { expected: 'a readable file', actual: reason, problem: `cannot read: ${reason}` });
+    return new ScenarioError(source, {
+      expected: 'a readable file',
+      actual: reason,
+      problem: `cannot read: ${reason}`,
+    });
   }
 }
 
@@ -120,20 +135,37 @@ export async function loadScenarioFile<T>(path: string, schema: z.ZodType<T>): P
 export function parseScenarioText<T>(text: string, source: string, schema: z.ZodType<T>): T {
   const lineCounter = new LineCounter();
   // prettyErrors off: the short message only; the position is reported in our own format.
-  const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text.startsWith('\uFEFF') ? text.slice(1) : text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const syntax = doc.errors[0];
   if (syntax !== undefined) {
     const { line, col } = lineCounter.linePos(syntax.pos[0]);
     const key = syntax.code === 'DUPLICATE_KEY' ? duplicateKeyAt(doc, syntax.pos[0]) : undefined;
-    const problem = key === undefined ? `syntax error: ${syntax.message}` : `duplicate key ${JSON.stringify(key)}`;
-    throw new ScenarioError(source, { line, column: col, expected: 'valid YAML or JSON', actual: syntax.message, problem });
+    const problem =
+      key === undefined
+        ? `syntax error: ${syntax.message}`
+        : `duplicate key ${JSON.stringify(key)}`;
+    throw new ScenarioError(source, {
+      line,
+      column: col,
+      expected: 'valid YAML or JSON',
+      actual: syntax.message,
+      problem,
+    });
   }
   let raw: unknown;
   try {
     raw = doc.toJS();
   } catch (error) {
     // toJS refuses unresolved aliases and alias bombs (more than maxAliasCount resolved aliases).
-    throw new ScenarioError(source, { expected: 'a document', actual: (error as Error).message, problem: `cannot resolve: ${(error as Error).message}` });
+    throw new ScenarioError(source, {
+      expected: 'a document',
+      actual: (error as Error).message,
+      problem: `cannot resolve: ${(error as Error).message}`,
+    });
   }
   if (!isMap(doc.contents)) {
     const position = doc.contents === null ? {} : positionOf(doc.contents, lineCounter);
@@ -153,10 +185,22 @@ export function parseScenarioText<T>(text: string, source: string, schema: z.Zod
  * default; strict objects become `additionalProperties: false`; `.describe()` texts become descriptions.
  * Refinements and custom types cannot be expressed and are left open (`{}`): the loader still checks them.
  */
-export function scenarioJsonSchema(schema: z.ZodType, options: { id?: string; title?: string } = {}): object {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+export function scenarioJsonSchema(
+  schema: z.ZodType,
+  options: { id?: string; title?: string } = {},
+): object {
+  const json = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   const { $schema, ...rest } = json;
-  return { $schema, $id: options.id ?? 'urn:proxsense:sim:scenario', title: options.title ?? 'proxsense scenario', ...rest };
+  return {
+    $schema,
+    $id: options.id ?? 'urn:proxsense:sim:scenario',
+    title: options.title ?? 'proxsense scenario',
+    ...rest,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -188,12 +232,26 @@ function pickIssue(issues: readonly Issue[], raw: unknown): Issue {
  * Turns one zod issue into a ScenarioError. `basePath`/`baseSchema` are where the issue's path starts:
  * the document root, or a union member when explaining one branch of a failed union.
  */
-function explainIssue(issue: Issue, basePath: Path, baseSchema: Schema | undefined, ctx: Context): ScenarioError {
+function explainIssue(
+  issue: Issue,
+  basePath: Path,
+  baseSchema: Schema | undefined,
+  ctx: Context,
+): ScenarioError {
   const path = [...basePath, ...issue.path];
-  const schema = baseSchema === undefined ? undefined : schemaAt(baseSchema, issue.path, valueAt(ctx.raw, basePath));
+  const schema =
+    baseSchema === undefined
+      ? undefined
+      : schemaAt(baseSchema, issue.path, valueAt(ctx.raw, basePath));
   const value = valueAt(ctx.raw, path);
   const at = (expected: string, problem?: string) =>
-    new ScenarioError(ctx.source, { ...locate(path, ctx), fieldPath: formatPath(path), expected, actual: describeValue(value), problem });
+    new ScenarioError(ctx.source, {
+      ...locate(path, ctx),
+      fieldPath: formatPath(path),
+      expected,
+      actual: describeValue(value),
+      problem,
+    });
 
   switch (issue.code) {
     case 'invalid_type':
@@ -208,19 +266,35 @@ function explainIssue(issue: Issue, basePath: Path, baseSchema: Schema | undefin
       const shape = objectShape(schema, value);
       const known = shape === undefined ? '' : ` (known: ${Object.keys(shape).join(', ')})`;
       const position = locateKey(path, key, ctx) ?? locate(path, ctx);
-      const expected = shape === undefined ? 'a known setting' : `one of ${Object.keys(shape).join(', ')}`;
-      return new ScenarioError(ctx.source, { ...position, fieldPath: formatPath(path), expected, actual: JSON.stringify(key), problem: `unknown setting ${JSON.stringify(key)}${known}` });
+      const expected =
+        shape === undefined ? 'a known setting' : `one of ${Object.keys(shape).join(', ')}`;
+      return new ScenarioError(ctx.source, {
+        ...position,
+        fieldPath: formatPath(path),
+        expected,
+        actual: JSON.stringify(key),
+        problem: `unknown setting ${JSON.stringify(key)}${known}`,
+      });
     }
     case 'invalid_union':
       return explainUnion(issue, path, schema, value, ctx) ?? at('a valid alternative');
     case 'invalid_format':
-      return at(issue.format === 'regex' && issue.pattern !== undefined ? `a string matching ${issue.pattern}` : `a string in ${issue.format} format`);
+      return at(
+        issue.format === 'regex' && issue.pattern !== undefined
+          ? `a string matching ${issue.pattern}`
+          : `a string in ${issue.format} format`,
+      );
     case 'not_multiple_of':
       return at(`a multiple of ${issue.divisor}`);
     case 'invalid_key':
     case 'invalid_element': {
       const nested = issue.issues[0];
-      return at(nested === undefined ? 'valid keys' : `valid ${issue.code === 'invalid_key' ? 'keys' : 'entries'}`, `invalid ${issue.code === 'invalid_key' ? 'key' : 'entry'}: ${nested?.message ?? issue.message}`);
+      return at(
+        nested === undefined
+          ? 'valid keys'
+          : `valid ${issue.code === 'invalid_key' ? 'keys' : 'entries'}`,
+        `invalid ${issue.code === 'invalid_key' ? 'key' : 'entry'}: ${nested?.message ?? issue.message}`,
+      );
     }
     case 'custom':
       // A refinement's message is written for the user (e.g. "expected [low, high] with low ≤ high").
@@ -235,20 +309,43 @@ function explainIssue(issue: Issue, basePath: Path, baseSchema: Schema | undefin
  * otherwise the member that came closest (fewest issues, a mismatched literal such as a `kind` tag
  * counting heavily) is explained as if it were the only one.
  */
-function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Path, schema: Schema | undefined, value: unknown, ctx: Context): ScenarioError | undefined {
+function explainUnion(
+  issue: Extract<Issue, { code: 'invalid_union' }>,
+  path: Path,
+  schema: Schema | undefined,
+  value: unknown,
+  ctx: Context,
+): ScenarioError | undefined {
   if (issue.errors.length === 0) {
-    if ('note' in issue && issue.discriminator !== undefined && 'options' in issue && issue.options !== undefined) {
+    if (
+      'note' in issue &&
+      issue.discriminator !== undefined &&
+      'options' in issue &&
+      issue.options !== undefined
+    ) {
       // A discriminated union whose tag matched no member: zod's path already ends at the tag.
-      return new ScenarioError(ctx.source, { ...locate(path, ctx), fieldPath: formatPath(path), expected: describeChoices(issue.options), actual: describeValue(value) });
+      return new ScenarioError(ctx.source, {
+        ...locate(path, ctx),
+        fieldPath: formatPath(path),
+        expected: describeChoices(issue.options),
+        actual: describeValue(value),
+      });
     }
     if (issue.inclusive === false) {
-      return new ScenarioError(ctx.source, { ...locate(path, ctx), fieldPath: formatPath(path), expected: 'exactly one alternative to match', actual: 'a value matching several', problem: 'expected exactly one alternative to match, got several' });
+      return new ScenarioError(ctx.source, {
+        ...locate(path, ctx),
+        fieldPath: formatPath(path),
+        expected: 'exactly one alternative to match',
+        actual: 'a value matching several',
+        problem: 'expected exactly one alternative to match, got several',
+      });
     }
     return undefined;
   }
   const options = unionOptions(schema);
   // A member that rejects the value's own type (or, for a literal member, its value) is no candidate.
-  const rejectsWhole = (i: Issue) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value');
+  const rejectsWhole = (i: Issue) =>
+    i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value');
   const scores = issue.errors.map((branch) => {
     let score = 0;
     for (const i of branch) {
@@ -259,21 +356,38 @@ function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Pa
   });
   const best = scores.indexOf(Math.min(...scores));
   if (scores[best] === Infinity) {
-    const expected = new Set(issue.errors.map((branch, b) => {
-      const first = branch[0];
-      if (first?.code === 'invalid_type') return describeExpected(options?.[b], first.expected, value);
-      if (first?.code === 'invalid_value') return describeChoices(first.values);
-      return 'a valid alternative';
-    }));
-    return new ScenarioError(ctx.source, { ...locate(path, ctx), fieldPath: formatPath(path), expected: [...expected].join(' or '), actual: describeValue(value) });
+    const expected = new Set(
+      issue.errors.map((branch, b) => {
+        const first = branch[0];
+        if (first?.code === 'invalid_type')
+          return describeExpected(options?.[b], first.expected, value);
+        if (first?.code === 'invalid_value') return describeChoices(first.values);
+        return 'a valid alternative';
+      }),
+    );
+    return new ScenarioError(ctx.source, {
+      ...locate(path, ctx),
+      fieldPath: formatPath(path),
+      expected: [...expected].join(' or '),
+      actual: describeValue(value),
+    });
   }
   const branch = issue.errors[best]!;
   const chosen = pickIssue(branch, valueAt(ctx.raw, path));
   if (chosen.code === 'invalid_value' && chosen.values.length === 1 && chosen.path.length === 1) {
     // Every member tagged by the same field (`kind: rwp | trace`) failed on the tag: list all the tags.
-    const tags = issue.errors.flatMap((b) => b.filter((i) => i.code === 'invalid_value' && samePath(i.path, chosen.path)).flatMap((i) => (i as { values: unknown[] }).values));
+    const tags = issue.errors.flatMap((b) =>
+      b
+        .filter((i) => i.code === 'invalid_value' && samePath(i.path, chosen.path))
+        .flatMap((i) => (i as { values: unknown[] }).values),
+    );
     const tagPath = [...path, ...chosen.path];
-    return new ScenarioError(ctx.source, { ...locate(tagPath, ctx), fieldPath: formatPath(tagPath), expected: describeChoices([...new Set(tags)]), actual: describeValue(valueAt(ctx.raw, tagPath)) });
+    return new ScenarioError(ctx.source, {
+      ...locate(tagPath, ctx),
+      fieldPath: formatPath(tagPath),
+      expected: describeChoices([...new Set(tags)]),
+      actual: describeValue(valueAt(ctx.raw, tagPath)),
+    });
   }
   return explainIssue(chosen, path, options?.[best], ctx);
 }
@@ -282,11 +396,22 @@ function explainUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: Pa
 function describeExpected(schema: Schema | undefined, expected: string, value: unknown): string {
   const s = schema === undefined ? undefined : unwrap(schema);
   const def = s?._zod.def as { type: string } | undefined;
-  if (s !== undefined && def?.type === 'number') return describeNumber(s, typeof value === 'number' && !Number.isFinite(value));
-  if (def?.type === 'enum') return describeChoices(Object.values((def as unknown as { entries: Record<string, string | number> }).entries));
-  if (def?.type === 'literal') return describeChoices((def as unknown as { values: z.core.util.Primitive[] }).values);
-  if (def?.type === 'tuple') return `a list of ${(def as unknown as { items: unknown[] }).items.length}`;
-  if (typeof value === 'number' && !Number.isFinite(value) && (expected === 'number' || expected === 'int')) return expected === 'int' ? 'a finite integer' : 'a finite number';
+  if (s !== undefined && def?.type === 'number')
+    return describeNumber(s, typeof value === 'number' && !Number.isFinite(value));
+  if (def?.type === 'enum')
+    return describeChoices(
+      Object.values((def as unknown as { entries: Record<string, string | number> }).entries),
+    );
+  if (def?.type === 'literal')
+    return describeChoices((def as unknown as { values: z.core.util.Primitive[] }).values);
+  if (def?.type === 'tuple')
+    return `a list of ${(def as unknown as { items: unknown[] }).items.length}`;
+  if (
+    typeof value === 'number' &&
+    !Number.isFinite(value) &&
+    (expected === 'number' || expected === 'int')
+  )
+    return expected === 'int' ? 'a finite integer' : 'a finite number';
   return TYPE_WORDS[expected] ?? `a ${expected}`;
 }
 
@@ -309,27 +434,53 @@ const TYPE_WORDS: Record<string, string> = {
 /** `a number in [0, 1]`, `an integer at least 2`, `a number in (0, 5]`, from the schema's checks. */
 function describeNumber(schema: Schema, finite = false): string {
   // The JSON Schema of the number keeps whether each bound is inclusive, which minValue/maxValue lose.
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { type?: string; minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    type?: string;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
+  };
   const noun = json.type === 'integer' ? 'an integer' : finite ? 'a finite number' : 'a number';
   // z.int() brings ±MAX_SAFE_INTEGER bounds; they are the integer format's, not the author's.
-  const real = (b: number | undefined) => (b !== undefined && Math.abs(b) < Number.MAX_SAFE_INTEGER ? b : undefined);
+  const real = (b: number | undefined) =>
+    b !== undefined && Math.abs(b) < Number.MAX_SAFE_INTEGER ? b : undefined;
   const min = real(json.minimum) ?? real(json.exclusiveMinimum);
   const max = real(json.maximum) ?? real(json.exclusiveMaximum);
   const minOpen = real(json.minimum) === undefined;
   const maxOpen = real(json.maximum) === undefined;
-  if (min !== undefined && max !== undefined) return `${noun} in ${minOpen ? '(' : '['}${min}, ${max}${maxOpen ? ')' : ']'}`;
+  if (min !== undefined && max !== undefined)
+    return `${noun} in ${minOpen ? '(' : '['}${min}, ${max}${maxOpen ? ')' : ']'}`;
   if (min !== undefined) return `${noun} ${minOpen ? 'greater than' : 'at least'} ${min}`;
   if (max !== undefined) return `${noun} ${maxOpen ? 'less than' : 'at most'} ${max}`;
   return noun;
 }
 
 /** `expected …` for a too_small/too_big issue. */
-function describeBound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>, schema: Schema | undefined): string {
+function describeBound(
+  issue: Extract<Issue, { code: 'too_small' | 'too_big' }>,
+  schema: Schema | undefined,
+): string {
   const small = issue.code === 'too_small';
-  const limit = small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
+  const limit = small
+    ? (issue as { minimum: number | bigint }).minimum
+    : (issue as { maximum: number | bigint }).maximum;
   const s = schema === undefined ? undefined : unwrap(schema);
-  if ((issue.origin === 'number' || issue.origin === 'int') && s !== undefined && (s._zod.def as { type: string }).type === 'number') return describeNumber(s);
-  const relation = issue.exact ? 'exactly' : small ? (issue.inclusive === false ? 'more than' : 'at least') : issue.inclusive === false ? 'fewer than' : 'at most';
+  if (
+    (issue.origin === 'number' || issue.origin === 'int') &&
+    s !== undefined &&
+    (s._zod.def as { type: string }).type === 'number'
+  )
+    return describeNumber(s);
+  const relation = issue.exact
+    ? 'exactly'
+    : small
+      ? issue.inclusive === false
+        ? 'more than'
+        : 'at least'
+      : issue.inclusive === false
+        ? 'fewer than'
+        : 'at most';
   const n = Number(limit);
   switch (issue.origin) {
     case 'string':
@@ -358,10 +509,13 @@ function describeChoices(values: readonly unknown[]): string {
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value))
+    return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return `a ${typeof value}`;
 }
 
@@ -372,8 +526,26 @@ function describeValue(value: unknown): string {
 function unwrap(schema: Schema): Schema {
   let s = schema;
   for (let depth = 0; depth < 64; depth++) {
-    const def = s._zod.def as unknown as { type: string; innerType?: Schema; in?: Schema; getter?: () => Schema };
-    if (def.innerType !== undefined && ['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch', 'nonoptional', 'success'].includes(def.type)) s = def.innerType;
+    const def = s._zod.def as unknown as {
+      type: string;
+      innerType?: Schema;
+      in?: Schema;
+      getter?: () => Schema;
+    };
+    if (
+      def.innerType !== undefined &&
+      [
+        'default',
+        'prefault',
+        'optional',
+        'nullable',
+        'readonly',
+        'catch',
+        'nonoptional',
+        'success',
+      ].includes(def.type)
+    )
+      s = def.innerType;
     else if (def.type === 'pipe' && def.in !== undefined) s = def.in;
     else if (def.type === 'lazy' && def.getter !== undefined) s = def.getter();
     else break;
@@ -382,13 +554,21 @@ function unwrap(schema: Schema): Schema {
 }
 
 /** The shape of the object schema (of the union member the value belongs to, for a union of objects). */
-function objectShape(schema: Schema | undefined, value?: unknown): Record<string, Schema> | undefined {
+function objectShape(
+  schema: Schema | undefined,
+  value?: unknown,
+): Record<string, Schema> | undefined {
   if (schema === undefined) return undefined;
-  const def = unwrap(schema)._zod.def as unknown as { type: string; shape?: Record<string, Schema>; options?: Schema[] };
+  const def = unwrap(schema)._zod.def as unknown as {
+    type: string;
+    shape?: Record<string, Schema>;
+    options?: Schema[];
+  };
   if (def.type === 'object') return def.shape;
   if (def.type !== 'union' || value === undefined) return undefined;
   const objects = def.options!.filter((o) => objectShape(o) !== undefined);
-  const member = objects.find((o) => literalsMatch(o, value)) ?? (objects.length === 1 ? objects[0] : undefined);
+  const member =
+    objects.find((o) => literalsMatch(o, value)) ?? (objects.length === 1 ? objects[0] : undefined);
   return member === undefined ? undefined : objectShape(member);
 }
 
@@ -414,7 +594,9 @@ function childSchema(schema: Schema, key: PropertyKey, value: unknown): Schema |
   const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
   switch (def.type) {
     case 'object':
-      return (def.shape as Record<string, Schema>)[String(key)] ?? (def.catchall as Schema | undefined);
+      return (
+        (def.shape as Record<string, Schema>)[String(key)] ?? (def.catchall as Schema | undefined)
+      );
     case 'array':
       return def.element as Schema;
     case 'tuple':
@@ -422,10 +604,15 @@ function childSchema(schema: Schema, key: PropertyKey, value: unknown): Schema |
     case 'record':
       return def.valueType as Schema;
     case 'intersection':
-      return childSchema(unwrap(def.left as Schema), key, value) ?? childSchema(unwrap(def.right as Schema), key, value);
+      return (
+        childSchema(unwrap(def.left as Schema), key, value) ??
+        childSchema(unwrap(def.right as Schema), key, value)
+      );
     case 'union': {
       // The member the data belongs to: the first that has the key and whose literal fields (tags) agree.
-      const fitting = (def.options as Schema[]).filter((o) => childSchema(unwrap(o), key, value) !== undefined);
+      const fitting = (def.options as Schema[]).filter(
+        (o) => childSchema(unwrap(o), key, value) !== undefined,
+      );
       const tagged = fitting.find((o) => literalsMatch(o, value)) ?? fitting[0];
       return tagged === undefined ? undefined : childSchema(unwrap(tagged), key, value);
     }
@@ -439,7 +626,8 @@ function literalsMatch(schema: Schema, value: unknown): boolean {
   if (shape === undefined || typeof value !== 'object' || value === null) return false;
   for (const [k, field] of Object.entries(shape)) {
     const def = unwrap(field)._zod.def as unknown as { type: string; values?: unknown[] };
-    if (def.type === 'literal' && !def.values!.includes((value as Record<string, unknown>)[k])) return false;
+    if (def.type === 'literal' && !def.values!.includes((value as Record<string, unknown>)[k]))
+      return false;
   }
   return true;
 }
@@ -451,7 +639,11 @@ function valueAt(root: unknown, path: Path): unknown {
   let v = root;
   for (const key of path) {
     if (typeof v !== 'object' || v === null) return undefined;
-    v = Array.isArray(v) ? v[Number(key)] : Object.prototype.hasOwnProperty.call(v, key) ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+    v = Array.isArray(v)
+      ? v[Number(key)]
+      : Object.prototype.hasOwnProperty.call(v, key)
+        ? (v as Record<PropertyKey, unknown>)[key]
+        : undefined;
   }
   return v;
 }
@@ -473,7 +665,10 @@ function formatPath(path: Path): string {
   return out;
 }
 
-function positionOf(node: YamlNode, lineCounter: LineCounter): { line: number; column: number } | Record<string, never> {
+function positionOf(
+  node: YamlNode,
+  lineCounter: LineCounter,
+): { line: number; column: number } | Record<string, never> {
   if (node.range === undefined || node.range === null) return {};
   const { line, col } = lineCounter.linePos(node.range[0]);
   return { line, column: col };
@@ -485,7 +680,8 @@ function nodeAt(ctx: Context, path: Path): YamlNode | undefined {
   for (const key of path) {
     const current = isAlias(node) ? node.resolve(ctx.doc) : node;
     let next: unknown;
-    if (isMap(current)) next = current.items.find((pair) => keyText(pair.key) === String(key))?.value;
+    if (isMap(current))
+      next = current.items.find((pair) => keyText(pair.key) === String(key))?.value;
     else if (isSeq(current) && typeof key === 'number') next = current.items[key];
     if (next === undefined || next === null) return node as YamlNode;
     node = next;
@@ -504,7 +700,11 @@ function locate(path: Path, ctx: Context): { line?: number; column?: number } {
 }
 
 /** Line and column of `key` in the mapping at `path`. */
-function locateKey(path: Path, key: string, ctx: Context): { line: number; column: number } | undefined {
+function locateKey(
+  path: Path,
+  key: string,
+  ctx: Context,
+): { line: number; column: number } | undefined {
   let map: unknown = nodeAt(ctx, path);
   if (isAlias(map)) map = map.resolve(ctx.doc);
   if (!isMap(map)) return undefined;

@@ -22,14 +22,23 @@ export function applyOverrides(scenario: Scenario, o: ScenarioOverrides): Scenar
   if (o.adoption !== undefined) next.people.adoption = o.adoption;
   if (o.profile !== undefined) next.profile = o.profile;
   if (o.areaM !== undefined) {
-    if (next.world.kind !== 'rwp') throw new InputError('--area', `a scenario of kind rwp (this one is ${next.world.kind})`, `${o.areaM[0]}x${o.areaM[1]}`);
+    if (next.world.kind !== 'rwp')
+      throw new InputError(
+        '--area',
+        `a scenario of kind rwp (this one is ${next.world.kind})`,
+        `${o.areaM[0]}x${o.areaM[1]}`,
+      );
     next.world.widthM = o.areaM[0];
     next.world.heightM = o.areaM[1];
   }
   const parsed = ScenarioSchema.safeParse(next);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new InputError(issue.path.join('.'), issue.message.replace(/^Invalid input: /, ''), 'the value given on the command line');
+    throw new InputError(
+      issue.path.join('.'),
+      issue.message.replace(/^Invalid input: /, ''),
+      'the value given on the command line',
+    );
   }
   return parsed.data;
 }

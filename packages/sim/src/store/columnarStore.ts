@@ -4,7 +4,14 @@
  * and scan records as the port asks. Sighting objects are made only when the firmware queries.
  * @module
  */
-import type { DiagnosisKey, ScanRecord, SchemeName, Sighting, SightingQuery, Store } from '@proxsense/core';
+import type {
+  DiagnosisKey,
+  ScanRecord,
+  SchemeName,
+  Sighting,
+  SightingQuery,
+  Store,
+} from '@proxsense/core';
 import { ensureLength } from '../util/growable.js';
 import type { IdTable } from './idTable.js';
 
@@ -48,7 +55,10 @@ export class ColumnarStore implements Store {
       this.timeOffsetMs[i] = s.timeMs - this.runStartMs;
       this.idIndex[i] = index;
       this.rssiDbm[i] = Math.max(-128, Math.min(127, s.rssiDbm));
-      this.trueDistanceCm[i] = Math.min(MAX_DISTANCE_CM, Math.round(this.truth(this.ids.owner(index)) * CM_PER_M));
+      this.trueDistanceCm[i] = Math.min(
+        MAX_DISTANCE_CM,
+        Math.round(this.truth(this.ids.owner(index)) * CM_PER_M),
+      );
     }
   }
 
@@ -71,7 +81,12 @@ export class ColumnarStore implements Store {
   /** The i-th stored sighting as the port's object. */
   sighting(i: number): Sighting {
     const index = this.idIndex[i]!;
-    const s: Sighting = { timeMs: this.timeMs(i), scheme: this.scheme, id: this.ids.bytes(index), rssiDbm: this.rssiDbm[i]! };
+    const s: Sighting = {
+      timeMs: this.timeMs(i),
+      scheme: this.scheme,
+      id: this.ids.bytes(index),
+      rssiDbm: this.rssiDbm[i]!,
+    };
     const aem = this.ids.aem(index);
     if (aem) s.aem = aem;
     if (this.scannerName) s.scanner = this.scannerName;
@@ -102,7 +117,12 @@ export class ColumnarStore implements Store {
     }
     const pruned = this.length - kept;
     this.length = kept;
-    this.keys = this.keys.filter((k) => (k.scheme === 'gaen' ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000 : k.timeTeS * 1000) >= beforeMs);
+    this.keys = this.keys.filter(
+      (k) =>
+        (k.scheme === 'gaen'
+          ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000
+          : k.timeTeS * 1000) >= beforeMs,
+    );
     const keep = this.scanStartMs.map((t) => t >= beforeMs);
     this.scanStartMs = this.scanStartMs.filter((_, i) => keep[i]);
     this.scanDurationMs = this.scanDurationMs.filter((_, i) => keep[i]);
@@ -124,7 +144,10 @@ export class ColumnarStore implements Store {
     }
   }
 
-  queryScans({ fromMs = -Infinity, toMs = Infinity }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
+  queryScans({
+    fromMs = -Infinity,
+    toMs = Infinity,
+  }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
     const out: ScanRecord[] = [];
     for (let i = 0; i < this.scanStartMs.length; i++) {
       const startMs = this.scanStartMs[i]!;

@@ -17,8 +17,19 @@ import { runsCsv, summarize, summaryCsv, type SweepSummary } from './summary.js'
 import type { RunExecutor, RunRecord, VaryAxis } from './types.js';
 
 /** The identity of a sweep (what `sweep.json` holds). */
-export function sweepIdentity(scenario: Scenario, axes: readonly VaryAxis[], runs: number, seed: number): SweepIdentity {
-  return { version: SIM_VERSION, scenario, axes: axes.map((a) => ({ name: a.name, path: a.path, values: [...a.values] })), runs, seed };
+export function sweepIdentity(
+  scenario: Scenario,
+  axes: readonly VaryAxis[],
+  runs: number,
+  seed: number,
+): SweepIdentity {
+  return {
+    version: SIM_VERSION,
+    scenario,
+    axes: axes.map((a) => ({ name: a.name, path: a.path, values: [...a.values] })),
+    runs,
+    seed,
+  };
 }
 
 /** A short, stable id of a sweep: 12 hex digits of the SHA-256 of its identity (queue name, job ids). */
@@ -80,7 +91,9 @@ function writeAtomic(path: string, text: string): void {
  * Runs (or resumes) a sweep and writes its tables and report. Runs already in the ledger are skipped;
  * a directory holding another sweep fails with {@link SweepMismatchError} before anything runs.
  */
-export async function runSweep(options: RunSweepOptions): Promise<{ summary: SweepSummary; files: SweepFiles }> {
+export async function runSweep(
+  options: RunSweepOptions,
+): Promise<{ summary: SweepSummary; files: SweepFiles }> {
   const { scenario, axes, runs, seed, dir } = options;
   const jobs = sweepJobs(scenario, axes, runs, seed);
   const identity = sweepIdentity(scenario, axes, runs, seed);
@@ -97,13 +110,24 @@ export async function runSweep(options: RunSweepOptions): Promise<{ summary: Swe
       const doneNow = ledger.records.size - doneBefore;
       const elapsedS = (performance.now() - startMs) / 1000;
       const ratePerS = doneNow > 0 && elapsedS > 0 ? doneNow / elapsedS : 0;
-      return { done: ledger.records.size, total, failed, ratePerS, etaS: ratePerS > 0 ? (total - ledger.records.size) / ratePerS : NaN };
+      return {
+        done: ledger.records.size,
+        total,
+        failed,
+        ratePerS,
+        etaS: ratePerS > 0 ? (total - ledger.records.size) / ratePerS : NaN,
+      };
     };
     options.onProgress?.(progress());
     if (todo.length > 0) {
       const given = options.executor;
       const owned = given === undefined || typeof given === 'function';
-      const executor = given === undefined ? new LocalPoolExecutor({ workers: options.workers, maxAttempts: options.maxAttempts }) : typeof given === 'function' ? await given(sweepId) : given;
+      const executor =
+        given === undefined
+          ? new LocalPoolExecutor({ workers: options.workers, maxAttempts: options.maxAttempts })
+          : typeof given === 'function'
+            ? await given(sweepId)
+            : given;
       try {
         await executor.execute(todo, (record: RunRecord) => {
           // A record for a run this sweep does not have, or already has, is not counted (at-least-once delivery).
@@ -118,11 +142,30 @@ export async function runSweep(options: RunSweepOptions): Promise<{ summary: Swe
       }
     }
     const pointParams = expandGrid(axes);
-    const summary = summarize(ledger.records.values(), pointParams, { sweepId, dir, axes: identity.axes, runs, seed, total });
-    const files: SweepFiles = { ledger: join(dir, 'runs.jsonl'), identity: join(dir, 'sweep.json'), runsCsv: join(dir, 'runs.csv'), summaryCsv: join(dir, 'summary.csv'), report: join(dir, 'report.html') };
+    const summary = summarize(ledger.records.values(), pointParams, {
+      sweepId,
+      dir,
+      axes: identity.axes,
+      runs,
+      seed,
+      total,
+    });
+    const files: SweepFiles = {
+      ledger: join(dir, 'runs.jsonl'),
+      identity: join(dir, 'sweep.json'),
+      runsCsv: join(dir, 'runs.csv'),
+      summaryCsv: join(dir, 'summary.csv'),
+      report: join(dir, 'report.html'),
+    };
     writeAtomic(files.runsCsv, runsCsv(ledger.records.values(), axes));
     writeAtomic(files.summaryCsv, summaryCsv(summary));
-    writeAtomic(files.report, renderSweepReport(summary, { scenarioName: scenario.name, baseAdoption: scenario.people.adoption }));
+    writeAtomic(
+      files.report,
+      renderSweepReport(summary, {
+        scenarioName: scenario.name,
+        baseAdoption: scenario.people.adoption,
+      }),
+    );
     return { summary, files };
   } finally {
     ledger.close();

@@ -4,7 +4,18 @@
  * sweep's identity, so a restart with other arguments fails instead of mixing two sweeps' runs.
  * @module
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync, renameSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+  renameSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { ProxsenseError } from '@proxsense/core';
 import type { Scenario } from '../scenario/schema.js';
@@ -26,7 +37,9 @@ export class SweepMismatchError extends ProxsenseError {
     /** Dotted paths of the identity fields that differ. */
     readonly differences: string[],
   ) {
-    super(`${dir} holds a different sweep (${differences.join('; ')}): use another --out or the same arguments`);
+    super(
+      `${dir} holds a different sweep (${differences.join('; ')}): use another --out or the same arguments`,
+    );
   }
 }
 
@@ -39,7 +52,10 @@ function differences(stored: unknown, now: unknown, path: string, out: string[],
     for (const k of keys) differences(stored[k], now[k], path ? `${path}.${k}` : k, out, limit);
     return;
   }
-  if (JSON.stringify(stored) !== JSON.stringify(now)) out.push(`${path || 'sweep'}: ${JSON.stringify(stored) ?? 'absent'} before, ${JSON.stringify(now) ?? 'absent'} now`);
+  if (JSON.stringify(stored) !== JSON.stringify(now))
+    out.push(
+      `${path || 'sweep'}: ${JSON.stringify(stored) ?? 'absent'} before, ${JSON.stringify(now) ?? 'absent'} now`,
+    );
 }
 
 /**
@@ -54,7 +70,11 @@ export class SweepLedger {
   readonly tornLines: number;
   private fd: number;
 
-  private constructor(readonly dir: string, fd: number, tornLines: number) {
+  private constructor(
+    readonly dir: string,
+    fd: number,
+    tornLines: number,
+  ) {
     this.fd = fd;
     this.tornLines = tornLines;
   }
@@ -92,7 +112,10 @@ export class SweepLedger {
       }
       if (record === undefined || typeof record.runId !== 'string') {
         // Only the tail can be torn (appends are whole lines, fsynced in order); anything after it goes too.
-        torn = text.slice(start).split('\n').filter((l) => l !== '').length;
+        torn = text
+          .slice(start)
+          .split('\n')
+          .filter((l) => l !== '').length;
         break;
       }
       records.push(record);

@@ -29,7 +29,10 @@ export function poolWorkerLocation(): { filename: string; execArgv: string[] } {
     return { filename: new URL('./poolWorker.ts', here).href, execArgv: ['--import', tsx] };
   }
   // Built: tsup emits the worker as its own entry next to index.js / index.cjs.
-  return { filename: new URL(here.endsWith('.cjs') ? './sweepWorker.cjs' : './sweepWorker.js', here).href, execArgv: [] };
+  return {
+    filename: new URL(here.endsWith('.cjs') ? './sweepWorker.cjs' : './sweepWorker.js', here).href,
+    execArgv: [],
+  };
 }
 
 /** Runs sweep jobs on a local worker-thread pool (piscina). */
@@ -53,17 +56,28 @@ export class LocalPoolExecutor implements RunExecutor {
     }
     if (!this.pool) {
       const { filename, execArgv } = poolWorkerLocation();
-      this.pool = new Piscina({ filename, execArgv, minThreads: this.workers, maxThreads: this.workers, idleTimeout: 60_000 });
+      this.pool = new Piscina({
+        filename,
+        execArgv,
+        minThreads: this.workers,
+        maxThreads: this.workers,
+        idleTimeout: 60_000,
+      });
     }
     const pool = this.pool;
     return (task) => pool.run(task) as Promise<RunRecord>;
   }
 
-  async execute(jobs: readonly RunJob[], onRecord: (record: RunRecord) => void | Promise<void>): Promise<void> {
+  async execute(
+    jobs: readonly RunJob[],
+    onRecord: (record: RunRecord) => void | Promise<void>,
+  ): Promise<void> {
     const run = this.runner();
     // Longest first (Graham's LPT rule): a heavy run started last would leave the other threads idle at the
     // end. Records are keyed by run id, so the order never shows in the outputs.
-    const order = jobs.map((job, i) => ({ job, i, cost: estimatedCost(job) })).sort((a, b) => b.cost - a.cost || a.i - b.i);
+    const order = jobs
+      .map((job, i) => ({ job, i, cost: estimatedCost(job) }))
+      .sort((a, b) => b.cost - a.cost || a.i - b.i);
     jobs = order.map((o) => o.job);
     // piscina hands queued runs to free threads. With one worker they run one by one.
     const limit = this.workers === 1 ? 1 : jobs.length;

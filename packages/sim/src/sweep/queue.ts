@@ -17,7 +17,12 @@
  */
 import { Job, Queue, QueueEvents, type JobsOptions, type RedisClient } from 'bullmq';
 import { InputError, ProxsenseError } from '@proxsense/core';
-import { parseRedisUrl, redisConnectionOptions, redisTargetLabel, type RedisConnectionOptions } from './redisUrl.js';
+import {
+  parseRedisUrl,
+  redisConnectionOptions,
+  redisTargetLabel,
+  type RedisConnectionOptions,
+} from './redisUrl.js';
 import { failedRecord } from './run.js';
 import type { RunExecutor, RunJob, RunRecord, RunScalars } from './types.js';
 
@@ -31,9 +36,16 @@ const registryReady = new WeakSet<RedisClient>();
  * Adds a sweep id to the registry, or removes it. BullMQ's client interface has no SADD/SREM (it spans
  * several Redis client libraries), but it runs named Lua scripts on any of them.
  */
-export async function updateSweepRegistry(client: RedisClient, op: 'SADD' | 'SREM', sweepId: string): Promise<void> {
+export async function updateSweepRegistry(
+  client: RedisClient,
+  op: 'SADD' | 'SREM',
+  sweepId: string,
+): Promise<void> {
   if (!registryReady.has(client)) {
-    client.defineCommand(REGISTRY_COMMAND, { numberOfKeys: 1, lua: "return redis.call(ARGV[1], KEYS[1], ARGV[2])" });
+    client.defineCommand(REGISTRY_COMMAND, {
+      numberOfKeys: 1,
+      lua: 'return redis.call(ARGV[1], KEYS[1], ARGV[2])',
+    });
     registryReady.add(client);
   }
   await client.runCommand(REGISTRY_COMMAND, [SWEEP_REGISTRY_KEY, op, sweepId]);
@@ -42,7 +54,8 @@ export async function updateSweepRegistry(client: RedisClient, op: 'SADD' | 'SRE
 /** The BullMQ queue of a sweep. */
 export function sweepQueueName(sweepId: string): string {
   // The id becomes part of Redis keys (`bull:<queue>:…`): no `:`, no spaces, bounded.
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(sweepId)) throw new InputError('sweepId', 'letters, digits, _ or - (1–64)', JSON.stringify(sweepId));
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(sweepId))
+    throw new InputError('sweepId', 'letters, digits, _ or - (1–64)', JSON.stringify(sweepId));
   return `proxsense-sweep-${sweepId}`;
 }
 
@@ -82,12 +95,21 @@ const KEEP_FINISHED_S = 7 * 86_400;
 const BATCH = 200;
 
 /** Waits for a BullMQ connection, or fails naming the masked URL and the last Redis error. */
-export async function waitForRedis(ready: Promise<unknown>, label: string, timeoutMs: number, lastError: () => string | undefined): Promise<void> {
+export async function waitForRedis(
+  ready: Promise<unknown>,
+  label: string,
+  timeoutMs: number,
+  lastError: () => string | undefined,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const why = lastError();
-      reject(new ProxsenseError(`cannot reach Redis at ${label} within ${Math.round(timeoutMs / 1000)} s${why ? `: ${why}` : ''}`));
+      reject(
+        new ProxsenseError(
+          `cannot reach Redis at ${label} within ${Math.round(timeoutMs / 1000)} s${why ? `: ${why}` : ''}`,
+        ),
+      );
     }, timeoutMs);
   });
   try {
@@ -98,7 +120,10 @@ export async function waitForRedis(ready: Promise<unknown>, label: string, timeo
 }
 
 /** Logs a connection error once per distinct message, and remembers the last one for a timeout message. */
-export function errorLogger(label: string, onLog: ((line: string) => void) | undefined): { onError: (error: Error) => void; last: () => string | undefined } {
+export function errorLogger(
+  label: string,
+  onLog: ((line: string) => void) | undefined,
+): { onError: (error: Error) => void; last: () => string | undefined } {
   let last: string | undefined;
   return {
     onError: (error) => {
@@ -125,7 +150,10 @@ class QueueExecutor implements RunExecutor {
     private readonly onLog: ((line: string) => void) | undefined,
   ) {}
 
-  async execute(jobs: readonly RunJob[], onRecord: (record: RunRecord) => void | Promise<void>): Promise<void> {
+  async execute(
+    jobs: readonly RunJob[],
+    onRecord: (record: RunRecord) => void | Promise<void>,
+  ): Promise<void> {
     if (this.closed) throw new ProxsenseError('queue executor already closed');
     const pending = new Map<string, RunJob>();
     for (const job of jobs) pending.set(sweepJobId(this.sweepId, job.runId), job);
@@ -142,7 +170,9 @@ class QueueExecutor implements RunExecutor {
     let chain = Promise.resolve();
     const deliver = (jobId: string, record: RunRecord): void => {
       if (!pending.delete(jobId)) return;
-      chain = chain.then(() => onRecord(record)).catch((error: unknown) => rejectDone(error as Error));
+      chain = chain
+        .then(() => onRecord(record))
+        .catch((error: unknown) => rejectDone(error as Error));
       if (pending.size === 0) void chain.then(resolveDone);
     };
     const settle = async (jobId: string): Promise<void> => {
@@ -155,14 +185,22 @@ class QueueExecutor implements RunExecutor {
       const job = await Job.fromId<RunJob, QueueRunResult>(this.queue, jobId);
       if (!job) return;
       if (state === 'completed') deliver(jobId, completedRecord(runJob, job.returnvalue));
-      else if (state === 'failed') deliver(jobId, failedRecord(runJob, job.failedReason || 'failed', Math.max(1, job.attemptsMade)));
+      else if (state === 'failed')
+        deliver(
+          jobId,
+          failedRecord(runJob, job.failedReason || 'failed', Math.max(1, job.attemptsMade)),
+        );
     };
     const settleAll = async (): Promise<void> => {
       const ids = [...pending.keys()];
-      for (let i = 0; i < ids.length && pending.size > 0; i += BATCH) await Promise.all(ids.slice(i, i + BATCH).map(settle));
+      for (let i = 0; i < ids.length && pending.size > 0; i += BATCH)
+        await Promise.all(ids.slice(i, i + BATCH).map(settle));
     };
     const onEvent = ({ jobId }: { jobId: string }): void => {
-      if (pending.has(jobId)) settle(jobId).catch((error: unknown) => this.onLog?.(`checking job ${jobId}: ${(error as Error).message}`));
+      if (pending.has(jobId))
+        settle(jobId).catch((error: unknown) =>
+          this.onLog?.(`checking job ${jobId}: ${(error as Error).message}`),
+        );
     };
     this.events.on('completed', onEvent);
     this.events.on('failed', onEvent);
@@ -203,8 +241,16 @@ class QueueExecutor implements RunExecutor {
       const states = await Promise.all(batch.map(([jobId]) => this.queue.getJobState(jobId)));
       // A failed job still in Redis is one whose record never reached the ledger (the sweep was killed):
       // a resumed local sweep would run it again, so the queue does too.
-      await Promise.all(batch.filter((_, k) => states[k] === 'failed').map(([jobId]) => this.queue.remove(jobId)));
-      await this.queue.addBulk(batch.map(([jobId, job]) => ({ name: 'run', data: job, opts: { ...this.jobOptions, jobId } })));
+      await Promise.all(
+        batch.filter((_, k) => states[k] === 'failed').map(([jobId]) => this.queue.remove(jobId)),
+      );
+      await this.queue.addBulk(
+        batch.map(([jobId, job]) => ({
+          name: 'run',
+          data: job,
+          opts: { ...this.jobOptions, jobId },
+        })),
+      );
     }
   }
 
@@ -230,10 +276,29 @@ class QueueExecutor implements RunExecutor {
 /** An ok record from a completed job's return value (checked: a worker of another version may differ). */
 function completedRecord(job: RunJob, value: unknown): RunRecord {
   const v = value as Partial<QueueRunResult> | null | undefined;
-  if (!v || typeof v !== 'object' || !v.results || typeof v.results !== 'object' || typeof v.attempts !== 'number') {
-    return failedRecord(job, new Error('the worker returned no results (is it the same proxsense version?)'), 1);
+  if (
+    !v ||
+    typeof v !== 'object' ||
+    !v.results ||
+    typeof v.results !== 'object' ||
+    typeof v.attempts !== 'number'
+  ) {
+    return failedRecord(
+      job,
+      new Error('the worker returned no results (is it the same proxsense version?)'),
+      1,
+    );
   }
-  return { runId: job.runId, point: job.point, run: job.run, seed: job.seed, params: job.params, status: 'ok', attempts: v.attempts, results: v.results };
+  return {
+    runId: job.runId,
+    point: job.point,
+    run: job.run,
+    seed: job.seed,
+    params: job.params,
+    status: 'ok',
+    attempts: v.attempts,
+    results: v.results,
+  };
 }
 
 /**
@@ -263,12 +328,21 @@ export async function createQueueExecutor(options: QueueExecutorOptions): Promis
     await Promise.allSettled([events?.close(), queue.close()]);
     throw error;
   }
-  options.onLog?.(`sweep ${options.sweepId}: queue ${name} on ${label}; start workers with: proxsense sim worker --queue ${label}`);
+  options.onLog?.(
+    `sweep ${options.sweepId}: queue ${name} on ${label}; start workers with: proxsense sim worker --queue ${label}`,
+  );
   const jobOptions: JobsOptions = {
     attempts: maxAttempts,
     backoff: { type: 'exponential', delay: Math.max(0, options.backoffMs ?? 1000) },
     removeOnComplete: { age: KEEP_FINISHED_S },
     removeOnFail: { age: KEEP_FINISHED_S },
   };
-  return new QueueExecutor(queue, events, options.sweepId, jobOptions, options.reconcileIntervalMs ?? 5000, options.onLog);
+  return new QueueExecutor(
+    queue,
+    events,
+    options.sweepId,
+    jobOptions,
+    options.reconcileIntervalMs ?? 5000,
+    options.onLog,
+  );
 }

@@ -15,7 +15,13 @@ import { RedisConnection, Worker, type Job } from 'bullmq';
 import { InputError } from '@proxsense/core';
 import { poolWorkerLocation } from './pool.js';
 import type { PoolTask } from './poolWorker.js';
-import { errorLogger, SWEEP_REGISTRY_KEY, sweepQueueName, waitForRedis, type QueueRunResult } from './queue.js';
+import {
+  errorLogger,
+  SWEEP_REGISTRY_KEY,
+  sweepQueueName,
+  waitForRedis,
+  type QueueRunResult,
+} from './queue.js';
 import { parseRedisUrl, redisConnectionOptions, redisTargetLabel } from './redisUrl.js';
 import type { RunJob, RunRecord } from './types.js';
 
@@ -62,7 +68,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   const label = redisTargetLabel(target);
   const connection = redisConnectionOptions(target);
   const concurrency = Math.floor(options.concurrency ?? 1);
-  if (!(concurrency >= 1 && concurrency <= 1024)) throw new InputError('--concurrency', 'an integer from 1 to 1024', String(options.concurrency));
+  if (!(concurrency >= 1 && concurrency <= 1024))
+    throw new InputError('--concurrency', 'an integer from 1 to 1024', String(options.concurrency));
   const onLog = options.onLog;
   const signal = options.signal;
   const lockDuration = options.lockDurationMs ?? 10_000;
@@ -80,9 +87,17 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     await waitForRedis(ready, label, options.connectTimeoutMs ?? 15_000, log.last);
     const client = await ready;
     const { filename, execArgv } = poolWorkerLocation();
-    pool = new Piscina({ filename, execArgv, minThreads: concurrency, maxThreads: concurrency, idleTimeout: 60_000 });
+    pool = new Piscina({
+      filename,
+      execArgv,
+      minThreads: concurrency,
+      maxThreads: concurrency,
+      idleTimeout: 60_000,
+    });
     const threads = pool;
-    onLog?.(`worker on ${label}: ${concurrency} thread${concurrency === 1 ? '' : 's'}, serving the sweeps listed in ${SWEEP_REGISTRY_KEY}`);
+    onLog?.(
+      `worker on ${label}: ${concurrency} thread${concurrency === 1 ? '' : 's'}, serving the sweeps listed in ${SWEEP_REGISTRY_KEY}`,
+    );
 
     const processor = async (job: Job<RunJob, QueueRunResult>): Promise<QueueRunResult> => {
       // attemptsMade counts tries that ended (threw); a try lost with a killed worker is not one.
@@ -91,7 +106,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       onLog?.(`${job.queueName} ${job.data.runId}: running (try ${attempts})`);
       const task: PoolTask = { job: job.data, attempt: attempts };
       const record = (await threads.run(task)) as RunRecord;
-      onLog?.(`${job.queueName} ${job.data.runId}: ok in ${((performance.now() - startMs) / 1000).toFixed(1)} s (try ${attempts})`);
+      onLog?.(
+        `${job.queueName} ${job.data.runId}: ok in ${((performance.now() - startMs) / 1000).toFixed(1)} s (try ${attempts})`,
+      );
       return { results: record.results ?? {}, attempts };
     };
 
@@ -106,9 +123,12 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       });
       worker.on('error', log.onError);
       worker.on('failed', (job, error) => {
-        if (job) onLog?.(`${name} ${job.data.runId}: try ${job.attemptsMade} failed: ${error.message}`);
+        if (job)
+          onLog?.(`${name} ${job.data.runId}: try ${job.attemptsMade} failed: ${error.message}`);
       });
-      worker.on('stalled', (jobId) => onLog?.(`${name}: job ${jobId} stalled (its worker stopped), back in the queue`));
+      worker.on('stalled', (jobId) =>
+        onLog?.(`${name}: job ${jobId} stalled (its worker stopped), back in the queue`),
+      );
       served.set(sweepId, worker);
       onLog?.(`serving ${name}`);
     };
@@ -122,7 +142,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
         } catch (error) {
           // Not a sweep id (someone else's member of the set): say so once and leave it alone.
           skipped.add(id);
-          onLog?.(`ignoring ${JSON.stringify(id)} in ${SWEEP_REGISTRY_KEY}: ${(error as Error).message}`);
+          onLog?.(
+            `ignoring ${JSON.stringify(id)} in ${SWEEP_REGISTRY_KEY}: ${(error as Error).message}`,
+          );
         }
       }
       for (const [id, worker] of served) {
@@ -142,7 +164,10 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
         log.onError(error as Error);
       }
       if (served.size > 0) busySinceMs = performance.now();
-      else if (options.idleExitMs !== undefined && performance.now() - busySinceMs >= options.idleExitMs) {
+      else if (
+        options.idleExitMs !== undefined &&
+        performance.now() - busySinceMs >= options.idleExitMs
+      ) {
         onLog?.(`no sweep for ${Math.round(options.idleExitMs / 1000)} s: exiting`);
         break;
       }

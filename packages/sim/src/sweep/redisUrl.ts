@@ -45,7 +45,12 @@ const EXPECTED = 'redis://[:password@]host[:port][/db] or rediss://… (TLS)';
 
 /** Parses a Redis URL; throws {@link InputError} (naming the URL with its password masked) when it is not one. */
 export function parseRedisUrl(url: string): RedisTarget {
-  const bad = (why: string): InputError => new InputError('--queue', `${EXPECTED}${why ? ` (${why})` : ''}`, JSON.stringify(maskRedisUrl(url)));
+  const bad = (why: string): InputError =>
+    new InputError(
+      '--queue',
+      `${EXPECTED}${why ? ` (${why})` : ''}`,
+      JSON.stringify(maskRedisUrl(url)),
+    );
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -53,14 +58,16 @@ export function parseRedisUrl(url: string): RedisTarget {
     // The URL constructor's error carries the input (and so the password): never rethrow it.
     throw bad('');
   }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw bad(`scheme must be redis: or rediss:`);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw bad(`scheme must be redis: or rediss:`);
   // Hostnames come back as written; IPv6 literals keep their brackets in URL.hostname, ioredis wants them bare.
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host === '') throw bad('no host');
   const port = parsed.port === '' ? REDIS_DEFAULT_PORT : Number(parsed.port);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw bad('port must be 1–65535');
   const path = parsed.pathname;
-  if (path !== '' && path !== '/' && !/^\/\d{1,9}$/.test(path)) throw bad('the path must be a database number such as /0');
+  if (path !== '' && path !== '/' && !/^\/\d{1,9}$/.test(path))
+    throw bad('the path must be a database number such as /0');
   if (parsed.search !== '' || parsed.hash !== '') throw bad('no query or fragment');
   const db = path.length > 1 ? Number(path.slice(1)) : 0;
   const target: RedisTarget = { tls: parsed.protocol === 'rediss:', host, port, db };
@@ -89,7 +96,12 @@ export function redisConnectionOptions(target: RedisTarget): RedisConnectionOpti
 /** The URL of a target with the password shown as `***`: `redis://:***@host:6379/0`. */
 export function redisTargetLabel(target: RedisTarget): string {
   const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  const auth = target.password !== undefined ? `${encodeURIComponent(target.username ?? '')}:***@` : target.username !== undefined ? `${encodeURIComponent(target.username)}@` : '';
+  const auth =
+    target.password !== undefined
+      ? `${encodeURIComponent(target.username ?? '')}:***@`
+      : target.username !== undefined
+        ? `${encodeURIComponent(target.username)}@`
+        : '';
   return `${target.tls ? 'rediss' : 'redis'}://${auth}${host}:${target.port}/${target.db}`;
 }
 

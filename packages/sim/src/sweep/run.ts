@@ -15,7 +15,8 @@ export function flattenResults(results: SimulationResults): RunScalars {
   const walk = (value: unknown, prefix: string) => {
     if (typeof value === 'number') out[prefix] = Number.isFinite(value) ? value : null;
     else if (typeof value === 'string') out[prefix] = value;
-    else if (value && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) walk(v, prefix ? `${prefix}.${k}` : k);
+    else if (value && typeof value === 'object' && !Array.isArray(value))
+      for (const [k, v] of Object.entries(value)) walk(v, prefix ? `${prefix}.${k}` : k);
   };
   const { parameters: _parameters, thresholdSweep: _sweep, ...scalars } = results;
   walk(scalars, '');
@@ -30,11 +31,29 @@ export function executeRun(job: RunJob): RunScalars {
 
 /** Runs a job into a ledger record (status ok), the form every executor hands back. */
 export function runToRecord(job: RunJob, attempts = 1): RunRecord {
-  return { runId: job.runId, point: job.point, run: job.run, seed: job.seed, params: job.params, status: 'ok', attempts, results: executeRun(job) };
+  return {
+    runId: job.runId,
+    point: job.point,
+    run: job.run,
+    seed: job.seed,
+    params: job.params,
+    status: 'ok',
+    attempts,
+    results: executeRun(job),
+  };
 }
 
 /** The record of a job that failed for good. */
 export function failedRecord(job: RunJob, error: unknown, attempts: number): RunRecord {
   const message = error instanceof Error ? error.message : String(error);
-  return { runId: job.runId, point: job.point, run: job.run, seed: job.seed, params: job.params, status: 'failed', error: message, attempts };
+  return {
+    runId: job.runId,
+    point: job.point,
+    run: job.run,
+    seed: job.seed,
+    params: job.params,
+    status: 'failed',
+    error: message,
+    attempts,
+  };
 }

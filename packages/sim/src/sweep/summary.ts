@@ -42,9 +42,13 @@ export function sortRecords(records: Iterable<RunRecord>): RunRecord[] {
 }
 
 /** Scalar columns in a stable order: as first met over the sorted records. */
-function scalarColumns(sorted: readonly RunRecord[], keep: (v: RunScalars[string]) => boolean): string[] {
+function scalarColumns(
+  sorted: readonly RunRecord[],
+  keep: (v: RunScalars[string]) => boolean,
+): string[] {
   const seen = new Set<string>();
-  for (const r of sorted) for (const [k, v] of Object.entries(r.results ?? {})) if (keep(v) && !seen.has(k)) seen.add(k);
+  for (const r of sorted)
+    for (const [k, v] of Object.entries(r.results ?? {})) if (keep(v) && !seen.has(k)) seen.add(k);
   return [...seen];
 }
 
@@ -52,14 +56,20 @@ function scalarColumns(sorted: readonly RunRecord[], keep: (v: RunScalars[string
 export function metricColumns(sorted: readonly RunRecord[]): string[] {
   const strings = new Set(scalarColumns(sorted, (v) => typeof v === 'string'));
   // The seed is an identity, not a measurement.
-  return scalarColumns(sorted, (v) => v === null || typeof v === 'number').filter((k) => !strings.has(k) && k !== 'seed');
+  return scalarColumns(sorted, (v) => v === null || typeof v === 'number').filter(
+    (k) => !strings.has(k) && k !== 'seed',
+  );
 }
 
 /**
  * Summarises `records` per grid point. `pointParams` lists every point of the grid (index = point) so
  * points with no record yet still appear.
  */
-export function summarize(records: Iterable<RunRecord>, pointParams: readonly Record<string, AxisValue>[], meta: Omit<SweepSummary, 'ok' | 'failed' | 'metrics' | 'points'>): SweepSummary {
+export function summarize(
+  records: Iterable<RunRecord>,
+  pointParams: readonly Record<string, AxisValue>[],
+  meta: Omit<SweepSummary, 'ok' | 'failed' | 'metrics' | 'points'>,
+): SweepSummary {
   const sorted = sortRecords(records);
   const metrics = metricColumns(sorted);
   const byPoint = pointParams.map(() => [] as RunRecord[]);
@@ -69,14 +79,22 @@ export function summarize(records: Iterable<RunRecord>, pointParams: readonly Re
     const ok = rs.filter((r) => r.status === 'ok');
     const stats: Record<string, MetricStats> = {};
     for (const m of metrics) {
-      stats[m] = metricStats(ok.map((r) => {
-        const v = r.results?.[m];
-        return typeof v === 'number' ? v : null;
-      }));
+      stats[m] = metricStats(
+        ok.map((r) => {
+          const v = r.results?.[m];
+          return typeof v === 'number' ? v : null;
+        }),
+      );
     }
     return { point, params, runsOk: ok.length, failed: rs.length - ok.length, metrics: stats };
   });
-  return { ...meta, ok: sorted.filter((r) => r.status === 'ok').length, failed: sorted.filter((r) => r.status !== 'ok').length, metrics, points };
+  return {
+    ...meta,
+    ok: sorted.filter((r) => r.status === 'ok').length,
+    failed: sorted.filter((r) => r.status !== 'ok').length,
+    metrics,
+    points,
+  };
 }
 
 /** A CSV cell: numbers as shortest round-trip decimals, NaN/null/absent empty, text quoted when needed (RFC 4180). */
@@ -98,17 +116,42 @@ function csvLines(rows: unknown[][]): string {
 /** `runs.csv`: one row per run (sorted by point, run): identity, status, axes, every scalar. */
 export function runsCsv(records: Iterable<RunRecord>, axes: readonly VaryAxis[]): string {
   const sorted = sortRecords(records);
-  const fixed = ['runId', 'point', 'run', 'seed', 'status', 'error', 'attempts', ...axes.map((a) => a.name)];
+  const fixed = [
+    'runId',
+    'point',
+    'run',
+    'seed',
+    'status',
+    'error',
+    'attempts',
+    ...axes.map((a) => a.name),
+  ];
   // results.json repeats some of these (seed, adoption, profile, phones): the same values, one column each.
   const scalars = scalarColumns(sorted, () => true).filter((k) => !fixed.includes(k));
   const header = [...fixed, ...scalars];
-  const rows = sorted.map((r) => [r.runId, r.point, r.run, r.seed, r.status, r.error ?? '', r.attempts, ...axes.map((a) => r.params[a.name]), ...scalars.map((k) => r.results?.[k])]);
+  const rows = sorted.map((r) => [
+    r.runId,
+    r.point,
+    r.run,
+    r.seed,
+    r.status,
+    r.error ?? '',
+    r.attempts,
+    ...axes.map((a) => r.params[a.name]),
+    ...scalars.map((k) => r.results?.[k]),
+  ]);
   return csvLines([header, ...rows]);
 }
 
 /** `summary.csv`: per point the axes, runs ok and failed, then `<m>.mean,<m>.sd,<m>.ci95Low,<m>.ci95High` per metric. */
 export function summaryCsv(summary: SweepSummary): string {
-  const header = ['point', ...summary.axes.map((a) => a.name), 'runsOk', 'failed', ...summary.metrics.flatMap((m) => [`${m}.mean`, `${m}.sd`, `${m}.ci95Low`, `${m}.ci95High`])];
+  const header = [
+    'point',
+    ...summary.axes.map((a) => a.name),
+    'runsOk',
+    'failed',
+    ...summary.metrics.flatMap((m) => [`${m}.mean`, `${m}.sd`, `${m}.ci95Low`, `${m}.ci95High`]),
+  ];
   const rows = summary.points.map((p) => [
     p.point,
     ...summary.axes.map((a) => p.params[a.name]),

@@ -57,7 +57,10 @@ export interface RunExecutor {
    * Runs every job and calls `onRecord` once per job, when it finished or finally failed, in any order.
    * Resolves when every job has its record.
    */
-  execute(jobs: readonly RunJob[], onRecord: (record: RunRecord) => void | Promise<void>): Promise<void>;
+  execute(
+    jobs: readonly RunJob[],
+    onRecord: (record: RunRecord) => void | Promise<void>,
+  ): Promise<void>;
   /** Releases threads, connections and queues. */
   close(): Promise<void>;
 }

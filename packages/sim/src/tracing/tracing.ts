@@ -8,7 +8,15 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
-import { bluezoneKeysToJson, ERA_START_MS, readDiagnosisKeyFile, verifyExportSignature, writeExportZip, type DiagnosisKey, type GaenDiagnosisKey } from '@proxsense/core';
+import {
+  bluezoneKeysToJson,
+  ERA_START_MS,
+  readDiagnosisKeyFile,
+  verifyExportSignature,
+  writeExportZip,
+  type DiagnosisKey,
+  type GaenDiagnosisKey,
+} from '@proxsense/core';
 import type { RandomStream } from '../random/streams.js';
 import type { Simulation } from '../run/simulation.js';
 
@@ -36,7 +44,8 @@ export interface TracingResult {
 /** Picks the F0s: the scenario's list, or round(f0Share × people) drawn without replacement. */
 export function pickF0(sim: Simulation, random: RandomStream): number[] {
   const { tracing } = sim.scenario;
-  if (tracing.f0) return [...new Set(tracing.f0.filter((p) => p < sim.people))].sort((a, b) => a - b);
+  if (tracing.f0)
+    return [...new Set(tracing.f0.filter((p) => p < sim.people))].sort((a, b) => a - b);
   const k = Math.round(tracing.f0Share * sim.people);
   const chosen = new Set<number>();
   while (chosen.size < Math.min(k, sim.people)) chosen.add(random.nextInt(sim.people));
@@ -52,7 +61,16 @@ export function runTracing(sim: Simulation, random: RandomStream): TracingResult
   const { keyFile, signingKey } = publish(sim, keys, random);
   // Read back as any phone would: the format is detected from the bytes and the signature checked first.
   const published = readDiagnosisKeyFile(keyFile.bytes, keyFile.name);
-  if (signingKey && !(published.exportBin && verifyExportSignature({ exportBin: published.exportBin, signatures: published.signatures ?? [] }, p256.getPublicKey(signingKey, false)))) {
+  if (
+    signingKey &&
+    !(
+      published.exportBin &&
+      verifyExportSignature(
+        { exportBin: published.exportBin, signatures: published.signatures ?? [] },
+        p256.getPublicKey(signingKey, false),
+      )
+    )
+  ) {
     throw new Error('internal: the simulated export did not verify');
   }
   // True F1s: close contacts of any F0, app or not.
@@ -63,7 +81,10 @@ export function runTracing(sim: Simulation, random: RandomStream): TracingResult
     if (!truth.isClose(i)) continue;
     const a = truth.pairA[i]!;
     const b = truth.pairB[i]!;
-    for (const [x, y] of [[a, b], [b, a]] as const) {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       if (!f0Set.has(x) || f0Set.has(y)) continue;
       trueF1.add(y);
       if (population.app[x]) f1WithAppF0.add(y);
@@ -125,24 +146,58 @@ function drawSigningKey(random: RandomStream): Uint8Array {
   }
 }
 
-function publish(sim: Simulation, keys: DiagnosisKey[], random: RandomStream): { keyFile: TracingResult['keyFile']; signingKey?: Uint8Array } {
+function publish(
+  sim: Simulation,
+  keys: DiagnosisKey[],
+  random: RandomStream,
+): { keyFile: TracingResult['keyFile']; signingKey?: Uint8Array } {
   if (sim.scenario.profile === 'bluezone') {
-    const json = JSON.stringify(bluezoneKeysToJson(keys.filter((k) => k.scheme === 'bluezone')), null, 1);
+    const json = JSON.stringify(
+      bluezoneKeysToJson(keys.filter((k) => k.scheme === 'bluezone')),
+      null,
+      1,
+    );
     return { keyFile: { name: 'diagnosis-keys.json', bytes: new TextEncoder().encode(json) } };
   }
-  const gaenKeys = keys.filter((k): k is GaenDiagnosisKey => k.scheme === 'gaen').map((k) => ({ ...k, reportType: 1, transmissionRiskLevel: 0 }));
+  const gaenKeys = keys
+    .filter((k): k is GaenDiagnosisKey => k.scheme === 'gaen')
+    .map((k) => ({ ...k, reportType: 1, transmissionRiskLevel: 0 }));
   const endS = Math.floor((sim.startMs + sim.durationS * 1000) / 1000);
   const signingKey = drawSigningKey(random);
   const bytes = writeExportZip(
     // The 14-day window, but never before the era core reads keys from (a start in early January 2020).
-    { startTimestamp: Math.max(ERA_START_MS / 1000, Math.floor(sim.startMs / 1000) - 14 * 86_400), endTimestamp: endS, region: 'SIM', batchNum: 1, batchSize: 1, signatureInfos: [], keys: gaenKeys, revisedKeys: [] },
+    {
+      startTimestamp: Math.max(ERA_START_MS / 1000, Math.floor(sim.startMs / 1000) - 14 * 86_400),
+      endTimestamp: endS,
+      region: 'SIM',
+      batchNum: 1,
+      batchSize: 1,
+      signatureInfos: [],
+      keys: gaenKeys,
+      revisedKeys: [],
+    },
     { signingKey, signatureInfo: { verificationKeyId: 'sim', verificationKeyVersion: 'v1' } },
   );
-  return { keyFile: { name: 'diagnosis-keys.zip', bytes, publicKeyPem: publicKeyPem(p256.getPublicKey(signingKey, false)) }, signingKey };
+  return {
+    keyFile: {
+      name: 'diagnosis-keys.zip',
+      bytes,
+      publicKeyPem: publicKeyPem(p256.getPublicKey(signingKey, false)),
+    },
+    signingKey,
+  };
 }
 
 /** SubjectPublicKeyInfo PEM of an uncompressed P-256 point (so `proxsense match --verify` can check the export). */
 function publicKeyPem(point: Uint8Array): string {
   const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
-  return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64url(point.subarray(1, 33)), y: b64url(point.subarray(33, 65)) }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }) as string;
+  return createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: b64url(point.subarray(1, 33)),
+      y: b64url(point.subarray(33, 65)),
+    },
+    format: 'jwk',
+  }).export({ type: 'spki', format: 'pem' }) as string;
 }

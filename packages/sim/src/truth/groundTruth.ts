@@ -103,24 +103,30 @@ export class GroundTruth {
     for (let s = this.hashOf(lo, hi, day) & mask; ; s = (s + 1) & mask) {
       const pair = this.slots[s]!;
       if (pair === EMPTY) return -1;
-      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.pairDay[pair] === day) return pair;
+      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.pairDay[pair] === day)
+        return pair;
     }
   }
 
   private accrue(pair: number, stamp: number, tS: number, stepS: number): void {
     this.accruedAtStep[pair] = stamp;
     const closeS = (this.closeS[pair]! += stepS);
-    if (closeS >= this.minDurationS - 1e-9 && Number.isNaN(this.reachedAtS[pair]!)) this.reachedAtS[pair] = tS;
+    if (closeS >= this.minDurationS - 1e-9 && Number.isNaN(this.reachedAtS[pair]!))
+      this.reachedAtS[pair] = tS;
   }
 
   private activate(pair: number): void {
-    if (this.activeCount === this.active.length) this.active = ensureLength(this.active, this.activeCount + 1);
+    if (this.activeCount === this.active.length)
+      this.active = ensureLength(this.active, this.activeCount + 1);
     this.active[this.activeCount++] = pair;
     this.isActive[pair] = 1;
   }
 
   private hashOf(lo: number, hi: number, day: number): number {
-    let h = Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(hi + 0x7f4a7c15, 0xc2b2ae35) ^ Math.imul(day - this.firstDay, 0x27d4eb2f);
+    let h =
+      Math.imul(lo ^ 0x9e3779b9, 0x85ebca6b) ^
+      Math.imul(hi + 0x7f4a7c15, 0xc2b2ae35) ^
+      Math.imul(day - this.firstDay, 0x27d4eb2f);
     h ^= h >>> 15;
     h = Math.imul(h, 0x2c1b3c6d);
     return (h ^ (h >>> 12)) >>> 0;
@@ -133,7 +139,8 @@ export class GroundTruth {
     for (; ; s = (s + 1) & mask) {
       const pair = this.slots[s]!;
       if (pair === EMPTY) break;
-      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.pairDay[pair] === day) return pair;
+      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.pairDay[pair] === day)
+        return pair;
     }
     const pair = this.length++;
     if (pair === this.pairA.length) this.grow(pair + 1);

@@ -87,7 +87,8 @@ export class RangeContacts {
 
   constructor(options: RangeContactOptions) {
     const { rangeM, people } = options;
-    if (!(rangeM > 0 && Number.isFinite(rangeM))) throw new InputError('rangeM', 'a range above 0 m', String(rangeM));
+    if (!(rangeM > 0 && Number.isFinite(rangeM)))
+      throw new InputError('rangeM', 'a range above 0 m', String(rangeM));
     this.rangeM = rangeM;
     this.people = people;
     this.keepLog = options.keepLog ?? true;
@@ -105,7 +106,8 @@ export class RangeContacts {
     this.curStart = new Uint32Array(people + 1);
     this.markPrev = new Uint32Array(people);
     this.markCur = new Uint32Array(people);
-    if (people <= BITSET_MAX_PEOPLE) this.everBits = new Uint8Array(Math.ceil((people * people) / 8));
+    if (people <= BITSET_MAX_PEOPLE)
+      this.everBits = new Uint8Array(Math.ceil((people * people) / 8));
     else this.everSet = new Set();
   }
 
@@ -115,7 +117,12 @@ export class RangeContacts {
   }
 
   summary(): RangeContactSummary {
-    return { rangeM: this.rangeM, linkUps: this.linkUps, pairs: this.pairs, contactS: this.contactS };
+    return {
+      rangeM: this.rangeM,
+      linkUps: this.linkUps,
+      pairs: this.pairs,
+      contactS: this.contactS,
+    };
   }
 
   /**
@@ -135,7 +142,8 @@ export class RangeContacts {
 
   /** Counting sort of everyone present into cells of the range (positions outside clamp to edges). */
   private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
-    const { cellStart, cellFill, cellOf, cellItems, cellX, cellY, cols, rows, stride, rangeM } = this;
+    const { cellStart, cellFill, cellOf, cellItems, cellX, cellY, cols, rows, stride, rangeM } =
+      this;
     const n = this.people;
     cellStart.fill(0);
     for (let p = 0; p < n; p++) {

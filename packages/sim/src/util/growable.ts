@@ -2,7 +2,8 @@
  * Growing typed-array columns by doubling: the one helper behind every columnar structure of the simulator.
  * @module
  */
-export type TypedArray = Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+export type TypedArray =
+  Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 /** A copy of `array` with room for at least `minLength` elements (doubling), or `array` itself if it has it. */
 export function ensureLength<T extends TypedArray>(array: T, minLength: number): T {

@@ -35,7 +35,10 @@ export class BusWorld implements World {
   private readonly stopsLeft: Int32Array;
   private nextStopS = 0;
 
-  constructor(private readonly spec: BusSpec, private readonly ctx: WorldContext) {
+  constructor(
+    private readonly spec: BusSpec,
+    private readonly ctx: WorldContext,
+  ) {
     for (let row = 0; row < spec.seatRows; row++) {
       for (const y of SEAT_Y_M) {
         this.placeXM.push(FRONT_M + (row + 0.5) * spec.seatPitchM);
@@ -79,7 +82,16 @@ export class BusWorld implements World {
     let onBoard = 0;
     for (let p = 0; p < m.count; p++) onBoard += m.present[p]!;
     // Boarding brings the load back towards its mean, with Poisson-like scatter between stops.
-    const target = Math.min(this.occupant.length, Math.max(0, Math.round(this.spec.meanOccupancy * this.seats + r.nextGaussian() * Math.sqrt(this.spec.meanOccupancy * this.seats + 1))));
+    const target = Math.min(
+      this.occupant.length,
+      Math.max(
+        0,
+        Math.round(
+          this.spec.meanOccupancy * this.seats +
+            r.nextGaussian() * Math.sqrt(this.spec.meanOccupancy * this.seats + 1),
+        ),
+      ),
+    );
     for (let guard = 0; onBoard < target && guard < 20 * m.count; guard++) {
       const p = r.nextInt(m.count);
       if (m.present[p]) continue;

@@ -29,7 +29,10 @@ export class CityWorld implements World {
   private readonly dwellUntilS: Float64Array;
   private readonly destination: Int32Array;
 
-  constructor(private readonly spec: CitySpec, private readonly ctx: WorldContext) {
+  constructor(
+    private readonly spec: CitySpec,
+    private readonly ctx: WorldContext,
+  ) {
     const r = ctx.worldRandom;
     this.venueCount = Math.max(1, Math.ceil(ctx.people / spec.peoplePerVenue));
     this.cols = Math.ceil(Math.sqrt(this.venueCount));
@@ -64,7 +67,10 @@ export class CityWorld implements World {
   private spotIn(v: number, p: number): [number, number] {
     const rect = this.rects[v]!;
     const r = this.ctx.personRandom[p]!;
-    return [rect.xM + r.uniform(0.3, rect.widthM - 0.3), rect.yM + r.uniform(0.3, rect.heightM - 0.3)];
+    return [
+      rect.xM + r.uniform(0.3, rect.widthM - 0.3),
+      rect.yM + r.uniform(0.3, rect.heightM - 0.3),
+    ];
   }
 
   private speed(p: number): number {
@@ -110,7 +116,15 @@ export class CityWorld implements World {
       const col = fromCol + r.nextInt(2 * NEIGHBOURHOOD_BLOCKS + 1) - NEIGHBOURHOOD_BLOCKS;
       const row = fromRow + r.nextInt(2 * NEIGHBOURHOOD_BLOCKS + 1) - NEIGHBOURHOOD_BLOCKS;
       const v = row * this.cols + col;
-      if (col >= 0 && col < this.cols && row >= 0 && row < rows && v < this.venueCount && (v !== from || this.venueCount === 1)) return v;
+      if (
+        col >= 0 &&
+        col < this.cols &&
+        row >= 0 &&
+        row < rows &&
+        v < this.venueCount &&
+        (v !== from || this.venueCount === 1)
+      )
+        return v;
     }
   }
 }

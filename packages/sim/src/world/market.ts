@@ -37,7 +37,10 @@ export class MarketWorld implements World {
   private readonly queueOf: Int32Array;
   private readonly sellers: number;
 
-  constructor(private readonly spec: MarketSpec, private readonly ctx: WorldContext) {
+  constructor(
+    private readonly spec: MarketSpec,
+    private readonly ctx: WorldContext,
+  ) {
     const n = ctx.people;
     const r = ctx.worldRandom;
     this.sellers = Math.min(n - 1, Math.round(spec.sellerShare * n));
@@ -50,8 +53,15 @@ export class MarketWorld implements World {
       const pair = Math.floor(s / (2 * perRow));
       const side = Math.floor(s / perRow) % 2; // 0: below the aisle, 1: above
       const xM = spec.aisleM + (s % perRow) * spec.stallWidthM;
-      const yM = spec.aisleM + pair * (pairH + spec.aisleM) + (side ? STALL_DEPTH_M + spec.aisleM : 0);
-      this.rects.push({ xM, yM, widthM: spec.stallWidthM, heightM: STALL_DEPTH_M, label: `stall ${s + 1}` });
+      const yM =
+        spec.aisleM + pair * (pairH + spec.aisleM) + (side ? STALL_DEPTH_M + spec.aisleM : 0);
+      this.rects.push({
+        xM,
+        yM,
+        widthM: spec.stallWidthM,
+        heightM: STALL_DEPTH_M,
+        label: `stall ${s + 1}`,
+      });
       this.stallFrontXM.push(xM + spec.stallWidthM / 2);
       this.stallFrontYM.push(side ? yM - 0.4 : yM + STALL_DEPTH_M + 0.4);
       this.stallFacing.push(side ? -1 : 1);
@@ -129,7 +139,12 @@ export class MarketWorld implements World {
   }
 
   private queueSpot(m: Movers, p: number, stall: number, index: number): void {
-    m.setTarget(p, this.stallFrontXM[stall]!, this.stallFrontYM[stall]! + this.stallFacing[stall]! * index * this.spec.queueSpacingM, this.speed(p));
+    m.setTarget(
+      p,
+      this.stallFrontXM[stall]!,
+      this.stallFrontYM[stall]! + this.stallFacing[stall]! * index * this.spec.queueSpacingM,
+      this.speed(p),
+    );
   }
 
   private goToStall(m: Movers, p: number): void {
@@ -146,7 +161,12 @@ export class MarketWorld implements World {
     }
     m.mode[p] = WALKING;
     // Browsing: a spot along the stall's front, not its exact centre.
-    m.setTarget(p, this.stallFrontXM[s]! + r.uniform(-0.4, 0.4) * this.spec.stallWidthM, this.stallFrontYM[s]! + this.stallFacing[s]! * r.uniform(0, 0.5), this.speed(p));
+    m.setTarget(
+      p,
+      this.stallFrontXM[s]! + r.uniform(-0.4, 0.4) * this.spec.stallWidthM,
+      this.stallFrontYM[s]! + this.stallFacing[s]! * r.uniform(0, 0.5),
+      this.speed(p),
+    );
   }
 
   idle(m: Movers, p: number, tS: number): void {
@@ -161,7 +181,8 @@ export class MarketWorld implements World {
     if (mode === QUEUING) {
       const s = this.queueOf[p]!;
       // At the head with nobody being served: service starts now; otherwise wait for the queue to move.
-      if (this.queues[s]![0] === p && this.serviceEndS[s] === Infinity) this.serviceEndS[s] = tS + this.serviceS(p);
+      if (this.queues[s]![0] === p && this.serviceEndS[s] === Infinity)
+        this.serviceEndS[s] = tS + this.serviceS(p);
       m.pauseUntilS[p] = Infinity;
       return;
     }

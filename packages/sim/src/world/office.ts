@@ -40,7 +40,10 @@ export class OfficeWorld implements World {
   private readonly running: Meeting[] = [];
   private readonly breakRatePerS: number;
 
-  constructor(private readonly spec: OfficeSpec, private readonly ctx: WorldContext) {
+  constructor(
+    private readonly spec: OfficeSpec,
+    private readonly ctx: WorldContext,
+  ) {
     const n = ctx.people;
     const perRow = Math.max(1, Math.floor(spec.deskClusterSize / 2));
     const clusters = Math.ceil(n / (2 * perRow));
@@ -62,20 +65,38 @@ export class OfficeWorld implements World {
       this.adoptionGroup[p] = cluster;
     }
     for (let c = 0; c < clusters; c++) {
-      this.rects.push({ xM: spec.aisleM + (c % cols) * (clusterW + spec.aisleM), yM: spec.aisleM + Math.floor(c / cols) * (clusterH + spec.aisleM), widthM: clusterW, heightM: clusterH, label: `desks ${c + 1}` });
+      this.rects.push({
+        xM: spec.aisleM + (c % cols) * (clusterW + spec.aisleM),
+        yM: spec.aisleM + Math.floor(c / cols) * (clusterH + spec.aisleM),
+        widthM: clusterW,
+        heightM: clusterH,
+        label: `desks ${c + 1}`,
+      });
     }
     const deskAreaW = spec.aisleM + cols * (clusterW + spec.aisleM);
     const deskAreaH = spec.aisleM + rows * (clusterH + spec.aisleM);
     const [roomW, roomD] = spec.meetingRoomSizeM;
     const roomsY = deskAreaH + CORRIDOR_M;
     for (let r = 0; r < spec.meetingRooms; r++) {
-      const room = { xM: r * roomW, yM: roomsY, widthM: roomW, heightM: roomD, label: `meeting ${r + 1}` };
+      const room = {
+        xM: r * roomW,
+        yM: roomsY,
+        widthM: roomW,
+        heightM: roomD,
+        label: `meeting ${r + 1}`,
+      };
       this.rooms.push(room);
       this.rects.push(room);
       this.walls.addRect(0, room.xM, room.yM, room.widthM, room.heightM, spec.wallLossDb);
     }
     const kitchenX = Math.max(deskAreaW, spec.meetingRooms * roomW);
-    this.kitchen = { xM: kitchenX, yM: deskAreaH - 4, widthM: 5, heightM: 4 + CORRIDOR_M, label: 'kitchen' };
+    this.kitchen = {
+      xM: kitchenX,
+      yM: deskAreaH - 4,
+      widthM: 5,
+      heightM: 4 + CORRIDOR_M,
+      label: 'kitchen',
+    };
     this.rects.push(this.kitchen);
     this.widthM = kitchenX + this.kitchen.widthM;
     this.heightM = roomsY + (spec.meetingRooms > 0 ? roomD : 0);
@@ -88,7 +109,8 @@ export class OfficeWorld implements World {
     const { spec, ctx } = this;
     if (!this.rooms.length || spec.meetingsPerPersonPerDay === 0) return;
     const r = ctx.worldRandom;
-    const wanted = (ctx.people * spec.meetingsPerPersonPerDay * Math.min(ctx.durationS, 8 * 3600)) / (8 * 3600);
+    const wanted =
+      (ctx.people * spec.meetingsPerPersonPerDay * Math.min(ctx.durationS, 8 * 3600)) / (8 * 3600);
     const busy: [number, number][][] = Array.from({ length: ctx.people }, () => []);
     const roomFreeS = new Float64Array(this.rooms.length).fill(0);
     let attended = 0;
@@ -105,7 +127,8 @@ export class OfficeWorld implements World {
       const people: number[] = [];
       for (let k = 0; k < ctx.people * 2 && people.length < size; k++) {
         const p = k < 2 * size ? (seed + k) % ctx.people : r.nextInt(ctx.people);
-        if (people.includes(p) || busy[p]!.some(([a, b]) => a < endS + 120 && startS < b + 120)) continue;
+        if (people.includes(p) || busy[p]!.some(([a, b]) => a < endS + 120 && startS < b + 120))
+          continue;
         people.push(p);
       }
       if (people.length < 2) continue;
@@ -134,14 +157,22 @@ export class OfficeWorld implements World {
   }
 
   tick(m: Movers, tS: number): void {
-    while (this.nextMeeting < this.meetings.length && this.meetings[this.nextMeeting]!.startS <= tS) {
+    while (
+      this.nextMeeting < this.meetings.length &&
+      this.meetings[this.nextMeeting]!.startS <= tS
+    ) {
       const meeting = this.meetings[this.nextMeeting++]!;
       const room = this.rooms[meeting.room]!;
       meeting.people.forEach((p, i) => {
         // Seats around the table: two long sides, 0.6 m from the room's centre line.
         const along = (Math.floor(i / 2) + 0.5) / Math.ceil(meeting.people.length / 2);
         m.mode[p] = IN_MEETING;
-        m.setTarget(p, room.xM + 0.5 + along * (room.widthM - 1), room.yM + room.heightM / 2 + (i % 2 ? 0.6 : -0.6), this.speed(p));
+        m.setTarget(
+          p,
+          room.xM + 0.5 + along * (room.widthM - 1),
+          room.yM + room.heightM / 2 + (i % 2 ? 0.6 : -0.6),
+          this.speed(p),
+        );
       });
       this.running.push(meeting);
     }
@@ -187,7 +218,12 @@ export class OfficeWorld implements World {
     m.mode[p] = ON_BREAK;
     if (r.chance(0.5)) {
       const k = this.kitchen;
-      m.setTarget(p, k.xM + r.uniform(0.5, k.widthM - 0.5), k.yM + r.uniform(0.5, k.heightM - 0.5), this.speed(p));
+      m.setTarget(
+        p,
+        k.xM + r.uniform(0.5, k.widthM - 0.5),
+        k.yM + r.uniform(0.5, k.heightM - 0.5),
+        this.speed(p),
+      );
     } else {
       const q = r.nextInt(m.count);
       m.setTarget(p, this.deskXM[q]! + 0.7, this.deskYM[q]!, this.speed(p));

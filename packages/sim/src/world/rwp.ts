@@ -47,7 +47,10 @@ export class RandomWaypointWorld implements World {
   private readonly stage: Uint8Array;
   private lastTickS = 0;
 
-  constructor(private readonly spec: RwpSpec, private readonly ctx: WorldContext) {
+  constructor(
+    private readonly spec: RwpSpec,
+    private readonly ctx: WorldContext,
+  ) {
     this.widthM = spec.widthM;
     this.heightM = spec.heightM;
     this.rects = [{ xM: 0, yM: 0, widthM: spec.widthM, heightM: spec.heightM, label: 'area' }];

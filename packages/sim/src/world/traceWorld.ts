@@ -23,7 +23,9 @@ export class TraceWorld implements World {
     // A margin so people on the edge still have neighbours' cells around them.
     this.widthM = Math.max(1, trace.maxXM - trace.minXM) + 2;
     this.heightM = Math.max(1, trace.maxYM - trace.minYM) + 2;
-    this.rects = [{ xM: 0, yM: 0, widthM: this.widthM, heightM: this.heightM, label: 'trace area' }];
+    this.rects = [
+      { xM: 0, yM: 0, widthM: this.widthM, heightM: this.heightM, label: 'trace area' },
+    ];
     this.adoptionGroup = ownGroups(trace.persons.length);
   }
 

@@ -29,7 +29,14 @@ export class Walls {
   }
 
   /** The four walls of a rectangle. */
-  addRect(venue: number, xM: number, yM: number, widthM: number, heightM: number, lossDb: number): void {
+  addRect(
+    venue: number,
+    xM: number,
+    yM: number,
+    widthM: number,
+    heightM: number,
+    lossDb: number,
+  ): void {
     this.add(venue, xM, yM, xM + widthM, yM, lossDb);
     this.add(venue, xM + widthM, yM, xM + widthM, yM + heightM, lossDb);
     this.add(venue, xM + widthM, yM + heightM, xM, yM + heightM, lossDb);
@@ -45,25 +52,54 @@ export class Walls {
   }
 
   /** {@link lossBetweenDb} between persons a and b of the movers' columns (no position argument to box). */
-  lossBetweenPeopleDb(xM: Float64Array, yM: Float64Array, venue: Int32Array, a: number, b: number): number {
+  lossBetweenPeopleDb(
+    xM: Float64Array,
+    yM: Float64Array,
+    venue: Int32Array,
+    a: number,
+    b: number,
+  ): number {
     return this.lossBetweenDb(xM[a]!, yM[a]!, venue[a]!, xM[b]!, yM[b]!, venue[b]!);
   }
 
-  private crossed(walls: number[] | undefined, ax: number, ay: number, bx: number, by: number): number {
+  private crossed(
+    walls: number[] | undefined,
+    ax: number,
+    ay: number,
+    bx: number,
+    by: number,
+  ): number {
     if (!walls) return 0;
     let loss = 0;
-    for (const w of walls) if (segmentsCross(ax, ay, bx, by, this.x1[w]!, this.y1[w]!, this.x2[w]!, this.y2[w]!)) loss += this.lossDb[w]!;
+    for (const w of walls)
+      if (segmentsCross(ax, ay, bx, by, this.x1[w]!, this.y1[w]!, this.x2[w]!, this.y2[w]!))
+        loss += this.lossDb[w]!;
     return loss;
   }
 
   /** For the report's map. */
   toReport(): VenueWall[] {
-    return this.x1.map((x1M, i) => ({ x1M, y1M: this.y1[i]!, x2M: this.x2[i]!, y2M: this.y2[i]!, lossDb: this.lossDb[i]! }));
+    return this.x1.map((x1M, i) => ({
+      x1M,
+      y1M: this.y1[i]!,
+      x2M: this.x2[i]!,
+      y2M: this.y2[i]!,
+      lossDb: this.lossDb[i]!,
+    }));
   }
 }
 
 /** Proper crossing of segments p1p2 and p3p4: each strictly separates the other's ends (grazing a wall's end or running along it is not crossing it). */
-export function segmentsCross(x1: number, y1: number, x2: number, y2: number, x3: number, y3: number, x4: number, y4: number): boolean {
+export function segmentsCross(
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  x3: number,
+  y3: number,
+  x4: number,
+  y4: number,
+): boolean {
   const d1 = (x4 - x3) * (y1 - y3) - (y4 - y3) * (x1 - x3);
   const d2 = (x4 - x3) * (y2 - y3) - (y4 - y3) * (x2 - x3);
   const d3 = (x2 - x1) * (y3 - y1) - (y2 - y1) * (x3 - x1);

@@ -27,8 +27,13 @@ export function bluezoneNextDailyKey(crypto: CryptoProvider, dailyKey: Uint8Arra
 }
 
 /** The daily key `days` days after `dailyKey` (0 returns a copy). */
-export function bluezoneDailyKeyAfter(crypto: CryptoProvider, dailyKey: Uint8Array, days: number): Uint8Array {
-  if (!Number.isInteger(days) || days < 0) throw new InputError('days', 'a non-negative integer', String(days));
+export function bluezoneDailyKeyAfter(
+  crypto: CryptoProvider,
+  dailyKey: Uint8Array,
+  days: number,
+): Uint8Array {
+  if (!Number.isInteger(days) || days < 0)
+    throw new InputError('days', 'a non-negative integer', String(days));
   let key: Uint8Array = dailyKey.slice();
   for (let d = 0; d < days; d++) key = bluezoneNextDailyKey(crypto, key);
   return key;
@@ -41,7 +46,11 @@ export function bluezoneFirstSubKey(crypto: CryptoProvider, dailyKey: Uint8Array
 }
 
 /** Picks the 12 ID bytes out of a 32-byte sub-key into `out` at `offset`. */
-export function bluezoneIdFromSubKey(subKey: Uint8Array, out = new Uint8Array(BLUEZONE_ID_BYTES), offset = 0): Uint8Array {
+export function bluezoneIdFromSubKey(
+  subKey: Uint8Array,
+  out = new Uint8Array(BLUEZONE_ID_BYTES),
+  offset = 0,
+): Uint8Array {
   for (let i = 0; i < BLUEZONE_ID_BYTES; i++) out[offset + i] = subKey[ID_OFFSETS[i]!]!;
   return out;
 }
@@ -50,8 +59,13 @@ export function bluezoneIdFromSubKey(subKey: Uint8Array, out = new Uint8Array(BL
  * The first `count` IDs of one day's chain, concatenated (12 bytes each): id(i) from subKey(i),
  * subKey(i + 1) = SHA-256(subKey(i)).
  */
-export function bluezoneDailyIds(crypto: CryptoProvider, dailyKey: Uint8Array, count: number): Uint8Array {
-  if (!Number.isInteger(count) || count < 0) throw new InputError('count', 'a non-negative integer', String(count));
+export function bluezoneDailyIds(
+  crypto: CryptoProvider,
+  dailyKey: Uint8Array,
+  count: number,
+): Uint8Array {
+  if (!Number.isInteger(count) || count < 0)
+    throw new InputError('count', 'a non-negative integer', String(count));
   const out = new Uint8Array(count * BLUEZONE_ID_BYTES);
   let subKey = bluezoneFirstSubKey(crypto, dailyKey);
   for (let i = 0; i < count; i++) {
@@ -69,18 +83,32 @@ export function bluezoneSlotMs(idsPerDay: number): number {
 
 /** Throws unless `idsPerDay` is a usable slot count (1..1440). */
 export function assertIdsPerDay(idsPerDay: number, field = 'idsPerDay'): void {
-  if (!Number.isInteger(idsPerDay) || idsPerDay < 1 || idsPerDay > 1440) throw new InputError(field, 'an integer 1..1440 (96 since July 2020, 144 before)', String(idsPerDay));
+  if (!Number.isInteger(idsPerDay) || idsPerDay < 1 || idsPerDay > 1440)
+    throw new InputError(
+      field,
+      'an integer 1..1440 (96 since July 2020, 144 before)',
+      String(idsPerDay),
+    );
 }
 
 /**
  * IDs of `count` consecutive slots starting at slot `firstSlot` of the day of `dailyKey`, concatenated;
  * slots past the end of the day continue on the next day's key, as the app's `checkContactF` walks them.
  */
-export function bluezoneIdsFrom(crypto: CryptoProvider, dailyKey: Uint8Array, idsPerDay: number, firstSlot: number, count: number, out = new Uint8Array(count * BLUEZONE_ID_BYTES)): Uint8Array {
+export function bluezoneIdsFrom(
+  crypto: CryptoProvider,
+  dailyKey: Uint8Array,
+  idsPerDay: number,
+  firstSlot: number,
+  count: number,
+  out = new Uint8Array(count * BLUEZONE_ID_BYTES),
+): Uint8Array {
   assertBytes(dailyKey, 'dailyKey', BLUEZONE_DAILY_KEY_BYTES);
   assertIdsPerDay(idsPerDay);
-  if (!Number.isInteger(firstSlot) || firstSlot < 0) throw new InputError('firstSlot', 'a non-negative integer', String(firstSlot));
-  if (!Number.isInteger(count) || count < 0) throw new InputError('count', 'a non-negative integer', String(count));
+  if (!Number.isInteger(firstSlot) || firstSlot < 0)
+    throw new InputError('firstSlot', 'a non-negative integer', String(firstSlot));
+  if (!Number.isInteger(count) || count < 0)
+    throw new InputError('count', 'a non-negative integer', String(count));
   let dayKey = bluezoneDailyKeyAfter(crypto, dailyKey, Math.floor(firstSlot / idsPerDay));
   let slotInDay = firstSlot % idsPerDay;
   let subKey = bluezoneFirstSubKey(crypto, dayKey);

@@ -37,10 +37,17 @@ export function rollingStartIntervalNumber(intervalNumber: number): number {
  * Makes a new TEK valid from the start of the rolling period containing `unixTimeS` for a full day.
  * The randomness comes from the host's Random port.
  */
-export function generateTemporaryExposureKey(random: Random, unixTimeS: number): TemporaryExposureKey {
+export function generateTemporaryExposureKey(
+  random: Random,
+  unixTimeS: number,
+): TemporaryExposureKey {
   const keyData = random.randomBytes(TEK_BYTES);
   assertBytes(keyData, 'random.randomBytes(16)', TEK_BYTES);
-  return { keyData, rollingStartIntervalNumber: rollingStartIntervalNumber(enIntervalNumber(unixTimeS)), rollingPeriod: TEK_ROLLING_PERIOD };
+  return {
+    keyData,
+    rollingStartIntervalNumber: rollingStartIntervalNumber(enIntervalNumber(unixTimeS)),
+    rollingPeriod: TEK_ROLLING_PERIOD,
+  };
 }
 
 /** RPIK = HKDF-SHA256(TEK, salt = none, info = "EN-RPIK", 16). */
@@ -50,7 +57,10 @@ export function rollingProximityIdentifierKey(crypto: CryptoProvider, tek: Uint8
 }
 
 /** AEMK = HKDF-SHA256(TEK, salt = none, info = "EN-AEMK", 16). */
-export function associatedEncryptedMetadataKey(crypto: CryptoProvider, tek: Uint8Array): Uint8Array {
+export function associatedEncryptedMetadataKey(
+  crypto: CryptoProvider,
+  tek: Uint8Array,
+): Uint8Array {
   assertBytes(tek, 'tek', TEK_BYTES);
   return crypto.hkdfSha256(tek, undefined, AEMK_INFO, 16);
 }
@@ -59,7 +69,11 @@ export function associatedEncryptedMetadataKey(crypto: CryptoProvider, tek: Uint
  * Writes the RPI padded data of `count` consecutive intervals from `firstInterval` into `out`:
  * "EN-RPI" ‖ 6 zero bytes ‖ ENIntervalNumber as uint32 little-endian, 16 bytes each.
  */
-export function writeRpiPaddedData(firstInterval: number, count: number, out = new Uint8Array(count * RPI_BYTES)): Uint8Array {
+export function writeRpiPaddedData(
+  firstInterval: number,
+  count: number,
+  out = new Uint8Array(count * RPI_BYTES),
+): Uint8Array {
   assertInterval(firstInterval, 'firstInterval');
   for (let i = 0; i < count; i++) {
     const at = i * RPI_BYTES;
@@ -75,19 +89,33 @@ export function writeRpiPaddedData(firstInterval: number, count: number, out = n
 }
 
 /** RPI(i) = AES-128-ECB(RPIK, PaddedData(i)). */
-export function rollingProximityIdentifier(crypto: CryptoProvider, rpik: Uint8Array, intervalNumber: number): Uint8Array {
+export function rollingProximityIdentifier(
+  crypto: CryptoProvider,
+  rpik: Uint8Array,
+  intervalNumber: number,
+): Uint8Array {
   assertBytes(rpik, 'rpik', 16);
   return crypto.aes128EcbEncrypt(rpik, writeRpiPaddedData(intervalNumber, 1));
 }
 
 /** The RPIs of `count` consecutive intervals, concatenated (16 bytes each), in one AES call. */
-export function rollingProximityIdentifiers(crypto: CryptoProvider, rpik: Uint8Array, firstInterval: number, count: number): Uint8Array {
+export function rollingProximityIdentifiers(
+  crypto: CryptoProvider,
+  rpik: Uint8Array,
+  firstInterval: number,
+  count: number,
+): Uint8Array {
   assertBytes(rpik, 'rpik', 16);
   return crypto.aes128EcbEncrypt(rpik, writeRpiPaddedData(firstInterval, count));
 }
 
 /** AEM = AES-128-CTR(AEMK, IV = RPI, metadata). Decryption is the same operation. */
-export function associatedEncryptedMetadata(crypto: CryptoProvider, aemk: Uint8Array, rpi: Uint8Array, metadata: Uint8Array): Uint8Array {
+export function associatedEncryptedMetadata(
+  crypto: CryptoProvider,
+  aemk: Uint8Array,
+  rpi: Uint8Array,
+  metadata: Uint8Array,
+): Uint8Array {
   assertBytes(aemk, 'aemk', 16);
   assertBytes(rpi, 'rpi', RPI_BYTES);
   assertBytes(metadata, 'metadata', AEM_BYTES);
@@ -95,5 +123,6 @@ export function associatedEncryptedMetadata(crypto: CryptoProvider, aemk: Uint8A
 }
 
 function assertInterval(value: number, field: string): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new InputError(field, 'an ENIntervalNumber (integer 0..2^32-1)', String(value));
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+    throw new InputError(field, 'an ENIntervalNumber (integer 0..2^32-1)', String(value));
 }
