@@ -51,6 +51,13 @@ export interface RadioCommonOptions {
 }
 
 /** Adds the options every radio subcommand takes. */
+/** `--peer-scheme`: what the simulated peer broadcasts under `--virtual` (scan, record, calibrate). */
+export function peerSchemeOption(): Option {
+  return new Option('--peer-scheme <scheme>', '--virtual: what the simulated peer broadcasts')
+    .argParser(choiceOption(['gaen', 'bluezone'] as const))
+    .default('gaen');
+}
+
 export function radioCommonOptions(command: Command, defaultDurationS: number): Command {
   return command
     .option(
@@ -181,12 +188,7 @@ function registerScan(radio: Command, out: Output): void {
       ),
     10,
   )
-    .option(
-      '--peer-scheme <scheme>',
-      '--virtual: what the simulated peer broadcasts',
-      choiceOption(['gaen', 'bluezone'] as const),
-      'gaen',
-    )
+    .addOption(peerSchemeOption())
     .option(
       '--table <mode>',
       'live (redrawn in place), lines (the table printed at every refresh) or auto (live on a terminal)',

@@ -8,9 +8,15 @@ import type { Command } from 'commander';
 import { formatCsv } from '@proxsense/core';
 import { CliError } from '../errors.js';
 import { writeFileAtomic } from '../io.js';
-import { choiceOption, integerOption } from '../options.js';
+import { integerOption } from '../options.js';
 import type { Output } from '../output.js';
-import { openHost, radioCommonOptions, startPeer, type RadioCommonOptions } from './radio.js';
+import {
+  openHost,
+  peerSchemeOption,
+  radioCommonOptions,
+  startPeer,
+  type RadioCommonOptions,
+} from './radio.js';
 import { DeviceTable, heardAdvert } from './radioDevices.js';
 
 interface CalibrateOptions extends RadioCommonOptions {
@@ -78,12 +84,7 @@ export function registerRadioCalibrate(radio: Command, out: Output): void {
       integerOption(1, 10_000),
       10,
     )
-    .option(
-      '--peer-scheme <scheme>',
-      '--virtual: what the simulated peer broadcasts',
-      choiceOption(['gaen', 'bluezone'] as const),
-      'gaen',
-    )
+    .addOption(peerSchemeOption())
     .addHelpText(
       'after',
       '\nThe session ends at --samples rows or at --duration (default 300 s), whichever comes first.\n\nExamples:\n  $ proxsense radio calibrate --distance 1.5 --samples 200 --model "Raspberry Pi 4" --position table --out pi4-1.5m.csv\n  $ proxsense radio calibrate --virtual --distance 2 --samples 100 --out /tmp/cal.csv && proxsense calibrate fit /tmp/cal.csv',

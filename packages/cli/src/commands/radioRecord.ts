@@ -8,9 +8,14 @@ import type { Command } from 'commander';
 import { formatSightingLine, type Sighting } from '@proxsense/core';
 import { BtsnoopFile, hciSocketClass, tapHciSockets } from '@proxsense/node-radio';
 import { CliError } from '../errors.js';
-import { choiceOption } from '../options.js';
 import type { Output } from '../output.js';
-import { openHost, radioCommonOptions, startPeer, type RadioCommonOptions } from './radio.js';
+import {
+  openHost,
+  peerSchemeOption,
+  radioCommonOptions,
+  startPeer,
+  type RadioCommonOptions,
+} from './radio.js';
 import { heardAdvert } from './radioDevices.js';
 
 interface RecordOptions extends RadioCommonOptions {
@@ -56,12 +61,7 @@ export function registerRadioRecord(radio: Command, out: Output): void {
       "also write the HCI commands and events on the adapter's sockets as btsnoop (Linux monitor, datalink 2001)",
     )
     .option('--scanner <name>', 'scanner name written into each sighting', 'self')
-    .option(
-      '--peer-scheme <scheme>',
-      '--virtual: what the simulated peer broadcasts',
-      choiceOption(['gaen', 'bluezone'] as const),
-      'gaen',
-    )
+    .addOption(peerSchemeOption())
     .addHelpText(
       'after',
       '\nExamples:\n  $ proxsense radio record --duration 10m --out office.jsonl --btsnoop office.btsnoop\n  $ proxsense radio record --virtual --duration 30 --out /tmp/rec.jsonl && proxsense radio replay /tmp/rec.jsonl',
