@@ -36,7 +36,7 @@ const benches: Record<
   episodes: { flags: ['sightings', 'objectSightings', 'quiet'], run: (f) => runEpisodesBench(f) },
   estimate: { flags: ['rows', 'quiet'], run: (f) => runEstimateBench(f) },
   sim: {
-    flags: ['phones', 'durationS', 'adoption', 'bluezone', 'quiet'],
+    flags: ['phones', 'series', 'maxPhones', 'durationS', 'adoption', 'bluezone', 'both', 'quiet'],
     run: (f) => runSimBench(f),
   },
   sweep: {
