@@ -10,7 +10,7 @@
  * the UUID only and serves the ID over GATT.
  * @module
  */
-import { assertBytes } from '../bytes/index.js';
+import { assertBytes, concatBytes } from '../bytes/index.js';
 import { BLUEZONE_ID_BYTES } from '../ids/bluezone/keySchedule.js';
 import { AEM_BYTES, RPI_BYTES } from '../ids/gaen/constants.js';
 
@@ -78,37 +78,27 @@ function adStructure(type: number, data: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 const uuid16 = (u: number) => new Uint8Array([u & 0xff, u >> 8]);
 
 /** The 31-byte GAEN advertisement for an RPI and its AEM. */
 export function encodeGaenAdvert(rpi: Uint8Array, aem: Uint8Array): Uint8Array {
   assertBytes(rpi, 'rpi', RPI_BYTES);
   assertBytes(aem, 'aem', AEM_BYTES);
-  return concat([
+  return concatBytes(
     adStructure(AD_TYPE.flags, new Uint8Array([GAEN_FLAGS])),
     adStructure(AD_TYPE.complete16, uuid16(GAEN_SERVICE_UUID16)),
-    adStructure(AD_TYPE.serviceData16, concat([uuid16(GAEN_SERVICE_UUID16), rpi, aem])),
-  ]);
+    adStructure(AD_TYPE.serviceData16, concatBytes(uuid16(GAEN_SERVICE_UUID16), rpi, aem)),
+  );
 }
 
 /** The Bluezone (2020-07, Android) advertisement for a 12-byte ID. */
 export function encodeBluezoneAdvert(id: Uint8Array): Uint8Array {
   assertBytes(id, 'id', BLUEZONE_ID_BYTES);
-  return concat([
+  return concatBytes(
     adStructure(AD_TYPE.flags, new Uint8Array([0x06])),
     adStructure(AD_TYPE.complete16, uuid16(BLUEZONE_SERVICE_UUID16)),
-    adStructure(AD_TYPE.manufacturerData, concat([uuid16(BLUEZONE_COMPANY_ID), id])),
-  ]);
+    adStructure(AD_TYPE.manufacturerData, concatBytes(uuid16(BLUEZONE_COMPANY_ID), id)),
+  );
 }
 
 /** 128-bit UUID string → the little-endian bytes AD structures carry. */
@@ -130,10 +120,10 @@ function uuid128Table() {
 /** The advertisement for a Bluezone ID under an older build's 128-bit service UUID (v2.0 Android). */
 export function encodeBluezoneLegacyAdvert(id: Uint8Array): Uint8Array {
   assertBytes(id, 'id', BLUEZONE_ID_BYTES);
-  return concat([
+  return concatBytes(
     adStructure(AD_TYPE.complete128, BLUEZONE_UUID128_BYTES[1]!.bytes),
-    adStructure(AD_TYPE.manufacturerData, concat([uuid16(BLUEZONE_COMPANY_ID), id])),
-  ]);
+    adStructure(AD_TYPE.manufacturerData, concatBytes(uuid16(BLUEZONE_COMPANY_ID), id)),
+  );
 }
 
 function has16(structures: AdStructure[], uuid: number): boolean {

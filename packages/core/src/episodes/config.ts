@@ -7,6 +7,7 @@
  */
 import { describeValue } from '../bytes/index.js';
 import { FileFormatError } from '../errors.js';
+import { GAEN_REPORT_TYPES } from '../ids/diagnosisKey.js';
 import { parseJsonObject } from '../jsonFile.js';
 import { pathLossModelFromObject } from '../proximity/modelFile.js';
 import { DEFAULT_PATH_LOSS_MODEL, type PathLossModel } from '../proximity/pathLoss.js';
@@ -245,14 +246,7 @@ export function parseEpisodeConfigJson(text: string, source = 'config.json'): Ep
 }
 
 const INFECTIOUSNESS_NAMES: readonly string[] = GAEN_INFECTIOUSNESS;
-const REPORT_TYPE_NAMES = [
-  'UNKNOWN',
-  'CONFIRMED_TEST',
-  'CONFIRMED_CLINICAL_DIAGNOSIS',
-  'SELF_REPORT',
-  'RECURSIVE',
-  'REVOKED',
-];
+const REPORT_TYPE_NAMES: readonly string[] = GAEN_REPORT_TYPES;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

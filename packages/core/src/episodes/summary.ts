@@ -3,6 +3,7 @@
  * @module
  */
 import type { EpisodeConfig } from './config.js';
+import { GAEN_REPORT_TYPES } from '../ids/diagnosisKey.js';
 import { utcDayName } from '../utcDay.js';
 import { DEFAULT_EPISODE_CONFIG } from './config.js';
 import type { ExposureWindow } from './builder.js';
@@ -106,15 +107,6 @@ export interface GaenDailySummary {
   reportSummaries: Record<string, ExposureSummaryData>;
 }
 
-const REPORT_TYPE_NAMES = [
-  'UNKNOWN',
-  'CONFIRMED_TEST',
-  'CONFIRMED_CLINICAL_DIAGNOSIS',
-  'SELF_REPORT',
-  'RECURSIVE',
-  'REVOKED',
-];
-
 /**
  * GAEN's daily summaries (google/exposure-notifications-internals `DailySummaryUtils.getDailySummaries`):
  * windows grouped by UTC day; REVOKED windows ignored; with `daysSinceExposureThreshold` > 0, days older
@@ -149,7 +141,7 @@ export function gaenDailySummaries(
     const { weightedDurationS, score } = gaenWindowScore(w, c);
     if (score < c.minimumWindowScore) continue;
     let perType = byDay.get(day);
-    if (!perType) byDay.set(day, (perType = REPORT_TYPE_NAMES.map(zero)));
+    if (!perType) byDay.set(day, (perType = GAEN_REPORT_TYPES.map(zero)));
     const s = perType[w.reportType]!;
     s.scoreSum += score;
     s.maximumScore = Math.max(s.maximumScore, score);
@@ -161,7 +153,7 @@ export function gaenDailySummaries(
       const summaryData = zero();
       const reportSummaries: Record<string, ExposureSummaryData> = {};
       perType.forEach((s, rt) => {
-        if (rt >= 1 && rt <= 4) reportSummaries[REPORT_TYPE_NAMES[rt]!] = s;
+        if (rt >= 1 && rt <= 4) reportSummaries[GAEN_REPORT_TYPES[rt]!] = s;
         summaryData.maximumScore = Math.max(summaryData.maximumScore, s.maximumScore);
         summaryData.scoreSum += s.scoreSum;
         summaryData.weightedDurationSum += s.weightedDurationSum;

@@ -5,6 +5,7 @@
  * @module
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { concatBytes } from '@proxsense/core';
 import {
   BTSNOOP_HEADER_BYTES,
   BTSNOOP_MAGIC,
@@ -54,25 +55,25 @@ export class BtsnoopWriter {
     const newIndex = new Uint8Array(16);
     newIndex.set(this.address, 2);
     newIndex.set(new TextEncoder().encode(this.name).subarray(0, 8), 8);
-    return concat([
+    return concatBytes(
       header,
       this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.newIndex, newIndex),
       this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.openIndex, new Uint8Array(0)),
-    ]);
+    );
   }
 
   /** A record of an HCI event received from the controller (event code, length, parameters). */
   event(timeMs: number, hciEvent: Uint8Array): Uint8Array {
     if (this.datalink === DATALINK.monitor)
       return this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.eventPkt, hciEvent);
-    return this.record(timeMs, 0x03, concat([Uint8Array.of(0x04), hciEvent]));
+    return this.record(timeMs, 0x03, concatBytes(Uint8Array.of(0x04), hciEvent));
   }
 
   /** A record of an HCI command sent to the controller (opcode LE, length, parameters). */
   command(timeMs: number, hciCommand: Uint8Array): Uint8Array {
     if (this.datalink === DATALINK.monitor)
       return this.record(timeMs, (this.adapter << 16) | MONITOR_OPCODE.commandPkt, hciCommand);
-    return this.record(timeMs, 0x02, concat([Uint8Array.of(0x01), hciCommand]));
+    return this.record(timeMs, 0x02, concatBytes(Uint8Array.of(0x01), hciCommand));
   }
 
   private record(timeMs: number, flags: number, packet: Uint8Array): Uint8Array {
@@ -124,14 +125,4 @@ export class BtsnoopFile {
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
