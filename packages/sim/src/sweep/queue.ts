@@ -23,7 +23,7 @@ import {
   redisTargetLabel,
   type RedisConnectionOptions,
 } from './redisUrl.js';
-import { failedRecord } from './run.js';
+import { failedRecord, jobIdentity } from './run.js';
 import type { RunExecutor, RunJob, RunRecord, RunScalars } from './types.js';
 
 /** Redis set of the ids of the sweeps that have work (or results not yet collected) on a queue. */
@@ -290,11 +290,7 @@ function completedRecord(job: RunJob, value: unknown): RunRecord {
     );
   }
   return {
-    runId: job.runId,
-    point: job.point,
-    run: job.run,
-    seed: job.seed,
-    params: job.params,
+    ...jobIdentity(job),
     status: 'ok',
     attempts: v.attempts,
     results: v.results,

@@ -29,14 +29,17 @@ export function executeRun(job: RunJob): RunScalars {
   return flattenResults(evaluate(sim, { thresholdSweep: false }).results);
 }
 
+/** What every record of a job repeats from it, in the ledger's field order. */
+export function jobIdentity(
+  job: RunJob,
+): Pick<RunRecord, 'runId' | 'point' | 'run' | 'seed' | 'params'> {
+  return { runId: job.runId, point: job.point, run: job.run, seed: job.seed, params: job.params };
+}
+
 /** Runs a job into a ledger record (status ok), the form every executor hands back. */
 export function runToRecord(job: RunJob, attempts = 1): RunRecord {
   return {
-    runId: job.runId,
-    point: job.point,
-    run: job.run,
-    seed: job.seed,
-    params: job.params,
+    ...jobIdentity(job),
     status: 'ok',
     attempts,
     results: executeRun(job),
@@ -47,11 +50,7 @@ export function runToRecord(job: RunJob, attempts = 1): RunRecord {
 export function failedRecord(job: RunJob, error: unknown, attempts: number): RunRecord {
   const message = error instanceof Error ? error.message : String(error);
   return {
-    runId: job.runId,
-    point: job.point,
-    run: job.run,
-    seed: job.seed,
-    params: job.params,
+    ...jobIdentity(job),
     status: 'failed',
     error: message,
     attempts,
