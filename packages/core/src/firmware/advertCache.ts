@@ -7,10 +7,22 @@
 import { decodeAdvert } from '../advert/codec.js';
 import { bytesToHex } from '../bytes/index.js';
 
-/** What the firmware needs of a decoded advert: the ID, its hex (the aggregation key) and GAEN's AEM. */
+/**
+ * What the firmware needs of a decoded advert: the ID, its hex (the aggregation key), its {@link idHead}
+ * (a hash and the leading sort order, kept beside the key so aggregating never reads the ID's bytes) and
+ * GAEN's AEM.
+ */
 export type DecodedAdvert =
-  | { kind: 'gaen' | 'bluezone'; id: Uint8Array; key: string; aem?: Uint8Array }
+  | { kind: 'gaen' | 'bluezone'; id: Uint8Array; key: string; head: number; aem?: Uint8Array }
   | { kind: 'malformed' | 'not-ours' | 'bluezone-gatt' };
+
+/**
+ * An ID's first three bytes as a big-endian integer (0 … 2²⁴ − 1: a small integer in every JS engine).
+ * IDs are cipher output, so it hashes well, and it orders IDs as their hex does, up to ties.
+ */
+export function idHead(id: Uint8Array): number {
+  return ((id[0] ?? 0) << 16) | ((id[1] ?? 0) << 8) | (id[2] ?? 0);
+}
 
 /** A payload → decoded-advert cache; pass one as `FirmwareOptions.decodeCache` to share it. */
 export class AdvertDecodeCache {
@@ -24,9 +36,15 @@ export class AdvertDecodeCache {
     if (!decoded) {
       const d = decodeAdvert(payload);
       if (d.kind === 'gaen')
-        decoded = { kind: 'gaen', id: d.rpi, aem: d.aem, key: bytesToHex(d.rpi) };
+        decoded = {
+          kind: 'gaen',
+          id: d.rpi,
+          aem: d.aem,
+          key: bytesToHex(d.rpi),
+          head: idHead(d.rpi),
+        };
       else if (d.kind === 'bluezone')
-        decoded = { kind: 'bluezone', id: d.id, key: bytesToHex(d.id) };
+        decoded = { kind: 'bluezone', id: d.id, key: bytesToHex(d.id), head: idHead(d.id) };
       else decoded = { kind: d.kind };
       this.decoded.set(payload, decoded);
     }

@@ -32,6 +32,7 @@ import { Matcher, type Match } from '../matching/match.js';
 import type { Random } from '../ports/random.js';
 import type { Sighting } from '../sightings/sighting.js';
 import { AdvertDecodeCache } from './advertCache.js';
+import { ScanAggregatePool, type ScanAggregates } from './scanAggregates.js';
 import type { Radio, ReceivedAdvert, Scheduler, Store, TimerHandle } from './ports.js';
 import type { FirmwareProfile } from './profiles.js';
 
@@ -56,6 +57,11 @@ export interface FirmwareOptions {
   onExposure?: (event: ExposureEvent) => void;
   /** Where decoded payloads are remembered; share one among many firmwares of one host (default: its own). */
   decodeCache?: AdvertDecodeCache;
+  /**
+   * Where a running scan aggregates what it hears; share one among many firmwares of one host (a
+   * simulated crowd, where few phones scan at once) so each phone holds no scan buffers between scans.
+   */
+  scanPool?: ScanAggregatePool;
 }
 
 /** Result of an exposure check. */
@@ -85,16 +91,6 @@ export interface FirmwareCounters {
   sightingsPruned: number;
 }
 
-interface ScanAggregate {
-  /** The ID's hex: the scan's sort order. */
-  key: string;
-  firstMs: number;
-  count: number;
-  rssiSum: number;
-  id: Uint8Array;
-  aem?: Uint8Array;
-}
-
 const DAY_MS = 86_400_000;
 
 export class Firmware {
@@ -121,7 +117,9 @@ export class Firmware {
   private advertisingPhaseOn = true;
   private current:
     { interval: number; id: Uint8Array; payload: Uint8Array; address: Uint8Array } | undefined;
-  private scan: Map<string, ScanAggregate> | undefined;
+  /** The running scan's aggregates (taken from the pool at its start, given back at its end). */
+  private scan: ScanAggregates | undefined;
+  private readonly scanPool: ScanAggregatePool;
   private readonly decodeCache: AdvertDecodeCache;
   private scanStartedMs = 0;
   // GAEN: the TEK of the current rolling period and its derived keys.
@@ -136,6 +134,7 @@ export class Firmware {
     this.txPowerDbm = options.txPowerDbm ?? -24;
     this.retentionMs = (options.retentionDays ?? 14) * DAY_MS;
     this.decodeCache = options.decodeCache ?? new AdvertDecodeCache();
+    this.scanPool = options.scanPool ?? new ScanAggregatePool();
     if (this.profile.scanOnMs >= this.profile.scanIntervalMinMs)
       throw new InputError(
         'profile.scanOnMs',
@@ -353,7 +352,8 @@ export class Firmware {
   private startScan(): void {
     const started = this.now();
     this.scanStartedMs = started;
-    this.scan = new Map();
+    if (this.scan) this.scanPool.give(this.scan);
+    this.scan = this.scanPool.take();
     this.counters.scans++;
     this.options.radio.startScanning();
     this.at(started + this.profile.scanOnMs, () => this.endScan());
@@ -365,10 +365,10 @@ export class Firmware {
 
   private endScan(): void {
     this.options.radio.stopScanning();
-    const scan = this.scan;
+    const agg = this.scan;
     this.scan = undefined;
     // Every scan is recorded, also one that heard nobody: the next scan's credit counts from it.
-    if (scan && this.options.store.appendScans)
+    if (agg && this.options.store.appendScans)
       this.options.store.appendScans([
         {
           startMs: this.scanStartedMs,
@@ -376,23 +376,24 @@ export class Firmware {
           ...(this.name ? { scanner: this.name } : {}),
         },
       ]);
-    if (!scan || scan.size === 0) return;
-    const aggregates = [...scan.values()].sort((a, b) =>
-      a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
-    );
-    const sightings = new Array<Sighting>(aggregates.length);
-    for (let i = 0; i < aggregates.length; i++) {
-      const agg = aggregates[i]!;
+    if (!agg) return;
+    if (agg.size === 0) return void this.scanPool.give(agg);
+    const order = agg.sortedSlots();
+    const sightings = new Array<Sighting>(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const slot = order[i]!;
+      const decoded = agg.decoded[slot]!;
       const s: Sighting = {
-        timeMs: agg.firstMs,
+        timeMs: agg.firstMs[slot]!,
         scheme: this.profile.scheme,
-        id: agg.id,
-        rssiDbm: Math.round(agg.rssiSum / agg.count),
+        id: decoded.id,
+        rssiDbm: Math.round(agg.rssiSum[slot]! / agg.count[slot]!),
       };
-      if (agg.aem) s.aem = agg.aem;
+      if (decoded.aem) s.aem = decoded.aem;
       if (this.name) s.scanner = this.name;
       sightings[i] = s;
     }
+    this.scanPool.give(agg);
     this.options.store.appendSightings(sightings);
     this.counters.sightingsStored += sightings.length;
   }
@@ -403,31 +404,27 @@ export class Firmware {
       ? Math.min(samples.length, advert.rssiSampleCount ?? samples.length)
       : 1;
     this.counters.advertsHeard += receptions;
-    if (!this.scan || receptions === 0) return;
-    const decoded = this.decodeCache.decode(advert.payload);
+    const agg = this.scan;
+    if (!agg || receptions === 0) return;
+    const decoded = advert.decoded ?? this.decodeCache.decode(advert.payload);
     if (decoded.kind === 'malformed') return void (this.counters.advertsMalformed += receptions);
     if (decoded.kind === 'not-ours') return void (this.counters.advertsNotOurs += receptions);
     if (decoded.kind === 'bluezone-gatt')
       return void (this.counters.advertsNeedingGatt += receptions);
     if (decoded.kind !== this.profile.scheme)
       return void (this.counters.advertsOtherScheme += receptions);
-    let agg = this.scan.get(decoded.key);
-    if (!agg) {
-      if (this.scan.size >= this.profile.maxIdsPerScan)
-        return void (this.counters.advertsDroppedFlood += receptions);
-      agg = {
-        key: decoded.key,
-        firstMs: advert.receivedAtMs ?? this.now(),
-        count: 0,
-        rssiSum: 0,
-        id: decoded.id,
-      };
-      if (decoded.aem) agg.aem = decoded.aem;
-      this.scan.set(decoded.key, agg);
-    }
-    if (samples) for (let i = 0; i < receptions; i++) agg.rssiSum += samples[i]!;
-    else agg.rssiSum += advert.rssiDbm;
-    agg.count += receptions;
+    const slot = agg.slot(
+      decoded.key,
+      decoded,
+      advert.receivedAtMs ?? this.now(),
+      this.profile.maxIdsPerScan,
+    );
+    if (slot < 0) return void (this.counters.advertsDroppedFlood += receptions);
+    let sum = 0;
+    if (samples) for (let i = 0; i < receptions; i++) sum += samples[i]!;
+    else sum = advert.rssiDbm;
+    agg.rssiSum[slot] = agg.rssiSum[slot]! + sum;
+    agg.count[slot] = agg.count[slot]! + receptions;
     this.counters.advertsLogged += receptions;
   }
 

@@ -5,3 +5,4 @@ export * from './memoryStore.js';
 export * from './virtualScheduler.js';
 export * from './fakeRadio.js';
 export * from './advertCache.js';
+export * from './scanAggregates.js';

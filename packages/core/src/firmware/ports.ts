@@ -3,6 +3,7 @@
  * @module
  */
 import type { DiagnosisKey } from '../ids/diagnosisKey.js';
+import type { DecodedAdvert } from './advertCache.js';
 import type { Sighting } from '../sightings/sighting.js';
 
 /** An advertisement as the radio heard it. */
@@ -28,6 +29,12 @@ export interface ReceivedAdvert {
    * scan reports); absent: now.
    */
   receivedAtMs?: number;
+  /**
+   * `payload` as core decoded it (`AdvertDecodeCache.decode`), for hosts that decode each payload once
+   * for many receivers and hand the result over with every delivery (the simulator); absent: the
+   * firmware looks it up in its own cache. It must be the decoding of `payload`.
+   */
+  decoded?: DecodedAdvert;
 }
 
 /** The BLE radio. */

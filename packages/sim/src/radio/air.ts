@@ -15,6 +15,7 @@
  */
 import {
   type AdvertDecodeCache,
+  type DecodedAdvert,
   type Radio,
   type ReceivedAdvert,
   type Scheduler,
@@ -28,6 +29,7 @@ import type { IdTable } from '../store/idTable.js';
 import { ensureLength } from '../util/growable.js';
 import type { Walls } from '../world/walls.js';
 import { NORMAL_TABLE, NORMAL_TABLE_BINS, normalQuantile } from '../random/normal.js';
+import { ScanTruth } from './scanTruth.js';
 
 /**
  * Shortest chunk of a scan served after a mobility step. Geometry (distances, walls) is taken once per
@@ -84,6 +86,10 @@ export class Air {
   };
   private readonly radios: (VirtualRadio | undefined)[];
   private readonly payload: (Uint8Array | undefined)[];
+  /** Each advertiser's current ID in the run's IdTable (−1: not an ID of ours). */
+  private readonly idIndex: Int32Array;
+  /** Each advertiser's payload decoded once, handed to every firmware that hears it. */
+  private readonly decoded: (DecodedAdvert | undefined)[];
   private readonly address: (Uint8Array | undefined)[];
   private readonly advertising: Uint8Array;
   private readonly advOnSinceMs: Float64Array;
@@ -96,18 +102,20 @@ export class Air {
   private readonly openSlot: Int32Array;
   /** Per scanner, 4 words of xoshiro128+ state. */
   private readonly rngState: Int32Array;
-  /** Truth per open (or just closed) scan: advertiser → distance at its first reception, cm. */
-  private readonly scanTruth: (Map<number, number> | undefined)[];
-  /** Scanners whose scan closed since the last tick, and truth maps free for the next scans to reuse. */
+  /** Truth per open (or just closed) scan: each ID heard, its index and distance at the first reception. */
+  private readonly scanTruth: (ScanTruth | undefined)[];
+  /** Scanners whose scan closed since the last tick, and truth objects free for the next scans to reuse. */
   private closedScanners: number[] = [];
-  private readonly freeTruthMaps: Map<number, number>[] = [];
+  private readonly freeTruth: ScanTruth[] = [];
   /** One advert object reused for every delivery (the firmware does not keep it). */
   private readonly advert: ReceivedAdvert = {
     payload: new Uint8Array(0),
     rssiDbm: 0,
+    address: new Uint8Array(6),
     rssiSamplesDbm: new Float64Array(0),
     rssiSampleCount: 0,
     receivedAtMs: 0,
+    decoded: { kind: 'malformed' },
   };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
@@ -122,13 +130,15 @@ export class Air {
     const n = o.movers.count;
     this.radios = new Array<VirtualRadio | undefined>(n);
     this.payload = new Array<Uint8Array | undefined>(n);
+    this.idIndex = new Int32Array(n).fill(-1);
+    this.decoded = new Array<DecodedAdvert | undefined>(n);
     this.address = new Array<Uint8Array | undefined>(n);
     this.advertising = new Uint8Array(n);
     this.advOnSinceMs = new Float64Array(n);
     this.advOffAtMs = new Float64Array(n).fill(-Infinity);
     this.scanning = new Uint8Array(n);
     this.deliveredToMs = new Float64Array(n);
-    this.scanTruth = new Array<Map<number, number> | undefined>(n);
+    this.scanTruth = new Array<ScanTruth | undefined>(n);
     this.rangeM = o.channel.spec.maxRangeM;
     this.openScanners = new Int32Array(n);
     this.openSlot = new Int32Array(n).fill(-1);
@@ -153,20 +163,24 @@ export class Air {
     return (this.radios[p] ??= new VirtualRadio(p, this));
   }
 
-  /** Distance to `advertiser` at its first reception in `scanner`'s latest scan (NaN if not heard). */
-  truthDistanceM(scanner: number, advertiser: number): number {
-    const cm = this.scanTruth[scanner]?.get(advertiser);
-    return cm === undefined ? NaN : cm / 100;
+  /**
+   * The truth of `scanner`'s open or just closed scan (until the next tick): what its store reads when
+   * the firmware stores the scan's sightings.
+   */
+  scanTruthOf(scanner: number): ScanTruth | undefined {
+    return this.scanTruth[scanner];
   }
 
   advertise(p: number, payload: Uint8Array, address: Uint8Array): void {
     const decoded = this.o.decodeCache.decode(payload);
-    if (decoded.kind === 'gaen') this.o.ids.intern(decoded.id, p, decoded.aem);
-    else if (decoded.kind === 'bluezone') this.o.ids.intern(decoded.id, p);
+    if (decoded.kind === 'gaen') this.idIndex[p] = this.o.ids.intern(decoded.id, p, decoded.aem);
+    else if (decoded.kind === 'bluezone') this.idIndex[p] = this.o.ids.intern(decoded.id, p);
+    else this.idIndex[p] = -1;
     const now = this.o.scheduler.nowMs();
     if (!this.advertising[p]) this.advOnSinceMs[p] = now;
     this.advertising[p] = 1;
     this.payload[p] = payload;
+    this.decoded[p] = decoded;
     this.address[p] = address;
   }
 
@@ -182,7 +196,7 @@ export class Air {
     this.deliveredToMs[p] = this.o.scheduler.nowMs();
     const truth = this.scanTruth[p];
     if (truth) truth.clear();
-    else this.scanTruth[p] = this.freeTruthMaps.pop() ?? new Map();
+    else this.scanTruth[p] = this.freeTruth.pop() ?? new ScanTruth();
     this.openSlot[p] = this.openCount;
     this.openScanners[this.openCount++] = p;
   }
@@ -207,7 +221,7 @@ export class Air {
       const truth = this.scanTruth[p];
       if (this.scanning[p] || !truth) continue;
       truth.clear();
-      this.freeTruthMaps.push(truth);
+      this.freeTruth.push(truth);
       this.scanTruth[p] = undefined;
     }
     this.closedScanners.length = 0;
@@ -382,9 +396,11 @@ export class Air {
       delivered += got;
       counters.deliveries++;
       const a = candidates[i]!;
-      // Truth kept in whole centimetres (what the store keeps), so the map holds small integers.
-      if (!truth.has(a)) truth.set(a, Math.round(candidateDistanceM[i]! * 100));
+      const decoded = this.decoded[a]!;
+      if (decoded.kind === 'gaen' || decoded.kind === 'bluezone')
+        truth.record(decoded.id, decoded.head, this.idIndex[a]!, candidateDistanceM[i]!);
       advert.payload = this.payload[a]!;
+      advert.decoded = decoded;
       advert.rssiDbm = samples[0]!;
       advert.address = this.address[a]!;
       advert.rssiSamplesDbm = samples;

@@ -10,6 +10,7 @@ import {
   Firmware,
   GAEN_PROFILE,
   InputError,
+  ScanAggregatePool,
   VirtualScheduler,
   type EpisodeConfig,
   type FirmwareProfile,
@@ -171,6 +172,7 @@ export class Simulation {
       firmwareRandom.push(this.population.app[p] ? f : undefined);
     }
     const decodeCache = new AdvertDecodeCache();
+    const scanPool = new ScanAggregatePool();
     this.air = new Air({
       movers: this.movers,
       population: this.population,
@@ -200,7 +202,7 @@ export class Simulation {
         this.startMs,
         scenario.profile,
         name,
-        (advertiser) => this.air.truthDistanceM(p, advertiser),
+        () => this.air.scanTruthOf(p),
       );
       this.stores[p] = store;
       this.firmware[p] = new Firmware({
@@ -214,6 +216,7 @@ export class Simulation {
         txPowerDbm: this.population.advertisedTxDbm[p]!,
         episodeConfig: episodeConfigFor(scenario, this.population.rssiCorrectionDb[p]),
         decodeCache,
+        scanPool,
       });
     }
   }

@@ -13,13 +13,16 @@ import type {
   Store,
 } from '@proxsense/core';
 import { ensureLength } from '../util/growable.js';
+import type { ScanTruth } from '../radio/scanTruth.js';
 import type { IdTable } from './idTable.js';
 
-/** Where the store learns the true distance to the advertiser of an ID the phone just logged. */
-export type TruthSource = (advertiser: number) => number;
+/**
+ * Where the store learns, for each sighting the firmware stores, its ID's index and the true distance to
+ * the advertiser: the truth of the phone's scan that just closed.
+ */
+export type TruthSource = () => ScanTruth | undefined;
 
 const CM_PER_M = 100;
-const MAX_DISTANCE_CM = 65_535;
 
 export class ColumnarStore implements Store {
   length = 0;
@@ -34,6 +37,8 @@ export class ColumnarStore implements Store {
   private scanDurationMs: number[] = [];
   /** Sightings that named an ID no simulated phone broadcast (never expected; counted, not dropped silently). */
   unknownIds = 0;
+  /** Sightings stored without a true distance (0 cm): the scan's truth did not name them (never expected). */
+  truthMissing = 0;
 
   constructor(
     private readonly ids: IdTable,
@@ -44,21 +49,28 @@ export class ColumnarStore implements Store {
   ) {}
 
   appendSightings(sightings: readonly Sighting[]): void {
+    const truth = this.truth();
     for (const s of sightings) {
-      const index = this.ids.lookup(s.id);
-      if (index < 0) {
-        this.unknownIds++;
-        continue;
+      const entry = truth ? truth.find(s.id) : -1;
+      let index: number;
+      let distanceCm = 0;
+      if (entry >= 0) {
+        index = truth!.idIndex[entry]!;
+        distanceCm = truth!.distanceCm[entry]!;
+      } else {
+        index = this.ids.lookup(s.id);
+        if (index < 0) {
+          this.unknownIds++;
+          continue;
+        }
+        this.truthMissing++;
       }
       if (this.length === this.timeOffsetMs.length) this.grow();
       const i = this.length++;
       this.timeOffsetMs[i] = s.timeMs - this.runStartMs;
       this.idIndex[i] = index;
       this.rssiDbm[i] = Math.max(-128, Math.min(127, s.rssiDbm));
-      this.trueDistanceCm[i] = Math.min(
-        MAX_DISTANCE_CM,
-        Math.round(this.truth(this.ids.owner(index)) * CM_PER_M),
-      );
+      this.trueDistanceCm[i] = distanceCm;
     }
   }
 

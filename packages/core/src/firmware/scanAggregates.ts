@@ -1,0 +1,120 @@
+/**
+ * What a running scan aggregates per ID heard (first reception, receptions, RSSI sum), in columns, and
+ * the pool firmwares take them from: a scan takes one at its start and gives it back at its end, so a
+ * crowd of firmwares sharing a pool holds as many as scan at once, not one per phone.
+ * @module
+ */
+import type { DecodedAdvert } from './advertCache.js';
+
+type DecodedId = Extract<DecodedAdvert, { id: Uint8Array }>;
+
+/**
+ * One scan's aggregates, one slot per ID heard (up to the profile's `maxIdsPerScan`), in columns reused
+ * scan after scan.
+ */
+export class ScanAggregates {
+  size = 0;
+  keys: (string | undefined)[] = [];
+  decoded: (DecodedId | undefined)[] = [];
+  firstMs: number[] = [];
+  count: number[] = [];
+  rssiSum: number[] = [];
+  /**
+   * ID → slot, open addressing on the ID's head (cipher output: uniform), slot + 1 per entry
+   * (0: empty), at most half full; equal keys are the same ID. Cheaper than a Map for a scan's few IDs.
+   */
+  private table = new Int32Array(64);
+  /** Where each slot sits in the table, so clearing touches only what the scan used. */
+  private tableIndex: number[] = [];
+
+  clear(): void {
+    const { table, tableIndex } = this;
+    for (let i = 0; i < this.size; i++) table[tableIndex[i]!] = 0;
+    // Let go of the IDs heard, so rotated-out IDs are not kept alive by an idle buffer.
+    this.decoded.fill(undefined, 0, this.size);
+    this.keys.fill(undefined, 0, this.size);
+    this.size = 0;
+  }
+
+  /** The slot of `key` (the hex of `decoded.id`), opened at `firstMs` if new (−1: `max` reached). */
+  slot(key: string, decoded: DecodedId, firstMs: number, max: number): number {
+    const mask = this.table.length - 1;
+    let i = mixHead(decoded.head) & mask;
+    for (; ; i = (i + 1) & mask) {
+      const entry = this.table[i]!;
+      if (entry === 0) break;
+      if (this.keys[entry - 1] === key) return entry - 1;
+    }
+    if (this.size >= max) return -1;
+    const slot = this.size++;
+    this.table[i] = slot + 1;
+    this.tableIndex[slot] = i;
+    this.keys[slot] = key;
+    this.decoded[slot] = decoded;
+    this.firstMs[slot] = firstMs;
+    this.count[slot] = 0;
+    this.rssiSum[slot] = 0;
+    if (this.size * 2 > this.table.length) this.grow();
+    return slot;
+  }
+
+  /** Slots in ascending ID order (hex order is byte order): by the ID's head, ties by the full hex. */
+  sortedSlots(): number[] {
+    const n = this.size;
+    // Head × n + slot is exact in a double (n < 2²⁹) and sorts natively.
+    const packed = new Float64Array(n);
+    for (let s = 0; s < n; s++) packed[s] = this.decoded[s]!.head * n + s;
+    packed.sort();
+    const head = new Float64Array(n);
+    const order = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      head[k] = Math.floor(packed[k]! / n);
+      order[k] = packed[k]! - head[k]! * n;
+    }
+    // IDs sharing a head (rare): each such run in order of the full hex.
+    const keys = this.keys;
+    for (let k = 1; k < n; k++) {
+      if (head[k] !== head[k - 1]) continue;
+      const slot = order[k]!;
+      let j = k;
+      for (; j > 0 && head[j - 1] === head[k] && keys[order[j - 1]!]! > keys[slot]!; j--)
+        order[j] = order[j - 1]!;
+      order[j] = slot;
+    }
+    return order;
+  }
+
+  private grow(): void {
+    const table = new Int32Array(this.table.length * 2);
+    const mask = table.length - 1;
+    for (let slot = 0; slot < this.size; slot++) {
+      let i = mixHead(this.decoded[slot]!.head) & mask;
+      while (table[i] !== 0) i = (i + 1) & mask;
+      table[i] = slot + 1;
+      this.tableIndex[slot] = i;
+    }
+    this.table = table;
+  }
+}
+
+/** A table index from an ID's head (already uniform; the multiply spreads low-bit runs). */
+export function mixHead(head: number): number {
+  const h = Math.imul(head, 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** Scan aggregates to reuse; pass one as `FirmwareOptions.scanPool` to share it among firmwares. */
+export class ScanAggregatePool {
+  private readonly free: ScanAggregates[] = [];
+
+  /** An empty aggregates object. */
+  take(): ScanAggregates {
+    return this.free.pop() ?? new ScanAggregates();
+  }
+
+  /** Back to the pool, emptied. */
+  give(aggregates: ScanAggregates): void {
+    aggregates.clear();
+    this.free.push(aggregates);
+  }
+}

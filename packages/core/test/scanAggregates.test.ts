@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  AdvertDecodeCache,
+  bytesToHex,
+  encodeGaenAdvert,
+  idHead,
+  ScanAggregatePool,
+  type DecodedAdvert,
+} from '@proxsense/core';
+
+type Decoded = Extract<DecodedAdvert, { id: Uint8Array }>;
+
+function decodedId(id: Uint8Array, cache = new AdvertDecodeCache()): Decoded {
+  const d = cache.decode(encodeGaenAdvert(id, new Uint8Array(4)));
+  if (d.kind !== 'gaen') throw new Error('test IDs decode as GAEN');
+  return d;
+}
+
+// IDs drawn from few leading bytes, so many share a head and the tie-breaking path runs.
+const idArb = fc
+  .tuple(fc.integer({ min: 0, max: 3 }), fc.uint8Array({ minLength: 15, maxLength: 15 }))
+  .map(([lead, rest]) => Uint8Array.of(lead, ...rest));
+
+describe('scan aggregates: one slot per ID, IDs in hex order', () => {
+  it('dedupes by ID and sorts slots as their hex sorts, through pool reuse', () => {
+    const pool = new ScanAggregatePool();
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(idArb, { minLength: 0, maxLength: 80 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(200), { minLength: 1, maxLength: 400 }),
+        (scans, picks) => {
+          for (const ids of scans) {
+            const agg = pool.take();
+            const decoded = ids.map((id) => decodedId(id));
+            const expected = new Map<string, number>();
+            for (const [k, pick] of picks.entries()) {
+              if (!decoded.length) break;
+              const d = decoded[pick % decoded.length]!;
+              const slot = agg.slot(d.key, d, k, 1024);
+              agg.count[slot] = agg.count[slot]! + 1;
+              expected.set(d.key, (expected.get(d.key) ?? 0) + 1);
+            }
+            expect(agg.size).toBe(expected.size);
+            const order = agg.sortedSlots();
+            const keys = order.map((s) => agg.keys[s]!);
+            expect(keys).toEqual([...expected.keys()].sort());
+            for (const s of order) expect(agg.count[s]).toBe(expected.get(agg.keys[s]!));
+            pool.give(agg);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('refuses a new ID once the cap is reached but still finds known ones', () => {
+    const agg = new ScanAggregatePool().take();
+    const ids = [1, 2, 3].map((b) => decodedId(new Uint8Array(16).fill(b)));
+    expect(agg.slot(ids[0]!.key, ids[0]!, 0, 2)).toBe(0);
+    expect(agg.slot(ids[1]!.key, ids[1]!, 0, 2)).toBe(1);
+    expect(agg.slot(ids[2]!.key, ids[2]!, 0, 2)).toBe(-1);
+    expect(agg.slot(ids[0]!.key, ids[0]!, 5, 2)).toBe(0);
+    expect(agg.firstMs[0]).toBe(0);
+  });
+
+  it('a decoded ID carries its head: the first three bytes, big-endian', () => {
+    const id = Uint8Array.from({ length: 16 }, (_, i) => 0xf0 + i);
+    expect(decodedId(id).head).toBe(0xf0f1f2);
+    expect(idHead(id)).toBe(0xf0f1f2);
+    expect(bytesToHex(id).slice(0, 6)).toBe('f0f1f2');
+  });
+});
