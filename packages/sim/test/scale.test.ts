@@ -110,6 +110,7 @@ describe('scale structures', () => {
               )
                 brute.set(`${a},${b},${day}`, (brute.get(`${a},${b},${day}`) ?? 0) + stepS);
         });
+        truth.flush();
         const got = new Map<string, number>();
         for (let i = 0; i < truth.length; i++)
           if (truth.closeS[i]! > 0)

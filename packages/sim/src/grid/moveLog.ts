@@ -1,6 +1,7 @@
 /**
  * Who moved this step: compares every person's position and presence with the previous step's, so the
- * grids and ground truth only revisit people who changed (most people stand still most of the time).
+ * grids and ground truth only revisit people who changed (most people stand still most of the time), and
+ * lists apart those whose venue changed (in place too: the walls between two people depend on it).
  * One sequential pass over typed arrays per step, whatever the world did to change them.
  * @module
  */
@@ -10,31 +11,43 @@ export class MoveLog {
   /** People (ascending) whose position or presence changed at the last {@link scan}. */
   readonly moved: Int32Array;
   movedCount = 0;
+  /** People whose venue changed at the last {@link scan} (moved or not). */
+  readonly venueChanged: Int32Array;
+  venueChangedCount = 0;
   /** Scan number at which each person last moved (0: never). */
   readonly movedAtScan: Uint32Array;
   scans = 0;
   private readonly lastXM: Float64Array;
   private readonly lastYM: Float64Array;
   private readonly lastPresent: Uint8Array;
+  private readonly lastVenue: Int32Array;
 
   constructor(readonly count: number) {
     this.moved = new Int32Array(count);
+    this.venueChanged = new Int32Array(count);
     this.movedAtScan = new Uint32Array(count);
     this.lastXM = new Float64Array(count).fill(NaN);
     this.lastYM = new Float64Array(count).fill(NaN);
     this.lastPresent = new Uint8Array(count);
+    this.lastVenue = new Int32Array(count);
   }
 
   /** Records who changed since the previous scan (the first scan: everyone present). */
   scan(m: Movers): void {
-    const { xM, yM, present } = m;
-    const { lastXM, lastYM, lastPresent, moved, movedAtScan } = this;
+    const { xM, yM, present, venue } = m;
+    const { lastXM, lastYM, lastPresent, lastVenue, moved, venueChanged, movedAtScan } = this;
     const stamp = ++this.scans;
     let n = 0;
+    let changed = 0;
     for (let p = 0; p < this.count; p++) {
       const x = xM[p]!;
       const y = yM[p]!;
       const here = present[p]!;
+      const v = venue[p]!;
+      if (v !== lastVenue[p]) {
+        lastVenue[p] = v;
+        venueChanged[changed++] = p;
+      }
       // NaN in the snapshot never compares equal, so the first scan records everyone present.
       if (x === lastXM[p] && y === lastYM[p] && here === lastPresent[p]) continue;
       if (!here && !lastPresent[p]) continue;
@@ -45,6 +58,7 @@ export class MoveLog {
       movedAtScan[p] = stamp;
     }
     this.movedCount = n;
+    this.venueChangedCount = changed;
   }
 
   /** Whether p moved at the last scan. */

@@ -21,15 +21,33 @@ export class UniformGrid {
   private readonly prev: Int32Array;
   /** Cell each person is linked into (−1: not indexed). */
   private readonly cellOf: Int32Array;
-  private xM: Float64Array = new Float64Array(0);
-  private yM: Float64Array = new Float64Array(0);
+  /** Where queries read positions: person p at xs[p × stride + xOffset], ys[p × stride + yOffset]. */
+  private xs: Float64Array = new Float64Array(0);
+  private ys: Float64Array = new Float64Array(0);
+  private stride = 1;
+  private xOffset = 0;
+  private yOffset = 0;
+  private readonly ownPositions: boolean;
 
+  /**
+   * `queryPositions`: records of the caller's to read positions from in queries (they must hold the
+   * positions the grid was last built or updated with), so a query touches one record per person it
+   * visits, the one the caller reads next; default: the position columns given to build and update.
+   */
   constructor(
     readonly widthM: number,
     readonly heightM: number,
     readonly cellM: number,
     capacity: number,
+    queryPositions?: { records: Float64Array; stride: number; xOffset: number; yOffset: number },
   ) {
+    this.ownPositions = !queryPositions;
+    if (queryPositions) {
+      this.xs = this.ys = queryPositions.records;
+      this.stride = queryPositions.stride;
+      this.xOffset = queryPositions.xOffset;
+      this.yOffset = queryPositions.yOffset;
+    }
     this.cols = Math.max(1, Math.ceil(widthM / cellM));
     this.rows = Math.max(1, Math.ceil(heightM / cellM));
     this.head = new Int32Array(this.cols * this.rows).fill(NONE);
@@ -51,8 +69,7 @@ export class UniformGrid {
 
   /** Indexes everyone with `present[p]` set (people already indexed in the right cell stay put). */
   build(xM: Float64Array, yM: Float64Array, present: Uint8Array, count: number): void {
-    this.xM = xM;
-    this.yM = yM;
+    this.usePositions(xM, yM);
     for (let p = 0; p < count; p++)
       this.place(p, present[p] ? this.row(yM[p]!) * this.cols + this.col(xM[p]!) : NONE);
   }
@@ -68,12 +85,17 @@ export class UniformGrid {
     moved: Int32Array,
     movedCount: number,
   ): void {
-    this.xM = xM;
-    this.yM = yM;
+    this.usePositions(xM, yM);
     for (let i = 0; i < movedCount; i++) {
       const p = moved[i]!;
       this.place(p, present[p] ? this.row(yM[p]!) * this.cols + this.col(xM[p]!) : NONE);
     }
+  }
+
+  private usePositions(xM: Float64Array, yM: Float64Array): void {
+    if (!this.ownPositions) return;
+    this.xs = xM;
+    this.ys = yM;
   }
 
   private place(p: number, cell: number): void {
@@ -101,9 +123,7 @@ export class UniformGrid {
    * `foundDistance2` (squared metres); returns how many. Visits only the cells the radius touches.
    */
   within(xM: number, yM: number, radiusM: number): number {
-    const { head, next, cols } = this;
-    const xs = this.xM;
-    const ys = this.yM;
+    const { head, next, cols, xs, ys, stride, xOffset, yOffset } = this;
     const radius2 = radiusM * radiusM;
     const c0 = this.col(xM - radiusM);
     const c1 = this.col(xM + radiusM);
@@ -114,8 +134,8 @@ export class UniformGrid {
     for (let row = this.row(yM - radiusM); row <= r1; row++) {
       for (let cell = row * cols + c0; cell <= row * cols + c1; cell++) {
         for (let p = head[cell]!; p !== NONE; p = next[p]!) {
-          const dx = xs[p]! - xM;
-          const dy = ys[p]! - yM;
+          const dx = xs[p * stride + xOffset]! - xM;
+          const dy = ys[p * stride + yOffset]! - yM;
           const d2 = dx * dx + dy * dy;
           if (d2 > radius2) continue;
           if (n === found.length) {

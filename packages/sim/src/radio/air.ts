@@ -21,7 +21,8 @@ import {
   type Scheduler,
 } from '@proxsense/core';
 import type { Channel } from '../channel/channel.js';
-import type { UniformGrid } from '../grid/uniformGrid.js';
+import type { MoveLog } from '../grid/moveLog.js';
+import { UniformGrid } from '../grid/uniformGrid.js';
 import type { Movers } from '../mobility/movers.js';
 import type { Population } from '../people/population.js';
 import type { RandomStream } from '../random/streams.js';
@@ -38,6 +39,34 @@ import { ScanTruth } from './scanTruth.js';
  * advert of the chunk is still sampled, one by one; each delivery says when its first reception was.
  */
 export const MIN_CHUNK_MS = 4000;
+
+/**
+ * What serving a scan reads of each advertiser, as one record of REC doubles per person (one cache
+ * line): at a district's size, separate per-person columns would cost a cache miss each per link.
+ */
+const REC = 8;
+const R_ON_SINCE_MS = 0;
+const R_OFF_AT_MS = 1;
+const R_FLAGS = 2;
+/** The advertiser's end of the link budget: carry loss − unit TX offset, dB. */
+const R_TX_SIDE_LOSS_DB = 3;
+/** Position and venue, copied from the movers for those who moved at each step. */
+const R_X_M = 4;
+const R_Y_M = 5;
+const R_VENUE = 6;
+/** Index of the ID it advertises in the run's IdTable (−1: none of ours). */
+const R_ID_INDEX = 7;
+const F_HAS_PAYLOAD = 1;
+const F_ADVERTISING = 2;
+/** A background iPhone (app-based schemes cannot link two of them). */
+const F_IOS_BACKGROUND = 4;
+
+/** What an advertiser broadcasts now, decoded once for every phone that hears it. */
+interface Broadcast {
+  payload: Uint8Array;
+  address: Uint8Array;
+  decoded: DecodedAdvert;
+}
 
 /** Counts for the run's summary and the benchmarks. */
 export interface AirCounters {
@@ -60,7 +89,10 @@ export interface AirOptions {
   movers: Movers;
   population: Population;
   channel: Channel;
-  grid: UniformGrid;
+  /** The area and the grid cells of range queries, m. */
+  widthM: number;
+  heightM: number;
+  cellM: number;
   walls: Walls;
   ids: IdTable;
   scheduler: Scheduler;
@@ -85,15 +117,11 @@ export class Air {
     candidates: 0,
   };
   private readonly radios: (VirtualRadio | undefined)[];
-  private readonly payload: (Uint8Array | undefined)[];
-  /** Each advertiser's current ID in the run's IdTable (−1: not an ID of ours). */
-  private readonly idIndex: Int32Array;
-  /** Each advertiser's payload decoded once, handed to every firmware that hears it. */
-  private readonly decoded: (DecodedAdvert | undefined)[];
-  private readonly address: (Uint8Array | undefined)[];
-  private readonly advertising: Uint8Array;
-  private readonly advOnSinceMs: Float64Array;
-  private readonly advOffAtMs: Float64Array;
+  private readonly broadcast: (Broadcast | undefined)[];
+  /** Per person: REC doubles (see R_*). */
+  private readonly rec: Float64Array;
+  /** Who is where, for a scanner's range query (reads positions from the records). */
+  private readonly grid: UniformGrid;
   private readonly scanning: Uint8Array;
   private readonly deliveredToMs: Float64Array;
   /** Open scanners (unordered) and each one's place in that list. */
@@ -129,13 +157,22 @@ export class Air {
   constructor(private readonly o: AirOptions) {
     const n = o.movers.count;
     this.radios = new Array<VirtualRadio | undefined>(n);
-    this.payload = new Array<Uint8Array | undefined>(n);
-    this.idIndex = new Int32Array(n).fill(-1);
-    this.decoded = new Array<DecodedAdvert | undefined>(n);
-    this.address = new Array<Uint8Array | undefined>(n);
-    this.advertising = new Uint8Array(n);
-    this.advOnSinceMs = new Float64Array(n);
-    this.advOffAtMs = new Float64Array(n).fill(-Infinity);
+    this.broadcast = new Array<Broadcast | undefined>(n);
+    this.rec = new Float64Array(REC * n);
+    const { population } = o;
+    for (let p = 0; p < n; p++) {
+      const r = REC * p;
+      this.rec[r + R_OFF_AT_MS] = -Infinity;
+      this.rec[r + R_FLAGS] = population.ios[p] && !population.foreground[p] ? F_IOS_BACKGROUND : 0;
+      this.rec[r + R_TX_SIDE_LOSS_DB] = population.carryLossDb[p]! - population.txOffsetDb[p]!;
+      this.rec[r + R_ID_INDEX] = -1;
+    }
+    this.grid = new UniformGrid(o.widthM, o.heightM, o.cellM, n, {
+      records: this.rec,
+      stride: REC,
+      xOffset: R_X_M,
+      yOffset: R_Y_M,
+    });
     this.scanning = new Uint8Array(n);
     this.deliveredToMs = new Float64Array(n);
     this.scanTruth = new Array<ScanTruth | undefined>(n);
@@ -171,23 +208,49 @@ export class Air {
     return this.scanTruth[scanner];
   }
 
+  /** Indexes everyone present (at the start). */
+  build(): void {
+    const { xM, yM, present, count } = this.o.movers;
+    for (let p = 0; p < count; p++) this.place(p);
+    this.grid.build(xM, yM, present, count);
+  }
+
+  /** Re-indexes those who moved or changed venue (after each mobility step, before any scan is served). */
+  update(moves: MoveLog): void {
+    const { xM, yM, present } = this.o.movers;
+    const { moved, movedCount, venueChanged, venueChangedCount } = moves;
+    for (let i = 0; i < movedCount; i++) this.place(moved[i]!);
+    for (let i = 0; i < venueChangedCount; i++) this.place(venueChanged[i]!);
+    this.grid.update(xM, yM, present, moved, movedCount);
+  }
+
+  private place(p: number): void {
+    const r = REC * p;
+    const { xM, yM, venue } = this.o.movers;
+    this.rec[r + R_X_M] = xM[p]!;
+    this.rec[r + R_Y_M] = yM[p]!;
+    this.rec[r + R_VENUE] = venue[p]!;
+  }
+
   advertise(p: number, payload: Uint8Array, address: Uint8Array): void {
     const decoded = this.o.decodeCache.decode(payload);
-    if (decoded.kind === 'gaen') this.idIndex[p] = this.o.ids.intern(decoded.id, p, decoded.aem);
-    else if (decoded.kind === 'bluezone') this.idIndex[p] = this.o.ids.intern(decoded.id, p);
-    else this.idIndex[p] = -1;
-    const now = this.o.scheduler.nowMs();
-    if (!this.advertising[p]) this.advOnSinceMs[p] = now;
-    this.advertising[p] = 1;
-    this.payload[p] = payload;
-    this.decoded[p] = decoded;
-    this.address[p] = address;
+    const r = REC * p;
+    const rec = this.rec;
+    if (decoded.kind === 'gaen') rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p, decoded.aem);
+    else if (decoded.kind === 'bluezone') rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p);
+    else rec[r + R_ID_INDEX] = -1;
+    const flags = rec[r + R_FLAGS]!;
+    if (!(flags & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
+    rec[r + R_FLAGS] = flags | F_ADVERTISING | F_HAS_PAYLOAD;
+    this.broadcast[p] = { payload, address, decoded };
   }
 
   stopAdvertising(p: number): void {
-    if (!this.advertising[p]) return;
-    this.advertising[p] = 0;
-    this.advOffAtMs[p] = this.o.scheduler.nowMs();
+    const r = REC * p;
+    const flags = this.rec[r + R_FLAGS]!;
+    if (!(flags & F_ADVERTISING)) return;
+    this.rec[r + R_FLAGS] = flags & ~F_ADVERTISING;
+    this.rec[r + R_OFF_AT_MS] = this.o.scheduler.nowMs();
   }
 
   openScan(p: number): void {
@@ -232,11 +295,11 @@ export class Air {
     }
   }
 
-  /** Milliseconds of [fromMs, toMs) during which `a` advertised. */
-  private advertisedMs(a: number, fromMs: number, toMs: number): number {
-    const since = this.advOnSinceMs[a]!;
-    if (this.advertising[a]) return toMs - (since > fromMs ? since : fromMs);
-    const off = this.advOffAtMs[a]!;
+  /** Milliseconds of [fromMs, toMs) during which `a` (its record at `r`, flags `flags`) advertised. */
+  private advertisedMs(r: number, flags: number, fromMs: number, toMs: number): number {
+    const since = this.rec[r + R_ON_SINCE_MS]!;
+    if (flags & F_ADVERTISING) return toMs - (since > fromMs ? since : fromMs);
+    const off = this.rec[r + R_OFF_AT_MS]!;
     const end = off < toMs ? off : toMs;
     const start = since > fromMs ? since : fromMs;
     return end > start ? end - start : 0;
@@ -261,18 +324,21 @@ export class Air {
 
   /** Pass 1: advertisers in range that advertised during the chunk (their count drives collisions). */
   private gatherCandidates(s: number, fromMs: number, toMs: number): number {
-    const { movers, population, grid } = this.o;
-    const blockIos = this.o.iosBackgroundLimit && population.ios[s] && !population.foreground[s];
+    const { grid, rec } = this;
+    const blockIos =
+      this.o.iosBackgroundLimit && (rec[REC * s + R_FLAGS]! & F_IOS_BACKGROUND) !== 0;
     let n = 0;
-    const inRange = grid.within(movers.xM[s]!, movers.yM[s]!, this.rangeM);
+    const inRange = grid.within(rec[REC * s + R_X_M]!, rec[REC * s + R_Y_M]!, this.rangeM);
     const found = grid.found;
     const foundDistance2 = grid.foundDistance2;
     for (let k = 0; k < inRange; k++) {
       const a = found[k]!;
-      if (a === s || !population.app[a] || this.payload[a] === undefined) continue;
-      const advertisedMs = this.advertisedMs(a, fromMs, toMs);
+      const r = REC * a;
+      const flags = rec[r + R_FLAGS]!;
+      if (!(flags & F_HAS_PAYLOAD) || a === s) continue;
+      const advertisedMs = this.advertisedMs(r, flags, fromMs, toMs);
       if (advertisedMs <= 0) continue;
-      if (blockIos && population.ios[a] && !population.foreground[a]) {
+      if (blockIos && flags & F_IOS_BACKGROUND) {
         this.counters.linksBlockedIos++;
         continue;
       }
@@ -287,10 +353,13 @@ export class Air {
 
   /** Pass 2: adverts each candidate sent in the chunk (a random phase against its interval) and the link's median RSSI. */
   private linkBudgets(s: number, n: number, fromMs: number, toMs: number): void {
-    const { movers, population, channel, walls } = this.o;
-    const { xM, yM, venue } = movers;
-    const { carryLossDb, txOffsetDb } = population;
-    const extraLossS = carryLossDb[s]! - population.rxOffsetDb[s]!;
+    const { population, channel, walls } = this.o;
+    const rec = this.rec;
+    const rs = REC * s;
+    const sx = rec[rs + R_X_M]!;
+    const sy = rec[rs + R_Y_M]!;
+    const sVenue = rec[rs + R_VENUE]!;
+    const extraLossS = population.carryLossDb[s]! - population.rxOffsetDb[s]!;
     const intervalMs = channel.spec.advertIntervalMs;
     const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
     const {
@@ -318,13 +387,15 @@ export class Air {
       const sent = Math.floor(candidateAdvertisedMs[i]! / intervalMs + r / 4294967296);
       candidateSent[i] = sent;
       if (sent === 0) continue;
-      const a = candidates[i]!;
-      const wallLossDb = walls.count ? walls.lossBetweenPeopleDb(xM, yM, venue, a, s) : 0;
+      const ra = REC * candidates[i]!;
+      const wallLossDb = walls.count
+        ? walls.lossBetweenDb(rec[ra + R_X_M]!, rec[ra + R_Y_M]!, rec[ra + R_VENUE]!, sx, sy, sVenue)
+        : 0;
       candidateMedianDbm[i] =
         channel.medianRssiAtDbm(
           candidateDistanceM[i]!,
-          carryLossDb[a]! - txOffsetDb[a]! + extraLossS + wallLossDb,
-        ) + channel.shadowingDb(a, s, tS);
+          rec[ra + R_TX_SIDE_LOSS_DB]! + extraLossS + wallLossDb,
+        ) + channel.shadowingDb(candidates[i]!, s, tS);
     }
     state[o4] = s0;
     state[o4 + 1] = s1;
@@ -396,13 +467,19 @@ export class Air {
       delivered += got;
       counters.deliveries++;
       const a = candidates[i]!;
-      const decoded = this.decoded[a]!;
+      const broadcast = this.broadcast[a]!;
+      const decoded = broadcast.decoded;
       if (decoded.kind === 'gaen' || decoded.kind === 'bluezone')
-        truth.record(decoded.id, decoded.head, this.idIndex[a]!, candidateDistanceM[i]!);
-      advert.payload = this.payload[a]!;
+        truth.record(
+          decoded.id,
+          decoded.head,
+          this.rec[REC * a + R_ID_INDEX]!,
+          candidateDistanceM[i]!,
+        );
+      advert.payload = broadcast.payload;
       advert.decoded = decoded;
       advert.rssiDbm = samples[0]!;
-      advert.address = this.address[a]!;
+      advert.address = broadcast.address;
       advert.rssiSamplesDbm = samples;
       advert.rssiSampleCount = got;
       advert.receivedAtMs = fromMs;

@@ -111,7 +111,6 @@ export class Simulation {
   readonly tracks: Track[] = [];
   readonly profile: FirmwareProfile;
   private readonly truthGrid: UniformGrid;
-  private readonly airGrid: UniformGrid;
   private readonly moves: MoveLog;
   private ran = false;
 
@@ -154,12 +153,6 @@ export class Simulation {
       this.people,
     );
     this.moves = new MoveLog(this.people);
-    this.airGrid = new UniformGrid(
-      this.world.widthM,
-      this.world.heightM,
-      Math.max(truthCellM, scenario.channel.maxRangeM / 2),
-      this.people,
-    );
     const channelFamily = streams.family('channel');
     const firmwareFamily = streams.family('firmware');
     const channelRandom: (RandomStream | undefined)[] = [];
@@ -177,7 +170,9 @@ export class Simulation {
       movers: this.movers,
       population: this.population,
       channel: this.channel,
-      grid: this.airGrid,
+      widthM: this.world.widthM,
+      heightM: this.world.heightM,
+      cellM: Math.max(truthCellM, scenario.channel.maxRangeM / 2),
       walls: this.world.walls,
       ids: this.ids,
       scheduler: this.scheduler,
@@ -258,13 +253,14 @@ export class Simulation {
         this.options.onProgress(tS, this.durationS);
     }
     for (const fw of this.firmware) fw?.stop();
+    this.truth.flush();
     return this;
   }
 
   private buildGrids(): void {
     const { xM, yM, present, count } = this.movers;
     this.truthGrid.build(xM, yM, present, count);
-    this.airGrid.build(xM, yM, present, count);
+    this.air.build();
   }
 
   /** After a mobility step: only the people who moved are re-indexed. */
@@ -274,7 +270,7 @@ export class Simulation {
     this.moves.scan(this.movers);
     const { moved, movedCount } = this.moves;
     this.truthGrid.update(xM, yM, present, moved, movedCount);
-    this.airGrid.update(xM, yM, present, moved, movedCount);
+    this.air.update(this.moves);
   }
 
   private pickTrackedPeople(n: number): number[] {

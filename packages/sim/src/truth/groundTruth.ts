@@ -8,6 +8,10 @@
  * (found pairs join the list) and active pairs with a mover that the query did not find again leave it.
  * Same sums as querying everyone every step, at a cost that follows the movers, not the crowd. Pairs
  * live in typed columns with an open-addressing index on (pair, day): no Map, no boxed keys.
+ *
+ * The active list is compact and read in order; it counts each pair's steps and adds them to the pair's
+ * columns (one step's seconds at a time, so sums are those of accruing every step) only when the pair
+ * leaves the list or on {@link GroundTruth.flush}: a step touches no pair's columns at random.
  * @module
  */
 import type { MoveLog } from '../grid/moveLog.js';
@@ -18,7 +22,10 @@ import { ensureLength } from '../util/growable.js';
 const EMPTY = -1;
 
 export class GroundTruth {
-  /** Pairs (a < b) per day with any time within the distance, in order of first contact. */
+  /**
+   * Pairs (a < b) per day with any time within the distance, in order of first contact. `closeS` and
+   * `reachedAtS` are current after {@link flush} (`Simulation.run` flushes at its end).
+   */
   pairA = new Uint32Array(1024);
   pairB = new Uint32Array(1024);
   pairDay = new Int32Array(1024);
@@ -26,13 +33,21 @@ export class GroundTruth {
   /** Run time (s) at which the pair's seconds that day first reached the minimum (NaN: never). */
   reachedAtS = new Float64Array(1024);
   length = 0;
-  /** Step at which each pair last accrued (0: never), so no pair accrues twice in one step. */
-  private accruedAtStep = new Uint32Array(1024);
-  /** Pairs within the distance at the last step (indexes into the columns). */
-  private active = new Int32Array(1024);
+  /** Each pair's place in the active list (−1: not active). */
+  private activeSlot = new Int32Array(1024).fill(EMPTY);
+  /** The active list: pair, its two people, the step its unflushed run of steps began, their count. */
+  private activePair = new Int32Array(1024);
+  private activeA = new Uint32Array(1024);
+  private activeB = new Uint32Array(1024);
+  private activeFrom = new Uint32Array(1024);
+  private activeSteps = new Uint32Array(1024);
+  /** Step at which a mover's query last found the pair. */
+  private activeSeen = new Uint32Array(1024);
   private activeCount = 0;
-  private isActive = new Uint8Array(1024);
   private steps = 0;
+  /** Run time and length of each step, s (index: step number, from 1). */
+  private stepTimeS = new Float64Array(1024);
+  private stepLengthS = new Float64Array(1024);
   /** Open addressing: slot → pair index (−1 empty); size a power of two, at most half full. */
   private slots = new Int32Array(2048).fill(EMPTY);
 
@@ -47,9 +62,15 @@ export class GroundTruth {
   /** One step: `moves` says who changed since the last step; `grid` is up to date with them. */
   step(m: Movers, grid: UniformGrid, moves: MoveLog, tS: number, stepS: number, day: number): void {
     const stamp = ++this.steps;
+    if (stamp === this.stepTimeS.length) {
+      this.stepTimeS = ensureLength(this.stepTimeS, stamp + 1);
+      this.stepLengthS = ensureLength(this.stepLengthS, stamp + 1);
+    }
+    this.stepTimeS[stamp] = tS;
+    this.stepLengthS[stamp] = stepS;
     const { xM, yM, present } = m;
     const { moved, movedCount } = moves;
-    // Movers first: every pair within the distance that involves one accrues and is (or stays) active.
+    // Movers first: every pair within the distance that involves one is (or stays) active.
     for (let i = 0; i < movedCount; i++) {
       const a = moved[i]!;
       if (!present[a]) continue;
@@ -58,36 +79,60 @@ export class GroundTruth {
       for (let k = 0; k < n; k++) {
         const b = found[k]!;
         if (b === a) continue;
-        const pair = a < b ? this.pairOf(a, b, day) : this.pairOf(b, a, day);
-        if (this.accruedAtStep[pair] === stamp) continue;
-        this.accrue(pair, stamp, tS, stepS);
-        if (!this.isActive[pair]) this.activate(pair);
+        const lo = a < b ? a : b;
+        const hi = a < b ? b : a;
+        const pair = this.pairOf(lo, hi, day);
+        let slot = this.activeSlot[pair]!;
+        if (slot === EMPTY) slot = this.activate(pair, lo, hi, stamp);
+        this.activeSeen[slot] = stamp;
       }
     }
-    // Then the active list: pairs of two people who stood still accrue; pairs with a mover that was not
-    // found again are out of range now.
-    const active = this.active;
-    let { isActive, pairA, pairB } = this;
+    // Then the active list, in order: pairs found by a mover, or of two people who stood still, accrue
+    // this step; pairs with a mover that was not found again are out of range now.
+    const { activePair, activeA, activeB, activeFrom, activeSteps, activeSeen } = this;
+    let activeSlot = this.activeSlot;
     let kept = 0;
     for (let i = 0; i < this.activeCount; i++) {
-      let pair = active[i]!;
-      if (this.accruedAtStep[pair] !== stamp) {
-        if (moves.movedNow(pairA[pair]!) || moves.movedNow(pairB[pair]!)) {
-          isActive[pair] = 0;
+      let pair = activePair[i]!;
+      const a = activeA[i]!;
+      const b = activeB[i]!;
+      let from = activeFrom[i]!;
+      let steps = activeSteps[i]!;
+      if (activeSeen[i] !== stamp) {
+        if (moves.movedNow(a) || moves.movedNow(b)) {
+          this.addSteps(pair, from, steps);
+          activeSlot[pair] = EMPTY;
           continue;
         }
         if (this.pairDay[pair] !== day) {
           // A new UTC day: the pair goes on as that day's pair.
-          isActive[pair] = 0;
-          pair = this.pairOf(pairA[pair]!, pairB[pair]!, day);
-          ({ isActive, pairA, pairB } = this); // pairOf may have grown the columns
-          isActive[pair] = 1;
+          this.addSteps(pair, from, steps);
+          activeSlot[pair] = EMPTY;
+          pair = this.pairOf(a, b, day);
+          activeSlot = this.activeSlot; // pairOf may have grown the columns
+          from = stamp;
+          steps = 0;
         }
-        this.accrue(pair, stamp, tS, stepS);
       }
-      active[kept++] = pair;
+      activePair[kept] = pair;
+      activeA[kept] = a;
+      activeB[kept] = b;
+      activeFrom[kept] = from;
+      activeSteps[kept] = steps + 1;
+      activeSeen[kept] = activeSeen[i]!;
+      activeSlot[pair] = kept;
+      kept++;
     }
     this.activeCount = kept;
+  }
+
+  /** Adds every active pair's counted steps to its columns (they keep accruing afterwards). */
+  flush(): void {
+    for (let i = 0; i < this.activeCount; i++) {
+      this.addSteps(this.activePair[i]!, this.activeFrom[i]!, this.activeSteps[i]!);
+      this.activeFrom[i] = this.activeFrom[i]! + this.activeSteps[i]!;
+      this.activeSteps[i] = 0;
+    }
   }
 
   /** Whether pair i is a true close contact on its day. */
@@ -108,18 +153,38 @@ export class GroundTruth {
     }
   }
 
-  private accrue(pair: number, stamp: number, tS: number, stepS: number): void {
-    this.accruedAtStep[pair] = stamp;
-    const closeS = (this.closeS[pair]! += stepS);
-    if (closeS >= this.minDurationS - 1e-9 && Number.isNaN(this.reachedAtS[pair]!))
-      this.reachedAtS[pair] = tS;
+  /** Steps from..from+count−1 of `pair`, one step's seconds at a time, noting when it reached the minimum. */
+  private addSteps(pair: number, from: number, count: number): void {
+    let closeS = this.closeS[pair]!;
+    let reached = !Number.isNaN(this.reachedAtS[pair]!);
+    const minS = this.minDurationS - 1e-9;
+    for (let j = from; j < from + count; j++) {
+      closeS += this.stepLengthS[j]!;
+      if (!reached && closeS >= minS) {
+        this.reachedAtS[pair] = this.stepTimeS[j]!;
+        reached = true;
+      }
+    }
+    this.closeS[pair] = closeS;
   }
 
-  private activate(pair: number): void {
-    if (this.activeCount === this.active.length)
-      this.active = ensureLength(this.active, this.activeCount + 1);
-    this.active[this.activeCount++] = pair;
-    this.isActive[pair] = 1;
+  private activate(pair: number, lo: number, hi: number, stamp: number): number {
+    const slot = this.activeCount++;
+    if (slot === this.activePair.length) {
+      this.activePair = ensureLength(this.activePair, slot + 1);
+      this.activeA = ensureLength(this.activeA, slot + 1);
+      this.activeB = ensureLength(this.activeB, slot + 1);
+      this.activeFrom = ensureLength(this.activeFrom, slot + 1);
+      this.activeSteps = ensureLength(this.activeSteps, slot + 1);
+      this.activeSeen = ensureLength(this.activeSeen, slot + 1);
+    }
+    this.activePair[slot] = pair;
+    this.activeA[slot] = lo;
+    this.activeB[slot] = hi;
+    this.activeFrom[slot] = stamp;
+    this.activeSteps[slot] = 0;
+    this.activeSlot[pair] = slot;
+    return slot;
   }
 
   private hashOf(lo: number, hi: number, day: number): number {
@@ -149,6 +214,7 @@ export class GroundTruth {
     this.pairDay[pair] = day;
     this.closeS[pair] = 0;
     this.reachedAtS[pair] = NaN;
+    this.activeSlot[pair] = EMPTY;
     this.slots[s] = pair;
     if (this.length * 2 > this.slots.length) this.rehash();
     return pair;
@@ -171,7 +237,6 @@ export class GroundTruth {
     this.pairDay = ensureLength(this.pairDay, length);
     this.closeS = ensureLength(this.closeS, length);
     this.reachedAtS = ensureLength(this.reachedAtS, length);
-    this.accruedAtStep = ensureLength(this.accruedAtStep, length);
-    this.isActive = ensureLength(this.isActive, length);
+    this.activeSlot = ensureLength(this.activeSlot, length);
   }
 }

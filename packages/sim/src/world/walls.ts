@@ -51,17 +51,6 @@ export class Walls {
     return loss;
   }
 
-  /** {@link lossBetweenDb} between persons a and b of the movers' columns (no position argument to box). */
-  lossBetweenPeopleDb(
-    xM: Float64Array,
-    yM: Float64Array,
-    venue: Int32Array,
-    a: number,
-    b: number,
-  ): number {
-    return this.lossBetweenDb(xM[a]!, yM[a]!, venue[a]!, xM[b]!, yM[b]!, venue[b]!);
-  }
-
   private crossed(
     walls: number[] | undefined,
     ax: number,
