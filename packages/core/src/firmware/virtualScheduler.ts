@@ -5,16 +5,18 @@
  */
 import type { Scheduler, TimerHandle } from './ports.js';
 
-interface Timer {
-  atMs: number;
-  seq: number;
-  callback: () => void;
-}
-
+/**
+ * The heap is kept in parallel columns (time, creation number, callback), so ordering timers reads
+ * numbers in place instead of chasing one object per timer: a simulated crowd keeps a few timers per
+ * phone pending at once.
+ */
 export class VirtualScheduler implements Scheduler {
   private time: number;
   private seq = 0;
-  private heap: Timer[] = [];
+  private size = 0;
+  private atMs = new Float64Array(64);
+  private seqOf = new Float64Array(64);
+  private callbacks: ((() => void) | undefined)[] = [];
   private cancelled = new Set<number>();
 
   constructor(startMs = 0) {
@@ -26,10 +28,24 @@ export class VirtualScheduler implements Scheduler {
   }
 
   setTimer(atMs: number, callback: () => void): TimerHandle {
-    const timer = { atMs: Math.max(atMs, this.time), seq: this.seq++, callback };
-    this.heap.push(timer);
-    this.siftUp(this.heap.length - 1);
-    return timer.seq;
+    if (this.size === this.atMs.length) this.grow();
+    const handle = this.seq++;
+    let i = this.size++;
+    const at = Math.max(atMs, this.time);
+    const { atMs: times, seqOf, callbacks } = this;
+    // Sift up: parents later than the new timer move down.
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!(at < times[parent]! || (at === times[parent]! && handle < seqOf[parent]!))) break;
+      times[i] = times[parent]!;
+      seqOf[i] = seqOf[parent]!;
+      callbacks[i] = callbacks[parent];
+      i = parent;
+    }
+    times[i] = at;
+    seqOf[i] = handle;
+    callbacks[i] = callback;
+    return handle;
   }
 
   cancelTimer(handle: TimerHandle): void {
@@ -38,52 +54,56 @@ export class VirtualScheduler implements Scheduler {
 
   /** Runs every timer due up to and including `untilMs`, then sets the clock to `untilMs`. */
   runUntil(untilMs: number): void {
-    while (this.heap.length && this.heap[0]!.atMs <= untilMs) {
-      const timer = this.pop();
-      if (this.cancelled.delete(timer.seq)) continue;
-      this.time = timer.atMs;
-      timer.callback();
+    while (this.size && this.atMs[0]! <= untilMs) {
+      const at = this.atMs[0]!;
+      const handle = this.seqOf[0]!;
+      const callback = this.callbacks[0]!;
+      this.popTop();
+      if (this.cancelled.size && this.cancelled.delete(handle)) continue;
+      this.time = at;
+      callback();
     }
     this.time = Math.max(this.time, untilMs);
   }
 
   /** Timers still pending (cancelled ones excluded once reached). */
   get pending(): number {
-    return this.heap.length;
+    return this.size;
   }
 
-  private less(a: Timer, b: Timer): boolean {
-    return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
-  }
-
-  private siftUp(i: number): void {
-    const h = this.heap;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
-      i = parent;
+  private popTop(): void {
+    const { atMs: times, seqOf, callbacks } = this;
+    const n = --this.size;
+    const at = times[n]!;
+    const handle = seqOf[n]!;
+    const callback = callbacks[n];
+    callbacks[n] = undefined;
+    if (n === 0) return;
+    // Sift the last timer down from the top.
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const m =
+        r < n && (times[r]! < times[l]! || (times[r] === times[l] && seqOf[r]! < seqOf[l]!)) ? r : l;
+      if (!(times[m]! < at || (times[m] === at && seqOf[m]! < handle))) break;
+      times[i] = times[m]!;
+      seqOf[i] = seqOf[m]!;
+      callbacks[i] = callbacks[m];
+      i = m;
     }
+    times[i] = at;
+    seqOf[i] = handle;
+    callbacks[i] = callback;
   }
 
-  private pop(): Timer {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+  private grow(): void {
+    const atMs = new Float64Array(this.atMs.length * 2);
+    atMs.set(this.atMs);
+    const seqOf = new Float64Array(this.seqOf.length * 2);
+    seqOf.set(this.seqOf);
+    this.atMs = atMs;
+    this.seqOf = seqOf;
   }
 }
