@@ -456,7 +456,7 @@ export class Air {
           bin >= 1 && bin < NORMAL_TABLE_BINS - 1
             ? table[bin]! + (x - bin) * (table[bin + 1]! - table[bin]!)
             : normalQuantile(x / NORMAL_TABLE_BINS);
-        const rssi = Math.round(medianDbm + sigmaDb * z);
+        const rssi = roundDbm(medianDbm + sigmaDb * z);
         if (rssi < floorDbm) {
           below++;
           continue;
@@ -502,6 +502,18 @@ export class Air {
     this.candidateSent = ensureLength(this.candidateSent, length);
     this.candidateMedianDbm = ensureLength(this.candidateMedianDbm, length);
   }
+}
+
+/**
+ * `Math.round(y)`, bit for bit, without the generic rounding V8 emits for it (it costs about half of an
+ * advert's sampling): floor(y + 0.5), where y + 0.5 is exact for 1 ≤ |y| < 2⁵², through an integer
+ * conversion of y + 0.5 + 4096 that is either the floor or one above it. Anything else takes Math.round.
+ */
+export function roundDbm(y: number): number {
+  if (!(y >= 1 || y <= -1) || y >= 4096 || y <= -4096) return Math.round(y);
+  const h = y + 0.5;
+  const k = ((h + 4096) | 0) - 4096;
+  return k > h ? k - 1 : k;
 }
 
 /** A simulated phone's Radio port: it only tells the air what the firmware does. */

@@ -1,0 +1,36 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { roundDbm } from '../src/radio/air.js';
+
+describe('roundDbm: Math.round without the slow path', () => {
+  it('equals Math.round on every double (halves, near-halves, tiny, huge, NaN)', () => {
+    const nearHalf = fc
+      .tuple(fc.integer({ min: -300, max: 300 }), fc.integer({ min: -4, max: 4 }))
+      .map(([k, ulps]) => {
+        let x = k + 0.5;
+        for (let i = 0; i < Math.abs(ulps); i++)
+          x = ulps > 0 ? x + Number.EPSILON * Math.abs(x) : x - Number.EPSILON * Math.abs(x);
+        return x;
+      });
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.double({ min: -200, max: 50 }), nearHalf), (y) => {
+        expect(Object.is(roundDbm(y), Math.round(y))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const y of [
+      0.49999999999999994,
+      -0.5,
+      0.5,
+      -1.5,
+      1.5,
+      -4095.5,
+      4095.5,
+      -4096,
+      4096,
+      -0,
+      NaN,
+    ])
+      expect(Object.is(roundDbm(y), Math.round(y))).toBe(true);
+  });
+});
