@@ -379,8 +379,8 @@ export class Firmware {
     if (!agg) return;
     if (agg.size === 0) return void this.scanPool.give(agg);
     const order = agg.sortedSlots();
-    const sightings = new Array<Sighting>(order.length);
-    for (let i = 0; i < order.length; i++) {
+    const sightings = new Array<Sighting>(agg.size);
+    for (let i = 0; i < agg.size; i++) {
       const slot = order[i]!;
       const decoded = agg.decoded[slot]!;
       const s: Sighting = {

@@ -26,6 +26,10 @@ export class ScanAggregates {
   private table = new Int32Array(64);
   /** Where each slot sits in the table, so clearing touches only what the scan used. */
   private tableIndex: number[] = [];
+  /** Scratch of {@link sortedSlots}, kept for the next scan. */
+  private packed = new Float64Array(64);
+  private heads = new Float64Array(64);
+  private order = new Uint32Array(64);
 
   clear(): void {
     const { table, tableIndex } = this;
@@ -58,26 +62,31 @@ export class ScanAggregates {
     return slot;
   }
 
-  /** Slots in ascending ID order (hex order is byte order): by the ID's head, ties by the full hex. */
-  sortedSlots(): number[] {
+  /**
+   * Slots in ascending ID order (hex order is byte order): by the ID's head, ties by the full hex. The
+   * first `size` entries of the returned array, which is reused by the next call.
+   */
+  sortedSlots(): Uint32Array {
     const n = this.size;
+    if (this.packed.length < n) {
+      this.packed = new Float64Array(2 * n);
+      this.heads = new Float64Array(2 * n);
+      this.order = new Uint32Array(2 * n);
+    }
+    const { packed, heads, order, keys } = this;
     // Head × n + slot is exact in a double (n < 2²⁹) and sorts natively.
-    const packed = new Float64Array(n);
     for (let s = 0; s < n; s++) packed[s] = this.decoded[s]!.head * n + s;
-    packed.sort();
-    const head = new Float64Array(n);
-    const order = new Array<number>(n);
+    packed.subarray(0, n).sort();
     for (let k = 0; k < n; k++) {
-      head[k] = Math.floor(packed[k]! / n);
-      order[k] = packed[k]! - head[k]! * n;
+      heads[k] = Math.floor(packed[k]! / n);
+      order[k] = packed[k]! - heads[k]! * n;
     }
     // IDs sharing a head (rare): each such run in order of the full hex.
-    const keys = this.keys;
     for (let k = 1; k < n; k++) {
-      if (head[k] !== head[k - 1]) continue;
+      if (heads[k] !== heads[k - 1]) continue;
       const slot = order[k]!;
       let j = k;
-      for (; j > 0 && head[j - 1] === head[k] && keys[order[j - 1]!]! > keys[slot]!; j--)
+      for (; j > 0 && heads[j - 1] === heads[k] && keys[order[j - 1]!]! > keys[slot]!; j--)
         order[j] = order[j - 1]!;
       order[j] = slot;
     }
