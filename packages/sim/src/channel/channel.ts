@@ -57,6 +57,29 @@ export class Channel {
     return rssiAt1mDbm - pathLossDb - extraLossDb;
   }
 
+  /**
+   * Many links of one scanner at once, in place: `medianDbm[i]` holds link i's net extra loss on entry
+   * and its median RSSI plus shadowing at `tS` on return, for the links with `sent[i] > 0` (the others are
+   * left alone). Same values as {@link medianRssiAtDbm} + {@link shadowingDb} one by one, without a
+   * boxed number per call.
+   */
+  linkMediansDbm(
+    scanner: number,
+    advertisers: Uint32Array,
+    distanceM: Float64Array,
+    sent: Uint32Array,
+    medianDbm: Float64Array,
+    n: number,
+    tS: number,
+  ): void {
+    for (let i = 0; i < n; i++) {
+      if (sent[i] === 0) continue;
+      medianDbm[i] =
+        this.medianRssiAtDbm(distanceM[i]!, medianDbm[i]!) +
+        this.shadowingDb(advertisers[i]!, scanner, tS);
+    }
+  }
+
   /** Shadowing of the unordered pair (a, b) at time tS, dB: N(0, σ²) at every t, correlated over time. */
   shadowingDb(a: number, b: number, tS: number): number {
     const sigma = this.spec.shadowingSigmaDb;

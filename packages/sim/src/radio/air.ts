@@ -236,7 +236,8 @@ export class Air {
     const decoded = this.o.decodeCache.decode(payload);
     const r = REC * p;
     const rec = this.rec;
-    if (decoded.kind === 'gaen') rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p, decoded.aem);
+    if (decoded.kind === 'gaen')
+      rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p, decoded.aem);
     else if (decoded.kind === 'bluezone') rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p);
     else rec[r + R_ID_INDEX] = -1;
     const flags = rec[r + R_FLAGS]!;
@@ -384,23 +385,36 @@ export class Air {
       s0 ^= s3;
       s2 ^= t;
       s3 = (s3 << 11) | (s3 >>> 21);
-      const sent = Math.floor(candidateAdvertisedMs[i]! / intervalMs + r / 4294967296);
+      // A non-negative count well below 2³¹: truncation is the floor.
+      const sent = (candidateAdvertisedMs[i]! / intervalMs + r / 4294967296) | 0;
       candidateSent[i] = sent;
       if (sent === 0) continue;
       const ra = REC * candidates[i]!;
       const wallLossDb = walls.count
-        ? walls.lossBetweenDb(rec[ra + R_X_M]!, rec[ra + R_Y_M]!, rec[ra + R_VENUE]!, sx, sy, sVenue)
+        ? walls.lossBetweenDb(
+            rec[ra + R_X_M]!,
+            rec[ra + R_Y_M]!,
+            rec[ra + R_VENUE]!,
+            sx,
+            sy,
+            sVenue,
+          )
         : 0;
-      candidateMedianDbm[i] =
-        channel.medianRssiAtDbm(
-          candidateDistanceM[i]!,
-          rec[ra + R_TX_SIDE_LOSS_DB]! + extraLossS + wallLossDb,
-        ) + channel.shadowingDb(candidates[i]!, s, tS);
+      candidateMedianDbm[i] = rec[ra + R_TX_SIDE_LOSS_DB]! + extraLossS + wallLossDb;
     }
     state[o4] = s0;
     state[o4 + 1] = s1;
     state[o4 + 2] = s2;
     state[o4 + 3] = s3;
+    channel.linkMediansDbm(
+      s,
+      candidates,
+      candidateDistanceM,
+      candidateSent,
+      candidateMedianDbm,
+      n,
+      tS,
+    );
   }
 
   /** Pass 3: every advert survives collisions or not, gets its fast fading, is kept above the floor; one delivery per advertiser. */
