@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AdvertDecodeCache,
@@ -257,5 +258,68 @@ describe('firmware: batched deliveries from a host that samples the air in bulk'
     // One decode for both phones: they store the very same ID bytes object.
     expect(phones[0]!.store.querySightings()[0]!.id).toBe(phones[1]!.store.querySightings()[0]!.id);
     expect(decodeCache.decode(payload)).toBe(decodeCache.decode(payload));
+  });
+});
+
+describe('firmware: advert batches', () => {
+  it('a batch of receptions stores what the same receptions delivered one by one store', () => {
+    const payloads = [
+      ...[1, 2, 3, 4].map((b) =>
+        encodeGaenAdvert(new Uint8Array(16).fill(b), new Uint8Array(4).fill(b)),
+      ),
+      Uint8Array.of(2, 1, 6),
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.nat(payloads.length - 1),
+            fc.array(fc.integer({ min: -110, max: -30 }), { minLength: 0, maxLength: 6 }),
+          ),
+          { maxLength: 40 },
+        ),
+        (deliveries) => {
+          const run = (batched: boolean) => {
+            const scheduler = new VirtualScheduler(T0);
+            const radio = new FakeRadio('b');
+            const store = new MemoryStore();
+            const firmware = new Firmware({
+              profile: { ...GAEN_PROFILE, maxIdsPerScan: 3 },
+              radio,
+              scheduler,
+              random: new SeededRandom(5),
+              store,
+              name: 'b',
+            });
+            firmware.start();
+            while (!radio.scanning) scheduler.runUntil(scheduler.nowMs() + 100);
+            const t = scheduler.nowMs();
+            const cache = new AdvertDecodeCache();
+            if (batched)
+              radio.receiveBatch({
+                count: deliveries.length,
+                payload: deliveries.map(([p]) => payloads[p]!),
+                decoded: deliveries.map(([p]) => cache.decode(payloads[p]!)),
+                receptions: deliveries.map(([, r]) => r.length),
+                rssiSumDbm: deliveries.map(([, r]) => r.reduce((a, b) => a + b, 0)),
+                firstAtMs: deliveries.map((_, i) => t - 100 + i),
+              });
+            else
+              deliveries.forEach(([p, r], i) =>
+                radio.receive({
+                  payload: payloads[p]!,
+                  rssiDbm: r[0] ?? 0,
+                  rssiSamplesDbm: r,
+                  receivedAtMs: t - 100 + i,
+                }),
+              );
+            scheduler.runUntil(t + 10_000);
+            return { sightings: store.querySightings(), counters: { ...firmware.counters } };
+          };
+          expect(run(true)).toEqual(run(false));
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

@@ -4,7 +4,13 @@
  * at that moment hears it at the RSSI the test's `rssiDbm(from, to)` gives.
  * @module
  */
-import type { Radio, ReceivedAdvert, Scheduler, TimerHandle } from './ports.js';
+import type {
+  Radio,
+  ReceivedAdvert,
+  ReceivedAdvertBatch,
+  Scheduler,
+  TimerHandle,
+} from './ports.js';
 
 export class FakeRadio implements Radio {
   advertising: { payload: Uint8Array; address: Uint8Array } | undefined;
@@ -12,6 +18,7 @@ export class FakeRadio implements Radio {
   /** Every payload/address pair this radio started advertising, in order. */
   readonly advertised: { timeMs: number; payload: Uint8Array; address: Uint8Array }[] = [];
   private handler: ((advert: ReceivedAdvert) => void) | undefined;
+  private batchHandler: ((batch: ReceivedAdvertBatch) => void) | undefined;
   private timer: TimerHandle | undefined;
 
   constructor(
@@ -43,6 +50,15 @@ export class FakeRadio implements Radio {
 
   onAdvert(handler: (advert: ReceivedAdvert) => void): void {
     this.handler = handler;
+  }
+
+  onAdvertBatch(handler: (batch: ReceivedAdvertBatch) => void): void {
+    this.batchHandler = handler;
+  }
+
+  /** Delivers a batch of receptions (ignored unless scanning), as a host sampling the air in bulk does. */
+  receiveBatch(batch: ReceivedAdvertBatch): void {
+    if (this.scanning) this.batchHandler?.(batch);
   }
 
   /** Delivers an advert as if heard over the air (ignored unless scanning, like a real radio). */

@@ -31,9 +31,16 @@ import { encodeGaenMetadata } from '../ids/gaen/metadata.js';
 import { Matcher, type Match } from '../matching/match.js';
 import type { Random } from '../ports/random.js';
 import type { Sighting } from '../sightings/sighting.js';
-import { AdvertDecodeCache } from './advertCache.js';
+import { AdvertDecodeCache, type DecodedAdvert } from './advertCache.js';
 import { ScanAggregatePool, type ScanAggregates } from './scanAggregates.js';
-import type { Radio, ReceivedAdvert, Scheduler, Store, TimerHandle } from './ports.js';
+import type {
+  Radio,
+  ReceivedAdvert,
+  ReceivedAdvertBatch,
+  Scheduler,
+  Store,
+  TimerHandle,
+} from './ports.js';
 import type { FirmwareProfile } from './profiles.js';
 
 /** Options of {@link Firmware}. */
@@ -142,6 +149,7 @@ export class Firmware {
         String(this.profile.scanOnMs),
       );
     options.radio.onAdvert((advert) => this.onAdvert(advert));
+    options.radio.onAdvertBatch?.((batch) => this.onAdvertBatch(batch));
   }
 
   /** Starts advertising, scanning, rotating and pruning. */
@@ -404,26 +412,50 @@ export class Firmware {
       ? Math.min(samples.length, advert.rssiSampleCount ?? samples.length)
       : 1;
     this.counters.advertsHeard += receptions;
-    const agg = this.scan;
-    if (!agg || receptions === 0) return;
-    const decoded = advert.decoded ?? this.decodeCache.decode(advert.payload);
+    if (!this.scan || receptions === 0) return;
+    let sum = 0;
+    if (samples) for (let i = 0; i < receptions; i++) sum += samples[i]!;
+    else sum = advert.rssiDbm;
+    this.aggregate(
+      advert.decoded ?? this.decodeCache.decode(advert.payload),
+      receptions,
+      sum,
+      advert.receivedAtMs ?? this.now(),
+    );
+  }
+
+  private onAdvertBatch(batch: ReceivedAdvertBatch): void {
+    const { count, payload, decoded, receptions, rssiSumDbm, firstAtMs } = batch;
+    for (let i = 0; i < count; i++) {
+      const n = receptions[i]!;
+      this.counters.advertsHeard += n;
+      if (!this.scan || n === 0) continue;
+      this.aggregate(
+        decoded[i] ?? this.decodeCache.decode(payload[i]!),
+        n,
+        rssiSumDbm[i]!,
+        firstAtMs[i]!,
+      );
+    }
+  }
+
+  /** Adds `receptions` receptions of one payload (RSSIs summing to `rssiSumDbm`) to the running scan. */
+  private aggregate(
+    decoded: DecodedAdvert,
+    receptions: number,
+    rssiSumDbm: number,
+    firstAtMs: number,
+  ): void {
     if (decoded.kind === 'malformed') return void (this.counters.advertsMalformed += receptions);
     if (decoded.kind === 'not-ours') return void (this.counters.advertsNotOurs += receptions);
     if (decoded.kind === 'bluezone-gatt')
       return void (this.counters.advertsNeedingGatt += receptions);
     if (decoded.kind !== this.profile.scheme)
       return void (this.counters.advertsOtherScheme += receptions);
-    const slot = agg.slot(
-      decoded.key,
-      decoded,
-      advert.receivedAtMs ?? this.now(),
-      this.profile.maxIdsPerScan,
-    );
+    const agg = this.scan!;
+    const slot = agg.slot(decoded.key, decoded, firstAtMs, this.profile.maxIdsPerScan);
     if (slot < 0) return void (this.counters.advertsDroppedFlood += receptions);
-    let sum = 0;
-    if (samples) for (let i = 0; i < receptions; i++) sum += samples[i]!;
-    else sum = advert.rssiDbm;
-    agg.rssiSum[slot] = agg.rssiSum[slot]! + sum;
+    agg.rssiSum[slot] = agg.rssiSum[slot]! + rssiSumDbm;
     agg.count[slot] = agg.count[slot]! + receptions;
     this.counters.advertsLogged += receptions;
   }

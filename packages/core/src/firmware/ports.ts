@@ -37,6 +37,21 @@ export interface ReceivedAdvert {
   decoded?: DecodedAdvert;
 }
 
+/**
+ * Many advertisers' receptions in one delivery, for hosts that sample the air in bulk (the simulator):
+ * entry i (of `count`) is `receptions[i]` receptions of `payload[i]` (decoded by core as `decoded[i]`),
+ * whose RSSIs sum to `rssiSumDbm[i]` (whole dBm each), the first at `firstAtMs[i]`. The arrays are the
+ * host's, reused: read them during the call only.
+ */
+export interface ReceivedAdvertBatch {
+  count: number;
+  payload: readonly Uint8Array[];
+  decoded: readonly DecodedAdvert[];
+  receptions: ArrayLike<number>;
+  rssiSumDbm: ArrayLike<number>;
+  firstAtMs: ArrayLike<number>;
+}
+
 /** The BLE radio. */
 export interface Radio {
   /** Starts (or replaces) advertising `payload` from random address `address` (6 bytes, LSB first). */
@@ -46,6 +61,11 @@ export interface Radio {
   stopScanning(): void;
   /** Where received adverts go while scanning. */
   onAdvert(handler: (advert: ReceivedAdvert) => void): void;
+  /**
+   * Optional, for hosts that deliver receptions in batches: where they go while scanning. A radio that
+   * offers it may deliver through either handler.
+   */
+  onAdvertBatch?(handler: (batch: ReceivedAdvertBatch) => void): void;
 }
 
 /** Opaque timer handle. */

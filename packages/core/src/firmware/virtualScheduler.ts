@@ -86,7 +86,9 @@ export class VirtualScheduler implements Scheduler {
       if (l >= n) break;
       const r = l + 1;
       const m =
-        r < n && (times[r]! < times[l]! || (times[r] === times[l] && seqOf[r]! < seqOf[l]!)) ? r : l;
+        r < n && (times[r]! < times[l]! || (times[r] === times[l] && seqOf[r]! < seqOf[l]!))
+          ? r
+          : l;
       if (!(times[m]! < at || (times[m] === at && seqOf[m]! < handle))) break;
       times[i] = times[m]!;
       seqOf[i] = seqOf[m]!;

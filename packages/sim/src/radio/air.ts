@@ -17,7 +17,7 @@ import {
   type AdvertDecodeCache,
   type DecodedAdvert,
   type Radio,
-  type ReceivedAdvert,
+  type ReceivedAdvertBatch,
   type Scheduler,
 } from '@proxsense/core';
 import type { Channel } from '../channel/channel.js';
@@ -135,15 +135,14 @@ export class Air {
   /** Scanners whose scan closed since the last tick, and truth objects free for the next scans to reuse. */
   private closedScanners: number[] = [];
   private readonly freeTruth: ScanTruth[] = [];
-  /** One advert object reused for every delivery (the firmware does not keep it). */
-  private readonly advert: ReceivedAdvert = {
-    payload: new Uint8Array(0),
-    rssiDbm: 0,
-    address: new Uint8Array(6),
-    rssiSamplesDbm: new Float64Array(0),
-    rssiSampleCount: 0,
-    receivedAtMs: 0,
-    decoded: { kind: 'malformed' },
+  /** One batch reused for every delivery (the firmware reads it during the call only). */
+  private readonly batch = {
+    count: 0,
+    payload: [] as Uint8Array[],
+    decoded: [] as DecodedAdvert[],
+    receptions: new Uint32Array(256),
+    rssiSumDbm: new Float64Array(256),
+    firstAtMs: new Float64Array(256),
   };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
@@ -151,7 +150,6 @@ export class Air {
   private candidateAdvertisedMs = new Float64Array(256);
   private candidateSent = new Uint32Array(256);
   private candidateMedianDbm = new Float64Array(256);
-  private samples = new Float64Array(64);
   private readonly rangeM: number;
 
   constructor(private readonly o: AirOptions) {
@@ -427,28 +425,28 @@ export class Air {
     const floorDbm = channel.spec.sensitivityDbm;
     const table = NORMAL_TABLE;
     const truth = this.scanTruth[s]!;
-    const radio = this.radios[s]!;
     const counters = this.counters;
-    const advert = this.advert;
+    const batch = this.batch;
     const { candidates, candidateDistanceM, candidateSent, candidateMedianDbm } = this;
+    const { receptions, rssiSumDbm, firstAtMs } = batch;
     const state = this.rngState;
     const o4 = 4 * s;
     let s0 = state[o4]!;
     let s1 = state[o4 + 1]!;
     let s2 = state[o4 + 2]!;
     let s3 = state[o4 + 3]!;
-    let samples = this.samples;
     let sampled = 0;
     let lost = 0;
     let below = 0;
     let delivered = 0;
+    let entries = 0;
     for (let i = 0; i < n; i++) {
       const sent = candidateSent[i]!;
       if (sent === 0) continue;
       sampled += sent;
       const medianDbm = candidateMedianDbm[i]!;
-      if (sent > samples.length) samples = this.samples = new Float64Array(sent * 2);
       let got = 0;
+      let sumDbm = 0;
       for (let k = 0; k < sent; k++) {
         const r = (s0 + s3) >>> 0;
         const t = s1 << 9;
@@ -475,11 +473,11 @@ export class Air {
           below++;
           continue;
         }
-        samples[got++] = rssi;
+        got++;
+        sumDbm += rssi;
       }
       if (got === 0) continue;
       delivered += got;
-      counters.deliveries++;
       const a = candidates[i]!;
       const broadcast = this.broadcast[a]!;
       const decoded = broadcast.decoded;
@@ -490,14 +488,12 @@ export class Air {
           this.rec[REC * a + R_ID_INDEX]!,
           candidateDistanceM[i]!,
         );
-      advert.payload = broadcast.payload;
-      advert.decoded = decoded;
-      advert.rssiDbm = samples[0]!;
-      advert.address = broadcast.address;
-      advert.rssiSamplesDbm = samples;
-      advert.rssiSampleCount = got;
-      advert.receivedAtMs = fromMs;
-      radio.receive(advert);
+      batch.payload[entries] = broadcast.payload;
+      batch.decoded[entries] = decoded;
+      receptions[entries] = got;
+      rssiSumDbm[entries] = sumDbm;
+      firstAtMs[entries] = fromMs;
+      entries++;
     }
     state[o4] = s0;
     state[o4 + 1] = s1;
@@ -507,6 +503,13 @@ export class Air {
     counters.advertsLostCollision += lost;
     counters.advertsBelowSensitivity += below;
     counters.advertsDelivered += delivered;
+    counters.deliveries += entries;
+    if (entries === 0) return;
+    batch.count = entries;
+    this.radios[s]!.receiveBatch(batch);
+    // The batch holds payloads only during the call: let go of them.
+    batch.payload.length = 0;
+    batch.decoded.length = 0;
   }
 
   private growCandidates(length: number): void {
@@ -515,6 +518,9 @@ export class Air {
     this.candidateAdvertisedMs = ensureLength(this.candidateAdvertisedMs, length);
     this.candidateSent = ensureLength(this.candidateSent, length);
     this.candidateMedianDbm = ensureLength(this.candidateMedianDbm, length);
+    this.batch.receptions = ensureLength(this.batch.receptions, length);
+    this.batch.rssiSumDbm = ensureLength(this.batch.rssiSumDbm, length);
+    this.batch.firstAtMs = ensureLength(this.batch.firstAtMs, length);
   }
 }
 
@@ -530,9 +536,12 @@ export function roundDbm(y: number): number {
   return k > h ? k - 1 : k;
 }
 
-/** A simulated phone's Radio port: it only tells the air what the firmware does. */
+/**
+ * A simulated phone's Radio port: it tells the air what the firmware does, and hands the firmware each
+ * chunk of a scan as one batch (every advertiser heard, its receptions and their RSSI sum).
+ */
 export class VirtualRadio implements Radio {
-  private handler: ((advert: ReceivedAdvert) => void) | undefined;
+  private batchHandler: ((batch: ReceivedAdvertBatch) => void) | undefined;
   constructor(
     readonly person: number,
     private readonly air: Air,
@@ -549,10 +558,16 @@ export class VirtualRadio implements Radio {
   stopScanning(): void {
     this.air.closeScan(this.person);
   }
-  onAdvert(handler: (advert: ReceivedAdvert) => void): void {
-    this.handler = handler;
+  /** The air delivers in batches only (see {@link onAdvertBatch}); single adverts never come. */
+  onAdvert(): void {}
+  onAdvertBatch(handler: (batch: ReceivedAdvertBatch) => void): void {
+    this.batchHandler = handler;
   }
-  receive(advert: ReceivedAdvert): void {
-    this.handler?.(advert);
+  receiveBatch(batch: ReceivedAdvertBatch): void {
+    if (!this.batchHandler)
+      throw new Error(
+        `internal: phone ${this.person}'s firmware takes no advert batches; the simulated air delivers only batches`,
+      );
+    this.batchHandler(batch);
   }
 }
