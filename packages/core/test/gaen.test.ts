@@ -138,3 +138,27 @@ describe('providers agree', () => {
     );
   });
 });
+
+describe('node crypto provider: small calls on pure-TS AES give the bytes OpenSSL gives', () => {
+  it('ECB of up to one block and CTR of up to 16 bytes', async () => {
+    const { createCipheriv } = await import('node:crypto');
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 0, maxLength: 40 }),
+        (key, iv, data) => {
+          const ctr = createCipheriv('aes-128-ctr', key, iv);
+          const want = Uint8Array.from(Buffer.concat([ctr.update(data), ctr.final()]));
+          expect(nodeCryptoProvider.aes128Ctr(key, iv, data)).toEqual(want);
+          const ecb = createCipheriv('aes-128-ecb', key, null);
+          ecb.setAutoPadding(false);
+          expect(nodeCryptoProvider.aes128EcbEncrypt(key, iv)).toEqual(
+            Uint8Array.from(ecb.update(iv)),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
