@@ -24,6 +24,13 @@ export interface LinkContext {
 export class Channel {
   private readonly minDistanceM = 0.1;
   private readonly knotS: number;
+  /** Dual-slope path loss: dB per decade below and beyond the breakpoint, and the loss at it. */
+  private readonly breakpointM: number;
+  private readonly nearDbPerDecade: number;
+  private readonly lossAtBreakpointDb: number;
+  private readonly farDbPerDecade: number;
+  /** The two knots around a time, written by knotGaussians (an out-parameter keeps doubles unboxed). */
+  private readonly knots = new Float64Array(2);
 
   constructor(
     readonly spec: ChannelSpec,
@@ -31,6 +38,10 @@ export class Channel {
   ) {
     // Two knots per correlation time: the interpolated process then decorrelates over about that time.
     this.knotS = spec.shadowingCorrelationS / 2;
+    this.breakpointM = spec.breakpointM;
+    this.nearDbPerDecade = 10 * spec.pathLossExponent;
+    this.lossAtBreakpointDb = this.nearDbPerDecade * Math.log10(spec.breakpointM);
+    this.farDbPerDecade = 10 * spec.farPathLossExponent;
   }
 
   /**
@@ -47,14 +58,12 @@ export class Channel {
 
   /** {@link medianRssiDbm} from the distance and the link's net extra loss (carry + walls − device offsets). */
   medianRssiAtDbm(distanceM: number, extraLossDb: number): number {
-    const { rssiAt1mDbm, pathLossExponent, breakpointM, farPathLossExponent } = this.spec;
     const d = distanceM > this.minDistanceM ? distanceM : this.minDistanceM;
     const pathLossDb =
-      d <= breakpointM
-        ? 10 * pathLossExponent * Math.log10(d)
-        : 10 * pathLossExponent * Math.log10(breakpointM) +
-          10 * farPathLossExponent * Math.log10(d / breakpointM);
-    return rssiAt1mDbm - pathLossDb - extraLossDb;
+      d <= this.breakpointM
+        ? this.nearDbPerDecade * Math.log10(d)
+        : this.lossAtBreakpointDb + this.farDbPerDecade * Math.log10(d / this.breakpointM);
+    return this.spec.rssiAt1mDbm - pathLossDb - extraLossDb;
   }
 
   /**
@@ -72,11 +81,19 @@ export class Channel {
     n: number,
     tS: number,
   ): void {
+    // medianRssiAtDbm written out: a call per link would box its result.
+    const { minDistanceM, breakpointM, nearDbPerDecade, lossAtBreakpointDb, farDbPerDecade } = this;
+    const rssiAt1mDbm = this.spec.rssiAt1mDbm;
     for (let i = 0; i < n; i++) {
       if (sent[i] === 0) continue;
+      const distance = distanceM[i]!;
+      const d = distance > minDistanceM ? distance : minDistanceM;
+      const pathLossDb =
+        d <= breakpointM
+          ? nearDbPerDecade * Math.log10(d)
+          : lossAtBreakpointDb + farDbPerDecade * Math.log10(d / breakpointM);
       medianDbm[i] =
-        this.medianRssiAtDbm(distanceM[i]!, medianDbm[i]!) +
-        this.shadowingDb(advertisers[i]!, scanner, tS);
+        rssiAt1mDbm - pathLossDb - medianDbm[i]! + this.shadowingDb(advertisers[i]!, scanner, tS);
     }
   }
 
@@ -87,14 +104,15 @@ export class Channel {
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
     const u = tS / this.knotS;
-    const k = Math.floor(u);
+    // A small whole number: as an integer it is passed on without boxing.
+    const k = Math.floor(u) | 0;
     const f = u - k;
     // Smoothstep weights; dividing by the weights' norm keeps the variance σ² between knots too.
     const w1 = f * f * (3 - 2 * f);
     const w0 = 1 - w1;
-    const g =
-      (w0 * knotGaussian(this.seed, lo, hi, k) + w1 * knotGaussian(this.seed, lo, hi, k + 1)) /
-      Math.sqrt(w0 * w0 + w1 * w1);
+    const knots = this.knots;
+    knotGaussians(this.seed, lo, hi, k, knots);
+    const g = (w0 * knots[0]! + w1 * knots[1]!) / Math.sqrt(w0 * w0 + w1 * w1);
     return sigma * g;
   }
 
@@ -109,16 +127,21 @@ export class Channel {
   }
 }
 
-/** A standard normal from a hash of (seed, pair, knot): Box–Muller on two 32-bit hashes. */
-function knotGaussian(seed: number, lo: number, hi: number, k: number): number {
-  const h1 = hash4(seed, lo, hi, k);
-  const h2 = hash4(seed ^ 0x5bd1e995, hi, lo, k ^ 0x27d4eb2f);
-  const u1 = (h1 + 1) / 4294967297;
-  const u2 = h2 / 4294967296;
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+/**
+ * Standard normals from a hash of (seed, pair, knot), for knots k and k + 1 into out[0] and out[1]:
+ * Box–Muller on two 32-bit hashes each.
+ */
+function knotGaussians(seed: number, lo: number, hi: number, k: number, out: Float64Array): void {
+  for (let j = 0; j < 2; j++) {
+    const h1 = hash4(seed, lo, hi, k + j) >>> 0;
+    const h2 = hash4(seed ^ 0x5bd1e995, hi, lo, (k + j) ^ 0x27d4eb2f) >>> 0;
+    const u1 = (h1 + 1) / 4294967297;
+    const u2 = h2 / 4294967296;
+    out[j] = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
 }
 
-/** MurmurHash3-style mixing of four 32-bit words (unrolled: this runs per advert). */
+/** MurmurHash3-style mixing of four 32-bit words, as a signed 32-bit integer (read it `>>> 0`). */
 function hash4(a: number, b: number, c: number, d: number): number {
   let h = mixWord(mixWord(mixWord(a >>> 0, b), c), d);
   h ^= h >>> 16;
@@ -126,7 +149,7 @@ function hash4(a: number, b: number, c: number, d: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  return h | 0;
 }
 
 function mixWord(h: number, v: number): number {

@@ -50,7 +50,7 @@ const R_OFF_AT_MS = 1;
 const R_FLAGS = 2;
 /** The advertiser's end of the link budget: carry loss − unit TX offset, dB. */
 const R_TX_SIDE_LOSS_DB = 3;
-/** Position and venue, copied from the movers for those who moved at each step. */
+/** Position and venue (in this order: Walls reads them so), copied from the movers for those who moved. */
 const R_X_M = 4;
 const R_Y_M = 5;
 const R_VENUE = 6;
@@ -151,6 +151,7 @@ export class Air {
   private candidateSent = new Uint32Array(256);
   private candidateMedianDbm = new Float64Array(256);
   private readonly rangeM: number;
+  private readonly tailQuantile = new Float64Array(1);
 
   constructor(private readonly o: AirOptions) {
     const n = o.movers.count;
@@ -355,9 +356,6 @@ export class Air {
     const { population, channel, walls } = this.o;
     const rec = this.rec;
     const rs = REC * s;
-    const sx = rec[rs + R_X_M]!;
-    const sy = rec[rs + R_Y_M]!;
-    const sVenue = rec[rs + R_VENUE]!;
     const extraLossS = population.carryLossDb[s]! - population.rxOffsetDb[s]!;
     const intervalMs = channel.spec.advertIntervalMs;
     const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
@@ -388,16 +386,7 @@ export class Air {
       candidateSent[i] = sent;
       if (sent === 0) continue;
       const ra = REC * candidates[i]!;
-      const wallLossDb = walls.count
-        ? walls.lossBetweenDb(
-            rec[ra + R_X_M]!,
-            rec[ra + R_Y_M]!,
-            rec[ra + R_VENUE]!,
-            sx,
-            sy,
-            sVenue,
-          )
-        : 0;
+      const wallLossDb = walls.count ? walls.lossBetweenRecordsDb(rec, ra + R_X_M, rs + R_X_M) : 0;
       candidateMedianDbm[i] = rec[ra + R_TX_SIDE_LOSS_DB]! + extraLossS + wallLossDb;
     }
     state[o4] = s0;
@@ -424,6 +413,7 @@ export class Air {
     const sigmaDb = channel.spec.fastFadingSigmaDb;
     const floorDbm = channel.spec.sensitivityDbm;
     const table = NORMAL_TABLE;
+    const tail = this.tailQuantile;
     const truth = this.scanTruth[s]!;
     const counters = this.counters;
     const batch = this.batch;
@@ -464,11 +454,21 @@ export class Air {
         // outermost bins); phones report whole dBm.
         const x = (r + 0.5) * toUnit;
         const bin = x | 0;
-        const z =
-          bin >= 1 && bin < NORMAL_TABLE_BINS - 1
-            ? table[bin]! + (x - bin) * (table[bin + 1]! - table[bin]!)
-            : normalQuantile(x / NORMAL_TABLE_BINS);
-        const rssi = roundDbm(medianDbm + sigmaDb * z);
+        let z = table[bin]! + (x - bin) * (table[bin + 1]! - table[bin]!);
+        if (bin < 1 || bin >= NORMAL_TABLE_BINS - 1) {
+          // Through a typed array, so z stays an unboxed double (a call result here would make the
+          // compiler box every advert's z).
+          tail[0] = normalQuantile(x / NORMAL_TABLE_BINS);
+          z = tail[0]!;
+        }
+        // roundDbm, written out (kept off a call in this loop, as above).
+        const y = medianDbm + sigmaDb * z;
+        let rssi: number;
+        if ((y >= 1 || y <= -1) && y < 4096 && y > -4096) {
+          const h = y + 0.5;
+          const k = ((h + 4096) | 0) - 4096;
+          rssi = k > h ? k - 1 : k;
+        } else rssi = Math.round(y);
         if (rssi < floorDbm) {
           below++;
           continue;

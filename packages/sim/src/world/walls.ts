@@ -51,6 +51,21 @@ export class Walls {
     return loss;
   }
 
+  /**
+   * {@link lossBetweenDb} for two people whose x, y and venue lie at `records[a]`, `[a + 1]`, `[a + 2]`
+   * and `records[b]` …: offsets, not coordinates, so a hot caller passes no boxed numbers.
+   */
+  lossBetweenRecordsDb(records: Float64Array, a: number, b: number): number {
+    return this.lossBetweenDb(
+      records[a]!,
+      records[a + 1]!,
+      records[a + 2]!,
+      records[b]!,
+      records[b + 1]!,
+      records[b + 2]!,
+    );
+  }
+
   private crossed(
     walls: number[] | undefined,
     ax: number,
