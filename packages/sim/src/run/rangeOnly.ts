@@ -87,7 +87,7 @@ export function rangeContactsFor(
   world: World,
   people: number,
   rangeM: number,
-  options: Pick<RangeContactOptions, 'log' | 'ids' | 'pairStates'> = {},
+  options: Pick<RangeContactOptions, 'log' | 'ids'> = {},
 ): RangeContacts {
   return new RangeContacts({
     rangeM,

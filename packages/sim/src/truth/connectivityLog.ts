@@ -35,7 +35,7 @@ export class ConnectivityLog {
   private readonly labelWords: Uint32Array;
   private readonly labelLength: Uint8Array;
   /** This update's `TIME CONN ` as little-endian words. */
-  private prefixWords = new Uint32Array(0);
+  private prefixWords: Uint32Array = new Uint32Array(0);
   private prefixLength = 0;
   private readonly out: Uint8Array;
   private readonly view: DataView;

@@ -5,17 +5,17 @@
  * range and "down" at the first update they are not (or one of them has left). No radio, no probability:
  * the unit-disk links The ONE's `SimpleBroadcastInterface` makes when every host always scans.
  *
- * Each update indexes everyone present in a uniform grid with cells of the range (counting sort, as
- * `UniformGrid`, with positions copied in cell order) and checks each candidate pair once: a cell
- * against itself and its east neighbour (one run of the cell order), then against the three cells
- * below (another run). The test is one comparison of the squared distance with the largest double whose
- * square root is ≤ the range ({@link sqrtAtMost}), which is exactly The ONE's test on the square root.
- * Up to {@link MATRIX_MAX_PEOPLE} walkers, each pair's state (never, up at the last update, up now,
- * down) is one byte of a pair matrix: a pair found in range is up unless it was up at the last update,
- * and the pairs up at the last update that were not found now went down. Above that, links are grouped
- * by their lower index and each walker's list compared with the previous update's (stamp arrays). Either
- * way the update's events go to a {@link ConnectivityLog}, streamed (O(walkers + links up) memory) or
- * kept in memory.
+ * A link's state is a function of the two updates' positions alone, so the tracker keeps no state per
+ * pair: a pair in range now came up unless it was in range at the previous update (its previous
+ * positions tell), and a link of the previous update went down unless it is in range now (its current
+ * positions tell). Each update indexes everyone present in a uniform grid with cells of the range
+ * (counting sort, as `UniformGrid`, with current and previous positions copied in cell order) and
+ * checks each candidate pair once: a cell against itself and its east neighbour (one run of the cell
+ * order), then against the three cells below (another run). The test is one comparison of the squared
+ * distance with the largest double whose square root is ≤ the range ({@link sqrtAtMost}): exactly The
+ * ONE's test on the square root, and the same arithmetic whichever update evaluates it. Memory is
+ * O(walkers + links up) in typed arrays, plus a bitset of pairs ever linked up to 8192 walkers; the
+ * events go to a {@link ConnectivityLog}, streamed or kept in memory.
  * @module
  */
 import { open } from 'node:fs/promises';
@@ -46,26 +46,15 @@ export interface RangeContactOptions {
   /**
    * Where the link log goes (default `'memory'`): kept for {@link RangeContacts.logChunks},
    * {@link RangeContacts.logLines} and {@link RangeContacts.writeLog}; a {@link LogSink} that gets it
-   * while the run goes (call {@link RangeContacts.flushLog} at the end); or `'none'`.
+   * while the run goes (call {@link RangeContacts.flushLog} after the last update); or `'none'`.
    */
   log?: 'memory' | 'none' | LogSink;
   /** Names in the log: walker p is `ids[p]` (e.g. a trace's numeric node ids, see {@link numericIds}); default p. */
   ids?: ArrayLike<number>;
-  /**
-   * How pair states are kept (default `'auto'`: `'matrix'` up to {@link MATRIX_MAX_PEOPLE} walkers, else
-   * `'lists'`). Both give the same events; the choice exists so both can be tested on small crowds.
-   */
-  pairStates?: 'auto' | 'matrix' | 'lists';
 }
 
-/** Up to this many walkers, pair states live in a triangular matrix of people²/2 bytes (8 MiB at most). */
-export const MATRIX_MAX_PEOPLE = 4096;
-/** Above this many walkers, ever-linked pairs go in a Set instead of a bitset of n² bits (lists only). */
+/** Above this many walkers, ever-linked pairs go in a Set instead of a bitset of n² bits. */
 const BITSET_MAX_PEOPLE = 8192;
-
-/** Pair states in the matrix; the two "up" marks alternate between updates. */
-const NEVER = 0;
-const GONE = 3;
 
 export class RangeContacts {
   readonly rangeM: number;
@@ -89,38 +78,33 @@ export class RangeContacts {
   private readonly cellItems: Uint32Array;
   private readonly cellX: Float64Array;
   private readonly cellY: Float64Array;
+  /** The same walkers' positions and presence at the previous update, in this update's cell order. */
+  private readonly cellPrevX: Float64Array;
+  private readonly cellPrevY: Float64Array;
+  private readonly cellPrevPresent: Uint8Array;
+  /** Everyone's positions and presence at the previous update, by walker. */
+  private readonly prevX: Float64Array;
+  private readonly prevY: Float64Array;
+  private readonly prevPresent: Uint8Array;
   /** One walker's candidates in range (positions in cell order), found branch-free. */
   private readonly near: Uint32Array;
+  /** The links of the previous update and of this one, as walker pairs (either order). */
+  private prevA = new Uint32Array(1024);
+  private prevB = new Uint32Array(1024);
+  private prevLinks = 0;
+  private curA = new Uint32Array(1024);
+  private curB = new Uint32Array(1024);
+  private curLinks = 0;
   /** This update's events, handed to the log at its end. */
   private evA = new Uint32Array(1024);
   private evB = new Uint32Array(1024);
   private evUp = new Uint8Array(1024);
-  private evCount = 0;
   private readonly log: ConnectivityLog | undefined;
   private readonly kept: Uint8Array[] | undefined;
-  private pairCount = 0;
-  private lastS = 0;
-  // Matrix states (upper triangle, see the constructor); the pairs up at the last update and now, as lo << 16 | hi.
-  private readonly pairState: Uint8Array | undefined;
-  private readonly rowBase: Int32Array | undefined;
-  private upMark = 1;
-  private prevUp = new Uint32Array(1024);
-  private prevUpCount = 0;
-  private curUp = new Uint32Array(1024);
-  // Lists: this update's links (lo, hi) as found, then grouped by lo: `curStart[a]` … `curStart[a + 1]`.
-  private foundLo: Uint32Array | undefined;
-  private foundHi: Uint32Array | undefined;
-  /** Each walker's partners of higher index, previous and current update (CSR by the lower index). */
-  private prevStart: Uint32Array | undefined;
-  private prevItems = new Uint32Array(1024);
-  private curStart: Uint32Array | undefined;
-  private curItems = new Uint32Array(1024);
-  /** Stamps marking one walker's partners while its lists are compared. */
-  private readonly markPrev: Uint32Array | undefined;
-  private readonly markCur: Uint32Array | undefined;
-  private stamp = 0;
   private readonly everBits: Uint8Array | undefined;
   private readonly everSet: Set<number> | undefined;
+  private pairCount = 0;
+  private lastS = 0;
 
   constructor(options: RangeContactOptions) {
     const { rangeM, people } = options;
@@ -139,6 +123,12 @@ export class RangeContacts {
     this.cellItems = new Uint32Array(people);
     this.cellX = new Float64Array(people);
     this.cellY = new Float64Array(people);
+    this.cellPrevX = new Float64Array(people);
+    this.cellPrevY = new Float64Array(people);
+    this.cellPrevPresent = new Uint8Array(people);
+    this.prevX = new Float64Array(people);
+    this.prevY = new Float64Array(people);
+    this.prevPresent = new Uint8Array(people);
     this.near = new Uint32Array(people);
     const log = options.log ?? 'memory';
     if (log === 'memory') {
@@ -146,27 +136,6 @@ export class RangeContacts {
       this.kept = memory.chunks;
       this.log = new ConnectivityLog(people, memory.sink, options.ids);
     } else if (log !== 'none') this.log = new ConnectivityLog(people, log, options.ids);
-    const states = options.pairStates ?? 'auto';
-    if (states === 'matrix' || (states === 'auto' && people <= MATRIX_MAX_PEOPLE)) {
-      if (people > MATRIX_MAX_PEOPLE)
-        throw new InputError(
-          'pairStates',
-          `at most ${MATRIX_MAX_PEOPLE} walkers for a matrix`,
-          String(people),
-        );
-      // The upper triangle, row by row: pair (lo, hi) at rowBase[lo] + hi.
-      this.pairState = new Uint8Array((people * (people - 1)) / 2);
-      this.rowBase = new Int32Array(people);
-      for (let lo = 0; lo < people; lo++)
-        this.rowBase[lo] = (lo * (2 * people - lo - 1)) / 2 - lo - 1;
-      return;
-    }
-    this.foundLo = new Uint32Array(1024);
-    this.foundHi = new Uint32Array(1024);
-    this.prevStart = new Uint32Array(people + 1);
-    this.curStart = new Uint32Array(people + 1);
-    this.markPrev = new Uint32Array(people);
-    this.markCur = new Uint32Array(people);
     if (people <= BITSET_MAX_PEOPLE)
       this.everBits = new Uint8Array(Math.ceil((people * people) / 8));
     else this.everSet = new Set();
@@ -194,16 +163,15 @@ export class RangeContacts {
     const dtS = tS - this.lastS;
     this.lastS = tS;
     this.index(xM, yM, present);
-    this.evCount = 0;
-    let found: number;
-    if (this.pairState) found = this.matrixUpdate();
-    else {
-      found = this.findLinks();
-      this.group(found);
-      this.compare();
-    }
-    this.events += this.evCount;
-    this.log?.writeUpdate(tS, this.evA, this.evB, this.evUp, this.evCount);
+    const ups = this.findLinks();
+    for (let k = 0; k < ups; k++) this.everLinked(this.evA[k]!, this.evB[k]!);
+    const found = this.curLinks;
+    const events = this.findDowns(ups, xM, yM, present);
+    this.events += events;
+    this.log?.writeUpdate(tS, this.evA, this.evB, this.evUp, events);
+    this.prevX.set(xM.subarray(0, this.people));
+    this.prevY.set(yM.subarray(0, this.people));
+    this.prevPresent.set(present.subarray(0, this.people));
     this.linkedUpdates += found;
     this.contactS += found * dtS;
   }
@@ -213,10 +181,14 @@ export class RangeContacts {
     this.log?.flush();
   }
 
-  /** Counting sort of everyone present into cells of the range (positions outside clamp to edges). */
+  /**
+   * Counting sort of everyone present into cells of the range (positions outside clamp to edges),
+   * with their current and previous positions in cell order.
+   */
   private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
     const { cellStart, cellFill, cellOf, cellItems, cellX, cellY, cols, rows, stride, rangeM } =
       this;
+    const { cellPrevX, cellPrevY, cellPrevPresent, prevX, prevY, prevPresent } = this;
     const n = this.people;
     cellStart.fill(0);
     for (let p = 0; p < n; p++) {
@@ -242,6 +214,9 @@ export class RangeContacts {
       cellItems[k] = p;
       cellX[k] = xM[p]!;
       cellY[k] = yM[p]!;
+      cellPrevX[k] = prevX[p]!;
+      cellPrevY[k] = prevY[p]!;
+      cellPrevPresent[k] = prevPresent[p]!;
     }
   }
 
@@ -254,24 +229,17 @@ export class RangeContacts {
   }
 
   /**
-   * Matrix states: every pair within range, each once (a cell with itself and its east neighbour, one
-   * run of items; then with the three cells below, another), its state read and set; then the pairs up
-   * at the last update and not now go down. Returns the links up now.
+   * Every pair within range, each once, into `curA`/`curB`; those not in range at the previous update
+   * are this update's "up" events. Returns how many came up.
    */
-  private matrixUpdate(): number {
-    const { cellStart, cellItems, cellX, cellY, cols, rows, stride, inRange2 } = this;
-    const state = this.pairState!;
-    const rowBase = this.rowBase!;
-    const near = this.near;
-    const prevMark = 3 - this.upMark;
-    const mark = this.upMark;
-    let cur = this.curUp;
+  private findLinks(): number {
+    const { cellStart, cellItems, cellX, cellY, cols, rows, stride, inRange2, near } = this;
+    const { cellPrevX, cellPrevY, cellPrevPresent } = this;
+    let curA = this.curA;
+    let curB = this.curB;
     let evA = this.evA;
     let evB = this.evB;
-    let evUp = this.evUp;
-    let ev = 0;
     let ups = 0;
-    let newPairs = 0;
     let m = 0;
     for (let r = 0; r < rows; r++) {
       const rowEnd = r * stride + cols + 1;
@@ -286,20 +254,21 @@ export class RangeContacts {
         const b1 = cellStart[cell + stride + 2]!;
         // Room for every candidate of this cell, so the inner loops never check.
         const most = m + (s1 - s0) * (eastEnd - s0 + b1 - b0);
-        if (most > cur.length) cur = ensureLength(cur, most);
-        if (ev + most - m > evA.length) {
-          this.roomForEvents(ev + most - m);
+        if (most > curA.length) {
+          curA = this.curA = ensureLength(curA, most);
+          curB = this.curB = ensureLength(curB, most);
+        }
+        if (ups + most - m > evA.length) {
+          this.roomForEvents(ups + most - m);
           evA = this.evA;
           evB = this.evB;
-          evUp = this.evUp;
         }
         for (let i = s0; i < s1; i++) {
           const xi = cellX[i]!;
           const yi = cellY[i]!;
-          const a = cellItems[i]!;
           // Candidates in two runs: this cell after i and its east neighbour, then the three cells
           // below. Written branch-free (the test is a coin toss a branch predictor cannot learn),
-          // then only those in range are looked up.
+          // then only those in range are looked at.
           let k = 0;
           for (let j = i + 1; j < eastEnd; j++) {
             const dx = cellX[j]! - xi;
@@ -313,166 +282,66 @@ export class RangeContacts {
             near[k] = j;
             k += +(dx * dx + dy * dy <= inRange2);
           }
+          if (k === 0) continue;
+          const a = cellItems[i]!;
+          const wasHere = cellPrevPresent[i]!;
+          const pxi = cellPrevX[i]!;
+          const pyi = cellPrevY[i]!;
           for (let q = 0; q < k; q++) {
-            const b = cellItems[near[q]!]!;
-            // min/max, not a branch on a < b: which of the two is lower is a coin toss too.
-            const lo = Math.min(a, b);
-            const hi = Math.max(a, b);
-            const pair = rowBase[lo]! + hi;
-            const s = state[pair]!;
-            state[pair] = mark;
-            cur[m++] = (lo << 16) | hi;
-            if (s === prevMark) continue;
-            if (s === NEVER) newPairs++;
-            ups++;
-            evA[ev] = a;
-            evB[ev] = b;
-            evUp[ev++] = 1;
+            const j = near[q]!;
+            const b = cellItems[j]!;
+            curA[m] = a;
+            curB[m++] = b;
+            // Up at the previous update: both there and in range, by the same test on their positions then.
+            if (wasHere && cellPrevPresent[j]) {
+              const dx = cellPrevX[j]! - pxi;
+              const dy = cellPrevY[j]! - pyi;
+              if (dx * dx + dy * dy <= inRange2) continue;
+            }
+            evA[ups] = a;
+            evB[ups++] = b;
           }
         }
       }
     }
-    const prev = this.prevUp;
-    const prevCount = this.prevUpCount;
-    this.roomForEvents(ev + prevCount);
-    evA = this.evA;
-    evB = this.evB;
-    evUp = this.evUp;
-    for (let k = 0; k < prevCount; k++) {
-      const lo = prev[k]! >>> 16;
-      const hi = prev[k]! & 0xffff;
-      const pair = rowBase[lo]! + hi;
-      if (state[pair] === mark) continue;
-      state[pair] = GONE;
-      evA[ev] = lo;
-      evB[ev] = hi;
-      evUp[ev++] = 0;
-    }
-    this.curUp = prev;
-    this.prevUp = cur;
-    this.prevUpCount = m;
-    this.upMark = prevMark;
-    this.evCount = ev;
+    this.curLinks = m;
     this.linkUps += ups;
-    this.pairCount += newPairs;
-    return m;
+    return ups;
   }
 
   /**
-   * Lists: every pair within range, each once (as {@link matrixUpdate}), in `foundLo`/`foundHi`.
-   * Returns how many.
+   * The previous update's links not in range now went down: appended to the events after the `ups`
+   * ups. Makes this update's links the previous ones; returns the update's events.
    */
-  private findLinks(): number {
-    const { cellStart, cellItems, cellX, cellY, cols, rows, stride, inRange2 } = this;
-    let lo = this.foundLo!;
-    let hi = this.foundHi!;
-    let m = 0;
-    for (let r = 0; r < rows; r++) {
-      const rowEnd = r * stride + cols + 1;
-      for (let cell = r * stride + 1; cell < rowEnd; cell++) {
-        const s0 = cellStart[cell]!;
-        const s1 = cellStart[cell + 1]!;
-        if (s0 === s1) continue;
-        const eastEnd = cellStart[cell + 2]!;
-        const b0 = cellStart[cell + stride - 1]!;
-        const b1 = cellStart[cell + stride + 2]!;
-        const most = m + (s1 - s0) * (eastEnd - s0 + b1 - b0);
-        if (most > lo.length) {
-          lo = ensureLength(lo, most);
-          hi = ensureLength(hi, most);
-        }
-        for (let i = s0; i < s1; i++) {
-          const xi = cellX[i]!;
-          const yi = cellY[i]!;
-          const a = cellItems[i]!;
-          for (let pass = 0; pass < 2; pass++) {
-            const j1 = pass === 0 ? eastEnd : b1;
-            for (let j = pass === 0 ? i + 1 : b0; j < j1; j++) {
-              const dx = cellX[j]! - xi;
-              const dy = cellY[j]! - yi;
-              if (!(dx * dx + dy * dy <= inRange2)) continue;
-              const b = cellItems[j]!;
-              lo[m] = a < b ? a : b;
-              hi[m] = a < b ? b : a;
-              m++;
-            }
-          }
-        }
-      }
-    }
-    this.foundLo = lo;
-    this.foundHi = hi;
-    return m;
-  }
-
-  /** Groups this update's links by their lower index (counting sort) into `curStart`/`curItems`. */
-  private group(found: number): void {
-    const n = this.people;
-    const curStart = this.curStart!;
-    const foundLo = this.foundLo!;
-    const foundHi = this.foundHi!;
-    if (this.curItems.length < found) this.curItems = ensureLength(this.curItems, found);
-    const cur = this.curItems;
-    curStart.fill(0);
-    for (let k = 0; k < found; k++) curStart[foundLo[k]! + 1]!++;
-    for (let a = 0; a < n; a++) curStart[a + 1]! += curStart[a]!;
-    // Fill from the back of each run so starts end where they began.
-    for (let k = found - 1; k >= 0; k--) {
-      const a = foundLo[k]!;
-      cur[--curStart[a + 1]!] = foundHi[k]!;
-    }
-    // After the back-fill, curStart[a + 1] is the start of run a; shift back into place.
-    for (let a = 0; a < n; a++) curStart[a] = curStart[a + 1]!;
-    curStart[n] = found;
-  }
-
-  /** Compares each walker's partners now with the previous update's: what is new came up, what is gone went down. */
-  private compare(): void {
-    const n = this.people;
-    const markPrev = this.markPrev!;
-    const markCur = this.markCur!;
-    const prevStart = this.prevStart!;
-    const curStart = this.curStart!;
-    const { prevItems, curItems } = this;
-    this.roomForEvents(curStart[n]! + prevStart[n]!);
+  private findDowns(ups: number, xM: Float64Array, yM: Float64Array, present: Uint8Array): number {
+    const { inRange2, prevA, prevB, prevLinks } = this;
+    this.roomForEvents(ups + prevLinks);
     const { evA, evB, evUp } = this;
-    let ev = 0;
-    for (let a = 0; a < n; a++) {
-      const p0 = prevStart[a]!;
-      const p1 = prevStart[a + 1]!;
-      const c0 = curStart[a]!;
-      const c1 = curStart[a + 1]!;
-      if (p0 === p1 && c0 === c1) continue;
-      const stamp = ++this.stamp;
-      for (let i = p0; i < p1; i++) markPrev[prevItems[i]!] = stamp;
-      for (let j = c0; j < c1; j++) {
-        const b = curItems[j]!;
-        markCur[b] = stamp;
-        if (markPrev[b] === stamp) continue;
-        this.linkUp(a, b);
-        evA[ev] = a;
-        evB[ev] = b;
-        evUp[ev++] = 1;
+    evUp.fill(1, 0, ups);
+    let ev = ups;
+    for (let k = 0; k < prevLinks; k++) {
+      const a = prevA[k]!;
+      const b = prevB[k]!;
+      if (present[a] && present[b]) {
+        const dx = xM[b]! - xM[a]!;
+        const dy = yM[b]! - yM[a]!;
+        if (dx * dx + dy * dy <= inRange2) continue;
       }
-      for (let i = p0; i < p1; i++) {
-        const b = prevItems[i]!;
-        if (markCur[b] === stamp) continue;
-        evA[ev] = a;
-        evB[ev] = b;
-        evUp[ev++] = 0;
-      }
+      evA[ev] = a;
+      evB[ev] = b;
+      evUp[ev++] = 0;
     }
-    this.evCount = ev;
-    // The current lists become the previous ones.
-    this.curItems = prevItems;
-    this.prevItems = curItems;
-    this.curStart = prevStart;
-    this.prevStart = curStart;
+    this.prevA = this.curA;
+    this.prevB = this.curB;
+    this.curA = prevA;
+    this.curB = prevB;
+    this.prevLinks = this.curLinks;
+    return ev;
   }
 
-  private linkUp(a: number, b: number): void {
-    this.linkUps++;
-    const key = a * this.people + b;
+  /** Counts a pair that came up if it never had before. */
+  private everLinked(a: number, b: number): void {
+    const key = a < b ? a * this.people + b : b * this.people + a;
     if (this.everBits) {
       const bit = 1 << (key & 7);
       const byte = key >>> 3;
