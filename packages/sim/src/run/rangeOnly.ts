@@ -87,7 +87,7 @@ export function rangeContactsFor(
   world: World,
   people: number,
   rangeM: number,
-  options: Pick<RangeContactOptions, 'log' | 'ids'> = {},
+  options: Pick<RangeContactOptions, 'log' | 'ids' | 'clock'> = {},
 ): RangeContacts {
   return new RangeContacts({
     rangeM,

@@ -13,7 +13,7 @@ import { ensureLength } from '../util/growable.js';
 export type LogSink = (chunk: Uint8Array) => void;
 
 /** The buffer goes to the sink once it holds this many bytes. */
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 1 << 16;
 /** Above this many events per walker of one update, a counting sort by the lower id beats a comparison sort. */
 const COUNTING_SORT_EVENTS_PER_PERSON = 1 / 8;
 

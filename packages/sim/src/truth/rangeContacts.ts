@@ -51,6 +51,12 @@ export interface RangeContactOptions {
   log?: 'memory' | 'none' | LogSink;
   /** Names in the log: walker p is `ids[p]` (e.g. a trace's numeric node ids, see {@link numericIds}); default p. */
   ids?: ArrayLike<number>;
+  /**
+   * A clock in seconds (e.g. `() => performance.now() / 1000`) for benchmarks: with it, each update
+   * adds its time to {@link RangeContacts.linksS} (finding links and events) and
+   * {@link RangeContacts.logS} (sorting and formatting the log, and the sink's own time).
+   */
+  clock?: () => number;
 }
 
 /** Above this many walkers, ever-linked pairs go in a Set instead of a bitset of n² bits. */
@@ -65,6 +71,10 @@ export class RangeContacts {
   contactS = 0;
   /** Up/down events so far (the log's lines). */
   events = 0;
+  /** With a `clock` option: time spent finding links and events, and on the log, s. */
+  linksS = 0;
+  logS = 0;
+  private readonly clock: (() => number) | undefined;
   private readonly cols: number;
   private readonly rows: number;
   /** Row stride of the padded grid: one empty column each side and an empty row below the last. */
@@ -76,11 +86,10 @@ export class RangeContacts {
   private readonly cellFill: Uint32Array;
   private readonly cellOf: Int32Array;
   private readonly cellItems: Uint32Array;
-  private readonly cellX: Float64Array;
-  private readonly cellY: Float64Array;
-  /** The same walkers' positions and presence at the previous update, in this update's cell order. */
-  private readonly cellPrevX: Float64Array;
-  private readonly cellPrevY: Float64Array;
+  /** x, y of cell-order item k at 2k, 2k + 1 (one array: one load stream in the hot loop). */
+  private readonly cellXY: Float64Array;
+  /** The same walkers' positions (interleaved too) and presence at the previous update, in this update's cell order. */
+  private readonly cellPrevXY: Float64Array;
   private readonly cellPrevPresent: Uint8Array;
   /** Everyone's positions and presence at the previous update, by walker. */
   private readonly prevX: Float64Array;
@@ -112,6 +121,7 @@ export class RangeContacts {
       throw new InputError('rangeM', 'a range above 0 m', String(rangeM));
     this.rangeM = rangeM;
     this.people = people;
+    this.clock = options.clock;
     this.inRange2 = sqrtAtMost(rangeM);
     this.cols = Math.max(1, Math.ceil(options.widthM / rangeM));
     this.rows = Math.max(1, Math.ceil(options.heightM / rangeM));
@@ -121,10 +131,8 @@ export class RangeContacts {
     this.cellFill = new Uint32Array(paddedCells);
     this.cellOf = new Int32Array(people);
     this.cellItems = new Uint32Array(people);
-    this.cellX = new Float64Array(people);
-    this.cellY = new Float64Array(people);
-    this.cellPrevX = new Float64Array(people);
-    this.cellPrevY = new Float64Array(people);
+    this.cellXY = new Float64Array(2 * people);
+    this.cellPrevXY = new Float64Array(2 * people);
     this.cellPrevPresent = new Uint8Array(people);
     this.prevX = new Float64Array(people);
     this.prevY = new Float64Array(people);
@@ -162,23 +170,32 @@ export class RangeContacts {
   update(tS: number, xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
     const dtS = tS - this.lastS;
     this.lastS = tS;
+    const t0 = this.clock?.();
     this.index(xM, yM, present);
     const ups = this.findLinks();
     for (let k = 0; k < ups; k++) this.everLinked(this.evA[k]!, this.evB[k]!);
     const found = this.curLinks;
     const events = this.findDowns(ups, xM, yM, present);
     this.events += events;
-    this.log?.writeUpdate(tS, this.evA, this.evB, this.evUp, events);
     this.prevX.set(xM.subarray(0, this.people));
     this.prevY.set(yM.subarray(0, this.people));
     this.prevPresent.set(present.subarray(0, this.people));
     this.linkedUpdates += found;
     this.contactS += found * dtS;
+    const t1 = this.clock?.();
+    this.log?.writeUpdate(tS, this.evA, this.evB, this.evUp, events);
+    if (this.clock) {
+      const t2 = this.clock();
+      this.linksS += t1! - t0!;
+      this.logS += t2 - t1!;
+    }
   }
 
   /** Hands what the log has buffered to its sink (a streamed log: once, after the last update). */
   flushLog(): void {
+    const t0 = this.clock?.();
     this.log?.flush();
+    if (this.clock) this.logS += this.clock() - t0!;
   }
 
   /**
@@ -186,9 +203,8 @@ export class RangeContacts {
    * with their current and previous positions in cell order.
    */
   private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
-    const { cellStart, cellFill, cellOf, cellItems, cellX, cellY, cols, rows, stride, rangeM } =
-      this;
-    const { cellPrevX, cellPrevY, cellPrevPresent, prevX, prevY, prevPresent } = this;
+    const { cellStart, cellFill, cellOf, cellItems, cellXY, cols, rows, stride, rangeM } = this;
+    const { cellPrevXY, cellPrevPresent, prevX, prevY, prevPresent } = this;
     const n = this.people;
     cellStart.fill(0);
     for (let p = 0; p < n; p++) {
@@ -212,10 +228,10 @@ export class RangeContacts {
       if (cell < 0) continue;
       const k = cellFill[cell]!++;
       cellItems[k] = p;
-      cellX[k] = xM[p]!;
-      cellY[k] = yM[p]!;
-      cellPrevX[k] = prevX[p]!;
-      cellPrevY[k] = prevY[p]!;
+      cellXY[2 * k] = xM[p]!;
+      cellXY[2 * k + 1] = yM[p]!;
+      cellPrevXY[2 * k] = prevX[p]!;
+      cellPrevXY[2 * k + 1] = prevY[p]!;
       cellPrevPresent[k] = prevPresent[p]!;
     }
   }
@@ -233,8 +249,8 @@ export class RangeContacts {
    * are this update's "up" events. Returns how many came up.
    */
   private findLinks(): number {
-    const { cellStart, cellItems, cellX, cellY, cols, rows, stride, inRange2, near } = this;
-    const { cellPrevX, cellPrevY, cellPrevPresent } = this;
+    const { cellStart, cellItems, cellXY, cols, rows, stride, inRange2, near } = this;
+    const { cellPrevXY, cellPrevPresent } = this;
     let curA = this.curA;
     let curB = this.curB;
     let evA = this.evA;
@@ -264,29 +280,29 @@ export class RangeContacts {
           evB = this.evB;
         }
         for (let i = s0; i < s1; i++) {
-          const xi = cellX[i]!;
-          const yi = cellY[i]!;
+          const xi = cellXY[2 * i]!;
+          const yi = cellXY[2 * i + 1]!;
           // Candidates in two runs: this cell after i and its east neighbour, then the three cells
           // below. Written branch-free (the test is a coin toss a branch predictor cannot learn),
           // then only those in range are looked at.
           let k = 0;
           for (let j = i + 1; j < eastEnd; j++) {
-            const dx = cellX[j]! - xi;
-            const dy = cellY[j]! - yi;
+            const dx = cellXY[2 * j]! - xi;
+            const dy = cellXY[2 * j + 1]! - yi;
             near[k] = j;
             k += +(dx * dx + dy * dy <= inRange2);
           }
           for (let j = b0; j < b1; j++) {
-            const dx = cellX[j]! - xi;
-            const dy = cellY[j]! - yi;
+            const dx = cellXY[2 * j]! - xi;
+            const dy = cellXY[2 * j + 1]! - yi;
             near[k] = j;
             k += +(dx * dx + dy * dy <= inRange2);
           }
           if (k === 0) continue;
           const a = cellItems[i]!;
           const wasHere = cellPrevPresent[i]!;
-          const pxi = cellPrevX[i]!;
-          const pyi = cellPrevY[i]!;
+          const pxi = cellPrevXY[2 * i]!;
+          const pyi = cellPrevXY[2 * i + 1]!;
           for (let q = 0; q < k; q++) {
             const j = near[q]!;
             const b = cellItems[j]!;
@@ -294,8 +310,8 @@ export class RangeContacts {
             curB[m++] = b;
             // Up at the previous update: both there and in range, by the same test on their positions then.
             if (wasHere && cellPrevPresent[j]) {
-              const dx = cellPrevX[j]! - pxi;
-              const dy = cellPrevY[j]! - pyi;
+              const dx = cellPrevXY[2 * j]! - pxi;
+              const dy = cellPrevXY[2 * j + 1]! - pyi;
               if (dx * dx + dy * dy <= inRange2) continue;
             }
             evA[ups] = a;
