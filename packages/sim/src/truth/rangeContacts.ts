@@ -88,13 +88,14 @@ export class RangeContacts {
   private readonly cellItems: Uint32Array;
   /** x, y of cell-order item k at 2k, 2k + 1 (one array: one load stream in the hot loop). */
   private readonly cellXY: Float64Array;
-  /** The same walkers' positions (interleaved too) and presence at the previous update, in this update's cell order. */
+  /** The same walkers' positions at the previous update (interleaved too), in this update's cell order. */
   private readonly cellPrevXY: Float64Array;
-  private readonly cellPrevPresent: Uint8Array;
-  /** Everyone's positions and presence at the previous update, by walker. */
-  private readonly prevX: Float64Array;
-  private readonly prevY: Float64Array;
-  private readonly prevPresent: Uint8Array;
+  /**
+   * Everyone's positions now and at the previous update, by walker (x, y at 2p, 2p + 1), NaN while
+   * away: a NaN distance is never in range, so presence needs no test of its own.
+   */
+  private posXY: Float64Array;
+  private prevPosXY: Float64Array;
   /** One walker's candidates in range (positions in cell order), found branch-free. */
   private readonly near: Uint32Array;
   /** The links of the previous update and of this one, as walker pairs (either order). */
@@ -133,10 +134,8 @@ export class RangeContacts {
     this.cellItems = new Uint32Array(people);
     this.cellXY = new Float64Array(2 * people);
     this.cellPrevXY = new Float64Array(2 * people);
-    this.cellPrevPresent = new Uint8Array(people);
-    this.prevX = new Float64Array(people);
-    this.prevY = new Float64Array(people);
-    this.prevPresent = new Uint8Array(people);
+    this.posXY = new Float64Array(2 * people);
+    this.prevPosXY = new Float64Array(2 * people).fill(NaN);
     this.near = new Uint32Array(people);
     const log = options.log ?? 'memory';
     if (log === 'memory') {
@@ -175,11 +174,11 @@ export class RangeContacts {
     const ups = this.findLinks();
     for (let k = 0; k < ups; k++) this.everLinked(this.evA[k]!, this.evB[k]!);
     const found = this.curLinks;
-    const events = this.findDowns(ups, xM, yM, present);
+    const events = this.findDowns(ups);
     this.events += events;
-    this.prevX.set(xM.subarray(0, this.people));
-    this.prevY.set(yM.subarray(0, this.people));
-    this.prevPresent.set(present.subarray(0, this.people));
+    const prevPosXY = this.prevPosXY;
+    this.prevPosXY = this.posXY;
+    this.posXY = prevPosXY;
     this.linkedUpdates += found;
     this.contactS += found * dtS;
     const t1 = this.clock?.();
@@ -204,16 +203,22 @@ export class RangeContacts {
    */
   private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
     const { cellStart, cellFill, cellOf, cellItems, cellXY, cols, rows, stride, rangeM } = this;
-    const { cellPrevXY, cellPrevPresent, prevX, prevY, prevPresent } = this;
+    const { cellPrevXY, posXY, prevPosXY } = this;
     const n = this.people;
     cellStart.fill(0);
     for (let p = 0; p < n; p++) {
       if (!present[p]) {
         cellOf[p] = -1;
+        posXY[2 * p] = NaN;
+        posXY[2 * p + 1] = NaN;
         continue;
       }
-      let c = Math.floor(xM[p]! / rangeM);
-      let r = Math.floor(yM[p]! / rangeM);
+      const x = xM[p]!;
+      const y = yM[p]!;
+      posXY[2 * p] = x;
+      posXY[2 * p + 1] = y;
+      let c = Math.floor(x / rangeM);
+      let r = Math.floor(y / rangeM);
       c = c < 0 ? 0 : c >= cols ? cols - 1 : c;
       r = r < 0 ? 0 : r >= rows ? rows - 1 : r;
       const cell = r * stride + c + 1;
@@ -228,11 +233,10 @@ export class RangeContacts {
       if (cell < 0) continue;
       const k = cellFill[cell]!++;
       cellItems[k] = p;
-      cellXY[2 * k] = xM[p]!;
-      cellXY[2 * k + 1] = yM[p]!;
-      cellPrevXY[2 * k] = prevX[p]!;
-      cellPrevXY[2 * k + 1] = prevY[p]!;
-      cellPrevPresent[k] = prevPresent[p]!;
+      cellXY[2 * k] = posXY[2 * p]!;
+      cellXY[2 * k + 1] = posXY[2 * p + 1]!;
+      cellPrevXY[2 * k] = prevPosXY[2 * p]!;
+      cellPrevXY[2 * k + 1] = prevPosXY[2 * p + 1]!;
     }
   }
 
@@ -250,7 +254,7 @@ export class RangeContacts {
    */
   private findLinks(): number {
     const { cellStart, cellItems, cellXY, cols, rows, stride, inRange2, near } = this;
-    const { cellPrevXY, cellPrevPresent } = this;
+    const { cellPrevXY } = this;
     let curA = this.curA;
     let curB = this.curB;
     let evA = this.evA;
@@ -300,7 +304,6 @@ export class RangeContacts {
           }
           if (k === 0) continue;
           const a = cellItems[i]!;
-          const wasHere = cellPrevPresent[i]!;
           const pxi = cellPrevXY[2 * i]!;
           const pyi = cellPrevXY[2 * i + 1]!;
           for (let q = 0; q < k; q++) {
@@ -308,12 +311,10 @@ export class RangeContacts {
             const b = cellItems[j]!;
             curA[m] = a;
             curB[m++] = b;
-            // Up at the previous update: both there and in range, by the same test on their positions then.
-            if (wasHere && cellPrevPresent[j]) {
-              const dx = cellPrevXY[2 * j]! - pxi;
-              const dy = cellPrevXY[2 * j + 1]! - pyi;
-              if (dx * dx + dy * dy <= inRange2) continue;
-            }
+            // Up at the previous update: the same test on their positions then (NaN if away).
+            const dx = cellPrevXY[2 * j]! - pxi;
+            const dy = cellPrevXY[2 * j + 1]! - pyi;
+            if (dx * dx + dy * dy <= inRange2) continue;
             evA[ups] = a;
             evB[ups++] = b;
           }
@@ -329,8 +330,8 @@ export class RangeContacts {
    * The previous update's links not in range now went down: appended to the events after the `ups`
    * ups. Makes this update's links the previous ones; returns the update's events.
    */
-  private findDowns(ups: number, xM: Float64Array, yM: Float64Array, present: Uint8Array): number {
-    const { inRange2, prevA, prevB, prevLinks } = this;
+  private findDowns(ups: number): number {
+    const { inRange2, prevA, prevB, prevLinks, posXY } = this;
     this.roomForEvents(ups + prevLinks);
     const { evA, evB, evUp } = this;
     evUp.fill(1, 0, ups);
@@ -338,11 +339,9 @@ export class RangeContacts {
     for (let k = 0; k < prevLinks; k++) {
       const a = prevA[k]!;
       const b = prevB[k]!;
-      if (present[a] && present[b]) {
-        const dx = xM[b]! - xM[a]!;
-        const dy = yM[b]! - yM[a]!;
-        if (dx * dx + dy * dy <= inRange2) continue;
-      }
+      const dx = posXY[2 * b]! - posXY[2 * a]!;
+      const dy = posXY[2 * b + 1]! - posXY[2 * a + 1]!;
+      if (dx * dx + dy * dy <= inRange2) continue;
       evA[ev] = a;
       evB[ev] = b;
       evUp[ev++] = 0;
