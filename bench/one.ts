@@ -3,8 +3,9 @@
  * walkers for one simulated hour in 316 × 316 m and in 100 × 100 m, 1 s updates, links within 10 m logged
  * as ConnectivityONEReport does, (a) with every walker running the app (GAEN profile, every advert's RSSI
  * sampled, ground truth on) and (b) range-only. Each point runs in its own process; the time printed is
- * engine time (inside the process, around the engine and the log write; process and module start
- * excluded), with CPU time beside it because a loaded machine stretches wall time.
+ * engine time (inside the process, around the engine and the log, which streams to a file while the run
+ * goes; process and module start excluded), with CPU time beside it because a loaded machine stretches
+ * wall time, and the phases it splits into (mobility, links, log).
  *
  * The ratios are against The ONE's figures measured in another run (Java, one thread, grid cells tuned
  * to the range, link log on, a 2-core VM: 316 × 316 m in 4.2 s, 100 × 100 m in 23–25 s, 17 s with no
@@ -45,6 +46,11 @@ export interface OnePoint {
   mode: 'radios' | 'range-only';
   wallS: number;
   cpuS: number;
+  /** Phases of wallS: finding links and events; sorting, formatting and writing the log; the rest
+   * (moving people, and with radios all the phones and the air do). */
+  linksS: number;
+  logS: number;
+  restS: number;
   linkUps: number;
   pairs: number;
   contactS: number;
@@ -216,9 +222,16 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
         `  ${String(sideM).padStart(3)}×${sideM} m, ${what.padEnd(47)}: ${p.wallS.toFixed(2)} s engine (${p.cpuS.toFixed(2)} s CPU), ` +
           `${p.linkUps} link ups, ${p.pairs} pairs, ${p.logLines} log lines${p.advertsSampled ? `, ${(p.advertsSampled / 1e6).toFixed(1)} M adverts sampled` : ''} = ${against}`,
       );
+      log(
+        `      where the time goes: ${mode === 'radios' ? 'mobility, phones and air' : 'mobility'} ${fmtShare(p.restS, p.wallS)}, links ${fmtShare(p.linksS, p.wallS)}, log sort + format + write ${fmtShare(p.logS, p.wallS)}`,
+      );
     }
   }
   return points;
+}
+
+function fmtShare(partS: number, wallS: number): string {
+  return `${partS.toFixed(2)} s (${((100 * partS) / wallS).toFixed(0)} %)`;
 }
 
 function fmtRange([lo, hi]: [number, number]): string {

@@ -63,6 +63,12 @@ export {
   type RangeContactSummary,
 } from './truth/rangeContacts.js';
 export {
+  ConnectivityLog,
+  fileLogSink,
+  memoryLogSink,
+  type LogSink,
+} from './truth/connectivityLog.js';
+export {
   RangeOnlyRun,
   createRunWorld,
   rangeContactsFor,

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { RandomStream, RunStreams } from '../src/random/streams.js';
 import { RangeOnlyRun, rangeContactsFor } from '../src/run/rangeOnly.js';
 import { Simulation } from '../src/run/simulation.js';
-import { numericIds, RangeContacts } from '../src/truth/rangeContacts.js';
+import { numericIds, RangeContacts, sqrtAtMost } from '../src/truth/rangeContacts.js';
 import { createWorld } from '../src/world/create.js';
 import { scenario, tmp } from './helpers.js';
 
@@ -58,9 +58,9 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
       trace,
       onStep: (t, m) => contacts!.update(t, m.xM, m.yM, m.present),
     });
-    contacts = rangeContactsFor(run.world, run.people, 10);
+    contacts = rangeContactsFor(run.world, run.people, 10, { ids: numericIds(trace.persons) });
     run.run();
-    expect([...contacts.logLines(numericIds(trace.persons))]).toEqual(HAND_MADE_LOG);
+    expect([...contacts.logLines()]).toEqual(HAND_MADE_LOG);
     // Pair (1, 2): t = 5 … 25; (0, 2): t = 10 … 30; (0, 1): t = 20.
     expect(contacts.summary()).toEqual({ rangeM: 10, linkUps: 3, pairs: 3, contactS: 21 + 21 + 1 });
   });
@@ -74,9 +74,9 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
       trace,
       onStep: (t, m) => contacts!.update(t, m.xM, m.yM, m.present),
     });
-    contacts = rangeContactsFor(sim.world, sim.people, 10);
+    contacts = rangeContactsFor(sim.world, sim.people, 10, { ids: numericIds(trace.persons) });
     sim.run();
-    expect([...contacts.logLines(numericIds(trace.persons))]).toEqual(HAND_MADE_LOG);
+    expect([...contacts.logLines()]).toEqual(HAND_MADE_LOG);
 
     const rwp = scenario({
       world: { kind: 'rwp', widthM: 40, heightM: 40 },
@@ -120,9 +120,9 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
         trace,
         onStep: (t, m) => c!.update(t, m.xM, m.yM, m.present),
       });
-      c = rangeContactsFor(run.world, run.people, 10);
+      c = rangeContactsFor(run.world, run.people, 10, { ids: numericIds(trace.persons) });
       run.run();
-      return [...c.logLines(numericIds(trace.persons))];
+      return [...c.logLines()];
     };
     const fromText = oneMovementFromText(text, 'one.txt');
     expect(fromText.startS).toBe(0);
@@ -221,6 +221,97 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("property: d² ≤ sqrtAtMost(r) is exactly The ONE's √d² ≤ r, next to r² too", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+        fc.integer({ min: -40, max: 40 }),
+        fc.double({ min: 0, max: 4, noNaN: true }),
+        (rangeM, ulps, scale) => {
+          const limit = sqrtAtMost(rangeM);
+          expect(Math.sqrt(limit) <= rangeM).toBe(true);
+          // Doubles a few ulps around r² (where rounding decides), and anywhere in [0, 4 r²].
+          const near = new Float64Array([rangeM * rangeM]);
+          const bits = new BigInt64Array(near.buffer);
+          bits[0] = bits[0]! + BigInt(ulps);
+          for (const d2 of [near[0]!, scale * rangeM * rangeM])
+            expect(d2 <= limit).toBe(Math.sqrt(d2) <= rangeM);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a log streamed to a sink has the kept log's bytes; with no log the counts are the same", () => {
+    const rwp = scenario({
+      world: { kind: 'rwp', widthM: 60, heightM: 60 },
+      durationS: 900,
+      people: { count: 120, adoption: 1 },
+    });
+    const runWith = (log: 'memory' | 'none' | ((chunk: Uint8Array) => void)) => {
+      let c: RangeContacts | undefined = undefined;
+      const run = new RangeOnlyRun({
+        scenario: rwp,
+        seed: 4,
+        onStep: (t, m) => c!.update(t, m.xM, m.yM, m.present),
+      });
+      c = rangeContactsFor(run.world, run.people, 6, { log });
+      run.run();
+      c.flushLog();
+      return c;
+    };
+    const streamed: Uint8Array[] = [];
+    const s = runWith((chunk) => streamed.push(chunk.slice()));
+    const kept = runWith('memory');
+    const none = runWith('none');
+    expect(kept.events).toBeGreaterThan(1000);
+    // As strings: toBe compares in one go, where toEqual on megabytes of Buffer goes byte by byte.
+    expect(Buffer.concat(streamed).toString('latin1')).toBe(
+      Buffer.concat([...kept.logChunks()]).toString('latin1'),
+    );
+    expect(s.summary()).toEqual(kept.summary());
+    expect(none.summary()).toEqual(kept.summary());
+    expect(none.events).toBe(kept.events);
+    expect(() => [...none.logChunks()]).toThrow(/not kept in memory/);
+  });
+
+  it('counts distinct pairs in a Set above 8192 walkers, as brute force does', () => {
+    const n = 8300;
+    const rangeM = 3;
+    const tracker = new RangeContacts({ rangeM, people: n, widthM: 400, heightM: 20, log: 'none' });
+    const random = new RunStreams(5).single('world');
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    const present = new Uint8Array(n).fill(1);
+    const ever = new Set<number>();
+    let ups = 0;
+    let prev = new Set<number>();
+    for (let t = 1; t <= 3; t++) {
+      for (let p = 0; p < n; p++) {
+        x[p] = random.uniform(0, 400);
+        y[p] = random.uniform(0, 20);
+      }
+      tracker.update(t, x, y, present);
+      // Brute force on a sort by x: only neighbours within 3 m in x can be in range.
+      const order = Array.from({ length: n }, (_, p) => p).sort((u, v) => x[u]! - x[v]!);
+      const now = new Set<number>();
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n && x[order[j]!]! - x[order[i]!]! <= rangeM; j++) {
+          const a = Math.min(order[i]!, order[j]!);
+          const b = Math.max(order[i]!, order[j]!);
+          if (Math.sqrt((x[a]! - x[b]!) ** 2 + (y[a]! - y[b]!) ** 2) <= rangeM) now.add(a * n + b);
+        }
+      for (const k of now) {
+        if (!prev.has(k)) ups++;
+        ever.add(k);
+      }
+      prev = now;
+    }
+    expect(ups).toBeGreaterThan(1000);
+    expect(tracker.linkUps).toBe(ups);
+    expect(tracker.pairs).toBe(ever.size);
   });
 
   it('rejects a range that is not above 0', () => {

@@ -14,6 +14,7 @@ import {
   builtinScenarioPath,
   DEFAULT_SCENARIO,
   evaluate,
+  fileLogSink,
   isBuiltinScenario,
   loadScenarioFile,
   numericIds,
@@ -164,15 +165,32 @@ export async function resolveScenario(
 /** The range-only link log (ConnectivityONEReport lines) in a run's --out. */
 export const RANGE_LOG = 'range-contacts.txt';
 
-async function writeRangeOnlyFiles(
+/**
+ * A tracker whose link log streams into `dir`/range-contacts.txt while the run goes (a partial file
+ * until `done()`; `failed()` removes it), named by the trace's node ids when it has them.
+ */
+function streamedRangeContacts(
   dir: string,
-  results: unknown,
-  contacts: RangeContacts,
+  world: Parameters<typeof rangeContactsFor>[0],
+  people: number,
+  rangeM: number,
   trace: PositionTrace | undefined,
-): Promise<void> {
+): { contacts: RangeContacts; done(): void; failed(): void } {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  await contacts.writeLog(join(dir, RANGE_LOG), trace && numericIds(trace.persons));
+  const file = fileLogSink(join(dir, RANGE_LOG));
+  const ids = trace && numericIds(trace.persons);
+  const contacts = rangeContactsFor(world, people, rangeM, {
+    log: file.sink,
+    ...(ids ? { ids } : {}),
+  });
+  return {
+    contacts,
+    done() {
+      contacts.flushLog();
+      file.close();
+    },
+    failed: () => file.discard(),
+  };
 }
 
 function printRangeContacts(
@@ -276,11 +294,18 @@ export function registerSimCommands(program: Command, out: Output): void {
           ...(onStep ? { onStep } : {}),
           onProgress,
         });
-        contacts = rangeContactsFor(only.world, only.people, rangeM!);
-        only.run();
+        const log = streamedRangeContacts(dir, only.world, only.people, rangeM!, trace);
+        contacts = log.contacts;
+        try {
+          only.run();
+          log.done();
+        } catch (error) {
+          log.failed();
+          throw error;
+        }
         bar?.stop();
         const results = rangeOnlyResults(scenario, o.seed, only.people, contacts);
-        await writeRangeOnlyFiles(dir, results, contacts, trace);
+        writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
         if (o.json) out.json(results);
         else
           printRangeContacts(
@@ -298,8 +323,18 @@ export function registerSimCommands(program: Command, out: Output): void {
         ...(onStep ? { onStep } : {}),
         onProgress,
       });
-      if (rangeM !== undefined) contacts = rangeContactsFor(run.world, run.people, rangeM);
-      run.run();
+      const log =
+        rangeM === undefined
+          ? undefined
+          : streamedRangeContacts(dir, run.world, run.people, rangeM, trace);
+      contacts = log?.contacts;
+      try {
+        run.run();
+        log?.done();
+      } catch (error) {
+        log?.failed();
+        throw error;
+      }
       bar?.stop();
       const evaluation = evaluate(run, { thresholdSweep: o.report });
       if (contacts) evaluation.results.rangeContacts = contacts.summary();
@@ -307,8 +342,6 @@ export function registerSimCommands(program: Command, out: Output): void {
         sightings: Boolean(o.sightings),
         report: o.report,
       });
-      if (contacts)
-        await contacts.writeLog(join(dir, RANGE_LOG), trace && numericIds(trace.persons));
       if (o.json) {
         out.json(evaluation.results);
       } else {

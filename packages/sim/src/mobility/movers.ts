@@ -11,6 +11,11 @@ export interface MobilityWorld {
   idle(m: Movers, person: number, tS: number): void;
   /** Called before people move at each step: scheduled events (meetings, bus stops, arrivals). */
   tick?(m: Movers, tS: number): void;
+  /**
+   * True when `tick` moves everyone itself and nobody ever gets a target, a finite pause or a leader
+   * (random waypoint, traces): {@link stepMovers} then skips its per-person loop, which would do nothing.
+   */
+  readonly movesEveryone?: boolean;
 }
 
 export class Movers {
@@ -87,6 +92,7 @@ export class Movers {
  */
 export function stepMovers(m: Movers, world: MobilityWorld, tS: number, dtS: number): void {
   world.tick?.(m, tS);
+  if (world.movesEveryone) return;
   const { xM, yM, targetXM, targetYM, speedMps, pauseUntilS, moving, present, leader } = m;
   for (let p = 0; p < m.count; p++) {
     if (!present[p] || leader[p]! >= 0) continue;

@@ -9,7 +9,11 @@ import { Movers, stepMovers } from '../mobility/movers.js';
 import type { PositionTrace } from '../mobility/trace.js';
 import { RunStreams, type RandomStream } from '../random/streams.js';
 import type { Scenario } from '../scenario/schema.js';
-import { RangeContacts, type RangeContactSummary } from '../truth/rangeContacts.js';
+import {
+  RangeContacts,
+  type RangeContactOptions,
+  type RangeContactSummary,
+} from '../truth/rangeContacts.js';
 import { createWorld } from '../world/create.js';
 import { TraceWorld } from '../world/traceWorld.js';
 import type { World } from '../world/world.js';
@@ -78,19 +82,19 @@ export class RangeOnlyRun {
   }
 }
 
-/** A range-contact tracker sized to a world. */
+/** A range-contact tracker sized to a world; `options` as {@link RangeContactOptions} (log, ids). */
 export function rangeContactsFor(
   world: World,
   people: number,
   rangeM: number,
-  keepLog = true,
+  options: Pick<RangeContactOptions, 'log' | 'ids' | 'clock'> = {},
 ): RangeContacts {
   return new RangeContacts({
     rangeM,
     people,
     widthM: world.widthM,
     heightM: world.heightM,
-    keepLog,
+    ...options,
   });
 }
 

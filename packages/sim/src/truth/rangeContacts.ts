@@ -5,16 +5,23 @@
  * range and "down" at the first update they are not (or one of them has left). No radio, no probability:
  * the unit-disk links The ONE's `SimpleBroadcastInterface` makes when every host always scans.
  *
- * Each update indexes everyone present in a uniform grid with cells of the range (counting sort, as
- * `UniformGrid`, with positions copied in cell order), checks each candidate pair once (a cell against
- * itself and four forward neighbours), groups the links by their lower index and compares each walker's
- * list with the previous update's through stamp arrays: no pair map, no sorting on the hot path. Memory is
- * O(walkers + links up) in typed arrays (plus a bitset of pairs ever linked up to 8192 walkers).
+ * A link's state is a function of the two updates' positions alone, so the tracker keeps no state per
+ * pair: a pair in range now came up unless it was in range at the previous update (its previous
+ * positions tell), and a link of the previous update went down unless it is in range now (its current
+ * positions tell). Each update indexes everyone present in a uniform grid with cells of the range
+ * (counting sort, as `UniformGrid`, with current and previous positions copied in cell order) and
+ * checks each candidate pair once: a cell against itself and its east neighbour (one run of the cell
+ * order), then against the three cells below (another run). The test is one comparison of the squared
+ * distance with the largest double whose square root is ≤ the range ({@link sqrtAtMost}): exactly The
+ * ONE's test on the square root, and the same arithmetic whichever update evaluates it. Memory is
+ * O(walkers + links up) in typed arrays, plus a bitset of pairs ever linked up to 8192 walkers; the
+ * events go to a {@link ConnectivityLog}, streamed or kept in memory.
  * @module
  */
 import { open } from 'node:fs/promises';
 import { InputError } from '@proxsense/core';
 import { ensureLength } from '../util/growable.js';
+import { ConnectivityLog, memoryLogSink, type LogSink } from './connectivityLog.js';
 
 /** What `results.json` reports under `rangeContacts`. */
 export interface RangeContactSummary {
@@ -36,8 +43,20 @@ export interface RangeContactOptions {
   /** The area the grid covers, m; positions outside it still count (edge cells hold them). */
   widthM: number;
   heightM: number;
-  /** Keep every up/down event for {@link RangeContacts.writeLog} (default true). */
-  keepLog?: boolean;
+  /**
+   * Where the link log goes (default `'memory'`): kept for {@link RangeContacts.logChunks},
+   * {@link RangeContacts.logLines} and {@link RangeContacts.writeLog}; a {@link LogSink} that gets it
+   * while the run goes (call {@link RangeContacts.flushLog} after the last update); or `'none'`.
+   */
+  log?: 'memory' | 'none' | LogSink;
+  /** Names in the log: walker p is `ids[p]` (e.g. a trace's numeric node ids, see {@link numericIds}); default p. */
+  ids?: ArrayLike<number>;
+  /**
+   * A clock in seconds (e.g. `() => performance.now() / 1000`) for benchmarks: with it, each update
+   * adds its time to {@link RangeContacts.linksS} (finding links and events) and
+   * {@link RangeContacts.logS} (sorting and formatting the log, and the sink's own time).
+   */
+  clock?: () => number;
 }
 
 /** Above this many walkers, ever-linked pairs go in a Set instead of a bitset of n² bits. */
@@ -50,36 +69,48 @@ export class RangeContacts {
   /** Pair-updates within range (contactS = this × the update interval). */
   linkedUpdates = 0;
   contactS = 0;
-  /** The link log: event i at `eventTimeS[i]` between `eventA[i]` < `eventB[i]`, up when `eventUp[i]`. */
-  eventTimeS = new Float64Array(1024);
-  eventA = new Uint32Array(1024);
-  eventB = new Uint32Array(1024);
-  eventUp = new Uint8Array(1024);
+  /** Up/down events so far (the log's lines). */
   events = 0;
-  private readonly keepLog: boolean;
+  /** With a `clock` option: time spent finding links and events, and on the log, s. */
+  linksS = 0;
+  logS = 0;
+  private readonly clock: (() => number) | undefined;
   private readonly cols: number;
   private readonly rows: number;
   /** Row stride of the padded grid: one empty column each side and an empty row below the last. */
   private readonly stride: number;
+  /** Largest squared distance in range (see {@link sqrtAtMost}). */
+  private readonly inRange2: number;
   /** Grid of cells of the range: cell → walkers (counting sort), with their positions in cell order. */
   private readonly cellStart: Uint32Array;
   private readonly cellFill: Uint32Array;
   private readonly cellOf: Int32Array;
   private readonly cellItems: Uint32Array;
-  private readonly cellX: Float64Array;
-  private readonly cellY: Float64Array;
-  /** This update's links (lo, hi) as found, then grouped by lo: `curStart[a]` … `curStart[a + 1]`. */
-  private foundLo = new Uint32Array(1024);
-  private foundHi = new Uint32Array(1024);
-  /** Each walker's partners of higher index, previous and current update (CSR by the lower index). */
-  private prevStart: Uint32Array;
-  private prevItems = new Uint32Array(1024);
-  private curStart: Uint32Array;
-  private curItems = new Uint32Array(1024);
-  /** Stamps marking one walker's partners while its lists are compared. */
-  private readonly markPrev: Uint32Array;
-  private readonly markCur: Uint32Array;
-  private stamp = 0;
+  /** x, y of cell-order item k at 2k, 2k + 1 (one array: one load stream in the hot loop). */
+  private readonly cellXY: Float64Array;
+  /** The same walkers' positions at the previous update (interleaved too), in this update's cell order. */
+  private readonly cellPrevXY: Float64Array;
+  /**
+   * Everyone's positions now and at the previous update, by walker (x, y at 2p, 2p + 1), NaN while
+   * away: a NaN distance is never in range, so presence needs no test of its own.
+   */
+  private posXY: Float64Array;
+  private prevPosXY: Float64Array;
+  /** One walker's candidates in range (positions in cell order), found branch-free. */
+  private readonly near: Uint32Array;
+  /** The links of the previous update and of this one, as walker pairs (either order). */
+  private prevA = new Uint32Array(1024);
+  private prevB = new Uint32Array(1024);
+  private prevLinks = 0;
+  private curA = new Uint32Array(1024);
+  private curB = new Uint32Array(1024);
+  private curLinks = 0;
+  /** This update's events, handed to the log at its end. */
+  private evA = new Uint32Array(1024);
+  private evB = new Uint32Array(1024);
+  private evUp = new Uint8Array(1024);
+  private readonly log: ConnectivityLog | undefined;
+  private readonly kept: Uint8Array[] | undefined;
   private readonly everBits: Uint8Array | undefined;
   private readonly everSet: Set<number> | undefined;
   private pairCount = 0;
@@ -91,7 +122,8 @@ export class RangeContacts {
       throw new InputError('rangeM', 'a range above 0 m', String(rangeM));
     this.rangeM = rangeM;
     this.people = people;
-    this.keepLog = options.keepLog ?? true;
+    this.clock = options.clock;
+    this.inRange2 = sqrtAtMost(rangeM);
     this.cols = Math.max(1, Math.ceil(options.widthM / rangeM));
     this.rows = Math.max(1, Math.ceil(options.heightM / rangeM));
     this.stride = this.cols + 2;
@@ -100,12 +132,17 @@ export class RangeContacts {
     this.cellFill = new Uint32Array(paddedCells);
     this.cellOf = new Int32Array(people);
     this.cellItems = new Uint32Array(people);
-    this.cellX = new Float64Array(people);
-    this.cellY = new Float64Array(people);
-    this.prevStart = new Uint32Array(people + 1);
-    this.curStart = new Uint32Array(people + 1);
-    this.markPrev = new Uint32Array(people);
-    this.markCur = new Uint32Array(people);
+    this.cellXY = new Float64Array(2 * people);
+    this.cellPrevXY = new Float64Array(2 * people);
+    this.posXY = new Float64Array(2 * people);
+    this.prevPosXY = new Float64Array(2 * people).fill(NaN);
+    this.near = new Uint32Array(people);
+    const log = options.log ?? 'memory';
+    if (log === 'memory') {
+      const memory = memoryLogSink();
+      this.kept = memory.chunks;
+      this.log = new ConnectivityLog(people, memory.sink, options.ids);
+    } else if (log !== 'none') this.log = new ConnectivityLog(people, log, options.ids);
     if (people <= BITSET_MAX_PEOPLE)
       this.everBits = new Uint8Array(Math.ceil((people * people) / 8));
     else this.everSet = new Set();
@@ -132,27 +169,56 @@ export class RangeContacts {
   update(tS: number, xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
     const dtS = tS - this.lastS;
     this.lastS = tS;
+    const t0 = this.clock?.();
     this.index(xM, yM, present);
-    const found = this.findLinks();
-    this.group(found);
-    this.compare(tS);
+    const ups = this.findLinks();
+    for (let k = 0; k < ups; k++) this.everLinked(this.evA[k]!, this.evB[k]!);
+    const found = this.curLinks;
+    const events = this.findDowns(ups);
+    this.events += events;
+    const prevPosXY = this.prevPosXY;
+    this.prevPosXY = this.posXY;
+    this.posXY = prevPosXY;
     this.linkedUpdates += found;
     this.contactS += found * dtS;
+    const t1 = this.clock?.();
+    this.log?.writeUpdate(tS, this.evA, this.evB, this.evUp, events);
+    if (this.clock) {
+      const t2 = this.clock();
+      this.linksS += t1! - t0!;
+      this.logS += t2 - t1!;
+    }
   }
 
-  /** Counting sort of everyone present into cells of the range (positions outside clamp to edges). */
+  /** Hands what the log has buffered to its sink (a streamed log: once, after the last update). */
+  flushLog(): void {
+    const t0 = this.clock?.();
+    this.log?.flush();
+    if (this.clock) this.logS += this.clock() - t0!;
+  }
+
+  /**
+   * Counting sort of everyone present into cells of the range (positions outside clamp to edges),
+   * with their current and previous positions in cell order.
+   */
   private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
-    const { cellStart, cellFill, cellOf, cellItems, cellX, cellY, cols, rows, stride, rangeM } =
-      this;
+    const { cellStart, cellFill, cellOf, cellItems, cellXY, cols, rows, stride, rangeM } = this;
+    const { cellPrevXY, posXY, prevPosXY } = this;
     const n = this.people;
     cellStart.fill(0);
     for (let p = 0; p < n; p++) {
       if (!present[p]) {
         cellOf[p] = -1;
+        posXY[2 * p] = NaN;
+        posXY[2 * p + 1] = NaN;
         continue;
       }
-      let c = Math.floor(xM[p]! / rangeM);
-      let r = Math.floor(yM[p]! / rangeM);
+      const x = xM[p]!;
+      const y = yM[p]!;
+      posXY[2 * p] = x;
+      posXY[2 * p + 1] = y;
+      let c = Math.floor(x / rangeM);
+      let r = Math.floor(y / rangeM);
       c = c < 0 ? 0 : c >= cols ? cols - 1 : c;
       r = r < 0 ? 0 : r >= rows ? rows - 1 : r;
       const cell = r * stride + c + 1;
@@ -167,23 +233,33 @@ export class RangeContacts {
       if (cell < 0) continue;
       const k = cellFill[cell]!++;
       cellItems[k] = p;
-      cellX[k] = xM[p]!;
-      cellY[k] = yM[p]!;
+      cellXY[2 * k] = posXY[2 * p]!;
+      cellXY[2 * k + 1] = posXY[2 * p + 1]!;
+      cellPrevXY[2 * k] = prevPosXY[2 * p]!;
+      cellPrevXY[2 * k + 1] = prevPosXY[2 * p + 1]!;
     }
   }
 
+  /** Room for `count` events in this update's buffers. */
+  private roomForEvents(count: number): void {
+    if (this.evA.length >= count) return;
+    this.evA = ensureLength(this.evA, count);
+    this.evB = ensureLength(this.evB, count);
+    this.evUp = ensureLength(this.evUp, count);
+  }
+
   /**
-   * Every pair within range, each once: a cell against itself and its four forward neighbours (east,
-   * south-west, south, south-east). Returns how many, in `foundLo`/`foundHi`.
+   * Every pair within range, each once, into `curA`/`curB`; those not in range at the previous update
+   * are this update's "up" events. Returns how many came up.
    */
   private findLinks(): number {
-    const { cellStart, cellItems, cellX, cellY, cols, rows, stride, rangeM } = this;
-    // Clearly in (d² below r²·(1 − 1e-9)) or out (above r²·(1 + 1e-9)) on the squares; in between,
-    // The ONE's own test on the square root decides.
-    const in2 = rangeM * rangeM * (1 - 1e-9);
-    const near2 = rangeM * rangeM * (1 + 1e-9);
-    let lo = this.foundLo;
-    let hi = this.foundHi;
+    const { cellStart, cellItems, cellXY, cols, rows, stride, inRange2, near } = this;
+    const { cellPrevXY } = this;
+    let curA = this.curA;
+    let curB = this.curB;
+    let evA = this.evA;
+    let evB = this.evB;
+    let ups = 0;
     let m = 0;
     for (let r = 0; r < rows; r++) {
       const rowEnd = r * stride + cols + 1;
@@ -191,92 +267,96 @@ export class RangeContacts {
         const s0 = cellStart[cell]!;
         const s1 = cellStart[cell + 1]!;
         if (s0 === s1) continue;
-        // The padding makes every neighbour exist (empty at the edges): no bounds checks.
-        for (let nb = 0; nb < 5; nb++) {
-          const other = nb === 0 ? cell : nb === 1 ? cell + 1 : cell + stride + nb - 3;
-          const o0 = cellStart[other]!;
-          const o1 = cellStart[other + 1]!;
-          if (o0 === o1) continue;
-          // Room for every candidate of this cell pair, so the inner loop never checks.
-          const most = m + (s1 - s0) * (o1 - o0);
-          if (most > lo.length) {
-            lo = ensureLength(lo, most);
-            hi = ensureLength(hi, most);
+        // The padding makes every neighbour exist (empty at the edges), and cells of a row are
+        // consecutive runs of items: east = up to the start of cell + 2, below = cell + stride − 1 … + 1.
+        const eastEnd = cellStart[cell + 2]!;
+        const b0 = cellStart[cell + stride - 1]!;
+        const b1 = cellStart[cell + stride + 2]!;
+        // Room for every candidate of this cell, so the inner loops never check.
+        const most = m + (s1 - s0) * (eastEnd - s0 + b1 - b0);
+        if (most > curA.length) {
+          curA = this.curA = ensureLength(curA, most);
+          curB = this.curB = ensureLength(curB, most);
+        }
+        if (ups + most - m > evA.length) {
+          this.roomForEvents(ups + most - m);
+          evA = this.evA;
+          evB = this.evB;
+        }
+        for (let i = s0; i < s1; i++) {
+          const xi = cellXY[2 * i]!;
+          const yi = cellXY[2 * i + 1]!;
+          // Candidates in two runs: this cell after i and its east neighbour, then the three cells
+          // below. Written branch-free (the test is a coin toss a branch predictor cannot learn),
+          // then only those in range are looked at.
+          let k = 0;
+          for (let j = i + 1; j < eastEnd; j++) {
+            const dx = cellXY[2 * j]! - xi;
+            const dy = cellXY[2 * j + 1]! - yi;
+            near[k] = j;
+            k += +(dx * dx + dy * dy <= inRange2);
           }
-          for (let i = s0; i < s1; i++) {
-            const xi = cellX[i]!;
-            const yi = cellY[i]!;
-            const a = cellItems[i]!;
-            for (let j = nb === 0 ? i + 1 : o0; j < o1; j++) {
-              const dx = cellX[j]! - xi;
-              const dy = cellY[j]! - yi;
-              const d2 = dx * dx + dy * dy;
-              if (d2 > in2 && (d2 > near2 || !(Math.sqrt(d2) <= rangeM))) continue;
-              const b = cellItems[j]!;
-              lo[m] = a < b ? a : b;
-              hi[m] = a < b ? b : a;
-              m++;
-            }
+          for (let j = b0; j < b1; j++) {
+            const dx = cellXY[2 * j]! - xi;
+            const dy = cellXY[2 * j + 1]! - yi;
+            near[k] = j;
+            k += +(dx * dx + dy * dy <= inRange2);
+          }
+          if (k === 0) continue;
+          const a = cellItems[i]!;
+          const pxi = cellPrevXY[2 * i]!;
+          const pyi = cellPrevXY[2 * i + 1]!;
+          for (let q = 0; q < k; q++) {
+            const j = near[q]!;
+            const b = cellItems[j]!;
+            curA[m] = a;
+            curB[m++] = b;
+            // Up at the previous update: the same test on their positions then (NaN if away).
+            const dx = cellPrevXY[2 * j]! - pxi;
+            const dy = cellPrevXY[2 * j + 1]! - pyi;
+            if (dx * dx + dy * dy <= inRange2) continue;
+            evA[ups] = a;
+            evB[ups++] = b;
           }
         }
       }
     }
-    this.foundLo = lo;
-    this.foundHi = hi;
-    return m;
+    this.curLinks = m;
+    this.linkUps += ups;
+    return ups;
   }
 
-  /** Groups this update's links by their lower index (counting sort) into `curStart`/`curItems`. */
-  private group(found: number): void {
-    const n = this.people;
-    const { curStart, foundLo, foundHi } = this;
-    if (this.curItems.length < found) this.curItems = ensureLength(this.curItems, found);
-    const cur = this.curItems;
-    curStart.fill(0);
-    for (let k = 0; k < found; k++) curStart[foundLo[k]! + 1]!++;
-    for (let a = 0; a < n; a++) curStart[a + 1]! += curStart[a]!;
-    // Fill from the back of each run so starts end where they began.
-    for (let k = found - 1; k >= 0; k--) {
-      const a = foundLo[k]!;
-      cur[--curStart[a + 1]!] = foundHi[k]!;
+  /**
+   * The previous update's links not in range now went down: appended to the events after the `ups`
+   * ups. Makes this update's links the previous ones; returns the update's events.
+   */
+  private findDowns(ups: number): number {
+    const { inRange2, prevA, prevB, prevLinks, posXY } = this;
+    this.roomForEvents(ups + prevLinks);
+    const { evA, evB, evUp } = this;
+    evUp.fill(1, 0, ups);
+    let ev = ups;
+    for (let k = 0; k < prevLinks; k++) {
+      const a = prevA[k]!;
+      const b = prevB[k]!;
+      const dx = posXY[2 * b]! - posXY[2 * a]!;
+      const dy = posXY[2 * b + 1]! - posXY[2 * a + 1]!;
+      if (dx * dx + dy * dy <= inRange2) continue;
+      evA[ev] = a;
+      evB[ev] = b;
+      evUp[ev++] = 0;
     }
-    // After the back-fill, curStart[a + 1] is the start of run a; shift back into place.
-    for (let a = 0; a < n; a++) curStart[a] = curStart[a + 1]!;
-    curStart[n] = found;
+    this.prevA = this.curA;
+    this.prevB = this.curB;
+    this.curA = prevA;
+    this.curB = prevB;
+    this.prevLinks = this.curLinks;
+    return ev;
   }
 
-  /** Compares each walker's partners now with the previous update's: what is new came up, what is gone went down. */
-  private compare(tS: number): void {
-    const n = this.people;
-    const { markPrev, markCur, prevStart, prevItems, curStart, curItems } = this;
-    for (let a = 0; a < n; a++) {
-      const p0 = prevStart[a]!;
-      const p1 = prevStart[a + 1]!;
-      const c0 = curStart[a]!;
-      const c1 = curStart[a + 1]!;
-      if (p0 === p1 && c0 === c1) continue;
-      const stamp = ++this.stamp;
-      for (let i = p0; i < p1; i++) markPrev[prevItems[i]!] = stamp;
-      for (let j = c0; j < c1; j++) {
-        const b = curItems[j]!;
-        markCur[b] = stamp;
-        if (markPrev[b] !== stamp) this.linkUp(tS, a, b);
-      }
-      for (let i = p0; i < p1; i++) {
-        const b = prevItems[i]!;
-        if (markCur[b] !== stamp) this.event(tS, a, b, 0);
-      }
-    }
-    // The current lists become the previous ones.
-    this.curItems = prevItems;
-    this.prevItems = curItems;
-    this.curStart = prevStart;
-    this.prevStart = curStart;
-  }
-
-  private linkUp(tS: number, a: number, b: number): void {
-    this.linkUps++;
-    const key = a * this.people + b;
+  /** Counts a pair that came up if it never had before. */
+  private everLinked(a: number, b: number): void {
+    const key = a < b ? a * this.people + b : b * this.people + a;
     if (this.everBits) {
       const bit = 1 << (key & 7);
       const byte = key >>> 3;
@@ -288,127 +368,56 @@ export class RangeContacts {
       this.everSet!.add(key);
       this.pairCount++;
     }
-    this.event(tS, a, b, 1);
-  }
-
-  private event(tS: number, a: number, b: number, up: number): void {
-    if (!this.keepLog) return;
-    const i = this.events++;
-    if (i === this.eventA.length) {
-      this.eventTimeS = ensureLength(this.eventTimeS, i + 1);
-      this.eventA = ensureLength(this.eventA, i + 1);
-      this.eventB = ensureLength(this.eventB, i + 1);
-      this.eventUp = ensureLength(this.eventUp, i + 1);
-    }
-    this.eventTimeS[i] = tS;
-    this.eventA[i] = a;
-    this.eventB[i] = b;
-    this.eventUp[i] = up;
   }
 
   /**
-   * The log in ConnectivityONEReport's lines, `TIME CONN A B up|down` (time with two decimals, lower
-   * id first), events of one update sorted by (A, B). `ids` renames walkers (e.g. a trace's numeric
-   * node ids); default: their index. Yields ASCII chunks of whole lines (each line ends in `\n`),
-   * formatted straight into bytes: millions of lines, no string per line.
+   * The kept log (`log: 'memory'`): ConnectivityONEReport's lines, `TIME CONN A B up|down` (see
+   * {@link ConnectivityLog}), as ASCII chunks of whole lines (each line ends in `\n`).
    */
-  *logChunks(ids?: ArrayLike<number>): Generator<Uint8Array> {
-    const { eventTimeS, eventA, eventB, eventUp, people } = this;
-    // Sort keys (rank of the lower id) · people + rank of the higher, doubled, plus the up flag: exact
-    // doubles for up to ~6·10^7 walkers, and one native numeric sort per update.
-    const rank = new Float64Array(people);
-    if (ids) {
-      const order = Array.from({ length: people }, (_, p) => p).sort((x, y) => ids[x]! - ids[y]!);
-      order.forEach((p, r) => (rank[p] = r));
-    } else for (let p = 0; p < people; p++) rank[p] = p;
-    const label = ids ?? rank;
-    const byRank = new Int32Array(people);
-    for (let p = 0; p < people; p++) byRank[rank[p]!] = label[p]!;
-    let keys = new Float64Array(256);
-    const CHUNK = 1 << 20;
-    let out = new Uint8Array(CHUNK + 256);
-    let pos = 0;
-    let i = 0;
-    while (i < this.events) {
-      let end = i + 1;
-      while (end < this.events && eventTimeS[end] === eventTimeS[i]) end++;
-      if (keys.length < end - i) keys = new Float64Array(2 * (end - i));
-      const group = keys.subarray(0, end - i);
-      for (let k = i; k < end; k++) {
-        const ra = rank[eventA[k]!]!;
-        const rb = rank[eventB[k]!]!;
-        group[k - i] = (ra < rb ? ra * people + rb : rb * people + ra) * 2 + eventUp[k]!;
-      }
-      if (ids) group.sort();
-      else {
-        // Events come grouped by the lower index already (the update walks walkers in order), so an
-        // insertion sort only reorders within each walker's few events: far cheaper than a full sort.
-        for (let k = 1; k < group.length; k++) {
-          const key = group[k]!;
-          let j = k;
-          while (j > 0 && group[j - 1]! > key) {
-            group[j] = group[j - 1]!;
-            j--;
-          }
-          group[j] = key;
-        }
-      }
-      const time = ASCII.encode(`${eventTimeS[i]!.toFixed(2)} CONN `);
-      for (let k = 0; k < group.length; k++) {
-        if (pos > CHUNK) {
-          yield out.subarray(0, pos);
-          out = new Uint8Array(CHUNK + 256);
-          pos = 0;
-        }
-        const key = group[k]!;
-        const pair = Math.floor(key / 2);
-        const lo = Math.floor(pair / people);
-        // Byte loops: TypedArray.set costs more than these few bytes.
-        for (let c = 0; c < time.length; c++) out[pos++] = time[c]!;
-        pos = writeDecimal(out, pos, byRank[lo]!);
-        out[pos++] = 32;
-        pos = writeDecimal(out, pos, byRank[pair - lo * people]!);
-        const tail = key - pair * 2 ? UP : DOWN;
-        for (let c = 0; c < tail.length; c++) out[pos++] = tail[c]!;
-      }
-      i = end;
-    }
-    if (pos > 0) yield out.subarray(0, pos);
+  *logChunks(): Generator<Uint8Array> {
+    if (!this.kept)
+      throw new Error("logChunks: this tracker's log is not kept in memory (log: 'memory')");
+    this.flushLog();
+    yield* this.kept;
   }
 
-  /** The log's lines (see {@link logChunks}), without their newlines. */
-  *logLines(ids?: ArrayLike<number>): Generator<string> {
+  /** The kept log's lines (see {@link logChunks}), without their newlines. */
+  *logLines(): Generator<string> {
     const decoder = new TextDecoder('ascii');
-    for (const chunk of this.logChunks(ids)) yield* decoder.decode(chunk).slice(0, -1).split('\n');
+    for (const chunk of this.logChunks()) yield* decoder.decode(chunk).slice(0, -1).split('\n');
   }
 
-  /** Writes {@link logChunks} to `path`. */
-  async writeLog(path: string, ids?: ArrayLike<number>): Promise<void> {
+  /** Writes the kept log ({@link logChunks}) to `path`. */
+  async writeLog(path: string): Promise<void> {
     const file = await open(path, 'w');
     try {
-      for (const chunk of this.logChunks(ids)) await file.write(chunk);
+      for (const chunk of this.logChunks()) await file.write(chunk);
     } finally {
       await file.close();
     }
   }
 }
 
-const ASCII = new TextEncoder();
-const UP = ASCII.encode(' up\n');
-const DOWN = ASCII.encode(' down\n');
+/**
+ * The largest double `t` with `Math.sqrt(t) <= rangeM`: since the square root is correctly rounded, and
+ * so never decreasing, `d2 <= t` ⟺ `Math.sqrt(d2) <= rangeM` for every double `d2` (NaN: false on both
+ * sides). `rangeM · rangeM` itself can be off by an ulp either way.
+ */
+export function sqrtAtMost(rangeM: number): number {
+  let t = rangeM * rangeM;
+  while (t > 0 && !(Math.sqrt(t) <= rangeM)) t = nextDouble(t, -1);
+  for (let up = nextDouble(t, 1); Math.sqrt(up) <= rangeM; up = nextDouble(t, 1)) t = up;
+  return t;
+}
 
-/** Writes the decimal digits of an integer in [0, 2^31) at `pos`; returns the position after them. */
-function writeDecimal(out: Uint8Array, pos: number, value: number): number {
-  // Int32 arithmetic throughout: a double `%` would call fmod for every digit.
-  let v = value | 0;
-  let digits = 1;
-  for (let w = v; w >= 10; w = (w / 10) | 0) digits++;
-  for (let k = pos + digits - 1; k >= pos; k--) {
-    const q = (v / 10) | 0;
-    out[k] = 48 + v - q * 10;
-    v = q;
-  }
-  return pos + digits;
+const bits = new BigUint64Array(1);
+const asDouble = new Float64Array(bits.buffer);
+
+/** The neighbouring double of a non-negative `x` (below Infinity when `step` is 1), one ulp up or down. */
+function nextDouble(x: number, step: 1 | -1): number {
+  asDouble[0] = x;
+  bits[0] = bits[0]! + BigInt(step);
+  return asDouble[0];
 }
 
 /**

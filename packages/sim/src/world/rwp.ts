@@ -35,6 +35,8 @@ export class RandomWaypointWorld implements World {
   readonly rects;
   readonly walls = new Walls();
   readonly adoptionGroup: Int32Array;
+  /** `tick` moves everyone; `stepMovers` has nothing to do. */
+  readonly movesEveryone = true;
   /** Run time from which the walker moves again, s. */
   private readonly nextMoveS: Float64Array;
   /** Speed of the current leg, m/s (still the previous leg's on the first step after a pause). */

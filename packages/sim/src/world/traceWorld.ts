@@ -14,6 +14,8 @@ export class TraceWorld implements World {
   readonly rects;
   readonly walls = new Walls();
   readonly adoptionGroup: Int32Array;
+  /** `tick` moves everyone; `stepMovers` has nothing to do. */
+  readonly movesEveryone = true;
   private readonly originXM: number;
   private readonly originYM: number;
 
