@@ -192,12 +192,8 @@ export class Simulation {
     for (let p = 0; p < this.people; p++) {
       if (!this.population.app[p]) continue;
       const name = phoneName(p);
-      const store = new ColumnarStore(
-        this.ids,
-        this.startMs,
-        scenario.profile,
-        name,
-        () => this.air.scanTruthOf(p),
+      const store = new ColumnarStore(this.ids, this.startMs, scenario.profile, name, () =>
+        this.air.scanTruthOf(p),
       );
       this.stores[p] = store;
       this.firmware[p] = new Firmware({
