@@ -278,16 +278,38 @@ export class EpisodeBuilder {
     const idHex = bytesToHex(s.id);
     const scanner = this.scanner(s.scanner ?? '');
     const series = this.series(scanner, s.scheme, idHex, () => this.contactOf(s, idHex));
-    const tx = s.txPowerDbm ?? this.config.defaultTxPowerDbm;
     this.pendingConfidence = this.input.calibrationConfidenceOf?.(s) ?? 0;
+    this.addReading(series, scanner, s.timeMs, s.rssiDbm, s.txPowerDbm);
+    this.pendingConfidence = 0;
+  }
+
+  /**
+   * Adds one reading of a registered series from a sighting's raw fields, exactly as {@link add} treats
+   * a sighting (TX power outside {@link GAEN_TX_POWER_RANGE_DBM} dropped, attenuation = TX power −
+   * (RSSI + `rssiCorrectionDb`), the configured default TX power when `txPowerDbm` is undefined), but
+   * with no Sighting object and no hex ID per reading: hosts that keep sightings in columns register
+   * each ID once with {@link series} and feed its readings here, in time order per scanner.
+   */
+  addReading(
+    series: number,
+    scanner: number,
+    timeMs: number,
+    rssiDbm: number,
+    txPowerDbm?: number,
+  ): void {
+    const [lo, hi] = GAEN_TX_POWER_RANGE_DBM;
+    if (txPowerDbm !== undefined && (txPowerDbm < lo || txPowerDbm > hi)) {
+      this.drops.txPowerOutOfRange++;
+      return;
+    }
+    const tx = txPowerDbm ?? this.config.defaultTxPowerDbm;
     this.addIndexed(
       series,
       scanner,
-      s.timeMs,
-      tx - (s.rssiDbm + this.config.rssiCorrectionDb),
-      s.rssiDbm,
+      timeMs,
+      tx - (rssiDbm + this.config.rssiCorrectionDb),
+      rssiDbm,
     );
-    this.pendingConfidence = 0;
   }
 
   /** Adds one reading of a registered series (the allocation-light path; TX power already checked). */

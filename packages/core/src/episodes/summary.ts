@@ -2,10 +2,15 @@
  * Daily summaries and the close-contact verdicts, from exposure windows.
  * @module
  */
-import type { EpisodeConfig } from './config.js';
 import { GAEN_REPORT_TYPES } from '../ids/diagnosisKey.js';
+import { attenuationForDistanceDb } from '../proximity/pathLoss.js';
 import { utcDayName } from '../utcDay.js';
-import { DEFAULT_EPISODE_CONFIG } from './config.js';
+import {
+  BLUEZONE_RSSI_THRESHOLDS_DBM,
+  DEFAULT_EPISODE_CONFIG,
+  type BluezonePlatformPair,
+  type EpisodeConfig,
+} from './config.js';
 import type { ExposureWindow } from './builder.js';
 
 /** One contact's exposure on one UTC day (proxsense's per-contact split; see {@link gaenDailySummaries} for GAEN's). */
@@ -38,46 +43,141 @@ export function dailySummaries(
   windows: readonly ExposureWindow[],
   config: Partial<EpisodeConfig> = {},
 ): DailySummary[] {
+  return groupDaily(windows, config).summaries;
+}
+
+/**
+ * A variant of the close-contact rule, for re-reading one set of windows: another close-contact
+ * distance and/or another Bluezone platform pair. Fields left out keep the configuration's.
+ */
+export interface CloseContactRule {
+  closeContactMaxDistanceM?: number;
+  bluezonePlatformPair?: BluezonePlatformPair;
+}
+
+/** {@link dailySummariesWithRules}: the summaries, and per rule the verdict fields it changes. */
+export interface DailyRuleSummaries {
+  /** `dailySummaries(windows, config)`, sorted by day then contact. */
+  summaries: DailySummary[];
+  /** For each window (input order): the index of its summary in `summaries`. */
+  summaryOfWindow: Int32Array;
+  /** Per rule (in the order given), per summary: what `closeMinutes` would be under that rule. */
+  closeMinutes: Float64Array[];
+  /** Per rule, per summary: `closeContact` under that rule (1 or 0). */
+  closeContact: Uint8Array[];
+  /** Per rule, per summary: `bluezoneCloseContact` under that rule (1 or 0). */
+  bluezoneCloseContact: Uint8Array[];
+}
+
+/**
+ * Daily summaries of one window set, and their verdicts under several variants of the close-contact
+ * rule, in one pass: what `dailySummaries` would give if the windows had been built again with each
+ * rule's distance or Bluezone platform pair (window boundaries, scan instances and scores do not depend
+ * on either; only the close seconds and the Bluezone flag do, and both are re-read from each window's
+ * scan instances: typical attenuation at or under the distance's attenuation, strongest RSSI strictly
+ * over the pair's threshold). For threshold sweeps and per-peer Bluezone thresholds without rebuilding.
+ *
+ * @example
+ * ```ts
+ * const windows = exposureWindows(sightings, config);
+ * const { summaries, closeContact } = dailySummariesWithRules(windows, config, [
+ *   { closeContactMaxDistanceM: 1 },
+ *   { closeContactMaxDistanceM: 3 },
+ * ]);
+ * // closeContact[0][k]: summaries[k] under "≤ 1 m for ≥ the minimum"
+ * ```
+ */
+export function dailySummariesWithRules(
+  windows: readonly ExposureWindow[],
+  config: Partial<EpisodeConfig>,
+  rules: readonly CloseContactRule[],
+): DailyRuleSummaries {
   const c = { ...DEFAULT_EPISODE_CONFIG, ...config };
-  const byKey = new Map<string, DailySummary>();
+  const { summaries, summaryOfWindow } = groupDaily(windows, c);
+  const n = summaries.length;
+  const minMinutes = c.closeContactMinDurationS / 60;
+  const closeMinutes: Float64Array[] = [];
+  const closeContact: Uint8Array[] = [];
+  const bluezoneCloseContact: Uint8Array[] = [];
+  for (const rule of rules) {
+    // The builder's own comparisons: distance ≤ D ⇔ typical attenuation ≤ A(D); RSSI strictly over.
+    const closeAttenuationDb = attenuationForDistanceDb(
+      c.pathLoss,
+      rule.closeContactMaxDistanceM ?? c.closeContactMaxDistanceM,
+    );
+    const rssiThresholdDbm =
+      BLUEZONE_RSSI_THRESHOLDS_DBM[rule.bluezonePlatformPair ?? c.bluezonePlatformPair];
+    const minutes = new Float64Array(n);
+    const close = new Uint8Array(n);
+    const bluezone = new Uint8Array(n);
+    for (let w = 0; w < windows.length; w++) {
+      let closeS = 0;
+      let bz = false;
+      for (const s of windows[w]!.scanInstances) {
+        if (s.typicalAttenuationDb <= closeAttenuationDb) closeS += s.secondsSinceLastScan;
+        if (s.maxRssiDbm > rssiThresholdDbm) bz = true;
+      }
+      const k = summaryOfWindow[w]!;
+      minutes[k]! += closeS / 60;
+      if (bz) bluezone[k] = 1;
+    }
+    for (let k = 0; k < n; k++) close[k] = minutes[k]! >= minMinutes - 1e-9 ? 1 : 0;
+    closeMinutes.push(minutes);
+    closeContact.push(close);
+    bluezoneCloseContact.push(bluezone);
+  }
+  return { summaries, summaryOfWindow, closeMinutes, closeContact, bluezoneCloseContact };
+}
+
+function groupDaily(
+  windows: readonly ExposureWindow[],
+  config: Partial<EpisodeConfig>,
+): { summaries: DailySummary[]; summaryOfWindow: Int32Array } {
+  const c = { ...DEFAULT_EPISODE_CONFIG, ...config };
+  const byKey = new Map<string, number>();
   const dayNames = new Map<number, string>();
-  for (const w of windows) {
-    const dayNumber = Math.floor(w.dateMillisSinceEpoch / 86_400_000);
+  const found: DailySummary[] = [];
+  const foundOfWindow = new Int32Array(windows.length);
+  for (let w = 0; w < windows.length; w++) {
+    const win = windows[w]!;
+    const dayNumber = Math.floor(win.dateMillisSinceEpoch / 86_400_000);
     let day = dayNames.get(dayNumber);
     if (day === undefined) dayNames.set(dayNumber, (day = utcDayName(dayNumber)));
-    const key = `${day}\u0000${w.contact}`;
-    let s = byKey.get(key);
-    if (!s)
-      byKey.set(
-        key,
-        (s = {
-          day,
-          contact: w.contact,
-          windows: 0,
-          scoreSum: 0,
-          maximumScore: 0,
-          weightedDurationMinutes: 0,
-          closeMinutes: 0,
-          closeContact: false,
-          bluezoneCloseMinutes: 0,
-          bluezoneCloseContact: false,
-        }),
-      );
+    const key = `${day}\u0000${win.contact}`;
+    let index = byKey.get(key);
+    if (index === undefined) {
+      index = found.length;
+      byKey.set(key, index);
+      found.push({
+        day,
+        contact: win.contact,
+        windows: 0,
+        scoreSum: 0,
+        maximumScore: 0,
+        weightedDurationMinutes: 0,
+        closeMinutes: 0,
+        closeContact: false,
+        bluezoneCloseMinutes: 0,
+        bluezoneCloseContact: false,
+      });
+    }
+    foundOfWindow[w] = index;
+    const s = found[index]!;
     s.windows++;
-    s.scoreSum += w.score;
-    s.maximumScore = Math.max(s.maximumScore, w.score);
-    s.weightedDurationMinutes += w.weightedDurationS / 60;
-    s.closeMinutes += w.closeDurationS / 60;
-    s.bluezoneCloseMinutes += w.bluezoneCloseDurationS / 60;
-    s.bluezoneCloseContact ||= w.bluezoneCloseContact;
+    s.scoreSum += win.score;
+    s.maximumScore = Math.max(s.maximumScore, win.score);
+    s.weightedDurationMinutes += win.weightedDurationS / 60;
+    s.closeMinutes += win.closeDurationS / 60;
+    s.bluezoneCloseMinutes += win.bluezoneCloseDurationS / 60;
+    s.bluezoneCloseContact ||= win.bluezoneCloseContact;
   }
   const minMinutes = c.closeContactMinDurationS / 60;
-  const out = [...byKey.values()];
-  for (const s of out) {
-    s.closeContact = s.closeMinutes >= minMinutes - 1e-9;
-  }
-  return out.sort((a, b) =>
-    a.day < b.day
+  for (const s of found) s.closeContact = s.closeMinutes >= minMinutes - 1e-9;
+  const order = found.map((_, i) => i);
+  order.sort((x, y) => {
+    const a = found[x]!;
+    const b = found[y]!;
+    return a.day < b.day
       ? -1
       : a.day > b.day
         ? 1
@@ -85,8 +185,12 @@ export function dailySummaries(
           ? -1
           : a.contact > b.contact
             ? 1
-            : 0,
-  );
+            : 0;
+  });
+  const rank = new Int32Array(found.length);
+  order.forEach((i, r) => (rank[i] = r));
+  const summaryOfWindow = foundOfWindow.map((i) => rank[i]!);
+  return { summaries: order.map((i) => found[i]!), summaryOfWindow };
 }
 
 /** GAEN `ExposureSummaryData`. */

@@ -10,7 +10,7 @@
 import { DEFAULT_PATH_LOSS_MODEL, estimateDistance } from '@proxsense/core';
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
-import type { Verdict } from './detection.js';
+import type { VerdictTable } from './detection.js';
 
 export interface Scores {
   detected: number;
@@ -43,25 +43,30 @@ function ratio(a: number, b: number): number {
   return b > 0 ? a / b : NaN;
 }
 
-/** Scores of one verdict (`pick`) over all verdicts. */
+/** Scores of one verdict column (`picked`: 1 where the verdict is positive) over all verdicts. */
 export function score(
-  sim: Simulation,
-  verdicts: readonly Verdict[],
-  pick: (v: Verdict) => boolean,
+  verdicts: VerdictTable,
+  picked: Uint8Array,
+  truth: Simulation['truth'],
   counts: ContactCounts,
 ): Scores {
   let detected = 0;
   let tp = 0;
-  for (const v of verdicts) {
-    if (!pick(v)) continue;
+  for (let v = 0; v < verdicts.length; v++) {
+    if (picked[v] !== 1) continue;
     detected++;
-    const i = sim.truth.find(v.observer, v.contact, v.day);
-    if (i >= 0 && sim.truth.isClose(i)) tp++;
+    const i = verdicts.truthIndex[v]!;
+    if (i >= 0 && truth.isClose(i)) tp++;
   }
-  const precision = ratio(tp, detected);
-  const recall = ratio(tp, 2 * counts.appPairsTrueContacts);
+  return scoreOf(detected, tp, counts);
+}
+
+/** Precision, recall and F1 of `detected` positive verdicts of which `truePositives` are true. */
+export function scoreOf(detected: number, truePositives: number, counts: ContactCounts): Scores {
+  const precision = ratio(truePositives, detected);
+  const recall = ratio(truePositives, 2 * counts.appPairsTrueContacts);
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : NaN;
-  return { detected, truePositives: tp, precision, recall, f1 };
+  return { detected, truePositives, precision, recall, f1 };
 }
 
 export function coverage(truePositives: number, counts: ContactCounts): number {
@@ -71,14 +76,14 @@ export function coverage(truePositives: number, counts: ContactCounts): number {
 /** Latency from the moment a contact became true (15 min reached) to the verdict, s: median and mean over true positives. */
 export function detectionLatency(
   sim: Simulation,
-  verdicts: readonly Verdict[],
+  verdicts: VerdictTable,
 ): { medianS: number; meanS: number; count: number } {
   const latencies: number[] = [];
-  for (const v of verdicts) {
-    if (!v.closeContact || Number.isNaN(v.detectedAtS)) continue;
-    const i = sim.truth.find(v.observer, v.contact, v.day);
+  for (let v = 0; v < verdicts.length; v++) {
+    if (verdicts.closeContact[v] !== 1 || Number.isNaN(verdicts.detectedAtS[v]!)) continue;
+    const i = verdicts.truthIndex[v]!;
     if (i < 0 || !sim.truth.isClose(i)) continue;
-    latencies.push(v.detectedAtS - sim.truth.reachedAtS[i]!);
+    latencies.push(verdicts.detectedAtS[v]! - sim.truth.reachedAtS[i]!);
   }
   latencies.sort((a, b) => a - b);
   const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;

@@ -52,7 +52,12 @@ export function pickF0(sim: Simulation, random: RandomStream): number[] {
   return [...chosen].sort((a, b) => a - b);
 }
 
-export function runTracing(sim: Simulation, random: RandomStream): TracingResult {
+/** `onPhone(done)`: called after each person's exposure check (for a progress bar). */
+export function runTracing(
+  sim: Simulation,
+  random: RandomStream,
+  onPhone?: (done: number) => void,
+): TracingResult {
   const f0 = pickF0(sim, random);
   const f0Set = new Set(f0);
   const publishers = f0.filter((p) => sim.firmware[p]);
@@ -95,6 +100,7 @@ export function runTracing(sim: Simulation, random: RandomStream): TracingResult
   let bzNotified = 0;
   let bzNotifiedTrue = 0;
   for (let p = 0; p < sim.people; p++) {
+    onPhone?.(p);
     const fw = sim.firmware[p];
     if (!fw || f0Set.has(p) || !published.keys.length) continue;
     const event = fw.checkExposure(published.keys);
@@ -107,6 +113,7 @@ export function runTracing(sim: Simulation, random: RandomStream): TracingResult
       if (trueF1.has(p)) bzNotifiedTrue++;
     }
   }
+  onPhone?.(sim.people);
   let trueF1WithApp = 0;
   let missedNoApp = 0;
   for (const p of trueF1) {
