@@ -131,6 +131,12 @@ interface ScannerState {
   rebuiltLast: number;
   rebuiltPrev: number;
   last: number;
+  /**
+   * Series by ID and tracks by contact, per scheme: keyed by the caller's own strings (no joined key per
+   * call), so a host that reuses its ID and contact strings pays one hash lookup.
+   */
+  seriesByScheme: Map<SchemeName, Map<string, number>>;
+  tracksByScheme: Map<SchemeName, Map<string, number>>;
 }
 
 interface SeriesState {
@@ -166,9 +172,7 @@ export class EpisodeBuilder {
   private readonly scanners: ScannerState[] = [];
   private readonly scannerByName = new Map<string, number>();
   private readonly seriesStates: SeriesState[] = [];
-  private readonly seriesByKey = new Map<string, number>();
   private readonly tracks: TrackState[] = [];
-  private readonly trackByKey = new Map<string, number>();
   private readonly recordedByScanner = new Map<string, number[]>();
   private readonly windows: ExposureWindow[] = [];
   private readonly closeAttenuationDb: number;
@@ -218,6 +222,8 @@ export class EpisodeBuilder {
         rebuiltLast: -Infinity,
         rebuiltPrev: NaN,
         last: -Infinity,
+        seriesByScheme: new Map(),
+        tracksByScheme: new Map(),
       });
       this.scannerByName.set(name, index);
     }
@@ -234,15 +240,23 @@ export class EpisodeBuilder {
     idHex: string,
     contact: ContactInfo | (() => ContactInfo),
   ): number {
-    const key = `${scanner}\u0000${scheme}\u0000${idHex}`;
-    let index = this.seriesByKey.get(key);
+    const sc = this.scanners[scanner];
+    if (!sc)
+      throw new RangeError(
+        `scanner ${scanner} is not registered with this builder; register it with scanner(name) first`,
+      );
+    let seriesById = sc.seriesByScheme.get(scheme);
+    if (!seriesById) sc.seriesByScheme.set(scheme, (seriesById = new Map<string, number>()));
+    let index = seriesById.get(idHex);
     if (index === undefined) {
       const info = typeof contact === 'function' ? contact() : contact;
-      const trackKey = `${scanner}\u0000${scheme}\u0000${info.contact}`;
-      let track = this.trackByKey.get(trackKey);
+      let tracksByContact = sc.tracksByScheme.get(scheme);
+      if (!tracksByContact)
+        sc.tracksByScheme.set(scheme, (tracksByContact = new Map<string, number>()));
+      let track = tracksByContact.get(info.contact);
       if (track === undefined) {
         track = this.tracks.length;
-        this.trackByKey.set(trackKey, track);
+        tracksByContact.set(info.contact, track);
         this.tracks.push({
           scheme,
           scanner,
@@ -262,7 +276,7 @@ export class EpisodeBuilder {
         });
       }
       index = this.seriesStates.length;
-      this.seriesByKey.set(key, index);
+      seriesById.set(idHex, index);
       this.seriesStates.push({ scheme, id: idHex, firstMs: NaN, track });
     }
     return index;

@@ -138,6 +138,8 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
   const { ids, truth } = sim;
   // Per ID (all observers share the table): its hex once, and the series it has in the current builder.
   const hexOf: (string | undefined)[] = [];
+  // One contact object per person: the builder keys tracks by its string, so reuse keeps lookups cheap.
+  const contactOf: ({ contact: string } | undefined)[] = [];
   const seriesOf = new Int32Array(ids.size);
   const seriesStamp = new Int32Array(ids.size).fill(-1);
   let order = new Uint32Array(16);
@@ -179,7 +181,14 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
       let series = seriesOf[id]!;
       if (seriesStamp[id] !== o) {
         const hex = (hexOf[id] ??= bytesToHex(ids.bytes(id)));
-        series = builder.series(scanner, sim.scenario.profile, hex, { contact: String(owner) });
+        series = builder.series(
+          scanner,
+          sim.scenario.profile,
+          hex,
+          (contactOf[owner] ??= {
+            contact: String(owner),
+          }),
+        );
         seriesOf[id] = series;
         seriesStamp[id] = o;
       }
