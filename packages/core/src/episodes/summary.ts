@@ -96,36 +96,44 @@ export function dailySummariesWithRules(
   const { summaries, summaryOfWindow } = groupDaily(windows, c);
   const n = summaries.length;
   const minMinutes = c.closeContactMinDurationS / 60;
-  const closeMinutes: Float64Array[] = [];
-  const closeContact: Uint8Array[] = [];
-  const bluezoneCloseContact: Uint8Array[] = [];
-  for (const rule of rules) {
-    // The builder's own comparisons: distance ≤ D ⇔ typical attenuation ≤ A(D); RSSI strictly over.
-    const closeAttenuationDb = attenuationForDistanceDb(
+  const r = rules.length;
+  // The builder's own comparisons: distance ≤ D ⇔ typical attenuation ≤ A(D); RSSI strictly over.
+  const closeAttenuationDb = Float64Array.from(rules, (rule) =>
+    attenuationForDistanceDb(
       c.pathLoss,
       rule.closeContactMaxDistanceM ?? c.closeContactMaxDistanceM,
-    );
-    const rssiThresholdDbm =
-      BLUEZONE_RSSI_THRESHOLDS_DBM[rule.bluezonePlatformPair ?? c.bluezonePlatformPair];
-    const minutes = new Float64Array(n);
-    const close = new Uint8Array(n);
-    const bluezone = new Uint8Array(n);
-    for (let w = 0; w < windows.length; w++) {
-      let closeS = 0;
-      let bz = false;
-      for (const s of windows[w]!.scanInstances) {
-        if (s.typicalAttenuationDb <= closeAttenuationDb) closeS += s.secondsSinceLastScan;
-        if (s.maxRssiDbm > rssiThresholdDbm) bz = true;
+    ),
+  );
+  const rssiThresholdDbm = Float64Array.from(
+    rules,
+    (rule) => BLUEZONE_RSSI_THRESHOLDS_DBM[rule.bluezonePlatformPair ?? c.bluezonePlatformPair],
+  );
+  const closeMinutes = rules.map(() => new Float64Array(n));
+  const closeContact = rules.map(() => new Uint8Array(n));
+  const bluezoneCloseContact = rules.map(() => new Uint8Array(n));
+  // One pass over the scan instances for all rules; each rule's seconds of a window summed in order.
+  const closeS = new Float64Array(r);
+  const bz = new Uint8Array(r);
+  for (let w = 0; w < windows.length; w++) {
+    closeS.fill(0);
+    bz.fill(0);
+    for (const s of windows[w]!.scanInstances) {
+      const typical = s.typicalAttenuationDb;
+      const rssi = s.maxRssiDbm;
+      for (let q = 0; q < r; q++) {
+        if (typical <= closeAttenuationDb[q]!) closeS[q]! += s.secondsSinceLastScan;
+        if (rssi > rssiThresholdDbm[q]!) bz[q] = 1;
       }
-      const k = summaryOfWindow[w]!;
-      minutes[k]! += closeS / 60;
-      if (bz) bluezone[k] = 1;
     }
-    for (let k = 0; k < n; k++) close[k] = minutes[k]! >= minMinutes - 1e-9 ? 1 : 0;
-    closeMinutes.push(minutes);
-    closeContact.push(close);
-    bluezoneCloseContact.push(bluezone);
+    const k = summaryOfWindow[w]!;
+    for (let q = 0; q < r; q++) {
+      closeMinutes[q]![k]! += closeS[q]! / 60;
+      if (bz[q]) bluezoneCloseContact[q]![k] = 1;
+    }
   }
+  for (let q = 0; q < r; q++)
+    for (let k = 0; k < n; k++)
+      closeContact[q]![k] = closeMinutes[q]![k]! >= minMinutes - 1e-9 ? 1 : 0;
   return { summaries, summaryOfWindow, closeMinutes, closeContact, bluezoneCloseContact };
 }
 

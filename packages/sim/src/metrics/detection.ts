@@ -204,9 +204,14 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
     const windows = builder.finish();
     const daily = dailySummariesWithRules(windows, config, rules);
     const detectedAt = detectionTimes(windows, daily.summaryOfWindow, daily.summaries.length);
+    // A summary's UTC day number: its windows' (no date text to parse back).
+    const dayOf = new Int32Array(daily.summaries.length);
+    windows.forEach(
+      (w, i) => (dayOf[daily.summaryOfWindow[i]!] = Math.floor(w.dateMillisSinceEpoch / DAY_MS)),
+    );
     daily.summaries.forEach((s, k) => {
       const contact = Number(s.contact);
-      const day = Math.floor(Date.parse(`${s.day}T00:00:00Z`) / DAY_MS);
+      const day = dayOf[k]!;
       const ti = truth.find(o, contact, day);
       const isTrue = ti >= 0 && truth.isClose(ti);
       verdicts.push(

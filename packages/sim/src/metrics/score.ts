@@ -7,7 +7,12 @@
  *   which the person would be warned if the contact were diagnosed — with random adoption a, about a² × recall.
  * @module
  */
-import { DEFAULT_PATH_LOSS_MODEL, estimateDistance } from '@proxsense/core';
+import {
+  DEFAULT_PATH_LOSS_MODEL,
+  estimateDistance,
+  type DistanceEstimate,
+  type PathLossModel,
+} from '@proxsense/core';
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
 import type { VerdictTable } from './detection.js';
@@ -116,20 +121,26 @@ export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceError
   const sampleTrueM: number[] = [];
   const sampleEstimatedM: number[] = [];
   const absSample: number[] = [];
+  // Attenuations repeat (whole-dB RSSI, a few TX powers and corrections): one estimate per value and model.
+  const memo = new Map<number, DistanceEstimate>();
+  let memoModel: PathLossModel | undefined;
   for (let o = 0; o < sim.people; o++) {
     const store = sim.stores[o];
     if (!store) continue;
     const config = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]);
     const model = config.pathLoss ?? DEFAULT_PATH_LOSS_MODEL;
+    if (model !== memoModel) {
+      memo.clear();
+      memoModel = model;
+    }
     const defaultTx = config.defaultTxPowerDbm ?? -24;
     for (let i = 0; i < store.length; i++, k++) {
       const owner = sim.ids.owner(store.idIndex[i]!);
       const tx =
         sim.scenario.profile === 'gaen' ? sim.population.advertisedTxDbm[owner]! : defaultTx;
-      const est = estimateDistance(
-        model,
-        tx - (store.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!),
-      );
+      const attenuationDb = tx - (store.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!);
+      let est = memo.get(attenuationDb);
+      if (!est) memo.set(attenuationDb, (est = estimateDistance(model, attenuationDb)));
       const trueM = store.trueDistanceM(i);
       const err = Math.abs(est.distanceM - trueM);
       sum += err;
