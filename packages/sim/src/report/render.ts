@@ -298,7 +298,7 @@ function distanceSection(d: ReportData['distance'], opts: Opts): Section {
     ],
   };
   const dropped = Math.max(d.trueM.length, d.estimatedM.length) - points.length;
-  const caption = `${fmtInt(points.length)} sightings${shown.length < points.length ? `, ${fmtInt(shown.length)} drawn (every ${Math.ceil(points.length / shown.length)}th)` : ''}${dropped > 0 ? `; ${fmtInt(dropped)} with a non-positive or missing distance left out` : ''}. Log axes.`;
+  const caption = `${fmtInt(points.length)} sightings${shown.length < points.length ? `, ${fmtInt(shown.length)} drawn (every ${ordinal(Math.ceil(points.length / shown.length))})` : ''}${dropped > 0 ? `; ${fmtInt(dropped)} with a non-positive or missing distance left out` : ''}. Log axes.`;
   return {
     id,
     title,
@@ -446,11 +446,14 @@ function durationPairs(d: ReportData['durations']): DurationPairs {
 }
 
 /** {@link subsample} of duration pairs: every k-th pair with one fixed stride, as tuples. */
-function subsamplePairs(p: DurationPairs, maxItems: number): [number, number][] {
+function subsamplePairs(
+  p: DurationPairs,
+  maxItems: number,
+): { shown: [number, number][]; stride: number } {
   const stride = p.length <= maxItems ? 1 : Math.ceil(p.length / maxItems);
-  const out: [number, number][] = [];
-  for (let i = 0; i < p.length; i += stride) out.push([p.trueMin[i]!, p.estMin[i]!]);
-  return out;
+  const shown: [number, number][] = [];
+  for (let i = 0; i < p.length; i += stride) shown.push([p.trueMin[i]!, p.estMin[i]!]);
+  return { shown, stride };
 }
 
 function durationScatterSection(d: ReportData['durations'], opts: Opts): Section {
@@ -459,7 +462,7 @@ function durationScatterSection(d: ReportData['durations'], opts: Opts): Section
   const pairs = durationPairs(d);
   if (pairs.length === 0)
     return { id, title, body: { noData: 'no app pair had a true or estimated exposure.' } };
-  const shown = subsamplePairs(pairs, opts.maxPointsPerSeries);
+  const { shown, stride } = subsamplePairs(pairs, opts.maxPointsPerSeries);
   const thr = d.thresholdMinutes;
   let maxMin = Number.isFinite(thr) ? thr * 1.5 : 0;
   for (let i = 0; i < pairs.length; i++)
@@ -523,7 +526,13 @@ function durationScatterSection(d: ReportData['durations'], opts: Opts): Section
     else if (e >= thr) fp++;
     else if (t >= thr) fn++;
   }
-  const caption = `${fmtInt(pairs.length)} app pairs. Red dashed lines: the ${fmtNum(thr)}-minute threshold. Top right: correctly flagged (${fmtInt(tp)}); top left: false alarms (${fmtInt(fp)}); bottom right: missed (${fmtInt(fn)}).`;
+  // A browser cannot draw millions of points: past the cap the chart is a fixed-stride sample (the same
+  // input always keeps the same points), and says so; the counts and the histogram use every pair.
+  const sampled =
+    shown.length < pairs.length
+      ? `, ${fmtInt(shown.length)} drawn (every ${ordinal(stride)}; the counts below and the histogram use all ${fmtInt(pairs.length)})`
+      : '';
+  const caption = `${fmtInt(pairs.length)} app pairs${sampled}. Red dashed lines: the ${fmtNum(thr)}-minute threshold. Top right: correctly flagged (${fmtInt(tp)}); top left: false alarms (${fmtInt(fp)}); bottom right: missed (${fmtInt(fn)}).`;
   return {
     id,
     title,
@@ -865,6 +874,13 @@ function niceCeil(x: number): number {
 function fmtNum(x: number): string {
   if (!Number.isFinite(x)) return 'n/a';
   return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(3)));
+}
+
+/** 2 → "2nd", 3 → "3rd", 11 → "11th", 24 → "24th". */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${fmtInt(n)}${suffix}`;
 }
 
 function fmtInt(n: number): string {
