@@ -61,12 +61,15 @@ export interface DailyRuleSummaries {
   summaries: DailySummary[];
   /** For each window (input order): the index of its summary in `summaries`. */
   summaryOfWindow: Int32Array;
-  /** Per rule (in the order given), per summary: what `closeMinutes` would be under that rule. */
-  closeMinutes: Float64Array[];
-  /** Per rule, per summary: `closeContact` under that rule (1 or 0). */
-  closeContact: Uint8Array[];
-  /** Per rule, per summary: `bluezoneCloseContact` under that rule (1 or 0). */
-  bluezoneCloseContact: Uint8Array[];
+  /**
+   * What `closeMinutes` would be under each rule, rule-major: rule q (in the order given), summary k at
+   * `q * summaries.length + k` (one array per field, not per rule: hosts call this per observer).
+   */
+  closeMinutes: Float64Array;
+  /** `closeContact` under each rule (1 or 0), laid out as `closeMinutes`. */
+  closeContact: Uint8Array;
+  /** `bluezoneCloseContact` under each rule (1 or 0), laid out as `closeMinutes`. */
+  bluezoneCloseContact: Uint8Array;
 }
 
 /**
@@ -84,7 +87,7 @@ export interface DailyRuleSummaries {
  *   { closeContactMaxDistanceM: 1 },
  *   { closeContactMaxDistanceM: 3 },
  * ]);
- * // closeContact[0][k]: summaries[k] under "≤ 1 m for ≥ the minimum"
+ * // closeContact[k]: summaries[k] under "≤ 1 m for ≥ the minimum"; closeContact[summaries.length + k] under 3 m
  * ```
  */
 export function dailySummariesWithRules(
@@ -108,9 +111,9 @@ export function dailySummariesWithRules(
     rules,
     (rule) => BLUEZONE_RSSI_THRESHOLDS_DBM[rule.bluezonePlatformPair ?? c.bluezonePlatformPair],
   );
-  const closeMinutes = rules.map(() => new Float64Array(n));
-  const closeContact = rules.map(() => new Uint8Array(n));
-  const bluezoneCloseContact = rules.map(() => new Uint8Array(n));
+  const closeMinutes = new Float64Array(r * n);
+  const closeContact = new Uint8Array(r * n);
+  const bluezoneCloseContact = new Uint8Array(r * n);
   // One pass over the scan instances for all rules; each rule's seconds of a window summed in order.
   const closeS = new Float64Array(r);
   const bz = new Uint8Array(r);
@@ -127,13 +130,11 @@ export function dailySummariesWithRules(
     }
     const k = summaryOfWindow[w]!;
     for (let q = 0; q < r; q++) {
-      closeMinutes[q]![k]! += closeS[q]! / 60;
-      if (bz[q]) bluezoneCloseContact[q]![k] = 1;
+      closeMinutes[q * n + k]! += closeS[q]! / 60;
+      if (bz[q]) bluezoneCloseContact[q * n + k] = 1;
     }
   }
-  for (let q = 0; q < r; q++)
-    for (let k = 0; k < n; k++)
-      closeContact[q]![k] = closeMinutes[q]![k]! >= minMinutes - 1e-9 ? 1 : 0;
+  for (let j = 0; j < r * n; j++) closeContact[j] = closeMinutes[j]! >= minMinutes - 1e-9 ? 1 : 0;
   return { summaries, summaryOfWindow, closeMinutes, closeContact, bluezoneCloseContact };
 }
 

@@ -57,16 +57,25 @@ export class VerdictTable {
   /** The ground-truth pair of (observer, contact, day), or −1 (`GroundTruth.find`, looked up once). */
   truthIndex = new Int32Array(16);
 
-  push(v: Verdict, truthIndex: number): void {
+  push(
+    observer: number,
+    contact: number,
+    day: number,
+    closeMinutes: number,
+    closeContact: boolean,
+    bluezoneCloseContact: boolean,
+    detectedAtS: number,
+    truthIndex: number,
+  ): void {
     if (this.length === this.observer.length) this.grow();
     const i = this.length++;
-    this.observer[i] = v.observer;
-    this.contact[i] = v.contact;
-    this.day[i] = v.day;
-    this.closeMinutes[i] = v.closeMinutes;
-    this.closeContact[i] = v.closeContact ? 1 : 0;
-    this.bluezoneCloseContact[i] = v.bluezoneCloseContact ? 1 : 0;
-    this.detectedAtS[i] = v.detectedAtS;
+    this.observer[i] = observer;
+    this.contact[i] = contact;
+    this.day[i] = day;
+    this.closeMinutes[i] = closeMinutes;
+    this.closeContact[i] = closeContact ? 1 : 0;
+    this.bluezoneCloseContact[i] = bluezoneCloseContact ? 1 : 0;
+    this.detectedAtS[i] = detectedAtS;
     this.truthIndex[i] = truthIndex;
   }
 
@@ -165,17 +174,16 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
     const builder = new EpisodeBuilder(config, undefined, { scans: store.queryScans() });
     const scanner = builder.scanner(store.sighting(0).scanner ?? '');
     // Time order, ties in store order (the builder's result does not depend on the order of equal times).
-    order = ensureLength(order, n);
     const t = store.timeOffsetMs;
     let sorted = true;
-    for (let i = 0; i < n; i++) {
-      order[i] = i;
-      if (i > 0 && t[i]! < t[i - 1]!) sorted = false;
+    for (let i = 1; i < n && sorted; i++) if (t[i]! < t[i - 1]!) sorted = false;
+    if (!sorted) {
+      order = ensureLength(order, n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.subarray(0, n).sort((a, b) => t[a]! - t[b]! || a - b);
     }
-    const idx = order.subarray(0, n);
-    if (!sorted) idx.sort((a, b) => t[a]! - t[b]! || a - b);
     for (let k = 0; k < n; k++) {
-      const i = idx[k]!;
+      const i = sorted ? k : order[k]!;
       const id = store.idIndex[i]!;
       const owner = ids.owner(id);
       let series = seriesOf[id]!;
@@ -209,28 +217,19 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
     windows.forEach(
       (w, i) => (dayOf[daily.summaryOfWindow[i]!] = Math.floor(w.dateMillisSinceEpoch / DAY_MS)),
     );
+    const m = daily.summaries.length;
     daily.summaries.forEach((s, k) => {
       const contact = Number(s.contact);
       const day = dayOf[k]!;
       const ti = truth.find(o, contact, day);
       const isTrue = ti >= 0 && truth.isClose(ti);
-      verdicts.push(
-        {
-          observer: o,
-          contact,
-          day,
-          closeMinutes: s.closeMinutes,
-          closeContact: s.closeContact,
-          bluezoneCloseContact:
-            os(sim, contact) === 'ios'
-              ? daily.bluezoneCloseContact[0]![k] === 1
-              : s.bluezoneCloseContact,
-          detectedAtS: detectedAt[k]!,
-        },
-        ti,
-      );
+      // Rule 0 is the iOS peers' Bluezone pair; rules 1… the sweep's distances (rule-major columns).
+      const bluezone = sim.population.ios[contact]
+        ? daily.bluezoneCloseContact[k] === 1
+        : s.bluezoneCloseContact;
+      verdicts.push(o, contact, day, s.closeMinutes, s.closeContact, bluezone, detectedAt[k]!, ti);
       for (let r = 0; r < sweep.length; r++) {
-        if (daily.closeContact[r + 1]![k] !== 1) continue;
+        if (daily.closeContact[(r + 1) * m + k] !== 1) continue;
         sweep[r]!.detected++;
         if (isTrue) sweep[r]!.truePositives++;
       }
