@@ -43,7 +43,7 @@ export function dailySummaries(
   windows: readonly ExposureWindow[],
   config: Partial<EpisodeConfig> = {},
 ): DailySummary[] {
-  return groupDaily(windows, config).summaries;
+  return groupDaily(windows, { ...DEFAULT_EPISODE_CONFIG, ...config }).summaries;
 }
 
 /**
@@ -101,31 +101,35 @@ export function dailySummariesWithRules(
   const minMinutes = c.closeContactMinDurationS / 60;
   const r = rules.length;
   // The builder's own comparisons: distance ≤ D ⇔ typical attenuation ≤ A(D); RSSI strictly over.
-  const closeAttenuationDb = Float64Array.from(rules, (rule) =>
-    attenuationForDistanceDb(
-      c.pathLoss,
-      rule.closeContactMaxDistanceM ?? c.closeContactMaxDistanceM,
-    ),
-  );
-  const rssiThresholdDbm = Float64Array.from(
-    rules,
-    (rule) => BLUEZONE_RSSI_THRESHOLDS_DBM[rule.bluezonePlatformPair ?? c.bluezonePlatformPair],
-  );
+  // Plain arrays: this runs once per observer of a city, where typed-array allocations add up.
+  const closeAttenuationDb: number[] = [];
+  const rssiThresholdDbm: number[] = [];
+  for (const rule of rules) {
+    closeAttenuationDb.push(
+      attenuationForDistanceDb(
+        c.pathLoss,
+        rule.closeContactMaxDistanceM ?? c.closeContactMaxDistanceM,
+      ),
+    );
+    rssiThresholdDbm.push(
+      BLUEZONE_RSSI_THRESHOLDS_DBM[rule.bluezonePlatformPair ?? c.bluezonePlatformPair],
+    );
+  }
   const closeMinutes = new Float64Array(r * n);
   const closeContact = new Uint8Array(r * n);
   const bluezoneCloseContact = new Uint8Array(r * n);
   // One pass over the scan instances for all rules; each rule's seconds of a window summed in order.
-  const closeS = new Float64Array(r);
-  const bz = new Uint8Array(r);
+  const closeS: number[] = new Array<number>(r).fill(0);
+  const bz: boolean[] = new Array<boolean>(r).fill(false);
   for (let w = 0; w < windows.length; w++) {
     closeS.fill(0);
-    bz.fill(0);
+    bz.fill(false);
     for (const s of windows[w]!.scanInstances) {
       const typical = s.typicalAttenuationDb;
       const rssi = s.maxRssiDbm;
       for (let q = 0; q < r; q++) {
         if (typical <= closeAttenuationDb[q]!) closeS[q]! += s.secondsSinceLastScan;
-        if (rssi > rssiThresholdDbm[q]!) bz[q] = 1;
+        if (rssi > rssiThresholdDbm[q]!) bz[q] = true;
       }
     }
     const k = summaryOfWindow[w]!;
@@ -140,9 +144,8 @@ export function dailySummariesWithRules(
 
 function groupDaily(
   windows: readonly ExposureWindow[],
-  config: Partial<EpisodeConfig>,
+  c: EpisodeConfig,
 ): { summaries: DailySummary[]; summaryOfWindow: Int32Array } {
-  const c = { ...DEFAULT_EPISODE_CONFIG, ...config };
   const byKey = new Map<string, number>();
   const dayNames = new Map<number, string>();
   const found: DailySummary[] = [];
