@@ -5,6 +5,7 @@
  */
 import { runEpisodesBench } from './episodes.js';
 import { runEstimateBench } from './estimate.js';
+import { runEvaluateBench } from './evaluate.js';
 import { runFloodBench } from './flood.js';
 import { runMatchingBench } from './matching.js';
 import { runOneBench } from './one.js';
@@ -38,6 +39,10 @@ const benches: Record<
   sim: {
     flags: ['phones', 'series', 'maxPhones', 'durationS', 'adoption', 'bluezone', 'both', 'quiet'],
     run: (f) => runSimBench(f),
+  },
+  evaluate: {
+    flags: ['phones', 'durationS', 'adoption', 'quiet'],
+    run: (f) => runEvaluateBench(f),
   },
   sweep: {
     flags: ['workers', 'phones', 'durationS', 'runs', 'quiet'],

@@ -302,4 +302,30 @@ describe('renderReport', () => {
     expect(html.length).toBeLessThan(3_000_000);
     expect(renderReport(data, { maxPointsPerSeries: 5000 })).toBe(html);
   });
+
+  it('at city scale (2 M contact pairs) samples the duration scatter, says so, and stays under 3 MB', () => {
+    const data = sampleData();
+    const n = 2_000_000;
+    const trueMinutes = new Float64Array(n);
+    const estimatedMinutes = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      trueMinutes[i] = (i % 601) / 10;
+      estimatedMinutes[i] = (i % 577) / 10;
+    }
+    data.durations = { trueMinutes, estimatedMinutes, thresholdMinutes: 15 };
+    const html = renderReport(data);
+    expect(html).toContain(
+      '2,000,000 app pairs, 5,000 drawn (every 400th; the counts below and the histogram use all 2,000,000)',
+    );
+    expect(html.length).toBeLessThan(3_000_000);
+    // Every pair still counts: the quadrant counts sum over all 2 M, not the 5,000 drawn.
+    const counts =
+      /correctly flagged \(([\d,]+)\); top left: false alarms \(([\d,]+)\); bottom right: missed \(([\d,]+)\)/.exec(
+        html,
+      );
+    expect(counts).not.toBeNull();
+    let tp = 0;
+    for (let i = 0; i < n; i++) if (trueMinutes[i]! >= 15 && estimatedMinutes[i]! >= 15) tp++;
+    expect(Number(counts![1]!.replace(/,/g, ''))).toBe(tp);
+  });
 });

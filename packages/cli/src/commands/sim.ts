@@ -204,6 +204,37 @@ function printRangeContacts(
   );
 }
 
+/**
+ * The run's progress bar on stderr (a TTY only): one bar per phase (simulating, evaluating, writing),
+ * each left on its own line when the next starts.
+ */
+class PhaseBar {
+  private readonly bar = new SingleBar({
+    format: '{phase} [{bar}] {percentage}% | {value}/{total} {unit} | ETA {eta}s',
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  private current: string | undefined;
+
+  /** Switches to `name` (a no-op when it is the current phase). */
+  phase(name: string, total: number, unit: string): this {
+    if (this.current === name) return this;
+    if (this.current !== undefined) this.bar.stop();
+    this.current = name;
+    this.bar.start(total, 0, { phase: name, unit });
+    return this;
+  }
+
+  update(value: number): void {
+    this.bar.update(value);
+  }
+
+  stop(): void {
+    if (this.current !== undefined) this.bar.stop();
+    this.current = undefined;
+  }
+}
+
 /** Registers `sim run`. */
 export function registerSimCommands(program: Command, out: Output): void {
   const sim = program
@@ -267,16 +298,8 @@ export function registerSimCommands(program: Command, out: Output): void {
             : {}),
         });
       }
-      const bar =
-        out.interactive && !o.json
-          ? new SingleBar({
-              format:
-                'simulating [{bar}] {percentage}% | {value}/{total} simulated min | ETA {eta}s',
-              stream: process.stderr,
-              hideCursor: true,
-            })
-          : undefined;
-      bar?.start(Math.round(scenario.durationS / 60), 0);
+      const bar = out.interactive && !o.json ? new PhaseBar() : undefined;
+      bar?.phase('simulating', Math.round(scenario.durationS / 60), 'simulated min');
       const onProgress = (doneS: number) => bar?.update(Math.round(doneS / 60));
       const dir = o.out ?? `sim-out/${scenario.name}`;
       const rangeM = o.rangeContacts ?? (o.rangeOnly ? 10 : undefined);
@@ -335,13 +358,26 @@ export function registerSimCommands(program: Command, out: Output): void {
         log?.failed();
         throw error;
       }
-      bar?.stop();
-      const evaluation = evaluate(run, { thresholdSweep: o.report });
+      const people = run.people;
+      const evaluation = evaluate(run, {
+        thresholdSweep: o.report,
+        ...(bar && {
+          onProgress: (done: number) =>
+            done <= people
+              ? bar.phase('evaluating: verdicts', people, 'phones').update(done)
+              : bar.phase('evaluating: tracing', people, 'phones').update(done - people),
+        }),
+      });
       if (contacts) evaluation.results.rangeContacts = contacts.summary();
       const files = await writeRunFiles(run, evaluation, dir, {
         sightings: Boolean(o.sightings),
         report: o.report,
+        ...(bar && {
+          onProgress: (done: number, total: number) =>
+            bar.phase('writing', total, 'steps').update(done),
+        }),
       });
+      bar?.stop();
       if (o.json) {
         out.json(evaluation.results);
       } else {

@@ -131,6 +131,12 @@ interface ScannerState {
   rebuiltLast: number;
   rebuiltPrev: number;
   last: number;
+  /**
+   * Series by ID and tracks by contact, per scheme: keyed by the caller's own strings (no joined key per
+   * call), so a host that reuses its ID and contact strings pays one hash lookup.
+   */
+  seriesByScheme: Map<SchemeName, Map<string, number>>;
+  tracksByScheme: Map<SchemeName, Map<string, number>>;
 }
 
 interface SeriesState {
@@ -166,9 +172,7 @@ export class EpisodeBuilder {
   private readonly scanners: ScannerState[] = [];
   private readonly scannerByName = new Map<string, number>();
   private readonly seriesStates: SeriesState[] = [];
-  private readonly seriesByKey = new Map<string, number>();
   private readonly tracks: TrackState[] = [];
-  private readonly trackByKey = new Map<string, number>();
   private readonly recordedByScanner = new Map<string, number[]>();
   private readonly windows: ExposureWindow[] = [];
   private readonly closeAttenuationDb: number;
@@ -218,6 +222,8 @@ export class EpisodeBuilder {
         rebuiltLast: -Infinity,
         rebuiltPrev: NaN,
         last: -Infinity,
+        seriesByScheme: new Map(),
+        tracksByScheme: new Map(),
       });
       this.scannerByName.set(name, index);
     }
@@ -234,15 +240,23 @@ export class EpisodeBuilder {
     idHex: string,
     contact: ContactInfo | (() => ContactInfo),
   ): number {
-    const key = `${scanner}\u0000${scheme}\u0000${idHex}`;
-    let index = this.seriesByKey.get(key);
+    const sc = this.scanners[scanner];
+    if (!sc)
+      throw new RangeError(
+        `scanner ${scanner} is not registered with this builder; register it with scanner(name) first`,
+      );
+    let seriesById = sc.seriesByScheme.get(scheme);
+    if (!seriesById) sc.seriesByScheme.set(scheme, (seriesById = new Map<string, number>()));
+    let index = seriesById.get(idHex);
     if (index === undefined) {
       const info = typeof contact === 'function' ? contact() : contact;
-      const trackKey = `${scanner}\u0000${scheme}\u0000${info.contact}`;
-      let track = this.trackByKey.get(trackKey);
+      let tracksByContact = sc.tracksByScheme.get(scheme);
+      if (!tracksByContact)
+        sc.tracksByScheme.set(scheme, (tracksByContact = new Map<string, number>()));
+      let track = tracksByContact.get(info.contact);
       if (track === undefined) {
         track = this.tracks.length;
-        this.trackByKey.set(trackKey, track);
+        tracksByContact.set(info.contact, track);
         this.tracks.push({
           scheme,
           scanner,
@@ -262,7 +276,7 @@ export class EpisodeBuilder {
         });
       }
       index = this.seriesStates.length;
-      this.seriesByKey.set(key, index);
+      seriesById.set(idHex, index);
       this.seriesStates.push({ scheme, id: idHex, firstMs: NaN, track });
     }
     return index;
@@ -278,16 +292,38 @@ export class EpisodeBuilder {
     const idHex = bytesToHex(s.id);
     const scanner = this.scanner(s.scanner ?? '');
     const series = this.series(scanner, s.scheme, idHex, () => this.contactOf(s, idHex));
-    const tx = s.txPowerDbm ?? this.config.defaultTxPowerDbm;
     this.pendingConfidence = this.input.calibrationConfidenceOf?.(s) ?? 0;
+    this.addReading(series, scanner, s.timeMs, s.rssiDbm, s.txPowerDbm);
+    this.pendingConfidence = 0;
+  }
+
+  /**
+   * Adds one reading of a registered series from a sighting's raw fields, exactly as {@link add} treats
+   * a sighting (TX power outside {@link GAEN_TX_POWER_RANGE_DBM} dropped, attenuation = TX power −
+   * (RSSI + `rssiCorrectionDb`), the configured default TX power when `txPowerDbm` is undefined), but
+   * with no Sighting object and no hex ID per reading: hosts that keep sightings in columns register
+   * each ID once with {@link series} and feed its readings here, in time order per scanner.
+   */
+  addReading(
+    series: number,
+    scanner: number,
+    timeMs: number,
+    rssiDbm: number,
+    txPowerDbm?: number,
+  ): void {
+    const [lo, hi] = GAEN_TX_POWER_RANGE_DBM;
+    if (txPowerDbm !== undefined && (txPowerDbm < lo || txPowerDbm > hi)) {
+      this.drops.txPowerOutOfRange++;
+      return;
+    }
+    const tx = txPowerDbm ?? this.config.defaultTxPowerDbm;
     this.addIndexed(
       series,
       scanner,
-      s.timeMs,
-      tx - (s.rssiDbm + this.config.rssiCorrectionDb),
-      s.rssiDbm,
+      timeMs,
+      tx - (rssiDbm + this.config.rssiCorrectionDb),
+      rssiDbm,
     );
-    this.pendingConfidence = 0;
   }
 
   /** Adds one reading of a registered series (the allocation-light path; TX power already checked). */

@@ -2,10 +2,15 @@
  * Daily summaries and the close-contact verdicts, from exposure windows.
  * @module
  */
-import type { EpisodeConfig } from './config.js';
 import { GAEN_REPORT_TYPES } from '../ids/diagnosisKey.js';
+import { attenuationForDistanceDb } from '../proximity/pathLoss.js';
 import { utcDayName } from '../utcDay.js';
-import { DEFAULT_EPISODE_CONFIG } from './config.js';
+import {
+  BLUEZONE_RSSI_THRESHOLDS_DBM,
+  DEFAULT_EPISODE_CONFIG,
+  type BluezonePlatformPair,
+  type EpisodeConfig,
+} from './config.js';
 import type { ExposureWindow } from './builder.js';
 
 /** One contact's exposure on one UTC day (proxsense's per-contact split; see {@link gaenDailySummaries} for GAEN's). */
@@ -38,46 +43,153 @@ export function dailySummaries(
   windows: readonly ExposureWindow[],
   config: Partial<EpisodeConfig> = {},
 ): DailySummary[] {
+  return groupDaily(windows, { ...DEFAULT_EPISODE_CONFIG, ...config }).summaries;
+}
+
+/**
+ * A variant of the close-contact rule, for re-reading one set of windows: another close-contact
+ * distance and/or another Bluezone platform pair. Fields left out keep the configuration's.
+ */
+export interface CloseContactRule {
+  closeContactMaxDistanceM?: number;
+  bluezonePlatformPair?: BluezonePlatformPair;
+}
+
+/** {@link dailySummariesWithRules}: the summaries, and per rule the verdict fields it changes. */
+export interface DailyRuleSummaries {
+  /** `dailySummaries(windows, config)`, sorted by day then contact. */
+  summaries: DailySummary[];
+  /** For each window (input order): the index of its summary in `summaries`. */
+  summaryOfWindow: Int32Array;
+  /**
+   * What `closeMinutes` would be under each rule, rule-major: rule q (in the order given), summary k at
+   * `q * summaries.length + k` (one array per field, not per rule: hosts call this per observer).
+   */
+  closeMinutes: Float64Array;
+  /** `closeContact` under each rule (1 or 0), laid out as `closeMinutes`. */
+  closeContact: Uint8Array;
+  /** `bluezoneCloseContact` under each rule (1 or 0), laid out as `closeMinutes`. */
+  bluezoneCloseContact: Uint8Array;
+}
+
+/**
+ * Daily summaries of one window set, and their verdicts under several variants of the close-contact
+ * rule, in one pass: what `dailySummaries` would give if the windows had been built again with each
+ * rule's distance or Bluezone platform pair (window boundaries, scan instances and scores do not depend
+ * on either; only the close seconds and the Bluezone flag do, and both are re-read from each window's
+ * scan instances: typical attenuation at or under the distance's attenuation, strongest RSSI strictly
+ * over the pair's threshold). For threshold sweeps and per-peer Bluezone thresholds without rebuilding.
+ *
+ * @example
+ * ```ts
+ * const windows = exposureWindows(sightings, config);
+ * const { summaries, closeContact } = dailySummariesWithRules(windows, config, [
+ *   { closeContactMaxDistanceM: 1 },
+ *   { closeContactMaxDistanceM: 3 },
+ * ]);
+ * // closeContact[k]: summaries[k] under "≤ 1 m for ≥ the minimum"; closeContact[summaries.length + k] under 3 m
+ * ```
+ */
+export function dailySummariesWithRules(
+  windows: readonly ExposureWindow[],
+  config: Partial<EpisodeConfig>,
+  rules: readonly CloseContactRule[],
+): DailyRuleSummaries {
   const c = { ...DEFAULT_EPISODE_CONFIG, ...config };
-  const byKey = new Map<string, DailySummary>();
+  const { summaries, summaryOfWindow } = groupDaily(windows, c);
+  const n = summaries.length;
+  const minMinutes = c.closeContactMinDurationS / 60;
+  const r = rules.length;
+  // The builder's own comparisons: distance ≤ D ⇔ typical attenuation ≤ A(D); RSSI strictly over.
+  // Plain arrays: this runs once per observer of a city, where typed-array allocations add up.
+  const closeAttenuationDb: number[] = [];
+  const rssiThresholdDbm: number[] = [];
+  for (const rule of rules) {
+    closeAttenuationDb.push(
+      attenuationForDistanceDb(
+        c.pathLoss,
+        rule.closeContactMaxDistanceM ?? c.closeContactMaxDistanceM,
+      ),
+    );
+    rssiThresholdDbm.push(
+      BLUEZONE_RSSI_THRESHOLDS_DBM[rule.bluezonePlatformPair ?? c.bluezonePlatformPair],
+    );
+  }
+  const closeMinutes = new Float64Array(r * n);
+  const closeContact = new Uint8Array(r * n);
+  const bluezoneCloseContact = new Uint8Array(r * n);
+  // One pass over the scan instances for all rules; each rule's seconds of a window summed in order.
+  const closeS: number[] = new Array<number>(r).fill(0);
+  const bz: boolean[] = new Array<boolean>(r).fill(false);
+  for (let w = 0; w < windows.length; w++) {
+    closeS.fill(0);
+    bz.fill(false);
+    for (const s of windows[w]!.scanInstances) {
+      const typical = s.typicalAttenuationDb;
+      const rssi = s.maxRssiDbm;
+      for (let q = 0; q < r; q++) {
+        if (typical <= closeAttenuationDb[q]!) closeS[q]! += s.secondsSinceLastScan;
+        if (rssi > rssiThresholdDbm[q]!) bz[q] = true;
+      }
+    }
+    const k = summaryOfWindow[w]!;
+    for (let q = 0; q < r; q++) {
+      closeMinutes[q * n + k]! += closeS[q]! / 60;
+      if (bz[q]) bluezoneCloseContact[q * n + k] = 1;
+    }
+  }
+  for (let j = 0; j < r * n; j++) closeContact[j] = closeMinutes[j]! >= minMinutes - 1e-9 ? 1 : 0;
+  return { summaries, summaryOfWindow, closeMinutes, closeContact, bluezoneCloseContact };
+}
+
+function groupDaily(
+  windows: readonly ExposureWindow[],
+  c: EpisodeConfig,
+): { summaries: DailySummary[]; summaryOfWindow: Int32Array } {
+  const byKey = new Map<string, number>();
   const dayNames = new Map<number, string>();
-  for (const w of windows) {
-    const dayNumber = Math.floor(w.dateMillisSinceEpoch / 86_400_000);
+  const found: DailySummary[] = [];
+  const foundOfWindow = new Int32Array(windows.length);
+  for (let w = 0; w < windows.length; w++) {
+    const win = windows[w]!;
+    const dayNumber = Math.floor(win.dateMillisSinceEpoch / 86_400_000);
     let day = dayNames.get(dayNumber);
     if (day === undefined) dayNames.set(dayNumber, (day = utcDayName(dayNumber)));
-    const key = `${day}\u0000${w.contact}`;
-    let s = byKey.get(key);
-    if (!s)
-      byKey.set(
-        key,
-        (s = {
-          day,
-          contact: w.contact,
-          windows: 0,
-          scoreSum: 0,
-          maximumScore: 0,
-          weightedDurationMinutes: 0,
-          closeMinutes: 0,
-          closeContact: false,
-          bluezoneCloseMinutes: 0,
-          bluezoneCloseContact: false,
-        }),
-      );
+    const key = `${day}\u0000${win.contact}`;
+    let index = byKey.get(key);
+    if (index === undefined) {
+      index = found.length;
+      byKey.set(key, index);
+      found.push({
+        day,
+        contact: win.contact,
+        windows: 0,
+        scoreSum: 0,
+        maximumScore: 0,
+        weightedDurationMinutes: 0,
+        closeMinutes: 0,
+        closeContact: false,
+        bluezoneCloseMinutes: 0,
+        bluezoneCloseContact: false,
+      });
+    }
+    foundOfWindow[w] = index;
+    const s = found[index]!;
     s.windows++;
-    s.scoreSum += w.score;
-    s.maximumScore = Math.max(s.maximumScore, w.score);
-    s.weightedDurationMinutes += w.weightedDurationS / 60;
-    s.closeMinutes += w.closeDurationS / 60;
-    s.bluezoneCloseMinutes += w.bluezoneCloseDurationS / 60;
-    s.bluezoneCloseContact ||= w.bluezoneCloseContact;
+    s.scoreSum += win.score;
+    s.maximumScore = Math.max(s.maximumScore, win.score);
+    s.weightedDurationMinutes += win.weightedDurationS / 60;
+    s.closeMinutes += win.closeDurationS / 60;
+    s.bluezoneCloseMinutes += win.bluezoneCloseDurationS / 60;
+    s.bluezoneCloseContact ||= win.bluezoneCloseContact;
   }
   const minMinutes = c.closeContactMinDurationS / 60;
-  const out = [...byKey.values()];
-  for (const s of out) {
-    s.closeContact = s.closeMinutes >= minMinutes - 1e-9;
-  }
-  return out.sort((a, b) =>
-    a.day < b.day
+  for (const s of found) s.closeContact = s.closeMinutes >= minMinutes - 1e-9;
+  const order = found.map((_, i) => i);
+  order.sort((x, y) => {
+    const a = found[x]!;
+    const b = found[y]!;
+    return a.day < b.day
       ? -1
       : a.day > b.day
         ? 1
@@ -85,8 +197,12 @@ export function dailySummaries(
           ? -1
           : a.contact > b.contact
             ? 1
-            : 0,
-  );
+            : 0;
+  });
+  const rank = new Int32Array(found.length);
+  order.forEach((i, r) => (rank[i] = r));
+  const summaryOfWindow = foundOfWindow.map((i) => rank[i]!);
+  return { summaries: order.map((i) => found[i]!), summaryOfWindow };
 }
 
 /** GAEN `ExposureSummaryData`. */

@@ -4,20 +4,26 @@
  * check would conclude if every contact were diagnosed — and daily summaries give the distance verdict
  * and the Bluezone RSSI rule's verdict per (day, contact). The Bluezone threshold is the observer's and
  * the contact's platform pair, as the app chose it per peer.
+ *
+ * Each observer's windows are built once, straight from the store's columns (core's
+ * `EpisodeBuilder.addReading`: no Sighting object or hex ID per reading), and core's
+ * `dailySummariesWithRules` reads them under the other peer platform's Bluezone threshold and every
+ * distance of the threshold sweep. Verdicts are kept in typed columns ({@link VerdictTable}).
  * @module
  */
 import {
-  dailySummaries,
-  exposureWindows,
+  bytesToHex,
+  dailySummariesWithRules,
+  EpisodeBuilder,
   type BluezonePlatformPair,
-  type EpisodeConfig,
+  type CloseContactRule,
   type ExposureWindow,
-  type ScanRecord,
-  type Sighting,
-  utcDayOf,
 } from '@proxsense/core';
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
+import { ensureLength } from '../util/growable.js';
+
+const DAY_MS = 86_400_000;
 
 /** One observer's verdict about one contact on one day. */
 export interface Verdict {
@@ -32,108 +38,221 @@ export interface Verdict {
   detectedAtS: number;
 }
 
-/** The observer's sightings as its exposure check sees them after matching: TX power from the advertiser's metadata (GAEN). */
-export function observerSightings(
-  sim: Simulation,
-  observer: number,
-): { sightings: Sighting[]; ownerOf: Map<Sighting, number> } {
-  const store = sim.stores[observer]!;
-  const sightings: Sighting[] = [];
-  const ownerOf = new Map<Sighting, number>();
-  for (let i = 0; i < store.length; i++) {
-    const s = store.sighting(i);
-    const owner = sim.ids.owner(store.idIndex[i]!);
-    // GAEN carries the advertiser's calibrated TX power in its encrypted metadata; Bluezone carries none.
-    if (sim.scenario.profile === 'gaen') s.txPowerDbm = sim.population.advertisedTxDbm[owner]!;
-    sightings.push(s);
-    ownerOf.set(s, owner);
+/**
+ * Every verdict of a run in columns (a city run has millions): row i is observer i's verdict about
+ * contact i on day i. Rows come per observer (ascending), then as core's daily summaries sort them
+ * (day, then contact as text).
+ */
+export class VerdictTable {
+  length = 0;
+  observer = new Uint32Array(16);
+  contact = new Uint32Array(16);
+  /** UTC day number. */
+  day = new Int32Array(16);
+  closeMinutes = new Float64Array(16);
+  closeContact = new Uint8Array(16);
+  bluezoneCloseContact = new Uint8Array(16);
+  /** Run s at which the close minutes reached the minimum; NaN if never. */
+  detectedAtS = new Float64Array(16);
+  /** The ground-truth pair of (observer, contact, day), or −1 (`GroundTruth.find`, looked up once). */
+  truthIndex = new Int32Array(16);
+
+  push(
+    observer: number,
+    contact: number,
+    day: number,
+    closeMinutes: number,
+    closeContact: boolean,
+    bluezoneCloseContact: boolean,
+    detectedAtS: number,
+    truthIndex: number,
+  ): void {
+    if (this.length === this.observer.length) this.grow();
+    const i = this.length++;
+    this.observer[i] = observer;
+    this.contact[i] = contact;
+    this.day[i] = day;
+    this.closeMinutes[i] = closeMinutes;
+    this.closeContact[i] = closeContact ? 1 : 0;
+    this.bluezoneCloseContact[i] = bluezoneCloseContact ? 1 : 0;
+    this.detectedAtS[i] = detectedAtS;
+    this.truthIndex[i] = truthIndex;
   }
-  return { sightings, ownerOf };
+
+  /** Row i as an object (for tests and small runs; loops over a run read the columns). */
+  at(i: number): Verdict {
+    return {
+      observer: this.observer[i]!,
+      contact: this.contact[i]!,
+      day: this.day[i]!,
+      closeMinutes: this.closeMinutes[i]!,
+      closeContact: this.closeContact[i] === 1,
+      bluezoneCloseContact: this.bluezoneCloseContact[i] === 1,
+      detectedAtS: this.detectedAtS[i]!,
+    };
+  }
+
+  private grow(): void {
+    const n = this.length + 1;
+    this.observer = ensureLength(this.observer, n);
+    this.contact = ensureLength(this.contact, n);
+    this.day = ensureLength(this.day, n);
+    this.closeMinutes = ensureLength(this.closeMinutes, n);
+    this.closeContact = ensureLength(this.closeContact, n);
+    this.bluezoneCloseContact = ensureLength(this.bluezoneCloseContact, n);
+    this.detectedAtS = ensureLength(this.detectedAtS, n);
+    this.truthIndex = ensureLength(this.truthIndex, n);
+  }
+}
+
+/** Verdicts at one more distance of the sweep, counted against truth as they are made. */
+export interface SweepCount {
+  thresholdM: number;
+  detected: number;
+  truePositives: number;
+}
+
+export interface DetectOptions {
+  /** Distances (m) at which to count the distance rule's verdicts too (the threshold sweep). */
+  sweepThresholdsM?: readonly number[];
+  /** Called after each observer with the number of people done (for a progress bar). */
+  onObserver?: (done: number) => void;
+}
+
+/** Verdicts of every app phone about every phone it logged, and the sweep's counts. */
+export interface Detection {
+  verdicts: VerdictTable;
+  sweep: SweepCount[];
 }
 
 function os(sim: Simulation, p: number): 'android' | 'ios' {
   return sim.population.ios[p] ? 'ios' : 'android';
 }
 
-function windowsOf(
-  sightings: Sighting[],
-  ownerOf: Map<Sighting, number>,
-  config: Partial<EpisodeConfig>,
-  scans: readonly ScanRecord[],
-): ExposureWindow[] {
-  // The phone's own scan records: GAEN credits each scan the time since the previous one, heard or not.
-  return exposureWindows(sightings, config, (s) => ({ contact: String(ownerOf.get(s)) }), {
-    scans,
-  });
-}
-
 /**
- * Verdicts of every app phone about every phone it logged. `closeContactMaxDistanceM` overrides the
- * scenario's distance for threshold sweeps (the truth keeps the scenario's rule).
+ * Verdicts of every app phone about every phone it logged under the scenario's rule, with the Bluezone
+ * verdict at the observer→contact platform pair, and (with `sweepThresholdsM`) how many verdicts each
+ * other distance would give and how many of them are true.
  */
-export function detectVerdicts(
-  sim: Simulation,
-  options: { closeContactMaxDistanceM?: number; withBluezone?: boolean } = {},
-): Verdict[] {
-  const out: Verdict[] = [];
-  const withBluezone = options.withBluezone ?? true;
+export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): Detection {
+  const verdicts = new VerdictTable();
+  const thresholds = options.sweepThresholdsM ?? [];
+  const sweep: SweepCount[] = thresholds.map((thresholdM) => ({
+    thresholdM,
+    detected: 0,
+    truePositives: 0,
+  }));
   const minMinutes = sim.scenario.rule.closeContactMinDurationS / 60;
+  const gaen = sim.scenario.profile === 'gaen';
+  const { ids, truth } = sim;
+  // Per ID (all observers share the table): its hex once, and the series it has in the current builder.
+  const hexOf: (string | undefined)[] = [];
+  // One contact object per person: the builder keys tracks by its string, so reuse keeps lookups cheap.
+  const contactOf: ({ contact: string } | undefined)[] = [];
+  const seriesOf = new Int32Array(ids.size);
+  const seriesStamp = new Int32Array(ids.size).fill(-1);
+  let order = new Uint32Array(16);
   for (let o = 0; o < sim.people; o++) {
-    if (!sim.stores[o]) continue;
-    const { sightings, ownerOf } = observerSightings(sim, o);
-    if (!sightings.length) continue;
-    const scans = sim.stores[o]!.queryScans();
+    const store = sim.stores[o];
+    if (!store || store.length === 0) {
+      options.onObserver?.(o + 1);
+      continue;
+    }
+    const n = store.length;
     const base = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]);
-    if (options.closeContactMaxDistanceM !== undefined)
-      base.closeContactMaxDistanceM = options.closeContactMaxDistanceM;
-    // One build per contact platform: the Bluezone threshold depends on the pair; the distance verdict does not.
-    const byContactOs: Partial<Record<'android' | 'ios', Map<string, boolean>>> = {};
-    let distanceWindows: ExposureWindow[] | undefined;
-    for (const peer of withBluezone ? (['android', 'ios'] as const) : (['android'] as const)) {
-      const config = {
-        ...base,
-        bluezonePlatformPair: `${os(sim, o)}->${peer}` as BluezonePlatformPair,
-      };
-      const windows = windowsOf(sightings, ownerOf, config, scans);
-      distanceWindows ??= windows;
-      const verdicts = new Map<string, boolean>();
-      for (const s of dailySummaries(windows, config))
-        verdicts.set(`${s.day}|${s.contact}`, s.bluezoneCloseContact);
-      byContactOs[peer] = verdicts;
+    const observerOs = os(sim, o);
+    // Built at the pair toward Android peers; the rules read iOS peers' pair and the sweep's distances.
+    const config = {
+      ...base,
+      bluezonePlatformPair: `${observerOs}->android` as BluezonePlatformPair,
+    };
+    const rules: CloseContactRule[] = [
+      { bluezonePlatformPair: `${observerOs}->ios` as BluezonePlatformPair },
+      ...thresholds.map((closeContactMaxDistanceM) => ({ closeContactMaxDistanceM })),
+    ];
+    // The phone's own scan records: GAEN credits each scan the time since the previous one, heard or not.
+    const builder = new EpisodeBuilder(config, undefined, { scans: store.queryScans() });
+    const scanner = builder.scanner(store.sighting(0).scanner ?? '');
+    // Time order, ties in store order (the builder's result does not depend on the order of equal times).
+    const t = store.timeOffsetMs;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) if (t[i]! < t[i - 1]!) sorted = false;
+    if (!sorted) {
+      order = ensureLength(order, n);
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.subarray(0, n).sort((a, b) => t[a]! - t[b]! || a - b);
     }
-    const detectedAt = detectionTimes(distanceWindows!, minMinutes, sim.startMs);
-    for (const s of dailySummaries(distanceWindows!, base)) {
+    for (let k = 0; k < n; k++) {
+      const i = sorted ? k : order[k]!;
+      const id = store.idIndex[i]!;
+      const owner = ids.owner(id);
+      let series = seriesOf[id]!;
+      if (seriesStamp[id] !== o) {
+        const hex = (hexOf[id] ??= bytesToHex(ids.bytes(id)));
+        series = builder.series(
+          scanner,
+          sim.scenario.profile,
+          hex,
+          (contactOf[owner] ??= {
+            contact: String(owner),
+          }),
+        );
+        seriesOf[id] = series;
+        seriesStamp[id] = o;
+      }
+      // GAEN carries the advertiser's calibrated TX power in its encrypted metadata; Bluezone carries none.
+      builder.addReading(
+        series,
+        scanner,
+        store.timeMs(i),
+        store.rssiDbm[i]!,
+        gaen ? sim.population.advertisedTxDbm[owner] : undefined,
+      );
+    }
+    const windows = builder.finish();
+    const daily = dailySummariesWithRules(windows, config, rules);
+    const detectedAt = detectionTimes(windows, daily.summaryOfWindow, daily.summaries.length);
+    // A summary's UTC day number: its windows' (no date text to parse back).
+    const dayOf = new Int32Array(daily.summaries.length);
+    windows.forEach(
+      (w, i) => (dayOf[daily.summaryOfWindow[i]!] = Math.floor(w.dateMillisSinceEpoch / DAY_MS)),
+    );
+    const m = daily.summaries.length;
+    daily.summaries.forEach((s, k) => {
       const contact = Number(s.contact);
-      const key = `${s.day}|${s.contact}`;
-      out.push({
-        observer: o,
-        contact,
-        day: Math.floor(Date.parse(`${s.day}T00:00:00Z`) / 86_400_000),
-        closeMinutes: s.closeMinutes,
-        closeContact: s.closeContact,
-        bluezoneCloseContact: withBluezone
-          ? (byContactOs[os(sim, contact)]!.get(key) ?? false)
-          : false,
-        detectedAtS: detectedAt.get(key) ?? NaN,
-      });
-    }
+      const day = dayOf[k]!;
+      const ti = truth.find(o, contact, day);
+      const isTrue = ti >= 0 && truth.isClose(ti);
+      // Rule 0 is the iOS peers' Bluezone pair; rules 1… the sweep's distances (rule-major columns).
+      const bluezone = sim.population.ios[contact]
+        ? daily.bluezoneCloseContact[k] === 1
+        : s.bluezoneCloseContact;
+      verdicts.push(o, contact, day, s.closeMinutes, s.closeContact, bluezone, detectedAt[k]!, ti);
+      for (let r = 0; r < sweep.length; r++) {
+        if (daily.closeContact[(r + 1) * m + k] !== 1) continue;
+        sweep[r]!.detected++;
+        if (isTrue) sweep[r]!.truePositives++;
+      }
+    });
+    options.onObserver?.(o + 1);
   }
-  return out;
-}
+  return { verdicts, sweep };
 
-/** Per (day, contact): the end of the window at which the close minutes first reached the minimum (run s). */
-function detectionTimes(
-  windows: ExposureWindow[],
-  minMinutes: number,
-  startMs: number,
-): Map<string, number> {
-  const acc = new Map<string, number>();
-  const at = new Map<string, number>();
-  for (const w of [...windows].sort((a, b) => a.endMs - b.endMs)) {
-    const key = `${utcDayOf(w.startMs)}|${w.contact}`;
-    const minutes = (acc.get(key) ?? 0) + w.closeDurationS / 60;
-    acc.set(key, minutes);
-    if (!at.has(key) && minutes >= minMinutes - 1e-9) at.set(key, (w.endMs - startMs) / 1000);
+  /** Per summary: the end of the window at which the close minutes first reached the minimum (run s). */
+  function detectionTimes(
+    windows: readonly ExposureWindow[],
+    summaryOf: Int32Array,
+    count: number,
+  ): Float64Array {
+    const minutes = new Float64Array(count);
+    const atS = new Float64Array(count).fill(NaN);
+    const byEnd = windows.map((_, i) => i).sort((a, b) => windows[a]!.endMs - windows[b]!.endMs);
+    for (const w of byEnd) {
+      const k = summaryOf[w]!;
+      minutes[k]! += windows[w]!.closeDurationS / 60;
+      if (Number.isNaN(atS[k]!) && minutes[k]! >= minMinutes - 1e-9)
+        atS[k] = (windows[w]!.endMs - sim.startMs) / 1000;
+    }
+    return atS;
   }
-  return at;
 }

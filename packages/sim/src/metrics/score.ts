@@ -7,10 +7,15 @@
  *   which the person would be warned if the contact were diagnosed — with random adoption a, about a² × recall.
  * @module
  */
-import { DEFAULT_PATH_LOSS_MODEL, estimateDistance } from '@proxsense/core';
+import {
+  DEFAULT_PATH_LOSS_MODEL,
+  estimateDistance,
+  type DistanceEstimate,
+  type PathLossModel,
+} from '@proxsense/core';
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
-import type { Verdict } from './detection.js';
+import type { VerdictTable } from './detection.js';
 
 export interface Scores {
   detected: number;
@@ -43,25 +48,30 @@ function ratio(a: number, b: number): number {
   return b > 0 ? a / b : NaN;
 }
 
-/** Scores of one verdict (`pick`) over all verdicts. */
+/** Scores of one verdict column (`picked`: 1 where the verdict is positive) over all verdicts. */
 export function score(
-  sim: Simulation,
-  verdicts: readonly Verdict[],
-  pick: (v: Verdict) => boolean,
+  verdicts: VerdictTable,
+  picked: Uint8Array,
+  truth: Simulation['truth'],
   counts: ContactCounts,
 ): Scores {
   let detected = 0;
   let tp = 0;
-  for (const v of verdicts) {
-    if (!pick(v)) continue;
+  for (let v = 0; v < verdicts.length; v++) {
+    if (picked[v] !== 1) continue;
     detected++;
-    const i = sim.truth.find(v.observer, v.contact, v.day);
-    if (i >= 0 && sim.truth.isClose(i)) tp++;
+    const i = verdicts.truthIndex[v]!;
+    if (i >= 0 && truth.isClose(i)) tp++;
   }
-  const precision = ratio(tp, detected);
-  const recall = ratio(tp, 2 * counts.appPairsTrueContacts);
+  return scoreOf(detected, tp, counts);
+}
+
+/** Precision, recall and F1 of `detected` positive verdicts of which `truePositives` are true. */
+export function scoreOf(detected: number, truePositives: number, counts: ContactCounts): Scores {
+  const precision = ratio(truePositives, detected);
+  const recall = ratio(truePositives, 2 * counts.appPairsTrueContacts);
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : NaN;
-  return { detected, truePositives: tp, precision, recall, f1 };
+  return { detected, truePositives, precision, recall, f1 };
 }
 
 export function coverage(truePositives: number, counts: ContactCounts): number {
@@ -71,14 +81,14 @@ export function coverage(truePositives: number, counts: ContactCounts): number {
 /** Latency from the moment a contact became true (15 min reached) to the verdict, s: median and mean over true positives. */
 export function detectionLatency(
   sim: Simulation,
-  verdicts: readonly Verdict[],
+  verdicts: VerdictTable,
 ): { medianS: number; meanS: number; count: number } {
   const latencies: number[] = [];
-  for (const v of verdicts) {
-    if (!v.closeContact || Number.isNaN(v.detectedAtS)) continue;
-    const i = sim.truth.find(v.observer, v.contact, v.day);
+  for (let v = 0; v < verdicts.length; v++) {
+    if (verdicts.closeContact[v] !== 1 || Number.isNaN(verdicts.detectedAtS[v]!)) continue;
+    const i = verdicts.truthIndex[v]!;
     if (i < 0 || !sim.truth.isClose(i)) continue;
-    latencies.push(v.detectedAtS - sim.truth.reachedAtS[i]!);
+    latencies.push(verdicts.detectedAtS[v]! - sim.truth.reachedAtS[i]!);
   }
   latencies.sort((a, b) => a - b);
   const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
@@ -111,20 +121,26 @@ export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceError
   const sampleTrueM: number[] = [];
   const sampleEstimatedM: number[] = [];
   const absSample: number[] = [];
+  // Attenuations repeat (whole-dB RSSI, a few TX powers and corrections): one estimate per value and model.
+  const memo = new Map<number, DistanceEstimate>();
+  let memoModel: PathLossModel | undefined;
   for (let o = 0; o < sim.people; o++) {
     const store = sim.stores[o];
     if (!store) continue;
     const config = episodeConfigFor(sim.scenario, sim.population.rssiCorrectionDb[o]);
     const model = config.pathLoss ?? DEFAULT_PATH_LOSS_MODEL;
+    if (model !== memoModel) {
+      memo.clear();
+      memoModel = model;
+    }
     const defaultTx = config.defaultTxPowerDbm ?? -24;
     for (let i = 0; i < store.length; i++, k++) {
       const owner = sim.ids.owner(store.idIndex[i]!);
       const tx =
         sim.scenario.profile === 'gaen' ? sim.population.advertisedTxDbm[owner]! : defaultTx;
-      const est = estimateDistance(
-        model,
-        tx - (store.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!),
-      );
+      const attenuationDb = tx - (store.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!);
+      let est = memo.get(attenuationDb);
+      if (!est) memo.set(attenuationDb, (est = estimateDistance(model, attenuationDb)));
       const trueM = store.trueDistanceM(i);
       const err = Math.abs(est.distanceM - trueM);
       sum += err;

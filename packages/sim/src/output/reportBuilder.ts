@@ -65,12 +65,13 @@ export function summaryRows(sim: Simulation, evaluation: Evaluation): SummaryRow
 
 export function reportData(sim: Simulation, evaluation: Evaluation): ReportData {
   const r = evaluation.results;
-  const trueMinutes: number[] = [];
-  const estimatedMinutes: number[] = [];
-  for (const v of evaluation.verdicts) {
-    const i = sim.truth.find(v.observer, v.contact, v.day);
-    trueMinutes.push(i >= 0 ? Math.round((sim.truth.closeS[i]! / 60) * 10) / 10 : 0);
-    estimatedMinutes.push(Math.round(v.closeMinutes * 10) / 10);
+  const v = evaluation.verdicts;
+  const trueMinutes = new Float64Array(v.length);
+  const estimatedMinutes = new Float64Array(v.length);
+  for (let k = 0; k < v.length; k++) {
+    const i = v.truthIndex[k]!;
+    trueMinutes[k] = i >= 0 ? Math.round((sim.truth.closeS[i]! / 60) * 10) / 10 : 0;
+    estimatedMinutes[k] = Math.round(v.closeMinutes[k]! * 10) / 10;
   }
   const t = evaluation.tracing;
   return {

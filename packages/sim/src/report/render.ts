@@ -298,7 +298,7 @@ function distanceSection(d: ReportData['distance'], opts: Opts): Section {
     ],
   };
   const dropped = Math.max(d.trueM.length, d.estimatedM.length) - points.length;
-  const caption = `${fmtInt(points.length)} sightings${shown.length < points.length ? `, ${fmtInt(shown.length)} drawn (every ${Math.ceil(points.length / shown.length)}th)` : ''}${dropped > 0 ? `; ${fmtInt(dropped)} with a non-positive or missing distance left out` : ''}. Log axes.`;
+  const caption = `${fmtInt(points.length)} sightings${shown.length < points.length ? `, ${fmtInt(shown.length)} drawn (every ${ordinal(Math.ceil(points.length / shown.length))})` : ''}${dropped > 0 ? `; ${fmtInt(dropped)} with a non-positive or missing distance left out` : ''}. Log axes.`;
   return {
     id,
     title,
@@ -421,15 +421,39 @@ function mergeMarkLine(
 // ---------------------------------------------------------------------------------------------------
 // Contact durations
 
-function durationPairs(d: ReportData['durations']): [number, number][] {
-  const out: [number, number][] = [];
+/** The finite (true, estimated) pairs, in columns: a city run has millions, so no tuple per pair. */
+interface DurationPairs {
+  trueMin: Float64Array;
+  estMin: Float64Array;
+  length: number;
+}
+
+function durationPairs(d: ReportData['durations']): DurationPairs {
   const n = Math.min(d.trueMinutes.length, d.estimatedMinutes.length);
+  const trueMin = new Float64Array(n);
+  const estMin = new Float64Array(n);
+  let m = 0;
   for (let i = 0; i < n; i++) {
     const t = d.trueMinutes[i] ?? NaN;
     const e = d.estimatedMinutes[i] ?? NaN;
-    if (Number.isFinite(t) && Number.isFinite(e)) out.push([t, e]);
+    if (Number.isFinite(t) && Number.isFinite(e)) {
+      trueMin[m] = t;
+      estMin[m] = e;
+      m++;
+    }
   }
-  return out;
+  return { trueMin: trueMin.subarray(0, m), estMin: estMin.subarray(0, m), length: m };
+}
+
+/** {@link subsample} of duration pairs: every k-th pair with one fixed stride, as tuples. */
+function subsamplePairs(
+  p: DurationPairs,
+  maxItems: number,
+): { shown: [number, number][]; stride: number } {
+  const stride = p.length <= maxItems ? 1 : Math.ceil(p.length / maxItems);
+  const shown: [number, number][] = [];
+  for (let i = 0; i < p.length; i += stride) shown.push([p.trueMin[i]!, p.estMin[i]!]);
+  return { shown, stride };
 }
 
 function durationScatterSection(d: ReportData['durations'], opts: Opts): Section {
@@ -438,10 +462,11 @@ function durationScatterSection(d: ReportData['durations'], opts: Opts): Section
   const pairs = durationPairs(d);
   if (pairs.length === 0)
     return { id, title, body: { noData: 'no app pair had a true or estimated exposure.' } };
-  const shown = subsample(pairs, opts.maxPointsPerSeries);
+  const { shown, stride } = subsamplePairs(pairs, opts.maxPointsPerSeries);
   const thr = d.thresholdMinutes;
   let maxMin = Number.isFinite(thr) ? thr * 1.5 : 0;
-  for (const [t, e] of pairs) maxMin = Math.max(maxMin, t, e);
+  for (let i = 0; i < pairs.length; i++)
+    maxMin = Math.max(maxMin, pairs.trueMin[i]!, pairs.estMin[i]!);
   const option: EChartsOption = {
     grid: { left: 64, right: 64, top: 56, bottom: 56 },
     legend: { top: 4, itemGap: 24, data: ['App pair', 'y = x'] },
@@ -494,12 +519,20 @@ function durationScatterSection(d: ReportData['durations'], opts: Opts): Section
   let tp = 0;
   let fp = 0;
   let fn = 0;
-  for (const [t, e] of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    const t = pairs.trueMin[i]!;
+    const e = pairs.estMin[i]!;
     if (t >= thr && e >= thr) tp++;
     else if (e >= thr) fp++;
     else if (t >= thr) fn++;
   }
-  const caption = `${fmtInt(pairs.length)} app pairs. Red dashed lines: the ${fmtNum(thr)}-minute threshold. Top right: correctly flagged (${fmtInt(tp)}); top left: false alarms (${fmtInt(fp)}); bottom right: missed (${fmtInt(fn)}).`;
+  // A browser cannot draw millions of points: past the cap the chart is a fixed-stride sample (the same
+  // input always keeps the same points), and says so; the counts and the histogram use every pair.
+  const sampled =
+    shown.length < pairs.length
+      ? `, ${fmtInt(shown.length)} drawn (every ${ordinal(stride)}; the counts below and the histogram use all ${fmtInt(pairs.length)})`
+      : '';
+  const caption = `${fmtInt(pairs.length)} app pairs${sampled}. Red dashed lines: the ${fmtNum(thr)}-minute threshold. Top right: correctly flagged (${fmtInt(tp)}); top left: false alarms (${fmtInt(fp)}); bottom right: missed (${fmtInt(fn)}).`;
   return {
     id,
     title,
@@ -515,13 +548,16 @@ function durationHistogramSection(d: ReportData['durations'], opts: Opts): Secti
   if (pairs.length === 0)
     return { id, title, body: { noData: 'no app pair had a true or estimated exposure.' } };
   let maxMin = 0;
-  for (const [t, e] of pairs) maxMin = Math.max(maxMin, t, e);
+  for (let i = 0; i < pairs.length; i++)
+    maxMin = Math.max(maxMin, pairs.trueMin[i]!, pairs.estMin[i]!);
   const binMin = niceStep(Math.max(maxMin, 1) / 20);
   const bins = Math.max(1, Math.ceil((maxMin + 1e-9) / binMin));
   const trueCounts = new Array<number>(bins).fill(0);
   const estCounts = new Array<number>(bins).fill(0);
   const binOf = (v: number) => Math.min(bins - 1, Math.max(0, Math.floor(v / binMin)));
-  for (const [t, e] of pairs) {
+  for (let i = 0; i < pairs.length; i++) {
+    const t = pairs.trueMin[i]!;
+    const e = pairs.estMin[i]!;
     trueCounts[binOf(t)] = (trueCounts[binOf(t)] ?? 0) + 1;
     estCounts[binOf(e)] = (estCounts[binOf(e)] ?? 0) + 1;
   }
@@ -838,6 +874,13 @@ function niceCeil(x: number): number {
 function fmtNum(x: number): string {
   if (!Number.isFinite(x)) return 'n/a';
   return Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(3)));
+}
+
+/** 2 → "2nd", 3 → "3rd", 11 → "11th", 24 → "24th". */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${fmtInt(n)}${suffix}`;
 }
 
 function fmtInt(n: number): string {

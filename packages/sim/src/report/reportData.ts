@@ -59,7 +59,11 @@ export interface ReportData {
     bluezone?: { precision: number; recall: number };
   };
   /** Per app pair with any true or estimated exposure: minutes within the distance threshold, true vs estimated. */
-  durations: { trueMinutes: number[]; estimatedMinutes: number[]; thresholdMinutes: number };
+  durations: {
+    trueMinutes: ArrayLike<number>;
+    estimatedMinutes: ArrayLike<number>;
+    thresholdMinutes: number;
+  };
   /** The venue(s) and a sample of tracks. */
   map: { widthM: number; heightM: number; rects: VenueRect[]; walls: VenueWall[]; tracks: Track[] };
   /** Tracing through published keys: counts. */

@@ -4,13 +4,14 @@
  * @module
  */
 import type { RangeContactSummary } from '../truth/rangeContacts.js';
-import { detectVerdicts, type Verdict } from '../metrics/detection.js';
+import { detectVerdicts, type VerdictTable } from '../metrics/detection.js';
 import {
   countTrueContacts,
   coverage,
   detectionLatency,
   distanceErrors,
   score,
+  scoreOf,
   type ContactCounts,
   type DistanceErrors,
   type Scores,
@@ -69,7 +70,8 @@ export interface SimulationResults {
 
 export interface Evaluation {
   results: SimulationResults;
-  verdicts: Verdict[];
+  /** Every observer's verdict about every contact per day, in columns. */
+  verdicts: VerdictTable;
   counts: ContactCounts;
   distance: DistanceErrors;
   tracing: TracingResult;
@@ -78,30 +80,39 @@ export interface Evaluation {
 export interface EvaluateOptions {
   /** Re-run the distance rule at SWEEP_THRESHOLDS_M (default true; the report's precision/recall chart needs it). */
   thresholdSweep?: boolean;
+  /**
+   * Called as the evaluation goes: `done` of `total` steps (one per person for the verdicts, then one
+   * per person for tracing). For a progress bar; never changes a result.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export function evaluate(sim: Simulation, options: EvaluateOptions = {}): Evaluation {
-  const verdicts = detectVerdicts(sim);
+  const total = 2 * sim.people;
+  const configuredM = sim.scenario.rule.closeContactMaxDistanceM;
+  const sweepOn = options.thresholdSweep ?? true;
+  const { verdicts, sweep: sweepCounts } = detectVerdicts(sim, {
+    // The configured distance is the rule itself: its point is the main verdict's score.
+    sweepThresholdsM: sweepOn ? SWEEP_THRESHOLDS_M.filter((t) => t !== configuredM) : [],
+    ...(options.onProgress ? { onObserver: (done) => options.onProgress!(done, total) } : {}),
+  });
   const counts = countTrueContacts(sim);
-  const distanceRule = score(sim, verdicts, (v) => v.closeContact, counts);
-  const bluezone = score(sim, verdicts, (v) => v.bluezoneCloseContact, counts);
+  const distanceRule = score(verdicts, verdicts.closeContact, sim.truth, counts);
+  const bluezone = score(verdicts, verdicts.bluezoneCloseContact, sim.truth, counts);
   const distance = distanceErrors(sim);
   const sweep: ThresholdPoint[] = [];
-  if (options.thresholdSweep ?? true) {
+  if (sweepOn) {
     for (const thresholdM of SWEEP_THRESHOLDS_M) {
-      const s =
-        thresholdM === sim.scenario.rule.closeContactMaxDistanceM
-          ? distanceRule
-          : score(
-              sim,
-              detectVerdicts(sim, { closeContactMaxDistanceM: thresholdM, withBluezone: false }),
-              (v) => v.closeContact,
-              counts,
-            );
+      const counted = sweepCounts.find((c) => c.thresholdM === thresholdM);
+      const s = counted ? scoreOf(counted.detected, counted.truePositives, counts) : distanceRule;
       sweep.push({ thresholdM, precision: s.precision, recall: s.recall, f1: s.f1 });
     }
   }
-  const tracing = runTracing(sim, new RunStreams(sim.seed).single('tracing'));
+  const tracing = runTracing(
+    sim,
+    new RunStreams(sim.seed).single('tracing'),
+    options.onProgress && ((done) => options.onProgress!(sim.people + done, total)),
+  );
   const firmware: Record<string, number> = {};
   for (const fw of sim.firmware)
     if (fw)
