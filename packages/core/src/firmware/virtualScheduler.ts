@@ -32,19 +32,15 @@ export class VirtualScheduler implements Scheduler {
     const handle = this.seq++;
     let i = this.size++;
     const at = Math.max(atMs, this.time);
-    const { atMs: times, seqOf, callbacks } = this;
+    const { atMs: times, seqOf } = this;
     // Sift up: parents later than the new timer move down.
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!(at < times[parent]! || (at === times[parent]! && handle < seqOf[parent]!))) break;
-      times[i] = times[parent]!;
-      seqOf[i] = seqOf[parent]!;
-      callbacks[i] = callbacks[parent];
+      this.move(parent, i);
       i = parent;
     }
-    times[i] = at;
-    seqOf[i] = handle;
-    callbacks[i] = callback;
+    this.put(i, at, handle, callback);
     return handle;
   }
 
@@ -90,14 +86,23 @@ export class VirtualScheduler implements Scheduler {
           ? r
           : l;
       if (!(times[m]! < at || (times[m] === at && seqOf[m]! < handle))) break;
-      times[i] = times[m]!;
-      seqOf[i] = seqOf[m]!;
-      callbacks[i] = callbacks[m];
+      this.move(m, i);
       i = m;
     }
-    times[i] = at;
-    seqOf[i] = handle;
-    callbacks[i] = callback;
+    this.put(i, at, handle, callback);
+  }
+
+  /** Heap entry `from` to place `to`. */
+  private move(from: number, to: number): void {
+    this.atMs[to] = this.atMs[from]!;
+    this.seqOf[to] = this.seqOf[from]!;
+    this.callbacks[to] = this.callbacks[from];
+  }
+
+  private put(i: number, atMs: number, handle: number, callback: (() => void) | undefined): void {
+    this.atMs[i] = atMs;
+    this.seqOf[i] = handle;
+    this.callbacks[i] = callback;
   }
 
   private grow(): void {
