@@ -92,6 +92,14 @@ export class UniformGrid {
     }
   }
 
+  /**
+   * Indexes one entry at (xM, yM), or removes it when not present: for callers whose indices are not
+   * those of position columns (the air indexes its records).
+   */
+  placeAt(index: number, xM: number, yM: number, present: boolean): void {
+    this.place(index, present ? this.row(yM) * this.cols + this.col(xM) : NONE);
+  }
+
   private usePositions(xM: Float64Array, yM: Float64Array): void {
     if (!this.ownPositions) return;
     this.xs = xM;

@@ -61,6 +61,32 @@ const F_ADVERTISING = 2;
 /** A background iPhone (app-based schemes cannot link two of them). */
 const F_IOS_BACKGROUND = 4;
 
+/**
+ * People in Z-order of the grid cell they start in (ties by person; absent people last): slot → person.
+ */
+function spatialOrder(movers: Movers, cellM: number): Int32Array {
+  const n = movers.count;
+  const code = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    const x = movers.xM[p]!;
+    const y = movers.yM[p]!;
+    code[p] =
+      movers.present[p] && Number.isFinite(x) && Number.isFinite(y)
+        ? mortonCode(Math.max(0, Math.floor(x / cellM)), Math.max(0, Math.floor(y / cellM)))
+        : Infinity;
+  }
+  const order = Int32Array.from({ length: n }, (_, p) => p);
+  return order.sort((a, b) => code[a]! - code[b]! || a - b);
+}
+
+/** The Z-order (Morton) code of a cell: the bits of col and row interleaved (16 bits each). */
+function mortonCode(col: number, row: number): number {
+  let code = 0;
+  for (let bit = 0; bit < 16; bit++)
+    code += (((col >> bit) & 1) + ((row >> bit) & 1) * 2) * 4 ** bit;
+  return code;
+}
+
 /** What an advertiser broadcasts now, decoded once for every phone that hears it. */
 interface Broadcast {
   payload: Uint8Array;
@@ -118,8 +144,14 @@ export class Air {
   };
   private readonly radios: (VirtualRadio | undefined)[];
   private readonly broadcast: (Broadcast | undefined)[];
-  /** Per person: REC doubles (see R_*). */
+  /**
+   * Per person, REC doubles (see R_*), at the person's slot: slots follow a Z-order curve over where
+   * people started, so the advertisers a scanner reads sit near each other in memory (at a district's
+   * size, records in person order would cost a cache miss per link).
+   */
   private readonly rec: Float64Array;
+  private readonly slotOf: Int32Array;
+  private readonly personAt: Int32Array;
   /** Who is where, for a scanner's range query (reads positions from the records). */
   private readonly grid: UniformGrid;
   private readonly scanning: Uint8Array;
@@ -146,6 +178,7 @@ export class Air {
   };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
+  private candidatePerson = new Uint32Array(256);
   private candidateDistanceM = new Float64Array(256);
   private candidateAdvertisedMs = new Float64Array(256);
   private candidateSent = new Uint32Array(256);
@@ -158,9 +191,12 @@ export class Air {
     this.radios = new Array<VirtualRadio | undefined>(n);
     this.broadcast = new Array<Broadcast | undefined>(n);
     this.rec = new Float64Array(REC * n);
+    this.personAt = spatialOrder(o.movers, o.cellM);
+    this.slotOf = new Int32Array(n);
+    for (let slot = 0; slot < n; slot++) this.slotOf[this.personAt[slot]!] = slot;
     const { population } = o;
     for (let p = 0; p < n; p++) {
-      const r = REC * p;
+      const r = REC * this.slotOf[p]!;
       this.rec[r + R_OFF_AT_MS] = -Infinity;
       this.rec[r + R_FLAGS] = population.ios[p] && !population.foreground[p] ? F_IOS_BACKGROUND : 0;
       this.rec[r + R_TX_SIDE_LOSS_DB] = population.carryLossDb[p]! - population.txOffsetDb[p]!;
@@ -210,21 +246,27 @@ export class Air {
   /** Indexes everyone present (at the start). */
   build(): void {
     const { xM, yM, present, count } = this.o.movers;
-    for (let p = 0; p < count; p++) this.place(p);
-    this.grid.build(xM, yM, present, count);
+    for (let p = 0; p < count; p++) {
+      this.place(p);
+      this.grid.placeAt(this.slotOf[p]!, xM[p]!, yM[p]!, present[p] === 1);
+    }
   }
 
   /** Re-indexes those who moved or changed venue (after each mobility step, before any scan is served). */
   update(moves: MoveLog): void {
     const { xM, yM, present } = this.o.movers;
     const { moved, movedCount, venueChanged, venueChangedCount } = moves;
-    for (let i = 0; i < movedCount; i++) this.place(moved[i]!);
+    // In the movers' order, as before, so each grid cell lists its people in the same order.
+    for (let i = 0; i < movedCount; i++) {
+      const p = moved[i]!;
+      this.place(p);
+      this.grid.placeAt(this.slotOf[p]!, xM[p]!, yM[p]!, present[p] === 1);
+    }
     for (let i = 0; i < venueChangedCount; i++) this.place(venueChanged[i]!);
-    this.grid.update(xM, yM, present, moved, movedCount);
   }
 
   private place(p: number): void {
-    const r = REC * p;
+    const r = REC * this.slotOf[p]!;
     const { xM, yM, venue } = this.o.movers;
     this.rec[r + R_X_M] = xM[p]!;
     this.rec[r + R_Y_M] = yM[p]!;
@@ -233,7 +275,7 @@ export class Air {
 
   advertise(p: number, payload: Uint8Array, address: Uint8Array): void {
     const decoded = this.o.decodeCache.decode(payload);
-    const r = REC * p;
+    const r = REC * this.slotOf[p]!;
     const rec = this.rec;
     if (decoded.kind === 'gaen')
       rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p, decoded.aem);
@@ -242,11 +284,11 @@ export class Air {
     const flags = rec[r + R_FLAGS]!;
     if (!(flags & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
     rec[r + R_FLAGS] = flags | F_ADVERTISING | F_HAS_PAYLOAD;
-    this.broadcast[p] = { payload, address, decoded };
+    this.broadcast[this.slotOf[p]!] = { payload, address, decoded };
   }
 
   stopAdvertising(p: number): void {
-    const r = REC * p;
+    const r = REC * this.slotOf[p]!;
     const flags = this.rec[r + R_FLAGS]!;
     if (!(flags & F_ADVERTISING)) return;
     this.rec[r + R_FLAGS] = flags & ~F_ADVERTISING;
@@ -324,18 +366,20 @@ export class Air {
 
   /** Pass 1: advertisers in range that advertised during the chunk (their count drives collisions). */
   private gatherCandidates(s: number, fromMs: number, toMs: number): number {
-    const { grid, rec } = this;
-    const blockIos =
-      this.o.iosBackgroundLimit && (rec[REC * s + R_FLAGS]! & F_IOS_BACKGROUND) !== 0;
+    const { grid, rec, personAt } = this;
+    // Candidates are slots (their records); candidatePerson names them for the shadowing hash.
+    const self = this.slotOf[s]!;
+    const rs = REC * self;
+    const blockIos = this.o.iosBackgroundLimit && (rec[rs + R_FLAGS]! & F_IOS_BACKGROUND) !== 0;
     let n = 0;
-    const inRange = grid.within(rec[REC * s + R_X_M]!, rec[REC * s + R_Y_M]!, this.rangeM);
+    const inRange = grid.within(rec[rs + R_X_M]!, rec[rs + R_Y_M]!, this.rangeM);
     const found = grid.found;
     const foundDistance2 = grid.foundDistance2;
     for (let k = 0; k < inRange; k++) {
       const a = found[k]!;
       const r = REC * a;
       const flags = rec[r + R_FLAGS]!;
-      if (!(flags & F_HAS_PAYLOAD) || a === s) continue;
+      if (!(flags & F_HAS_PAYLOAD) || a === self) continue;
       const advertisedMs = this.advertisedMs(r, flags, fromMs, toMs);
       if (advertisedMs <= 0) continue;
       if (blockIos && flags & F_IOS_BACKGROUND) {
@@ -344,6 +388,7 @@ export class Air {
       }
       if (n === this.candidates.length) this.growCandidates(n + 1);
       this.candidates[n] = a;
+      this.candidatePerson[n] = personAt[a]!;
       this.candidateDistanceM[n] = Math.sqrt(foundDistance2[k]!);
       this.candidateAdvertisedMs[n] = advertisedMs;
       n++;
@@ -355,7 +400,7 @@ export class Air {
   private linkBudgets(s: number, n: number, fromMs: number, toMs: number): void {
     const { population, channel, walls } = this.o;
     const rec = this.rec;
-    const rs = REC * s;
+    const rs = REC * this.slotOf[s]!;
     const extraLossS = population.carryLossDb[s]! - population.rxOffsetDb[s]!;
     const intervalMs = channel.spec.advertIntervalMs;
     const tS = ((fromMs + toMs) / 2 - this.o.runStartMs) / 1000;
@@ -395,7 +440,7 @@ export class Air {
     state[o4 + 3] = s3;
     channel.linkMediansDbm(
       s,
-      candidates,
+      this.candidatePerson,
       candidateDistanceM,
       candidateSent,
       candidateMedianDbm,
@@ -514,6 +559,7 @@ export class Air {
 
   private growCandidates(length: number): void {
     this.candidates = ensureLength(this.candidates, length);
+    this.candidatePerson = ensureLength(this.candidatePerson, length);
     this.candidateDistanceM = ensureLength(this.candidateDistanceM, length);
     this.candidateAdvertisedMs = ensureLength(this.candidateAdvertisedMs, length);
     this.candidateSent = ensureLength(this.candidateSent, length);
