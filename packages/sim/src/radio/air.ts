@@ -87,13 +87,6 @@ function mortonCode(col: number, row: number): number {
   return code;
 }
 
-/** What an advertiser broadcasts now, decoded once for every phone that hears it. */
-interface Broadcast {
-  payload: Uint8Array;
-  address: Uint8Array;
-  decoded: DecodedAdvert;
-}
-
 /** Counts for the run's summary and the benchmarks. */
 export interface AirCounters {
   /** Adverts sent towards open scanners in range (before collisions and the floor). */
@@ -143,7 +136,9 @@ export class Air {
     candidates: 0,
   };
   private readonly radios: (VirtualRadio | undefined)[];
-  private readonly broadcast: (Broadcast | undefined)[];
+  /** What each advertiser broadcasts now (by slot): its payload and core's decoding of it, once for all. */
+  private readonly payload: (Uint8Array | undefined)[];
+  private readonly decoded: (DecodedAdvert | undefined)[];
   /**
    * Per person, REC doubles (see R_*), at the person's slot: slots follow a Z-order curve over where
    * people started, so the advertisers a scanner reads sit near each other in memory (at a district's
@@ -189,7 +184,8 @@ export class Air {
   constructor(private readonly o: AirOptions) {
     const n = o.movers.count;
     this.radios = new Array<VirtualRadio | undefined>(n);
-    this.broadcast = new Array<Broadcast | undefined>(n);
+    this.payload = new Array<Uint8Array | undefined>(n);
+    this.decoded = new Array<DecodedAdvert | undefined>(n);
     this.rec = new Float64Array(REC * n);
     this.personAt = spatialOrder(o.movers, o.cellM);
     this.slotOf = new Int32Array(n);
@@ -273,7 +269,8 @@ export class Air {
     this.rec[r + R_VENUE] = venue[p]!;
   }
 
-  advertise(p: number, payload: Uint8Array, address: Uint8Array): void {
+  /** Person p advertises `payload` (its random address plays no part in the simulated air). */
+  advertise(p: number, payload: Uint8Array): void {
     const decoded = this.o.decodeCache.decode(payload);
     const r = REC * this.slotOf[p]!;
     const rec = this.rec;
@@ -284,7 +281,8 @@ export class Air {
     const flags = rec[r + R_FLAGS]!;
     if (!(flags & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
     rec[r + R_FLAGS] = flags | F_ADVERTISING | F_HAS_PAYLOAD;
-    this.broadcast[this.slotOf[p]!] = { payload, address, decoded };
+    this.payload[this.slotOf[p]!] = payload;
+    this.decoded[this.slotOf[p]!] = decoded;
   }
 
   stopAdvertising(p: number): void {
@@ -524,8 +522,7 @@ export class Air {
       if (got === 0) continue;
       delivered += got;
       const a = candidates[i]!;
-      const broadcast = this.broadcast[a]!;
-      const decoded = broadcast.decoded;
+      const decoded = this.decoded[a]!;
       if (decoded.kind === 'gaen' || decoded.kind === 'bluezone')
         truth.record(
           decoded.id,
@@ -533,7 +530,7 @@ export class Air {
           this.rec[REC * a + R_ID_INDEX]!,
           candidateDistanceM[i]!,
         );
-      batch.payload[entries] = broadcast.payload;
+      batch.payload[entries] = this.payload[a]!;
       batch.decoded[entries] = decoded;
       receptions[entries] = got;
       rssiSumDbm[entries] = sumDbm;
@@ -592,8 +589,8 @@ export class VirtualRadio implements Radio {
     readonly person: number,
     private readonly air: Air,
   ) {}
-  startAdvertising(payload: Uint8Array, address: Uint8Array): void {
-    this.air.advertise(this.person, payload, address);
+  startAdvertising(payload: Uint8Array): void {
+    this.air.advertise(this.person, payload);
   }
   stopAdvertising(): void {
     this.air.stopAdvertising(this.person);
