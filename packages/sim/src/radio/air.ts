@@ -4,8 +4,9 @@
  * when the scan closes; a GAEN scan is one chunk): for every advertiser in
  * range that advertised during the chunk, the number of adverts it sent is drawn, each survives collisions
  * and the scanner's duty cycle or not, gets its own fast fading on top of the link's median and shadowing,
- * and is kept if above the sensitivity floor. Each advertiser's receptions reach the firmware in one
- * batched `ReceivedAdvert`. Only scanners with an open window cost anything.
+ * and is kept if above the sensitivity floor. The chunk reaches the firmware as one `ReceivedAdvertBatch`
+ * (each advertiser heard, its receptions and their RSSI sum). Only scanners with an open window cost
+ * anything.
  *
  * The per-advert loop is the simulator's hottest code: each scanner has its own xoshiro128+ state in a
  * typed array (seeded from its channel stream), and one 32-bit draw per advert decides both collision
@@ -504,14 +505,7 @@ export class Air {
           tail[0] = normalQuantile(x / NORMAL_TABLE_BINS);
           z = tail[0]!;
         }
-        // roundDbm, written out (kept off a call in this loop, as above).
-        const y = medianDbm + sigmaDb * z;
-        let rssi: number;
-        if ((y >= 1 || y <= -1) && y < 4096 && y > -4096) {
-          const h = y + 0.5;
-          const k = ((h + 4096) | 0) - 4096;
-          rssi = k > h ? k - 1 : k;
-        } else rssi = Math.round(y);
+        const rssi = roundDbm(medianDbm + sigmaDb * z);
         if (rssi < floorDbm) {
           below++;
           continue;
@@ -568,7 +562,7 @@ export class Air {
 }
 
 /**
- * `Math.round(y)`, bit for bit, without the generic rounding V8 emits for it (it costs about half of an
+ * `Math.round(y)`, bit for bit, without the generic rounding V8 emits for it (it cost about half of an
  * advert's sampling): floor(y + 0.5), where y + 0.5 is exact for 1 ≤ |y| < 2⁵², through an integer
  * conversion of y + 0.5 + 4096 that is either the floor or one above it. Anything else takes Math.round.
  */
