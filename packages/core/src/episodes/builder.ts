@@ -284,16 +284,13 @@ export class EpisodeBuilder {
 
   /** Adds one sighting. */
   add(s: Sighting): void {
-    const [lo, hi] = GAEN_TX_POWER_RANGE_DBM;
-    if (s.txPowerDbm !== undefined && (s.txPowerDbm < lo || s.txPowerDbm > hi)) {
-      this.drops.txPowerOutOfRange++;
-      return;
-    }
+    // Checked before the series is registered, so a dropped sighting leaves no empty series behind.
+    if (this.droppedTxPower(s.txPowerDbm)) return;
     const idHex = bytesToHex(s.id);
     const scanner = this.scanner(s.scanner ?? '');
     const series = this.series(scanner, s.scheme, idHex, () => this.contactOf(s, idHex));
     this.pendingConfidence = this.input.calibrationConfidenceOf?.(s) ?? 0;
-    this.addReading(series, scanner, s.timeMs, s.rssiDbm, s.txPowerDbm);
+    this.addCheckedReading(series, scanner, s.timeMs, s.rssiDbm, s.txPowerDbm);
     this.pendingConfidence = 0;
   }
 
@@ -311,11 +308,25 @@ export class EpisodeBuilder {
     rssiDbm: number,
     txPowerDbm?: number,
   ): void {
+    if (!this.droppedTxPower(txPowerDbm))
+      this.addCheckedReading(series, scanner, timeMs, rssiDbm, txPowerDbm);
+  }
+
+  /** Counts and reports a TX power outside {@link GAEN_TX_POWER_RANGE_DBM} (undefined: the default). */
+  private droppedTxPower(txPowerDbm: number | undefined): boolean {
     const [lo, hi] = GAEN_TX_POWER_RANGE_DBM;
-    if (txPowerDbm !== undefined && (txPowerDbm < lo || txPowerDbm > hi)) {
-      this.drops.txPowerOutOfRange++;
-      return;
-    }
+    if (txPowerDbm === undefined || !(txPowerDbm < lo || txPowerDbm > hi)) return false;
+    this.drops.txPowerOutOfRange++;
+    return true;
+  }
+
+  private addCheckedReading(
+    series: number,
+    scanner: number,
+    timeMs: number,
+    rssiDbm: number,
+    txPowerDbm: number | undefined,
+  ): void {
     const tx = txPowerDbm ?? this.config.defaultTxPowerDbm;
     this.addIndexed(
       series,
