@@ -49,6 +49,8 @@ export { Channel } from './channel/channel.js';
 export { FITTED_CHANNEL } from './channel/fitted.js';
 export { RandomStream, RunStreams, StreamFamily } from './random/streams.js';
 export type { AirCounters } from './radio/air.js';
+export type { ColumnarStore } from './store/columnarStore.js';
+export { SightingArena, SightingColumns, PAGE_SIGHTINGS } from './store/sightingArena.js';
 export {
   loadScenarioFile,
   parseScenarioText,

@@ -35,7 +35,7 @@ function plainVerdicts(sim: Simulation, distanceM?: number): Verdict[] {
     const ownerOf = new Map<Sighting, number>();
     for (let i = 0; i < store.length; i++) {
       const s = store.sighting(i);
-      const owner = sim.ids.owner(store.idIndex[i]!);
+      const owner = sim.ids.owner(store.idIndexAt(i));
       if (sim.scenario.profile === 'gaen') s.txPowerDbm = sim.population.advertisedTxDbm[owner]!;
       sightings.push(s);
       ownerOf.set(s, owner);
@@ -108,11 +108,12 @@ describe('detectVerdicts (columnar, windows built once per observer)', () => {
     // Reverse every store's columns: the builder needs time order, so detection must sort.
     for (const store of sim.stores) {
       if (!store) continue;
-      const n = store.length;
-      store.timeOffsetMs.subarray(0, n).reverse();
-      store.idIndex.subarray(0, n).reverse();
-      store.rssiDbm.subarray(0, n).reverse();
-      store.trueDistanceCm.subarray(0, n).reverse();
+      const c = store.columns();
+      c.timeOffsetMs.subarray(0, c.length).reverse();
+      c.idIndex.subarray(0, c.length).reverse();
+      c.rssiDbm.subarray(0, c.length).reverse();
+      c.trueDistanceCm.subarray(0, c.length).reverse();
+      store.rewrite(c);
     }
     expect(rows(detectVerdicts(sim).verdicts)).toEqual(before);
   });

@@ -21,6 +21,7 @@ import {
 } from '@proxsense/core';
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
+import { SightingColumns } from '../store/sightingArena.js';
 import { ensureLength } from '../util/growable.js';
 
 const DAY_MS = 86_400_000;
@@ -152,6 +153,7 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
   const seriesOf = new Int32Array(ids.size);
   const seriesStamp = new Int32Array(ids.size).fill(-1);
   let order = new Uint32Array(16);
+  const columns = new SightingColumns();
   for (let o = 0; o < sim.people; o++) {
     const store = sim.stores[o];
     if (!store || store.length === 0) {
@@ -172,9 +174,10 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
     ];
     // The phone's own scan records: GAEN credits each scan the time since the previous one, heard or not.
     const builder = new EpisodeBuilder(config, undefined, { scans: store.queryScans() });
-    const scanner = builder.scanner(store.sighting(0).scanner ?? '');
+    const c = store.columns(columns);
+    const scanner = builder.scanner(store.sightingFrom(c, 0).scanner ?? '');
     // Time order, ties in store order (the builder's result does not depend on the order of equal times).
-    const t = store.timeOffsetMs;
+    const t = c.timeOffsetMs;
     let sorted = true;
     for (let i = 1; i < n && sorted; i++) if (t[i]! < t[i - 1]!) sorted = false;
     if (!sorted) {
@@ -184,7 +187,7 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
     }
     for (let k = 0; k < n; k++) {
       const i = sorted ? k : order[k]!;
-      const id = store.idIndex[i]!;
+      const id = c.idIndex[i]!;
       const owner = ids.owner(id);
       let series = seriesOf[id]!;
       if (seriesStamp[id] !== o) {
@@ -204,8 +207,8 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
       builder.addReading(
         series,
         scanner,
-        store.timeMs(i),
-        store.rssiDbm[i]!,
+        sim.startMs + t[i]!,
+        c.rssiDbm[i]!,
         gaen ? sim.population.advertisedTxDbm[owner] : undefined,
       );
     }

@@ -16,6 +16,7 @@ import {
 import type { Simulation } from '../run/simulation.js';
 import { episodeConfigFor } from '../run/simulation.js';
 import type { VerdictTable } from './detection.js';
+import { SightingColumns } from '../store/sightingArena.js';
 
 export interface Scores {
   detected: number;
@@ -124,6 +125,7 @@ export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceError
   // Attenuations repeat (whole-dB RSSI, a few TX powers and corrections): one estimate per value and model.
   const memo = new Map<number, DistanceEstimate>();
   let memoModel: PathLossModel | undefined;
+  const columns = new SightingColumns();
   for (let o = 0; o < sim.people; o++) {
     const store = sim.stores[o];
     if (!store) continue;
@@ -134,14 +136,15 @@ export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceError
       memoModel = model;
     }
     const defaultTx = config.defaultTxPowerDbm ?? -24;
-    for (let i = 0; i < store.length; i++, k++) {
-      const owner = sim.ids.owner(store.idIndex[i]!);
+    const c = store.columns(columns);
+    for (let i = 0; i < c.length; i++, k++) {
+      const owner = sim.ids.owner(c.idIndex[i]!);
       const tx =
         sim.scenario.profile === 'gaen' ? sim.population.advertisedTxDbm[owner]! : defaultTx;
-      const attenuationDb = tx - (store.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!);
+      const attenuationDb = tx - (c.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!);
       let est = memo.get(attenuationDb);
       if (!est) memo.set(attenuationDb, (est = estimateDistance(model, attenuationDb)));
-      const trueM = store.trueDistanceM(i);
+      const trueM = c.trueDistanceCm[i]! / 100;
       const err = Math.abs(est.distanceM - trueM);
       sum += err;
       if (trueM >= est.lowM && trueM <= est.highM) covered++;

@@ -10,6 +10,7 @@ import { renderReport } from '../report/render.js';
 import { reportData } from './reportBuilder.js';
 import type { Evaluation } from '../run/evaluate.js';
 import type { Simulation } from '../run/simulation.js';
+import { SightingColumns } from '../store/sightingArena.js';
 
 export interface WrittenFiles {
   results: string;
@@ -87,13 +88,15 @@ async function writeChunks(path: string, chunks: Iterable<string>): Promise<void
 const CHUNK_CHARS = 1 << 16;
 
 function* sightingChunks(sim: Simulation, onPerson: (done: number) => void): Generator<string> {
+  const columns = new SightingColumns();
   for (let p = 0; p < sim.people; p++) {
     onPerson(p);
     const store = sim.stores[p];
     if (!store) continue;
     let chunk = '';
-    for (let i = 0; i < store.length; i++) {
-      chunk += `${formatSightingLine(store.sighting(i))}\n`;
+    const c = store.columns(columns);
+    for (let i = 0; i < c.length; i++) {
+      chunk += `${formatSightingLine(store.sightingFrom(c, i))}\n`;
       if (chunk.length > CHUNK_CHARS) {
         yield chunk;
         chunk = '';

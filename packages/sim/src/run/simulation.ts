@@ -27,6 +27,7 @@ import { RunStreams, type RandomStream } from '../random/streams.js';
 import type { Track } from '../report/reportData.js';
 import type { Scenario } from '../scenario/schema.js';
 import { ColumnarStore } from '../store/columnarStore.js';
+import { SightingArena } from '../store/sightingArena.js';
 import { IdTable } from '../store/idTable.js';
 import { GroundTruth } from '../truth/groundTruth.js';
 import { createWorld } from '../world/create.js';
@@ -108,6 +109,8 @@ export class Simulation {
   /** Per person (undefined: no app). */
   readonly firmware: (Firmware | undefined)[];
   readonly stores: (ColumnarStore | undefined)[];
+  /** The pages every store's sightings sit in. */
+  readonly sightings = new SightingArena();
   readonly tracks: Track[] = [];
   readonly profile: FirmwareProfile;
   private readonly truthGrid: UniformGrid;
@@ -192,8 +195,13 @@ export class Simulation {
     for (let p = 0; p < this.people; p++) {
       if (!this.population.app[p]) continue;
       const name = phoneName(p);
-      const store = new ColumnarStore(this.ids, this.startMs, scenario.profile, name, () =>
-        this.air.scanTruthOf(p),
+      const store = new ColumnarStore(
+        this.ids,
+        this.sightings,
+        this.startMs,
+        scenario.profile,
+        name,
+        () => this.air.scanTruthOf(p),
       );
       this.stores[p] = store;
       this.firmware[p] = new Firmware({

@@ -1,7 +1,8 @@
 /**
- * The simulated phone's Store: sightings in growable typed columns (time offset, interned ID, RSSI, and
- * the ground-truth distance at the moment of the sighting), 11 bytes each instead of an object; own keys
- * and scan records as the port asks. Sighting objects are made only when the firmware queries.
+ * The simulated phone's Store: sightings as 11-byte rows (time offset, interned ID, RSSI, and the
+ * ground-truth distance at the moment of the sighting) in a chain of pages of the run's
+ * {@link SightingArena}, instead of an object each; own keys and scan records as the port asks. Sighting
+ * objects are made only when the firmware queries.
  * @module
  */
 import type {
@@ -12,9 +13,9 @@ import type {
   SightingQuery,
   Store,
 } from '@proxsense/core';
-import { ensureLength } from '../util/growable.js';
 import type { ScanTruth } from '../radio/scanTruth.js';
 import type { IdTable } from './idTable.js';
+import { NO_PAGE, PAGE_SIGHTINGS, SightingColumns, type SightingArena } from './sightingArena.js';
 
 /**
  * Where the store learns, for each sighting the firmware stores, its ID's index and the true distance to
@@ -23,15 +24,15 @@ import type { IdTable } from './idTable.js';
 export type TruthSource = () => ScanTruth | undefined;
 
 const CM_PER_M = 100;
+const PAGE_MASK = PAGE_SIGHTINGS - 1;
 
 export class ColumnarStore implements Store {
   length = 0;
-  /** ms since the run's start (Uint32: 49 days). */
-  timeOffsetMs = new Uint32Array(16);
-  idIndex = new Uint32Array(16);
-  rssiDbm = new Int8Array(16);
-  /** Ground truth: distance to the advertiser when the sighting was made, cm (saturating). */
-  trueDistanceCm = new Uint16Array(16);
+  private firstPage = NO_PAGE;
+  private lastPage = NO_PAGE;
+  /** Random access walks the page chain from the last page it found (reads go mostly in order). */
+  private cursorPage = NO_PAGE;
+  private cursorOrdinal = 0;
   private keys: DiagnosisKey[] = [];
   private scanStartMs: number[] = [];
   private scanDurationMs: number[] = [];
@@ -42,6 +43,7 @@ export class ColumnarStore implements Store {
 
   constructor(
     private readonly ids: IdTable,
+    private readonly arena: SightingArena,
     private readonly runStartMs: number,
     private readonly scheme: SchemeName,
     private readonly scannerName: string,
@@ -65,39 +67,145 @@ export class ColumnarStore implements Store {
         }
         this.truthMissing++;
       }
-      if (this.length === this.timeOffsetMs.length) this.grow();
-      const i = this.length++;
-      this.timeOffsetMs[i] = s.timeMs - this.runStartMs;
-      this.idIndex[i] = index;
-      this.rssiDbm[i] = Math.max(-128, Math.min(127, s.rssiDbm));
-      this.trueDistanceCm[i] = distanceCm;
+      this.push(
+        s.timeMs - this.runStartMs,
+        index,
+        Math.max(-128, Math.min(127, s.rssiDbm)),
+        distanceCm,
+      );
     }
   }
 
-  private grow(): void {
-    const n = this.length + 1;
-    this.timeOffsetMs = ensureLength(this.timeOffsetMs, n);
-    this.idIndex = ensureLength(this.idIndex, n);
-    this.rssiDbm = ensureLength(this.rssiDbm, n);
-    this.trueDistanceCm = ensureLength(this.trueDistanceCm, n);
+  private push(timeOffsetMs: number, idIndex: number, rssiDbm: number, distanceCm: number): void {
+    const offset = this.length & PAGE_MASK;
+    if (offset === 0) {
+      this.lastPage = this.arena.newPage(this.lastPage);
+      if (this.firstPage === NO_PAGE) this.firstPage = this.lastPage;
+    }
+    this.arena.write(
+      this.lastPage * PAGE_SIGHTINGS + offset,
+      timeOffsetMs,
+      idIndex,
+      rssiDbm,
+      distanceCm,
+    );
+    this.length++;
+  }
+
+  /** The arena index of sighting i (0 ≤ i < length). */
+  private locate(i: number): number {
+    const ordinal = Math.floor(i / PAGE_SIGHTINGS);
+    if (this.cursorPage === NO_PAGE || ordinal < this.cursorOrdinal) {
+      this.cursorPage = this.firstPage;
+      this.cursorOrdinal = 0;
+    }
+    while (this.cursorOrdinal < ordinal) {
+      this.cursorPage = this.arena.nextPage(this.cursorPage);
+      this.cursorOrdinal++;
+    }
+    return this.cursorPage * PAGE_SIGHTINGS + (i & PAGE_MASK);
+  }
+
+  private checkIndex(i: number): void {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length))
+      throw new RangeError(`sighting ${i} of a store of ${this.length}`);
+  }
+
+  /**
+   * Every stored sighting copied out into contiguous columns, in store order: into `into` (its arrays
+   * reused, grown as needed) or a new {@link SightingColumns}. Bulk readers go through this.
+   */
+  columns(into: SightingColumns = new SightingColumns()): SightingColumns {
+    into.resize(this.length);
+    let at = 0;
+    for (let page = this.firstPage; at < this.length; page = this.arena.nextPage(page)) {
+      const count = Math.min(PAGE_SIGHTINGS, this.length - at);
+      this.arena.copyPage(page, count, into, at);
+      at += count;
+    }
+    return into;
+  }
+
+  /**
+   * Replaces the stored sightings with the first `columns.length` rows of `columns` (pruning and
+   * reordering go through this); the pages no longer needed go back to the arena.
+   */
+  rewrite(columns: SightingColumns): void {
+    // The chain's pages are reused in order (each was read out before it is written).
+    let reuse = this.firstPage;
+    this.length = 0;
+    this.firstPage = this.lastPage = this.cursorPage = NO_PAGE;
+    for (let i = 0; i < columns.length; i++) {
+      const offset = i & PAGE_MASK;
+      if (offset === 0) {
+        let page = reuse;
+        if (page !== NO_PAGE) reuse = this.arena.nextPage(page);
+        else page = this.arena.newPage(this.lastPage);
+        if (this.firstPage === NO_PAGE) this.firstPage = page;
+        this.lastPage = page;
+      }
+      this.arena.write(
+        this.lastPage * PAGE_SIGHTINGS + offset,
+        columns.timeOffsetMs[i]!,
+        columns.idIndex[i]!,
+        columns.rssiDbm[i]!,
+        columns.trueDistanceCm[i]!,
+      );
+      this.length++;
+    }
+    if (reuse === NO_PAGE) return;
+    if (this.lastPage !== NO_PAGE) this.arena.endChainAt(this.lastPage);
+    this.arena.freeChain(reuse);
+  }
+
+  timeOffsetMsAt(i: number): number {
+    this.checkIndex(i);
+    return this.arena.timeOffsetMsAt(this.locate(i));
+  }
+
+  idIndexAt(i: number): number {
+    this.checkIndex(i);
+    return this.arena.idIndexAt(this.locate(i));
+  }
+
+  rssiDbmAt(i: number): number {
+    this.checkIndex(i);
+    return this.arena.rssiDbmAt(this.locate(i));
   }
 
   timeMs(i: number): number {
-    return this.runStartMs + this.timeOffsetMs[i]!;
+    return this.runStartMs + this.timeOffsetMsAt(i);
   }
 
   trueDistanceM(i: number): number {
-    return this.trueDistanceCm[i]! / CM_PER_M;
+    this.checkIndex(i);
+    return this.arena.trueDistanceCmAt(this.locate(i)) / CM_PER_M;
   }
 
   /** The i-th stored sighting as the port's object. */
   sighting(i: number): Sighting {
-    const index = this.idIndex[i]!;
+    return this.sightingOf(
+      this.runStartMs + this.timeOffsetMsAt(i),
+      this.idIndexAt(i),
+      this.rssiDbmAt(i),
+    );
+  }
+
+  /** A sighting read out of {@link columns} (row i) as the port's object. */
+  sightingFrom(columns: SightingColumns, i: number): Sighting {
+    return this.sightingOf(
+      this.runStartMs + columns.timeOffsetMs[i]!,
+      columns.idIndex[i]!,
+      columns.rssiDbm[i]!,
+    );
+  }
+
+  private sightingOf(timeMs: number, index: number, rssiDbm: number): Sighting {
     const s: Sighting = {
-      timeMs: this.timeMs(i),
+      timeMs,
       scheme: this.scheme,
       id: this.ids.bytes(index),
-      rssiDbm: this.rssiDbm[i]!,
+      rssiDbm,
     };
     const aem = this.ids.aem(index);
     if (aem) s.aem = aem;
@@ -108,27 +216,32 @@ export class ColumnarStore implements Store {
   querySightings({ fromMs = -Infinity, toMs = Infinity, id }: SightingQuery = {}): Sighting[] {
     const wanted = id ? this.ids.lookup(id) : -1;
     if (id && wanted < 0) return [];
+    const c = this.columns();
     const out: Sighting[] = [];
-    for (let i = 0; i < this.length; i++) {
-      const t = this.timeMs(i);
-      if (t < fromMs || t >= toMs || (id && this.idIndex[i] !== wanted)) continue;
-      out.push(this.sighting(i));
+    for (let i = 0; i < c.length; i++) {
+      const t = this.runStartMs + c.timeOffsetMs[i]!;
+      if (t < fromMs || t >= toMs || (id && c.idIndex[i] !== wanted)) continue;
+      out.push(this.sightingFrom(c, i));
     }
     return out;
   }
 
   pruneBefore(beforeMs: number): number {
+    const c = this.columns();
     let kept = 0;
-    for (let i = 0; i < this.length; i++) {
-      if (this.timeMs(i) < beforeMs) continue;
-      this.timeOffsetMs[kept] = this.timeOffsetMs[i]!;
-      this.idIndex[kept] = this.idIndex[i]!;
-      this.rssiDbm[kept] = this.rssiDbm[i]!;
-      this.trueDistanceCm[kept] = this.trueDistanceCm[i]!;
+    for (let i = 0; i < c.length; i++) {
+      if (this.runStartMs + c.timeOffsetMs[i]! < beforeMs) continue;
+      c.timeOffsetMs[kept] = c.timeOffsetMs[i]!;
+      c.idIndex[kept] = c.idIndex[i]!;
+      c.rssiDbm[kept] = c.rssiDbm[i]!;
+      c.trueDistanceCm[kept] = c.trueDistanceCm[i]!;
       kept++;
     }
     const pruned = this.length - kept;
-    this.length = kept;
+    if (pruned > 0) {
+      c.length = kept;
+      this.rewrite(c);
+    }
     this.keys = this.keys.filter(
       (k) =>
         (k.scheme === 'gaen'

@@ -21,6 +21,7 @@ import {
 } from '@proxsense/core';
 import type { RandomStream } from '../random/streams.js';
 import type { Simulation } from '../run/simulation.js';
+import { SightingColumns } from '../store/sightingArena.js';
 
 export interface TracingResult {
   f0: number;
@@ -180,12 +181,13 @@ function keysByLoggedPublisher(
     (p === undefined ? anyone : keysOf[publisherIndex[p]!]!).push(j);
   });
   const seenBy = new Int32Array(publishers.length).fill(-1);
+  const columns = new SightingColumns();
   return (phone) => {
     const store = sim.stores[phone];
     const wanted = [...anyone];
     if (store)
-      for (let i = 0; i < store.length; i++) {
-        const q = publisherIndex[sim.ids.owner(store.idIndex[i]!)]!;
+      for (let i = 0, c = store.columns(columns); i < c.length; i++) {
+        const q = publisherIndex[sim.ids.owner(c.idIndex[i]!)]!;
         if (q < 0 || seenBy[q] === phone) continue;
         seenBy[q] = phone;
         wanted.push(...keysOf[q]!);

@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Sighting } from '@proxsense/core';
+import { ColumnarStore } from '../src/store/columnarStore.js';
+import { IdTable } from '../src/store/idTable.js';
+import { PAGE_SIGHTINGS, SightingArena, SightingColumns } from '../src/store/sightingArena.js';
+import { ScanTruth } from '../src/radio/scanTruth.js';
+import { idHead } from '@proxsense/core';
+
+const RUN_START_MS = Date.UTC(2026, 0, 5);
+const ID_COUNT = 12;
+
+interface Row {
+  timeOffsetMs: number;
+  idIndex: number;
+  rssiDbm: number;
+  trueDistanceCm: number;
+}
+
+/** Stores sharing one arena, each checked against a plain array of rows. */
+function crowd(storeCount: number) {
+  const ids = new IdTable();
+  const idBytes = Array.from({ length: ID_COUNT }, (_, i) => {
+    const id = new Uint8Array(16);
+    id[0] = i * 37;
+    id[5] = i;
+    ids.intern(id, i);
+    return id;
+  });
+  const arena = new SightingArena();
+  const truth = new ScanTruth();
+  const stores = Array.from(
+    { length: storeCount },
+    (_, k) => new ColumnarStore(ids, arena, RUN_START_MS, 'gaen', `phone-${k}`, () => truth),
+  );
+  const models: Row[][] = stores.map(() => []);
+  const append = (k: number, rows: Row[]) => {
+    truth.clear();
+    const sightings: Sighting[] = rows.map((r) => {
+      const id = idBytes[r.idIndex]!;
+      truth.record(id, idHead(id), r.idIndex, r.trueDistanceCm / 100);
+      return { timeMs: RUN_START_MS + r.timeOffsetMs, scheme: 'gaen', id, rssiDbm: r.rssiDbm };
+    });
+    // The truth keeps each ID's first distance in a scan, as the air does.
+    const first = new Map<number, number>();
+    for (const r of rows) if (!first.has(r.idIndex)) first.set(r.idIndex, r.trueDistanceCm);
+    stores[k]!.appendSightings(sightings);
+    for (const r of rows) models[k]!.push({ ...r, trueDistanceCm: first.get(r.idIndex)! });
+  };
+  return { arena, stores, models, append };
+}
+
+const row = fc.record({
+  timeOffsetMs: fc.nat({ max: 10_000_000 }),
+  idIndex: fc.nat({ max: ID_COUNT - 1 }),
+  rssiDbm: fc.integer({ min: -120, max: 10 }),
+  trueDistanceCm: fc.nat({ max: 65_535 }),
+});
+
+const op = fc.oneof(
+  fc.record({
+    kind: fc.constant('append' as const),
+    store: fc.nat(),
+    rows: fc.array(row, { maxLength: 70 }),
+  }),
+  fc.record({
+    kind: fc.constant('prune' as const),
+    store: fc.nat(),
+    beforeOffsetMs: fc.nat({ max: 10_000_000 }),
+  }),
+  fc.record({ kind: fc.constant('reverse' as const), store: fc.nat() }),
+);
+
+const rowsOf = (store: ColumnarStore): Row[] => {
+  const c = store.columns();
+  return Array.from({ length: c.length }, (_, i) => ({
+    timeOffsetMs: c.timeOffsetMs[i]!,
+    idIndex: c.idIndex[i]!,
+    rssiDbm: c.rssiDbm[i]!,
+    trueDistanceCm: c.trueDistanceCm[i]!,
+  }));
+};
+
+describe('SightingArena: stores in shared pages', () => {
+  it('keeps every store its own rows, in order, through interleaved appends, prunes and rewrites', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(op, { maxLength: 40 }), (n, ops) => {
+        const { arena, stores, models, append } = crowd(n);
+        for (const o of ops) {
+          const k = o.store % n;
+          if (o.kind === 'append') append(k, o.rows);
+          else if (o.kind === 'prune') {
+            const beforeMs = RUN_START_MS + o.beforeOffsetMs;
+            const kept = models[k]!.filter((r) => RUN_START_MS + r.timeOffsetMs >= beforeMs);
+            expect(stores[k]!.pruneBefore(beforeMs)).toBe(models[k]!.length - kept.length);
+            models[k] = kept;
+          } else {
+            const c = stores[k]!.columns();
+            for (const column of [c.timeOffsetMs, c.idIndex, c.rssiDbm, c.trueDistanceCm])
+              column.subarray(0, c.length).reverse();
+            stores[k]!.rewrite(c);
+            models[k]!.reverse();
+          }
+        }
+        let pages = 0;
+        stores.forEach((store, k) => {
+          const model = models[k]!;
+          expect(store.length).toBe(model.length);
+          expect(rowsOf(store)).toEqual(model);
+          // Random access agrees with the bulk copy, forwards and backwards.
+          for (const i of [...model.keys(), ...[...model.keys()].reverse()]) {
+            expect(store.timeMs(i)).toBe(RUN_START_MS + model[i]!.timeOffsetMs);
+            expect(store.idIndexAt(i)).toBe(model[i]!.idIndex);
+            expect(store.trueDistanceM(i)).toBe(model[i]!.trueDistanceCm / 100);
+          }
+          pages += Math.ceil(model.length / PAGE_SIGHTINGS);
+        });
+        // No page is lost or shared: a store holds exactly the pages its rows need.
+        expect(arena.pagesInUse).toBe(pages);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses an index outside the store, and reuses a caller’s columns', () => {
+    const { stores, append } = crowd(1);
+    append(0, [{ timeOffsetMs: 5, idIndex: 3, rssiDbm: -70, trueDistanceCm: 120 }]);
+    expect(() => stores[0]!.sighting(1)).toThrow(RangeError);
+    expect(stores[0]!.sighting(0)).toMatchObject({ timeMs: RUN_START_MS + 5, rssiDbm: -70 });
+    const columns = new SightingColumns();
+    expect(stores[0]!.columns(columns)).toBe(columns);
+    expect(columns.length).toBe(1);
+  });
+});
