@@ -9,9 +9,11 @@
  * Same sums as querying everyone every step, at a cost that follows the movers, not the crowd. Pairs
  * live in typed columns with an open-addressing index on (pair, day): no Map, no boxed keys.
  *
- * The active list is compact and read in order; it counts each pair's steps and adds them to the pair's
- * columns (one step's seconds at a time, so sums are those of accruing every step) only when the pair
- * leaves the list or on {@link GroundTruth.flush}: a step touches no pair's columns at random.
+ * The active list is read in order; it counts each pair's steps and adds them to the pair's columns (one
+ * step's seconds at a time, so sums are those of accruing every step) only when the pair leaves the list
+ * or on {@link GroundTruth.flush}: a step touches no pair's columns at random. A pair that leaves is
+ * marked dead where it stands, and the list is compacted (in order) once a quarter of it is dead, so the
+ * pairs that stay do not move, and their pair → place index is not rewritten, every step.
  * @module
  */
 import type { MoveLog } from '../grid/moveLog.js';
@@ -35,15 +37,21 @@ export class GroundTruth {
   length = 0;
   /** Each pair's place in the active list (−1: not active). */
   private activeSlot = new Int32Array(1024).fill(EMPTY);
-  /** The active list: pair, its two people, the step its unflushed run of steps began, their count. */
+  /**
+   * The active list: pair (−1: dead, left the list), its two people and day, the step its unflushed run
+   * of steps began, their count.
+   */
   private activePair = new Int32Array(1024);
   private activeA = new Uint32Array(1024);
   private activeB = new Uint32Array(1024);
+  private activeDay = new Int32Array(1024);
   private activeFrom = new Uint32Array(1024);
   private activeSteps = new Uint32Array(1024);
   /** Step at which a mover's query last found the pair. */
   private activeSeen = new Uint32Array(1024);
+  /** Entries in the list, dead ones included, and how many of them are dead. */
   private activeCount = 0;
+  private deadCount = 0;
   private steps = 0;
   /** Run time and length of each step, s (index: step number, from 1). */
   private stepTimeS = new Float64Array(1024);
@@ -83,52 +91,71 @@ export class GroundTruth {
         const hi = a < b ? b : a;
         const pair = this.pairOf(lo, hi, day);
         let slot = this.activeSlot[pair]!;
-        if (slot === EMPTY) slot = this.activate(pair, lo, hi, stamp);
+        if (slot === EMPTY) slot = this.activate(pair, lo, hi, day, stamp);
         this.activeSeen[slot] = stamp;
       }
     }
     // Then the active list, in order: pairs found by a mover, or of two people who stood still, accrue
     // this step; pairs with a mover that was not found again are out of range now.
-    const { activePair, activeA, activeB, activeFrom, activeSteps, activeSeen } = this;
-    let activeSlot = this.activeSlot;
-    let kept = 0;
-    for (let i = 0; i < this.activeCount; i++) {
-      let pair = activePair[i]!;
-      const a = activeA[i]!;
-      const b = activeB[i]!;
-      let from = activeFrom[i]!;
-      let steps = activeSteps[i]!;
+    const { activePair, activeA, activeB, activeDay, activeFrom, activeSteps, activeSeen } = this;
+    const count = this.activeCount;
+    for (let i = 0; i < count; i++) {
+      const pair = activePair[i]!;
+      if (pair < 0) continue;
       if (activeSeen[i] !== stamp) {
+        const a = activeA[i]!;
+        const b = activeB[i]!;
         if (moves.movedNow(a) || moves.movedNow(b)) {
-          this.addSteps(pair, from, steps);
-          activeSlot[pair] = EMPTY;
+          this.addSteps(pair, activeFrom[i]!, activeSteps[i]!);
+          this.activeSlot[pair] = EMPTY;
+          activePair[i] = -1;
+          this.deadCount++;
           continue;
         }
-        if (this.pairDay[pair] !== day) {
+        if (activeDay[i] !== day) {
           // A new UTC day: the pair goes on as that day's pair.
-          this.addSteps(pair, from, steps);
-          activeSlot[pair] = EMPTY;
-          pair = this.pairOf(a, b, day);
-          activeSlot = this.activeSlot; // pairOf may have grown the columns
-          from = stamp;
-          steps = 0;
+          this.addSteps(pair, activeFrom[i]!, activeSteps[i]!);
+          this.activeSlot[pair] = EMPTY;
+          const next = this.pairOf(a, b, day);
+          activePair[i] = next;
+          activeDay[i] = day;
+          activeFrom[i] = stamp;
+          activeSteps[i] = 0;
+          this.activeSlot[next] = i;
         }
       }
-      activePair[kept] = pair;
-      activeA[kept] = a;
-      activeB[kept] = b;
-      activeFrom[kept] = from;
-      activeSteps[kept] = steps + 1;
-      activeSeen[kept] = activeSeen[i]!;
-      activeSlot[pair] = kept;
+      activeSteps[i] = activeSteps[i]! + 1;
+    }
+    if (this.deadCount * 4 > this.activeCount) this.compact();
+  }
+
+  /** Drops the dead entries of the active list, keeping the order of the others. */
+  private compact(): void {
+    const { activePair, activeA, activeB, activeDay, activeFrom, activeSteps, activeSeen } = this;
+    let kept = 0;
+    for (let i = 0; i < this.activeCount; i++) {
+      const pair = activePair[i]!;
+      if (pair < 0) continue;
+      if (kept !== i) {
+        activePair[kept] = pair;
+        activeA[kept] = activeA[i]!;
+        activeB[kept] = activeB[i]!;
+        activeDay[kept] = activeDay[i]!;
+        activeFrom[kept] = activeFrom[i]!;
+        activeSteps[kept] = activeSteps[i]!;
+        activeSeen[kept] = activeSeen[i]!;
+        this.activeSlot[pair] = kept;
+      }
       kept++;
     }
     this.activeCount = kept;
+    this.deadCount = 0;
   }
 
   /** Adds every active pair's counted steps to its columns (they keep accruing afterwards). */
   flush(): void {
     for (let i = 0; i < this.activeCount; i++) {
+      if (this.activePair[i]! < 0) continue;
       this.addSteps(this.activePair[i]!, this.activeFrom[i]!, this.activeSteps[i]!);
       this.activeFrom[i] = this.activeFrom[i]! + this.activeSteps[i]!;
       this.activeSteps[i] = 0;
@@ -168,12 +195,13 @@ export class GroundTruth {
     this.closeS[pair] = closeS;
   }
 
-  private activate(pair: number, lo: number, hi: number, stamp: number): number {
+  private activate(pair: number, lo: number, hi: number, day: number, stamp: number): number {
     const slot = this.activeCount++;
     if (slot === this.activePair.length) {
       this.activePair = ensureLength(this.activePair, slot + 1);
       this.activeA = ensureLength(this.activeA, slot + 1);
       this.activeB = ensureLength(this.activeB, slot + 1);
+      this.activeDay = ensureLength(this.activeDay, slot + 1);
       this.activeFrom = ensureLength(this.activeFrom, slot + 1);
       this.activeSteps = ensureLength(this.activeSteps, slot + 1);
       this.activeSeen = ensureLength(this.activeSeen, slot + 1);
@@ -181,6 +209,7 @@ export class GroundTruth {
     this.activePair[slot] = pair;
     this.activeA[slot] = lo;
     this.activeB[slot] = hi;
+    this.activeDay[slot] = day;
     this.activeFrom[slot] = stamp;
     this.activeSteps[slot] = 0;
     this.activeSlot[pair] = slot;
