@@ -18,6 +18,8 @@ import { episodeConfigFor } from '../run/simulation.js';
 import type { VerdictTable } from './detection.js';
 import { SightingColumns } from '../store/sightingArena.js';
 
+const CM_PER_M = 100;
+
 export interface Scores {
   detected: number;
   truePositives: number;
@@ -144,7 +146,7 @@ export function distanceErrors(sim: Simulation, maxSample = 3000): DistanceError
       const attenuationDb = tx - (c.rssiDbm[i]! + sim.population.rssiCorrectionDb[o]!);
       let est = memo.get(attenuationDb);
       if (!est) memo.set(attenuationDb, (est = estimateDistance(model, attenuationDb)));
-      const trueM = c.trueDistanceCm[i]! / 100;
+      const trueM = c.trueDistanceCm[i]! / CM_PER_M;
       const err = Math.abs(est.distanceM - trueM);
       sum += err;
       if (trueM >= est.lowM && trueM <= est.highM) covered++;
