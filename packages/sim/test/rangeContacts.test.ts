@@ -166,10 +166,10 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
         fc.integer({ min: 2, max: 40 }),
         fc.double({ min: 0.5, max: 15, noNaN: true }),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-        (n, rangeM, seed) => {
+        // A sparse area (cells of the range) and a dense one (mostly cells of half the range).
+        fc.constantFrom([50, 30], [12, 7]),
+        (n, rangeM, seed, [widthM, heightM]) => {
           const random = new RunStreams(seed).single('world');
-          const widthM = 50;
-          const heightM = 30;
           const tracker = new RangeContacts({ rangeM, people: n, widthM, heightM });
           const x = new Float64Array(n);
           const y = new Float64Array(n);
@@ -185,8 +185,10 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
           for (let t = 1; t <= 12; t++) {
             for (let p = 0; p < n; p++) {
               present[p] = random.chance(0.9) ? 1 : 0;
-              // Big jumps and exact grid multiples both occur.
-              if (random.chance(0.1)) x[p] = Math.round(x[p]! / rangeM) * rangeM;
+              // Big jumps and exact multiples of the range and of half the range all occur.
+              const roll = random.uniform(0, 1);
+              if (roll < 0.1) x[p] = Math.round(x[p]! / rangeM) * rangeM;
+              else if (roll < 0.2) x[p] = (Math.round((2 * x[p]!) / rangeM) * rangeM) / 2;
               else x[p]! += random.uniform(-rangeM, rangeM);
               y[p]! += random.uniform(-rangeM, rangeM);
             }
@@ -219,7 +221,7 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
           expect(tracker.linkUps).toBe(expected.filter((l) => l.endsWith(' up')).length);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 120 },
     );
   });
 
