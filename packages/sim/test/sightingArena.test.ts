@@ -122,6 +122,27 @@ describe('SightingArena: stores in shared pages', () => {
     );
   });
 
+  it('keeps scan records and own keys, and prunes them with the sightings', () => {
+    const { stores } = crowd(1);
+    const store = stores[0]!;
+    expect(store.queryScans()).toEqual([]);
+    expect(store.ownKeys()).toEqual([]);
+    store.appendScans([
+      { startMs: RUN_START_MS + 1000, durationMs: 4000 },
+      { startMs: RUN_START_MS + 300_000, durationMs: 4000 },
+    ]);
+    store.appendScans([{ startMs: RUN_START_MS + 600_000, durationMs: 3900 }]);
+    expect(store.queryScans({ fromMs: RUN_START_MS + 2000 })).toEqual([
+      { startMs: RUN_START_MS + 300_000, durationMs: 4000, scanner: 'phone-0' },
+      { startMs: RUN_START_MS + 600_000, durationMs: 3900, scanner: 'phone-0' },
+    ]);
+    store.pruneBefore(RUN_START_MS + 300_000);
+    expect(store.queryScans().map((s) => s.startMs)).toEqual([
+      RUN_START_MS + 300_000,
+      RUN_START_MS + 600_000,
+    ]);
+  });
+
   it('refuses an index outside the store, and reuses a caller’s columns', () => {
     const { stores, append } = crowd(1);
     append(0, [{ timeOffsetMs: 5, idIndex: 3, rssiDbm: -70, trueDistanceCm: 120 }]);

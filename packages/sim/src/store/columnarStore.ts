@@ -33,9 +33,10 @@ export class ColumnarStore implements Store {
   /** Random access walks the page chain from the last page it found (reads go mostly in order). */
   private cursorPage = NO_PAGE;
   private cursorOrdinal = 0;
-  private keys: DiagnosisKey[] = [];
-  private scanStartMs: number[] = [];
-  private scanDurationMs: number[] = [];
+  /** Own keys, from the first one on (a crowd of empty arrays costs a few hundred bytes a phone). */
+  private keys: DiagnosisKey[] | undefined;
+  /** Scan records as (start ms, duration ms) pairs: one array, not two. */
+  private scans: number[] | undefined;
   /** Sightings that named an ID no simulated phone broadcast (never expected; counted, not dropped silently). */
   unknownIds = 0;
   /** Sightings stored without a true distance (0 cm): the scan's truth did not name them (never expected). */
@@ -242,31 +243,36 @@ export class ColumnarStore implements Store {
       c.length = kept;
       this.rewrite(c);
     }
-    this.keys = this.keys.filter(
+    this.keys = this.keys?.filter(
       (k) =>
         (k.scheme === 'gaen'
           ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000
           : k.timeTeS * 1000) >= beforeMs,
     );
-    const keep = this.scanStartMs.map((t) => t >= beforeMs);
-    this.scanStartMs = this.scanStartMs.filter((_, i) => keep[i]);
-    this.scanDurationMs = this.scanDurationMs.filter((_, i) => keep[i]);
+    const scans = this.scans;
+    if (scans) {
+      let kept = 0;
+      for (let i = 0; i < scans.length; i += 2) {
+        if (scans[i]! < beforeMs) continue;
+        scans[kept++] = scans[i]!;
+        scans[kept++] = scans[i + 1]!;
+      }
+      scans.length = kept;
+    }
     return pruned;
   }
 
   appendOwnKey(key: DiagnosisKey): void {
-    this.keys.push(key);
+    (this.keys ??= []).push(key);
   }
 
   ownKeys(): DiagnosisKey[] {
-    return [...this.keys];
+    return this.keys ? [...this.keys] : [];
   }
 
   appendScans(scans: readonly ScanRecord[]): void {
-    for (const s of scans) {
-      this.scanStartMs.push(s.startMs);
-      this.scanDurationMs.push(s.durationMs);
-    }
+    const out = (this.scans ??= []);
+    for (const s of scans) out.push(s.startMs, s.durationMs);
   }
 
   queryScans({
@@ -274,10 +280,11 @@ export class ColumnarStore implements Store {
     toMs = Infinity,
   }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
     const out: ScanRecord[] = [];
-    for (let i = 0; i < this.scanStartMs.length; i++) {
-      const startMs = this.scanStartMs[i]!;
+    const scans = this.scans ?? [];
+    for (let i = 0; i < scans.length; i += 2) {
+      const startMs = scans[i]!;
       if (startMs < fromMs || startMs >= toMs) continue;
-      const r: ScanRecord = { startMs, durationMs: this.scanDurationMs[i]! };
+      const r: ScanRecord = { startMs, durationMs: scans[i + 1]! };
       if (this.scannerName) r.scanner = this.scannerName;
       out.push(r);
     }
