@@ -33,6 +33,31 @@ describe('built-in scenarios', () => {
     });
   }
 
+  it('city: laying the air out again where people are (every step, or never) changes no sighting and no truth pair', async () => {
+    const full = await loadScenarioFile(builtinScenarioPath('city'), ScenarioSchema);
+    const small = applyOverrides(full, { phones: 600, durationS: 1200, adoption: 1 });
+    const run = (airReorderEveryMs: number) => {
+      const sim = new Simulation({ scenario: small, seed: 2, airReorderEveryMs }).run();
+      const rows = sim.stores.map((store) => {
+        const c = store?.columns();
+        return c
+          ? [c.timeOffsetMs, c.idIndex, c.rssiDbm, c.trueDistanceCm].map((col) => [
+              ...col.subarray(0, c.length),
+            ])
+          : [];
+      });
+      const truth = [...Array(sim.truth.length).keys()].map((i) => [
+        sim.truth.pairA[i],
+        sim.truth.pairB[i],
+        sim.truth.closeS[i],
+      ]);
+      return { rows, truth, counters: { ...sim.air.counters } };
+    };
+    const never = run(Infinity);
+    expect(never.counters.deliveries).toBeGreaterThan(1000);
+    expect(run(1000)).toEqual(never);
+  });
+
   it("the default office is the README's: 200 people, 30 % adoption, 8 hours, GAEN", async () => {
     const office = await loadScenarioFile(builtinScenarioPath('office'), ScenarioSchema);
     expect(office).toMatchObject({

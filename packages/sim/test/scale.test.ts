@@ -83,6 +83,57 @@ describe('scale structures', () => {
     );
   });
 
+  it('a renumbered grid finds the same entries, in the same order, under their new names', () => {
+    fc.assert(
+      fc.property(
+        walks,
+        fc.double({ min: 0.5, max: 5, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (walk, radius, seed) => {
+          // Positions read from records (x, y at 2i, 2i + 1), as the air's grid reads them.
+          const records = new Float64Array(2 * walk.n);
+          const grid = new UniformGrid(12, 8, 2, walk.n, {
+            records,
+            stride: 2,
+            xOffset: 0,
+            yOffset: 1,
+          });
+          let name = Int32Array.from({ length: walk.n }, (_, p) => p);
+          let random = seed;
+          play(walk, (m) => {
+            for (let p = 0; p < walk.n; p++) {
+              records[2 * name[p]!] = m.xM[p]!;
+              records[2 * name[p]! + 1] = m.yM[p]!;
+              grid.placeAt(name[p]!, m.xM[p]!, m.yM[p]!, m.present[p] === 1);
+            }
+            const before = (a: number) => {
+              const k = grid.within(m.xM[a]!, m.yM[a]!, radius);
+              return [...grid.found.subarray(0, k)];
+            };
+            const queried = [...Array(walk.n).keys()].filter((a) => m.present[a]);
+            const old = queried.map(before);
+            // A random permutation (Fisher–Yates on a small LCG), applied to grid and records alike.
+            const newIndex = Int32Array.from({ length: walk.n }, (_, i) => i);
+            for (let i = walk.n - 1; i > 0; i--) {
+              random = (Math.imul(random, 1103515245) + 12345) >>> 0;
+              const j = random % (i + 1);
+              [newIndex[i], newIndex[j]] = [newIndex[j]!, newIndex[i]!];
+            }
+            const copy = records.slice();
+            for (let i = 0; i < walk.n; i++) {
+              records[2 * newIndex[i]!] = copy[2 * i]!;
+              records[2 * newIndex[i]! + 1] = copy[2 * i + 1]!;
+            }
+            grid.renumber(newIndex);
+            name = name.map((i) => newIndex[i]!);
+            queried.forEach((a, q) => expect(before(a)).toEqual(old[q]!.map((i) => newIndex[i]!)));
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('incremental ground truth accrues exactly what querying every pair at every step accrues, across a UTC day boundary', () => {
     fc.assert(
       fc.property(walks, fc.integer({ min: 1, max: 20 }), (walk, dayAtStep) => {

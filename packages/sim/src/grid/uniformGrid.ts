@@ -100,6 +100,24 @@ export class UniformGrid {
     this.place(index, present ? this.row(yM) * this.cols + this.col(xM) : NONE);
   }
 
+  /**
+   * Renames every entry: entry i becomes `newIndex[i]` (a permutation of 0 … capacity − 1). Each cell
+   * keeps its list in the same order, so queries find the same entries in the same order, under their
+   * new names. The caller moves what it keeps per entry (the query positions too) the same way.
+   */
+  renumber(newIndex: Int32Array): void {
+    const { head, next, prev, cellOf } = this;
+    const n = next.length;
+    const rename = (i: number) => (i === NONE ? NONE : newIndex[i]!);
+    for (let c = 0; c < head.length; c++) head[c] = rename(head[c]!);
+    for (const column of [next, prev]) {
+      const old = column.slice();
+      for (let i = 0; i < n; i++) column[newIndex[i]!] = rename(old[i]!);
+    }
+    const oldCell = cellOf.slice();
+    for (let i = 0; i < n; i++) cellOf[newIndex[i]!] = oldCell[i]!;
+  }
+
   private usePositions(xM: Float64Array, yM: Float64Array): void {
     if (!this.ownPositions) return;
     this.xs = xM;

@@ -53,6 +53,11 @@ export interface SimulationOptions {
   /** People whose tracks are kept for the report's map (default 24), sampled every `trackEveryS` (60). */
   trackPeople?: number;
   trackEveryS?: number;
+  /**
+   * How often the air lays its records out again where people are, simulated ms (default 5 min;
+   * Infinity: never). A memory-layout knob for benchmarks and tests: results are the same whatever it is.
+   */
+  airReorderEveryMs?: number;
 }
 
 /** The phones' episode settings: the scenario's rule and estimator over core's defaults. */
@@ -180,6 +185,7 @@ export class Simulation {
       ids: this.ids,
       scheduler: this.scheduler,
       channelRandom,
+      reorderEveryMs: options.airReorderEveryMs,
       iosBackgroundLimit: scenario.profile === 'bluezone',
       runStartMs: this.startMs,
       decodeCache,
