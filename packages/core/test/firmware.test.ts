@@ -15,7 +15,30 @@ import {
   VirtualScheduler,
   type ExposureEvent,
   type FirmwareProfile,
+  type ScanSightings,
+  type Sighting,
 } from '@proxsense/core';
+
+/** A store taking the firmware's columns path (as the simulator's does), kept as sighting objects. */
+class ColumnsStore extends MemoryStore {
+  columnCalls = 0;
+  appendScanSightings(s: ScanSightings): void {
+    this.columnCalls++;
+    const sightings: Sighting[] = [];
+    for (let i = 0; i < s.count; i++) {
+      const sighting: Sighting = {
+        timeMs: s.timeMs[i]!,
+        scheme: s.scheme,
+        id: s.id[i]!,
+        rssiDbm: s.rssiDbm[i]!,
+      };
+      if (s.aem[i]) sighting.aem = s.aem[i];
+      if (s.scanner) sighting.scanner = s.scanner;
+      sightings.push(sighting);
+    }
+    this.appendSightings(sightings);
+  }
+}
 
 // An arbitrary, unaligned start: 2020-07-20 09:03:07.
 // Seconds :07 put slot boundaries inside Bluezone's 15-second advertising pauses, so rotations while silent are covered.
@@ -262,7 +285,7 @@ describe('firmware: batched deliveries from a host that samples the air in bulk'
 });
 
 describe('firmware: advert batches', () => {
-  it('a batch of receptions stores what the same receptions delivered one by one store', () => {
+  it('a batch of receptions stores what the same receptions delivered one by one store, and a store taking columns stores the same', () => {
     const payloads = [
       ...[1, 2, 3, 4].map((b) =>
         encodeGaenAdvert(new Uint8Array(16).fill(b), new Uint8Array(4).fill(b)),
@@ -279,10 +302,10 @@ describe('firmware: advert batches', () => {
           { maxLength: 40 },
         ),
         (deliveries) => {
-          const run = (batched: boolean) => {
+          const run = (batched: boolean, columns = false) => {
             const scheduler = new VirtualScheduler(T0);
             const radio = new FakeRadio('b');
-            const store = new MemoryStore();
+            const store = columns ? new ColumnsStore() : new MemoryStore();
             const firmware = new Firmware({
               profile: { ...GAEN_PROFILE, maxIdsPerScan: 3 },
               radio,
@@ -314,9 +337,18 @@ describe('firmware: advert batches', () => {
                 }),
               );
             scheduler.runUntil(t + 10_000);
-            return { sightings: store.querySightings(), counters: { ...firmware.counters } };
+            const columnCalls = store instanceof ColumnsStore ? store.columnCalls : 0;
+            return [
+              { sightings: store.querySightings(), counters: { ...firmware.counters } },
+              columnCalls,
+            ] as const;
           };
-          expect(run(true)).toEqual(run(false));
+          const [plain] = run(false);
+          expect(run(true)[0]).toEqual(plain);
+          const [viaColumns, calls] = run(true, true);
+          expect(viaColumns).toEqual(plain);
+          // The columns path was the one taken (one scan heard anyone, or none did).
+          expect(calls).toBe(plain.sightings.length ? 1 : 0);
         },
       ),
       { numRuns: 100 },

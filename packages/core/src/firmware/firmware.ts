@@ -387,6 +387,28 @@ export class Firmware {
     if (!agg) return;
     if (agg.size === 0) return void this.scanPool.give(agg);
     const order = agg.sortedSlots();
+    const store = this.options.store;
+    if (store.appendScanSightings) {
+      // Columns instead of an object per sighting: a crowd's stores copy them out anyway.
+      const out = this.scanPool.scanSightings(
+        agg.size,
+        this.profile.scheme,
+        this.name || undefined,
+      );
+      for (let i = 0; i < agg.size; i++) {
+        const slot = order[i]!;
+        const decoded = agg.decoded[slot]!;
+        out.timeMs[i] = agg.firstMs[slot]!;
+        out.rssiDbm[i] = Math.round(agg.rssiSum[slot]! / agg.count[slot]!);
+        out.id[i] = decoded.id;
+        out.aem[i] = decoded.aem;
+      }
+      const count = agg.size;
+      this.scanPool.give(agg);
+      store.appendScanSightings(out);
+      this.counters.sightingsStored += count;
+      return;
+    }
     const sightings = new Array<Sighting>(agg.size);
     for (let i = 0; i < agg.size; i++) {
       const slot = order[i]!;

@@ -2,7 +2,7 @@
  * The ports the firmware runs against. Every host (simulator, Raspberry Pi, a test) supplies adapters.
  * @module
  */
-import type { DiagnosisKey } from '../ids/diagnosisKey.js';
+import type { DiagnosisKey, SchemeName } from '../ids/diagnosisKey.js';
 import type { DecodedAdvert } from './advertCache.js';
 import type { Sighting } from '../sightings/sighting.js';
 
@@ -93,9 +93,35 @@ export interface ScanRecord {
   scanner?: string;
 }
 
+/**
+ * One scan's sightings as columns, in the order `appendSightings` would get them: what
+ * {@link Store.appendScanSightings} receives instead of an object per sighting. Entries 0 … count − 1
+ * of each column are the scan's; the whole object is the firmware's scratch and only valid during the
+ * call (copy what you keep).
+ */
+export interface ScanSightings {
+  readonly count: number;
+  readonly scheme: SchemeName;
+  /** The scanner's name (`FirmwareOptions.name`), if it has one: each sighting's `scanner`. */
+  readonly scanner: string | undefined;
+  /** First reception, ms since the Unix epoch. */
+  readonly timeMs: Float64Array;
+  /** Mean RSSI of the receptions, whole dBm. */
+  readonly rssiDbm: Float64Array;
+  readonly id: readonly Uint8Array[];
+  /** GAEN's AEM as received (undefined for Bluezone). */
+  readonly aem: readonly (Uint8Array | undefined)[];
+}
+
 /** Durable storage of sightings and of the device's own keys. A crash must not lose what was appended. */
 export interface Store {
   appendSightings(sightings: readonly Sighting[]): void;
+  /**
+   * Optional: a scan's sightings as columns, for stores that copy them into columns of their own (a
+   * simulated crowd's). When present, the firmware calls it instead of `appendSightings` and makes no
+   * object per sighting; it must store exactly what `appendSightings` would with the same sightings.
+   */
+  appendScanSightings?(sightings: ScanSightings): void;
   querySightings(query?: SightingQuery): Sighting[];
   /**
    * Optional: records the scans the device ran, so an exposure check credits each scan instance the time

@@ -4,7 +4,9 @@
  * crowd of firmwares sharing a pool holds as many as scan at once, not one per phone.
  * @module
  */
+import type { SchemeName } from '../ids/diagnosisKey.js';
 import type { DecodedAdvert } from './advertCache.js';
+import type { ScanSightings } from './ports.js';
 
 type DecodedId = Extract<DecodedAdvert, { id: Uint8Array }>;
 
@@ -113,8 +115,49 @@ export function mixHead(head: number): number {
 }
 
 /** Scan aggregates to reuse; pass one as `FirmwareOptions.scanPool` to share it among firmwares. */
+/** The writable scratch behind a {@link ScanSightings}. */
+export interface ScanSightingsScratch extends ScanSightings {
+  count: number;
+  scheme: SchemeName;
+  scanner: string | undefined;
+  timeMs: Float64Array;
+  rssiDbm: Float64Array;
+  id: Uint8Array[];
+  aem: (Uint8Array | undefined)[];
+}
+
 export class ScanAggregatePool {
   private readonly free: ScanAggregates[] = [];
+  private readonly output: ScanSightingsScratch = {
+    count: 0,
+    scheme: 'gaen',
+    scanner: undefined,
+    timeMs: new Float64Array(64),
+    rssiDbm: new Float64Array(64),
+    id: [],
+    aem: [],
+  };
+
+  /**
+   * The pool's scratch for one scan's sightings as columns (see `Store.appendScanSightings`), with room
+   * for `count`: shared by every firmware of the pool, so fill it and hand it on before anything else
+   * of the pool's runs.
+   */
+  scanSightings(
+    count: number,
+    scheme: SchemeName,
+    scanner: string | undefined,
+  ): ScanSightingsScratch {
+    const out = this.output;
+    if (out.timeMs.length < count) {
+      out.timeMs = new Float64Array(2 * count);
+      out.rssiDbm = new Float64Array(2 * count);
+    }
+    out.count = count;
+    out.scheme = scheme;
+    out.scanner = scanner;
+    return out;
+  }
 
   /** An empty aggregates object. */
   take(): ScanAggregates {

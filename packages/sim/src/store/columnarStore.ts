@@ -8,6 +8,7 @@
 import type {
   DiagnosisKey,
   ScanRecord,
+  ScanSightings,
   SchemeName,
   Sighting,
   SightingQuery,
@@ -53,28 +54,37 @@ export class ColumnarStore implements Store {
 
   appendSightings(sightings: readonly Sighting[]): void {
     const truth = this.truth();
-    for (const s of sightings) {
-      const entry = truth ? truth.find(s.id) : -1;
-      let index: number;
-      let distanceCm = 0;
-      if (entry >= 0) {
-        index = truth!.idIndex[entry]!;
-        distanceCm = truth!.distanceCm[entry]!;
-      } else {
-        index = this.ids.lookup(s.id);
-        if (index < 0) {
-          this.unknownIds++;
-          continue;
-        }
-        this.truthMissing++;
+    for (const s of sightings) this.store(truth, s.id, s.timeMs, s.rssiDbm);
+  }
+
+  /** The firmware's columns path (no object per sighting): the same rows as {@link appendSightings}. */
+  appendScanSightings(sightings: ScanSightings): void {
+    const truth = this.truth();
+    const { count, id, timeMs, rssiDbm } = sightings;
+    for (let i = 0; i < count; i++) this.store(truth, id[i]!, timeMs[i]!, rssiDbm[i]!);
+  }
+
+  private store(
+    truth: ScanTruth | undefined,
+    id: Uint8Array,
+    timeMs: number,
+    rssiDbm: number,
+  ): void {
+    const entry = truth ? truth.find(id) : -1;
+    let index: number;
+    let distanceCm = 0;
+    if (entry >= 0) {
+      index = truth!.idIndex[entry]!;
+      distanceCm = truth!.distanceCm[entry]!;
+    } else {
+      index = this.ids.lookup(id);
+      if (index < 0) {
+        this.unknownIds++;
+        return;
       }
-      this.push(
-        s.timeMs - this.runStartMs,
-        index,
-        Math.max(-128, Math.min(127, s.rssiDbm)),
-        distanceCm,
-      );
+      this.truthMissing++;
     }
+    this.push(timeMs - this.runStartMs, index, Math.max(-128, Math.min(127, rssiDbm)), distanceCm);
   }
 
   private push(timeOffsetMs: number, idIndex: number, rssiDbm: number, distanceCm: number): void {
