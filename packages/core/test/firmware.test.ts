@@ -10,6 +10,7 @@ import {
   FakeRadioMedium,
   Firmware,
   GAEN_PROFILE,
+  idHead,
   MemoryStore,
   SeededRandom,
   VirtualScheduler,
@@ -26,6 +27,7 @@ class ColumnsStore extends MemoryStore {
     this.columnCalls++;
     const sightings: Sighting[] = [];
     for (let i = 0; i < s.count; i++) {
+      expect(s.idHead[i]).toBe(idHead(s.id[i]!));
       const sighting: Sighting = {
         timeMs: s.timeMs[i]!,
         scheme: s.scheme,

@@ -34,7 +34,8 @@ function crowd(storeCount: number) {
     (_, k) => new ColumnarStore(ids, arena, RUN_START_MS, 'gaen', `phone-${k}`, () => truth),
   );
   const models: Row[][] = stores.map(() => []);
-  const append = (k: number, rows: Row[]) => {
+  /** Through appendSightings, or through the firmware's columns path (appendScanSightings). */
+  const append = (k: number, rows: Row[], columns = false) => {
     truth.clear();
     const sightings: Sighting[] = rows.map((r) => {
       const id = idBytes[r.idIndex]!;
@@ -44,7 +45,18 @@ function crowd(storeCount: number) {
     // The truth keeps each ID's first distance in a scan, as the air does.
     const first = new Map<number, number>();
     for (const r of rows) if (!first.has(r.idIndex)) first.set(r.idIndex, r.trueDistanceCm);
-    stores[k]!.appendSightings(sightings);
+    if (columns)
+      stores[k]!.appendScanSightings({
+        count: sightings.length,
+        scheme: 'gaen',
+        scanner: `phone-${k}`,
+        timeMs: Float64Array.from(sightings, (s) => s.timeMs),
+        rssiDbm: Float64Array.from(sightings, (s) => s.rssiDbm),
+        id: sightings.map((s) => s.id),
+        idHead: Int32Array.from(sightings, (s) => idHead(s.id)),
+        aem: sightings.map(() => undefined),
+      });
+    else stores[k]!.appendSightings(sightings);
     for (const r of rows) models[k]!.push({ ...r, trueDistanceCm: first.get(r.idIndex)! });
   };
   return { arena, stores, models, append };
@@ -62,6 +74,7 @@ const op = fc.oneof(
     kind: fc.constant('append' as const),
     store: fc.nat(),
     rows: fc.array(row, { maxLength: 70 }),
+    columns: fc.boolean(),
   }),
   fc.record({
     kind: fc.constant('prune' as const),
@@ -88,7 +101,7 @@ describe('SightingArena: stores in shared pages', () => {
         const { arena, stores, models, append } = crowd(n);
         for (const o of ops) {
           const k = o.store % n;
-          if (o.kind === 'append') append(k, o.rows);
+          if (o.kind === 'append') append(k, o.rows, o.columns);
           else if (o.kind === 'prune') {
             const beforeMs = RUN_START_MS + o.beforeOffsetMs;
             const kept = models[k]!.filter((r) => RUN_START_MS + r.timeOffsetMs >= beforeMs);

@@ -401,6 +401,7 @@ export class Firmware {
         out.timeMs[i] = agg.firstMs[slot]!;
         out.rssiDbm[i] = Math.round(agg.rssiSum[slot]! / agg.count[slot]!);
         out.id[i] = decoded.id;
+        out.idHead[i] = decoded.head;
         out.aem[i] = decoded.aem;
       }
       const count = agg.size;

@@ -109,6 +109,8 @@ export interface ScanSightings {
   /** Mean RSSI of the receptions, whole dBm. */
   readonly rssiDbm: Float64Array;
   readonly id: readonly Uint8Array[];
+  /** Each ID's `idHead` (its first three bytes), so a store can hash IDs without reading them. */
+  readonly idHead: Int32Array;
   /** GAEN's AEM as received (undefined for Bluezone). */
   readonly aem: readonly (Uint8Array | undefined)[];
 }

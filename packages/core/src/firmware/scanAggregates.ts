@@ -123,6 +123,7 @@ export interface ScanSightingsScratch extends ScanSightings {
   timeMs: Float64Array;
   rssiDbm: Float64Array;
   id: Uint8Array[];
+  idHead: Int32Array;
   aem: (Uint8Array | undefined)[];
 }
 
@@ -135,6 +136,7 @@ export class ScanAggregatePool {
     timeMs: new Float64Array(64),
     rssiDbm: new Float64Array(64),
     id: [],
+    idHead: new Int32Array(64),
     aem: [],
   };
 
@@ -152,6 +154,7 @@ export class ScanAggregatePool {
     if (out.timeMs.length < count) {
       out.timeMs = new Float64Array(2 * count);
       out.rssiDbm = new Float64Array(2 * count);
+      out.idHead = new Int32Array(2 * count);
     }
     out.count = count;
     out.scheme = scheme;

@@ -42,8 +42,13 @@ export class ScanTruth {
 
   /** The entry of `id` (the same bytes object the air delivered), or −1. */
   find(id: Uint8Array): number {
+    return this.findWithHead(id, idHead(id));
+  }
+
+  /** {@link find} given the ID's head (`idHead(id)`): the ID's bytes are not read. */
+  findWithHead(id: Uint8Array, head: number): number {
     const mask = this.table.length - 1;
-    for (let i = mixHead(idHead(id)) & mask; ; i = (i + 1) & mask) {
+    for (let i = mixHead(head) & mask; ; i = (i + 1) & mask) {
       const e = this.table[i]!;
       if (e === 0) return -1;
       if (this.id[e - 1] === id) return e - 1;

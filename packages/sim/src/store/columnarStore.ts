@@ -54,23 +54,25 @@ export class ColumnarStore implements Store {
 
   appendSightings(sightings: readonly Sighting[]): void {
     const truth = this.truth();
-    for (const s of sightings) this.store(truth, s.id, s.timeMs, s.rssiDbm);
+    for (const s of sightings) this.store(truth, s.id, -1, s.timeMs, s.rssiDbm);
   }
 
   /** The firmware's columns path (no object per sighting): the same rows as {@link appendSightings}. */
   appendScanSightings(sightings: ScanSightings): void {
     const truth = this.truth();
-    const { count, id, timeMs, rssiDbm } = sightings;
-    for (let i = 0; i < count; i++) this.store(truth, id[i]!, timeMs[i]!, rssiDbm[i]!);
+    const { count, id, idHead, timeMs, rssiDbm } = sightings;
+    for (let i = 0; i < count; i++) this.store(truth, id[i]!, idHead[i]!, timeMs[i]!, rssiDbm[i]!);
   }
 
+  /** Stores one sighting; `head` is the ID's `idHead` when known (else −1: read from the bytes). */
   private store(
     truth: ScanTruth | undefined,
     id: Uint8Array,
+    head: number,
     timeMs: number,
     rssiDbm: number,
   ): void {
-    const entry = truth ? truth.find(id) : -1;
+    const entry = truth ? (head < 0 ? truth.find(id) : truth.findWithHead(id, head)) : -1;
     let index: number;
     let distanceCm = 0;
     if (entry >= 0) {
