@@ -4,12 +4,28 @@
  * @module
  */
 
-/** Base class of every error proxsense throws on purpose. */
+/** Base class of every error proxsense throws on purpose; its message is always one line. */
 export class ProxsenseError extends Error {
   constructor(message: string) {
-    super(message);
+    // Messages quote what was read (a CSV field may hold a quoted line break): escape control
+    // characters, so a CLI prints one line and a log keeps one record.
+    super(oneLine(message));
     this.name = new.target.name;
   }
+}
+
+/** `text` with line breaks and other control characters written as escapes (`\n`, `\u0000`). */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\r'
+        ? '\\r'
+        : c === '\t'
+          ? '\\t'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A value handed to an API (or read from a file) is not of the expected shape. */

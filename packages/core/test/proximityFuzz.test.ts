@@ -85,6 +85,13 @@ describe('proximity readers under random input', () => {
     );
   });
 
+  it('quotes a field holding a line break on one line (a counterexample the fuzzer found)', () => {
+    const text = 't,model,tx_model,rssi,manufacturer,tx\n0,,0,",0,\n,0,,",,';
+    expect(() => estimateRows(parseCsv(text, 'f.csv'), 'f.csv', { closeM: 2 })).toThrow(
+      'f.csv:2: column "rssi": expected a number ≥ -127 ≤ 20, got ",0,\\n,0,,"',
+    );
+  });
+
   it('a fit on any in-range readings either fails with FitError or yields a model file that loads back', () => {
     const reading = fc.record({
       rssi: fc.integer({ min: -127, max: 20 }),
