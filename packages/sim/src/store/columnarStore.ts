@@ -197,10 +197,12 @@ export class ColumnarStore implements Store {
 
   /** The i-th stored sighting as the port's object. */
   sighting(i: number): Sighting {
+    this.checkIndex(i);
+    const g = this.locate(i);
     return this.sightingOf(
-      this.runStartMs + this.timeOffsetMsAt(i),
-      this.idIndexAt(i),
-      this.rssiDbmAt(i),
+      this.runStartMs + this.arena.timeOffsetMsAt(g),
+      this.arena.idIndexAt(g),
+      this.arena.rssiDbmAt(g),
     );
   }
 
