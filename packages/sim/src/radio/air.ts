@@ -232,6 +232,8 @@ export class Air {
     this.deliveredToMs = new Float64Array(n);
     this.scanTruth = new Array<ScanTruth | undefined>(n);
     this.rangeM = o.channel.spec.maxRangeM;
+    // The slots were just laid out where people are: the first re-lay is due one interval on.
+    this.orderedAtMs = o.scheduler.nowMs();
     this.openScanners = new Int32Array(n);
     this.openSlot = new Int32Array(n).fill(-1);
     this.rngState = new Int32Array(4 * n);

@@ -144,31 +144,17 @@ export class ColumnarStore implements Store {
    * reordering go through this); the pages no longer needed go back to the arena.
    */
   rewrite(columns: SightingColumns): void {
-    // The chain's pages are reused in order (each was read out before it is written).
-    let reuse = this.firstPage;
+    // The rows were copied out, so the chain can go back first; the arena hands its pages out again.
+    this.arena.freeChain(this.firstPage);
     this.length = 0;
     this.firstPage = this.lastPage = this.cursorPage = NO_PAGE;
-    for (let i = 0; i < columns.length; i++) {
-      const offset = i & PAGE_MASK;
-      if (offset === 0) {
-        let page = reuse;
-        if (page !== NO_PAGE) reuse = this.arena.nextPage(page);
-        else page = this.arena.newPage(this.lastPage);
-        if (this.firstPage === NO_PAGE) this.firstPage = page;
-        this.lastPage = page;
-      }
-      this.arena.write(
-        this.lastPage * PAGE_SIGHTINGS + offset,
+    for (let i = 0; i < columns.length; i++)
+      this.push(
         columns.timeOffsetMs[i]!,
         columns.idIndex[i]!,
         columns.rssiDbm[i]!,
         columns.trueDistanceCm[i]!,
       );
-      this.length++;
-    }
-    if (reuse === NO_PAGE) return;
-    if (this.lastPage !== NO_PAGE) this.arena.endChainAt(this.lastPage);
-    this.arena.freeChain(reuse);
   }
 
   timeOffsetMsAt(i: number): number {

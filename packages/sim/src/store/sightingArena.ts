@@ -66,11 +66,6 @@ export class SightingArena {
     return this.next[page]!;
   }
 
-  /** Makes `page` the last of its chain (what followed it is the caller's to give back). */
-  endChainAt(page: number): void {
-    this.next[page] = NO_PAGE;
-  }
-
   /** Gives back the chain from `first` on (its pages get reused by later {@link newPage} calls). */
   freeChain(first: number): void {
     let last = first;
