@@ -6,10 +6,12 @@ import {
   bytesToHex,
   decodeAdvert,
   encodeGaenAdvert,
+  encodeBluezoneAdvert,
   FakeRadio,
   FakeRadioMedium,
   Firmware,
   GAEN_PROFILE,
+  ID_SCHEME_CODE,
   idHead,
   MemoryStore,
   SeededRandom,
@@ -23,18 +25,22 @@ import {
 /** A store taking the firmware's columns path (as the simulator's does), kept as sighting objects. */
 class ColumnsStore extends MemoryStore {
   columnCalls = 0;
+  /** Each stored sighting's `idTag`. */
+  tags: number[] = [];
   appendScanSightings(s: ScanSightings): void {
     this.columnCalls++;
     const sightings: Sighting[] = [];
     for (let i = 0; i < s.count; i++) {
-      expect(s.idHead[i]).toBe(idHead(s.id[i]!));
+      const decoded = s.decoded[i]!;
+      expect(s.idHead[i]).toBe(idHead(decoded.id));
+      this.tags.push(s.idTag[i]!);
       const sighting: Sighting = {
         timeMs: s.timeMs[i]!,
         scheme: s.scheme,
-        id: s.id[i]!,
+        id: decoded.id,
         rssiDbm: s.rssiDbm[i]!,
       };
-      if (s.aem[i]) sighting.aem = s.aem[i];
+      if (decoded.aem) sighting.aem = decoded.aem;
       if (s.scanner) sighting.scanner = s.scanner;
       sightings.push(sighting);
     }
@@ -293,18 +299,25 @@ describe('firmware: advert batches', () => {
         encodeGaenAdvert(new Uint8Array(16).fill(b), new Uint8Array(4).fill(b)),
       ),
       Uint8Array.of(2, 1, 6),
+      encodeBluezoneAdvert(new Uint8Array(12).fill(9)),
     ];
+    const keys = payloads.map((p) => {
+      const d = new AdvertDecodeCache().decode(p);
+      return 'key' in d ? d.key : undefined;
+    });
     fc.assert(
       fc.property(
         fc.array(
           fc.tuple(
             fc.nat(payloads.length - 1),
             fc.array(fc.integer({ min: -110, max: -30 }), { minLength: 0, maxLength: 6 }),
+            fc.boolean(),
           ),
           { maxLength: 40 },
         ),
         (deliveries) => {
-          const run = (batched: boolean, columns = false) => {
+          /** `tagged`: the batch carries each ID's scheme, head and tag (as the simulator's air does). */
+          const run = (batched: boolean, columns = false, tagged = false) => {
             const scheduler = new VirtualScheduler(T0);
             const radio = new FakeRadio('b');
             const store = columns ? new ColumnsStore() : new MemoryStore();
@@ -319,15 +332,30 @@ describe('firmware: advert batches', () => {
             firmware.start();
             while (!radio.scanning) scheduler.runUntil(scheduler.nowMs() + 100);
             const t = scheduler.nowMs();
-            const cache = new AdvertDecodeCache();
+            // Tagged, some entries come decoded by a second cache (distinct objects for the same ID): the
+            // tag alone must merge them.
+            const caches = [new AdvertDecodeCache(), new AdvertDecodeCache()];
+            const decoded = deliveries.map(([p, , other]) =>
+              caches[tagged && other ? 1 : 0]!.decode(payloads[p]!),
+            );
+            const ids = decoded.map((d) =>
+              d.kind === 'gaen' || d.kind === 'bluezone' ? d : undefined,
+            );
             if (batched)
               radio.receiveBatch({
                 count: deliveries.length,
                 payload: deliveries.map(([p]) => payloads[p]!),
-                decoded: deliveries.map(([p]) => cache.decode(payloads[p]!)),
+                decoded,
                 receptions: deliveries.map(([, r]) => r.length),
                 rssiSumDbm: deliveries.map(([, r]) => r.reduce((a, b) => a + b, 0)),
                 firstAtMs: deliveries.map((_, i) => t - 100 + i),
+                ...(tagged
+                  ? {
+                      idScheme: ids.map((d) => (d ? ID_SCHEME_CODE[d.kind] : 0)),
+                      idHead: ids.map((d) => d?.head ?? 0),
+                      idTag: deliveries.map(([p]) => 100 + p),
+                    }
+                  : {}),
               });
             else
               deliveries.forEach(([p, r], i) =>
@@ -340,17 +368,24 @@ describe('firmware: advert batches', () => {
               );
             scheduler.runUntil(t + 10_000);
             const columnCalls = store instanceof ColumnsStore ? store.columnCalls : 0;
+            const tags = store instanceof ColumnsStore ? store.tags : [];
             return [
               { sightings: store.querySightings(), counters: { ...firmware.counters } },
               columnCalls,
+              tags,
             ] as const;
           };
           const [plain] = run(false);
           expect(run(true)[0]).toEqual(plain);
-          const [viaColumns, calls] = run(true, true);
+          const [viaColumns, calls, untaggedTags] = run(true, true);
           expect(viaColumns).toEqual(plain);
           // The columns path was the one taken (one scan heard anyone, or none did).
           expect(calls).toBe(plain.sightings.length ? 1 : 0);
+          expect(untaggedTags.every((t) => t === -1)).toBe(true);
+          // Tagged: the same sightings and counters, each carrying its ID's tag back.
+          const [viaTags, , tags] = run(true, true, true);
+          expect(viaTags).toEqual(plain);
+          expect(tags).toEqual(viaTags.sightings.map((s) => 100 + keys.indexOf(bytesToHex(s.id))));
         },
       ),
       { numRuns: 100 },

@@ -23,29 +23,43 @@ const idArb = fc
   .map(([lead, rest]) => Uint8Array.of(lead, ...rest));
 
 describe('scan aggregates: one slot per ID, IDs in hex order', () => {
-  it('dedupes by ID and sorts slots as their hex sorts, through pool reuse', () => {
+  it('dedupes by ID (tagged or not, one decoding or two) and sorts slots as their hex sorts, through pool reuse', () => {
     const pool = new ScanAggregatePool();
     fc.assert(
       fc.property(
         fc.array(fc.array(idArb, { minLength: 0, maxLength: 80 }), { minLength: 1, maxLength: 4 }),
-        fc.array(fc.nat(200), { minLength: 1, maxLength: 400 }),
+        fc.array(fc.tuple(fc.nat(200), fc.boolean(), fc.boolean()), {
+          minLength: 1,
+          maxLength: 400,
+        }),
         (scans, picks) => {
           for (const ids of scans) {
             const agg = pool.take();
-            const decoded = ids.map((id) => decodedId(id));
+            // Each ID decoded twice into distinct objects (as two hosts' caches would), and tagged as a
+            // host would: equal tags for equal IDs.
+            const [first, second] = [new AdvertDecodeCache(), new AdvertDecodeCache()];
+            const decoded = ids.map((id) => [decodedId(id, first), decodedId(id, second)] as const);
+            const tagOf = new Map<string, number>();
+            for (const [d] of decoded) if (!tagOf.has(d.key)) tagOf.set(d.key, 7 * tagOf.size + 3);
             const expected = new Map<string, number>();
-            for (const [k, pick] of picks.entries()) {
+            for (const [k, [pick, other, tagged]] of picks.entries()) {
               if (!decoded.length) break;
-              const d = decoded[pick % decoded.length]!;
-              const slot = agg.slot(d.key, d, k, 1024);
+              const d = decoded[pick % decoded.length]![other ? 1 : 0];
+              const slot = agg.slot(d, d.head, tagged ? tagOf.get(d.key)! : -1, k, 1024);
               agg.count[slot] = agg.count[slot]! + 1;
               expected.set(d.key, (expected.get(d.key) ?? 0) + 1);
             }
             expect(agg.size).toBe(expected.size);
             const order = [...agg.sortedSlots().subarray(0, agg.size)];
-            const keys = order.map((s) => agg.keys[s]!);
+            const keys = order.map((s) => agg.decoded[s]!.key);
             expect(keys).toEqual([...expected.keys()].sort());
-            for (const s of order) expect(agg.count[s]).toBe(expected.get(agg.keys[s]!));
+            for (const s of order) {
+              const key = agg.decoded[s]!.key;
+              expect(agg.count[s]).toBe(expected.get(key));
+              expect(agg.heads[s]).toBe(agg.decoded[s]!.head);
+              // A slot keeps the tag once any of its deliveries carried one.
+              expect([-1, tagOf.get(key)]).toContain(agg.tags[s]);
+            }
             pool.give(agg);
           }
         },
@@ -57,11 +71,13 @@ describe('scan aggregates: one slot per ID, IDs in hex order', () => {
   it('refuses a new ID once the cap is reached but still finds known ones', () => {
     const agg = new ScanAggregatePool().take();
     const ids = [1, 2, 3].map((b) => decodedId(new Uint8Array(16).fill(b)));
-    expect(agg.slot(ids[0]!.key, ids[0]!, 0, 2)).toBe(0);
-    expect(agg.slot(ids[1]!.key, ids[1]!, 0, 2)).toBe(1);
-    expect(agg.slot(ids[2]!.key, ids[2]!, 0, 2)).toBe(-1);
-    expect(agg.slot(ids[0]!.key, ids[0]!, 5, 2)).toBe(0);
+    expect(agg.slot(ids[0]!, ids[0]!.head, -1, 0, 2)).toBe(0);
+    expect(agg.slot(ids[1]!, ids[1]!.head, 11, 0, 2)).toBe(1);
+    expect(agg.slot(ids[2]!, ids[2]!.head, -1, 0, 2)).toBe(-1);
+    expect(agg.slot(ids[0]!, ids[0]!.head, 10, 5, 2)).toBe(0);
+    expect(agg.slot(ids[1]!, ids[1]!.head, 11, 5, 2)).toBe(1);
     expect(agg.firstMs[0]).toBe(0);
+    expect(agg.tags[0]).toBe(10);
   });
 
   it('a decoded ID carries its head: the first three bytes, big-endian', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Sighting } from '@proxsense/core';
+import { bytesToHex, type DecodedId, type Sighting } from '@proxsense/core';
 import { ColumnarStore } from '../src/store/columnarStore.js';
 import { IdTable } from '../src/store/idTable.js';
 import { PAGE_SIGHTINGS, SightingArena, SightingColumns } from '../src/store/sightingArena.js';
@@ -34,12 +34,15 @@ function crowd(storeCount: number) {
     (_, k) => new ColumnarStore(ids, arena, RUN_START_MS, 'gaen', `phone-${k}`, () => truth),
   );
   const models: Row[][] = stores.map(() => []);
-  /** Through appendSightings, or through the firmware's columns path (appendScanSightings). */
-  const append = (k: number, rows: Row[], columns = false) => {
+  /**
+   * Through appendSightings, or through the firmware's columns path (appendScanSightings), its IDs
+   * tagged with their IdTable index (as the air tags them) or not.
+   */
+  const append = (k: number, rows: Row[], columns = false, tagged = false) => {
     truth.clear();
     const sightings: Sighting[] = rows.map((r) => {
       const id = idBytes[r.idIndex]!;
-      truth.record(id, idHead(id), r.idIndex, r.trueDistanceCm / 100);
+      truth.record(idHead(id), r.idIndex, r.trueDistanceCm / 100);
       return { timeMs: RUN_START_MS + r.timeOffsetMs, scheme: 'gaen', id, rssiDbm: r.rssiDbm };
     });
     // The truth keeps each ID's first distance in a scan, as the air does.
@@ -52,9 +55,14 @@ function crowd(storeCount: number) {
         scanner: `phone-${k}`,
         timeMs: Float64Array.from(sightings, (s) => s.timeMs),
         rssiDbm: Float64Array.from(sightings, (s) => s.rssiDbm),
-        id: sightings.map((s) => s.id),
+        decoded: sightings.map((s): DecodedId => ({
+          kind: 'gaen',
+          id: s.id,
+          key: bytesToHex(s.id),
+          head: idHead(s.id),
+        })),
         idHead: Int32Array.from(sightings, (s) => idHead(s.id)),
-        aem: sightings.map(() => undefined),
+        idTag: Int32Array.from(rows, (r) => (tagged ? r.idIndex : -1)),
       });
     else stores[k]!.appendSightings(sightings);
     for (const r of rows) models[k]!.push({ ...r, trueDistanceCm: first.get(r.idIndex)! });
@@ -75,6 +83,7 @@ const op = fc.oneof(
     store: fc.nat(),
     rows: fc.array(row, { maxLength: 70 }),
     columns: fc.boolean(),
+    tagged: fc.boolean(),
   }),
   fc.record({
     kind: fc.constant('prune' as const),
@@ -101,7 +110,7 @@ describe('SightingArena: stores in shared pages', () => {
         const { arena, stores, models, append } = crowd(n);
         for (const o of ops) {
           const k = o.store % n;
-          if (o.kind === 'append') append(k, o.rows, o.columns);
+          if (o.kind === 'append') append(k, o.rows, o.columns, o.tagged);
           else if (o.kind === 'prune') {
             const beforeMs = RUN_START_MS + o.beforeOffsetMs;
             const kept = models[k]!.filter((r) => RUN_START_MS + r.timeOffsetMs >= beforeMs);

@@ -16,6 +16,15 @@ export type DecodedAdvert =
   | { kind: 'gaen' | 'bluezone'; id: Uint8Array; key: string; head: number; aem?: Uint8Array }
   | { kind: 'malformed' | 'not-ours' | 'bluezone-gatt' };
 
+/** A decoded advert that carries an ID of ours. */
+export type DecodedId = Extract<DecodedAdvert, { id: Uint8Array }>;
+
+/**
+ * Codes of `ReceivedAdvertBatch.idScheme`: the scheme of the ID an entry carries (0: none of ours, the
+ * firmware reads the entry's decoding itself).
+ */
+export const ID_SCHEME_CODE = { gaen: 1, bluezone: 2 } as const;
+
 /**
  * An ID's first three bytes as a big-endian integer (0 … 2²⁴ − 1: a small integer in every JS engine).
  * IDs are cipher output, so it hashes well, and it orders IDs as their hex does, up to ties.

@@ -31,7 +31,12 @@ import { encodeGaenMetadata } from '../ids/gaen/metadata.js';
 import { Matcher, type Match } from '../matching/match.js';
 import type { Random } from '../ports/random.js';
 import type { Sighting } from '../sightings/sighting.js';
-import { AdvertDecodeCache, type DecodedAdvert } from './advertCache.js';
+import {
+  AdvertDecodeCache,
+  ID_SCHEME_CODE,
+  type DecodedAdvert,
+  type DecodedId,
+} from './advertCache.js';
 import { ScanAggregatePool, type ScanAggregates } from './scanAggregates.js';
 import type {
   Radio,
@@ -397,12 +402,11 @@ export class Firmware {
       );
       for (let i = 0; i < agg.size; i++) {
         const slot = order[i]!;
-        const decoded = agg.decoded[slot]!;
         out.timeMs[i] = agg.firstMs[slot]!;
         out.rssiDbm[i] = Math.round(agg.rssiSum[slot]! / agg.count[slot]!);
-        out.id[i] = decoded.id;
-        out.idHead[i] = decoded.head;
-        out.aem[i] = decoded.aem;
+        out.decoded[i] = agg.decoded[slot]!;
+        out.idHead[i] = agg.heads[slot]!;
+        out.idTag[i] = agg.tags[slot]!;
       }
       const count = agg.size;
       this.scanPool.give(agg);
@@ -449,16 +453,31 @@ export class Firmware {
 
   private onAdvertBatch(batch: ReceivedAdvertBatch): void {
     const { count, payload, decoded, receptions, rssiSumDbm, firstAtMs } = batch;
+    const { idScheme, idHead, idTag } = batch;
+    const ownScheme = ID_SCHEME_CODE[this.profile.scheme];
     for (let i = 0; i < count; i++) {
       const n = receptions[i]!;
       this.counters.advertsHeard += n;
       if (!this.scan || n === 0) continue;
-      this.aggregate(
-        decoded[i] ?? this.decodeCache.decode(payload[i]!),
-        n,
-        rssiSumDbm[i]!,
-        firstAtMs[i]!,
-      );
+      const scheme = idScheme ? idScheme[i]! : 0;
+      if (scheme === 0)
+        this.aggregate(
+          decoded[i] ?? this.decodeCache.decode(payload[i]!),
+          n,
+          rssiSumDbm[i]!,
+          firstAtMs[i]!,
+        );
+      else if (scheme !== ownScheme) this.counters.advertsOtherScheme += n;
+      // The host vouches for the ID's scheme, head and tag: its decoding is carried, never read.
+      else
+        this.aggregateId(
+          decoded[i] as DecodedId,
+          idHead![i]!,
+          idTag![i]!,
+          n,
+          rssiSumDbm[i]!,
+          firstAtMs[i]!,
+        );
     }
   }
 
@@ -475,8 +494,20 @@ export class Firmware {
       return void (this.counters.advertsNeedingGatt += receptions);
     if (decoded.kind !== this.profile.scheme)
       return void (this.counters.advertsOtherScheme += receptions);
+    this.aggregateId(decoded, decoded.head, -1, receptions, rssiSumDbm, firstAtMs);
+  }
+
+  /** {@link aggregate} of an advert of this profile's scheme (`tag`: the host's, or −1). */
+  private aggregateId(
+    decoded: DecodedId,
+    head: number,
+    tag: number,
+    receptions: number,
+    rssiSumDbm: number,
+    firstAtMs: number,
+  ): void {
     const agg = this.scan!;
-    const slot = agg.slot(decoded.key, decoded, firstAtMs, this.profile.maxIdsPerScan);
+    const slot = agg.slot(decoded, head, tag, firstAtMs, this.profile.maxIdsPerScan);
     if (slot < 0) return void (this.counters.advertsDroppedFlood += receptions);
     agg.rssiSum[slot] = agg.rssiSum[slot]! + rssiSumDbm;
     agg.count[slot] = agg.count[slot]! + receptions;

@@ -3,7 +3,7 @@
  * @module
  */
 import type { DiagnosisKey, SchemeName } from '../ids/diagnosisKey.js';
-import type { DecodedAdvert } from './advertCache.js';
+import type { DecodedAdvert, DecodedId } from './advertCache.js';
 import type { Sighting } from '../sightings/sighting.js';
 
 /** An advertisement as the radio heard it. */
@@ -50,6 +50,18 @@ export interface ReceivedAdvertBatch {
   receptions: ArrayLike<number>;
   rssiSumDbm: ArrayLike<number>;
   firstAtMs: ArrayLike<number>;
+  /**
+   * Optional, all three or none, for hosts that keep what the firmware needs of each entry's ID in
+   * columns of their own (the simulator: in a crowd, reading a decoded object per delivery is a cache
+   * miss each): the scheme of the ID entry i carries (`ID_SCHEME_CODE`; 0: none of ours, and the
+   * firmware reads `decoded[i]` itself), the ID's `idHead`, and the host's tag for the ID: a
+   * non-negative number, equal for equal IDs and different for different ones, that the firmware
+   * aggregates by and hands back with the scan's sightings (`ScanSightings.idTag`). The firmware then
+   * reads nothing of `decoded[i]` but its identity.
+   */
+  idScheme?: ArrayLike<number>;
+  idHead?: ArrayLike<number>;
+  idTag?: ArrayLike<number>;
 }
 
 /** The BLE radio. */
@@ -108,11 +120,12 @@ export interface ScanSightings {
   readonly timeMs: Float64Array;
   /** Mean RSSI of the receptions, whole dBm. */
   readonly rssiDbm: Float64Array;
-  readonly id: readonly Uint8Array[];
+  /** Each sighting's advert as core decoded it: its `id`, and GAEN's `aem` as received. */
+  readonly decoded: readonly DecodedId[];
   /** Each ID's `idHead` (its first three bytes), so a store can hash IDs without reading them. */
   readonly idHead: Int32Array;
-  /** GAEN's AEM as received (undefined for Bluezone). */
-  readonly aem: readonly (Uint8Array | undefined)[];
+  /** The host's tag of each ID when its receptions came in tagged batches (`ReceivedAdvertBatch.idTag`), else −1. */
+  readonly idTag: Int32Array;
 }
 
 /** Durable storage of sightings and of the device's own keys. A crash must not lose what was appended. */

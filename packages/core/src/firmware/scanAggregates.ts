@@ -5,10 +5,8 @@
  * @module
  */
 import type { SchemeName } from '../ids/diagnosisKey.js';
-import type { DecodedAdvert } from './advertCache.js';
+import type { DecodedId } from './advertCache.js';
 import type { ScanSightings } from './ports.js';
-
-type DecodedId = Extract<DecodedAdvert, { id: Uint8Array }>;
 
 /**
  * One scan's aggregates, one slot per ID heard (up to the profile's `maxIdsPerScan`), in columns reused
@@ -16,21 +14,23 @@ type DecodedId = Extract<DecodedAdvert, { id: Uint8Array }>;
  */
 export class ScanAggregates {
   size = 0;
-  keys: (string | undefined)[] = [];
   decoded: (DecodedId | undefined)[] = [];
+  /** Each slot's `idHead`, and the host's tag of its ID (−1: none). */
+  heads: number[] = [];
+  tags: number[] = [];
   firstMs: number[] = [];
   count: number[] = [];
   rssiSum: number[] = [];
   /**
    * ID → slot, open addressing on the ID's head (cipher output: uniform), slot + 1 per entry
-   * (0: empty), at most half full; equal keys are the same ID. Cheaper than a Map for a scan's few IDs.
+   * (0: empty), at most half full. Cheaper than a Map for a scan's few IDs.
    */
   private table = new Int32Array(64);
   /** Where each slot sits in the table, so clearing touches only what the scan used. */
   private tableIndex: number[] = [];
   /** Scratch of {@link sortedSlots}, kept for the next scan. */
   private packed = new Float64Array(64);
-  private heads = new Float64Array(64);
+  private sortedHeads = new Float64Array(64);
   private order = new Uint32Array(64);
 
   clear(): void {
@@ -38,25 +38,35 @@ export class ScanAggregates {
     for (let i = 0; i < this.size; i++) table[tableIndex[i]!] = 0;
     // Let go of the IDs heard, so rotated-out IDs are not kept alive by an idle buffer.
     this.decoded.fill(undefined, 0, this.size);
-    this.keys.fill(undefined, 0, this.size);
     this.size = 0;
   }
 
-  /** The slot of `key` (the hex of `decoded.id`), opened at `firstMs` if new (−1: `max` reached). */
-  slot(key: string, decoded: DecodedId, firstMs: number, max: number): number {
+  /**
+   * The slot of the ID of `decoded` (its head `head`, the host's tag `tag` or −1), opened at `firstMs`
+   * if new (−1: `max` reached). Two tagged IDs are the same when their tags are; otherwise their hex is
+   * compared, so only a head shared by two IDs, or an untagged delivery, reads a decoded object.
+   */
+  slot(decoded: DecodedId, head: number, tag: number, firstMs: number, max: number): number {
     const mask = this.table.length - 1;
-    let i = mixHead(decoded.head) & mask;
+    let i = mixHead(head) & mask;
     for (; ; i = (i + 1) & mask) {
       const entry = this.table[i]!;
       if (entry === 0) break;
-      if (this.keys[entry - 1] === key) return entry - 1;
+      const e = entry - 1;
+      if (this.heads[e] !== head) continue;
+      const t = this.tags[e]!;
+      if (tag >= 0 && t >= 0 ? t === tag : this.decoded[e]!.key === decoded.key) {
+        if (t < 0) this.tags[e] = tag;
+        return e;
+      }
     }
     if (this.size >= max) return -1;
     const slot = this.size++;
     this.table[i] = slot + 1;
     this.tableIndex[slot] = i;
-    this.keys[slot] = key;
     this.decoded[slot] = decoded;
+    this.heads[slot] = head;
+    this.tags[slot] = tag;
     this.firstMs[slot] = firstMs;
     this.count[slot] = 0;
     this.rssiSum[slot] = 0;
@@ -72,12 +82,12 @@ export class ScanAggregates {
     const n = this.size;
     if (this.packed.length < n) {
       this.packed = new Float64Array(2 * n);
-      this.heads = new Float64Array(2 * n);
+      this.sortedHeads = new Float64Array(2 * n);
       this.order = new Uint32Array(2 * n);
     }
-    const { packed, heads, order, keys } = this;
+    const { packed, sortedHeads: heads, order, decoded } = this;
     // Head × n + slot is exact in a double (n < 2²⁹) and sorts natively.
-    for (let s = 0; s < n; s++) packed[s] = this.decoded[s]!.head * n + s;
+    for (let s = 0; s < n; s++) packed[s] = this.heads[s]! * n + s;
     packed.subarray(0, n).sort();
     for (let k = 0; k < n; k++) {
       heads[k] = Math.floor(packed[k]! / n);
@@ -87,8 +97,9 @@ export class ScanAggregates {
     for (let k = 1; k < n; k++) {
       if (heads[k] !== heads[k - 1]) continue;
       const slot = order[k]!;
+      const key = decoded[slot]!.key;
       let j = k;
-      for (; j > 0 && heads[j - 1] === heads[k] && keys[order[j - 1]!]! > keys[slot]!; j--)
+      for (; j > 0 && heads[j - 1] === heads[k] && decoded[order[j - 1]!]!.key > key; j--)
         order[j] = order[j - 1]!;
       order[j] = slot;
     }
@@ -99,7 +110,7 @@ export class ScanAggregates {
     const table = new Int32Array(this.table.length * 2);
     const mask = table.length - 1;
     for (let slot = 0; slot < this.size; slot++) {
-      let i = mixHead(this.decoded[slot]!.head) & mask;
+      let i = mixHead(this.heads[slot]!) & mask;
       while (table[i] !== 0) i = (i + 1) & mask;
       table[i] = slot + 1;
       this.tableIndex[slot] = i;
@@ -122,9 +133,9 @@ export interface ScanSightingsScratch extends ScanSightings {
   scanner: string | undefined;
   timeMs: Float64Array;
   rssiDbm: Float64Array;
-  id: Uint8Array[];
+  decoded: DecodedId[];
   idHead: Int32Array;
-  aem: (Uint8Array | undefined)[];
+  idTag: Int32Array;
 }
 
 export class ScanAggregatePool {
@@ -135,9 +146,9 @@ export class ScanAggregatePool {
     scanner: undefined,
     timeMs: new Float64Array(64),
     rssiDbm: new Float64Array(64),
-    id: [],
+    decoded: [],
     idHead: new Int32Array(64),
-    aem: [],
+    idTag: new Int32Array(64),
   };
 
   /**
@@ -155,6 +166,7 @@ export class ScanAggregatePool {
       out.timeMs = new Float64Array(2 * count);
       out.rssiDbm = new Float64Array(2 * count);
       out.idHead = new Int32Array(2 * count);
+      out.idTag = new Int32Array(2 * count);
     }
     out.count = count;
     out.scheme = scheme;

@@ -15,6 +15,7 @@
  * @module
  */
 import {
+  ID_SCHEME_CODE,
   type AdvertDecodeCache,
   type DecodedAdvert,
   type Radio,
@@ -162,6 +163,13 @@ export class Air {
   private readonly payload: (Uint8Array | undefined)[];
   private readonly decoded: (DecodedAdvert | undefined)[];
   /**
+   * Per slot, what the firmware needs of the ID it broadcasts (its scheme code, 0: none of ours, and its
+   * head), handed over with each delivery beside the IdTable index as the ID's tag: neither the air nor
+   * the firmware reads a decoded object per delivery (in a crowd, a cache miss each).
+   */
+  private readonly idSchemeAt: Uint8Array;
+  private readonly idHeadAt: Int32Array;
+  /**
    * Per person, REC doubles (see R_*), at the person's slot: slots follow a Z-order curve over where
    * people are (laid out again every 5 simulated minutes), so the advertisers a scanner reads sit
    * near each other in memory (at a district's size, records in person order would cost a cache miss
@@ -194,6 +202,9 @@ export class Air {
     receptions: new Uint32Array(256),
     rssiSumDbm: new Float64Array(256),
     firstAtMs: new Float64Array(256),
+    idScheme: new Uint8Array(256),
+    idHead: new Int32Array(256),
+    idTag: new Int32Array(256),
   };
   // Scratch for one chunk: candidates, their distances, and the RSSI samples of one advertiser.
   private candidates = new Uint32Array(256);
@@ -210,6 +221,8 @@ export class Air {
     this.radios = new Array<VirtualRadio | undefined>(n);
     this.payload = new Array<Uint8Array | undefined>(n);
     this.decoded = new Array<DecodedAdvert | undefined>(n);
+    this.idSchemeAt = new Uint8Array(n);
+    this.idHeadAt = new Int32Array(n);
     this.rec = new Float64Array(REC * n);
     this.personAt = spatialOrder(o.movers, o.cellM);
     this.slotOf = new Int32Array(n);
@@ -309,9 +322,14 @@ export class Air {
     }
     const oldPayload = this.payload.slice();
     const oldDecoded = this.decoded.slice();
+    const oldScheme = this.idSchemeAt.slice();
+    const oldHead = this.idHeadAt.slice();
     for (let slot = 0; slot < n; slot++) {
-      this.payload[newSlot[slot]!] = oldPayload[slot];
-      this.decoded[newSlot[slot]!] = oldDecoded[slot];
+      const to = newSlot[slot]!;
+      this.payload[to] = oldPayload[slot];
+      this.decoded[to] = oldDecoded[slot];
+      this.idSchemeAt[to] = oldScheme[slot]!;
+      this.idHeadAt[to] = oldHead[slot]!;
     }
     this.grid.renumber(newSlot);
     this.personAt = personAt;
@@ -329,12 +347,16 @@ export class Air {
   /** Person p advertises `payload` (its random address plays no part in the simulated air). */
   advertise(p: number, payload: Uint8Array): void {
     const decoded = this.o.decodeCache.decode(payload);
-    const r = REC * this.slotOf[p]!;
+    const slot = this.slotOf[p]!;
+    const r = REC * slot;
     const rec = this.rec;
     if (decoded.kind === 'gaen')
       rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p, decoded.aem);
     else if (decoded.kind === 'bluezone') rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p);
     else rec[r + R_ID_INDEX] = -1;
+    const withId = decoded.kind === 'gaen' || decoded.kind === 'bluezone';
+    this.idSchemeAt[slot] = withId ? ID_SCHEME_CODE[decoded.kind] : 0;
+    this.idHeadAt[slot] = withId ? decoded.head : 0;
     const flags = rec[r + R_FLAGS]!;
     if (!(flags & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
     rec[r + R_FLAGS] = flags | F_ADVERTISING | F_HAS_PAYLOAD;
@@ -518,7 +540,8 @@ export class Air {
     const counters = this.counters;
     const batch = this.batch;
     const { candidates, candidateDistanceM, candidateSent, candidateMedianDbm } = this;
-    const { receptions, rssiSumDbm, firstAtMs } = batch;
+    const { receptions, rssiSumDbm, firstAtMs, idScheme, idHead, idTag } = batch;
+    const { idSchemeAt, idHeadAt, rec } = this;
     const state = this.rngState;
     const o4 = 4 * s;
     let s0 = state[o4]!;
@@ -572,16 +595,15 @@ export class Air {
       if (got === 0) continue;
       delivered += got;
       const a = candidates[i]!;
-      const decoded = this.decoded[a]!;
-      if (decoded.kind === 'gaen' || decoded.kind === 'bluezone')
-        truth.record(
-          decoded.id,
-          decoded.head,
-          this.rec[REC * a + R_ID_INDEX]!,
-          candidateDistanceM[i]!,
-        );
+      const scheme = idSchemeAt[a]!;
+      const head = idHeadAt[a]!;
+      const idIndex = rec[REC * a + R_ID_INDEX]!;
+      if (scheme !== 0) truth.record(head, idIndex, candidateDistanceM[i]!);
       batch.payload[entries] = this.payload[a]!;
-      batch.decoded[entries] = decoded;
+      batch.decoded[entries] = this.decoded[a]!;
+      idScheme[entries] = scheme;
+      idHead[entries] = head;
+      idTag[entries] = idIndex;
       receptions[entries] = got;
       rssiSumDbm[entries] = sumDbm;
       firstAtMs[entries] = fromMs;
@@ -614,6 +636,9 @@ export class Air {
     this.batch.receptions = ensureLength(this.batch.receptions, length);
     this.batch.rssiSumDbm = ensureLength(this.batch.rssiSumDbm, length);
     this.batch.firstAtMs = ensureLength(this.batch.firstAtMs, length);
+    this.batch.idScheme = ensureLength(this.batch.idScheme, length);
+    this.batch.idHead = ensureLength(this.batch.idHead, length);
+    this.batch.idTag = ensureLength(this.batch.idTag, length);
   }
 }
 

@@ -5,14 +5,15 @@
  * objects are made only when the firmware queries.
  * @module
  */
-import type {
-  DiagnosisKey,
-  ScanRecord,
-  ScanSightings,
-  SchemeName,
-  Sighting,
-  SightingQuery,
-  Store,
+import {
+  idHead,
+  type DiagnosisKey,
+  type ScanRecord,
+  type ScanSightings,
+  type SchemeName,
+  type Sighting,
+  type SightingQuery,
+  type Store,
 } from '@proxsense/core';
 import type { ScanTruth } from '../radio/scanTruth.js';
 import type { IdTable } from './idTable.js';
@@ -54,38 +55,45 @@ export class ColumnarStore implements Store {
 
   appendSightings(sightings: readonly Sighting[]): void {
     const truth = this.truth();
-    for (const s of sightings) this.store(truth, s.id, -1, s.timeMs, s.rssiDbm);
+    for (const s of sightings)
+      this.store(truth, this.ids.lookup(s.id), -1, s.id, s.timeMs, s.rssiDbm);
   }
 
-  /** The firmware's columns path (no object per sighting): the same rows as {@link appendSightings}. */
+  /**
+   * The firmware's columns path (no object per sighting): the same rows as {@link appendSightings}. The
+   * simulated air tags every ID it delivers with its IdTable index, so a tagged sighting is stored without
+   * reading its ID.
+   */
   appendScanSightings(sightings: ScanSightings): void {
     const truth = this.truth();
-    const { count, id, idHead, timeMs, rssiDbm } = sightings;
-    for (let i = 0; i < count; i++) this.store(truth, id[i]!, idHead[i]!, timeMs[i]!, rssiDbm[i]!);
+    const { count, decoded, idHead, idTag, timeMs, rssiDbm } = sightings;
+    for (let i = 0; i < count; i++) {
+      const tag = idTag[i]!;
+      const id = tag >= 0 ? undefined : decoded[i]!.id;
+      this.store(truth, id ? this.ids.lookup(id) : tag, idHead[i]!, id, timeMs[i]!, rssiDbm[i]!);
+    }
   }
 
-  /** Stores one sighting; `head` is the ID's `idHead` when known (else −1: read from the bytes). */
+  /**
+   * Stores one sighting of the ID at `index` (−1: unknown); `head` is its `idHead` when known (else −1:
+   * read from `id`, the ID's bytes, which are only needed then).
+   */
   private store(
     truth: ScanTruth | undefined,
-    id: Uint8Array,
+    index: number,
     head: number,
+    id: Uint8Array | undefined,
     timeMs: number,
     rssiDbm: number,
   ): void {
-    const entry = truth ? (head < 0 ? truth.find(id) : truth.findWithHead(id, head)) : -1;
-    let index: number;
-    let distanceCm = 0;
-    if (entry >= 0) {
-      index = truth!.idIndex[entry]!;
-      distanceCm = truth!.distanceCm[entry]!;
-    } else {
-      index = this.ids.lookup(id);
-      if (index < 0) {
-        this.unknownIds++;
-        return;
-      }
-      this.truthMissing++;
+    if (index < 0) {
+      this.unknownIds++;
+      return;
     }
+    const entry = truth ? truth.find(index, head < 0 ? idHead(id!) : head) : -1;
+    let distanceCm = 0;
+    if (entry >= 0) distanceCm = truth!.distanceCm[entry]!;
+    else this.truthMissing++;
     this.push(timeMs - this.runStartMs, index, Math.max(-128, Math.min(127, rssiDbm)), distanceCm);
   }
 
