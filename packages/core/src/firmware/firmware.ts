@@ -105,6 +105,14 @@ export interface FirmwareCounters {
 
 const DAY_MS = 86_400_000;
 
+/** The firmware's timer kinds (at most one pending of each). */
+const T_ROTATE = 0;
+const T_TOGGLE = 1;
+const T_START_SCAN = 2;
+const T_END_SCAN = 3;
+const T_PRUNE = 4;
+const TIMER_KINDS = 5;
+
 export class Firmware {
   readonly counters: FirmwareCounters = {
     rotations: 0,
@@ -124,7 +132,21 @@ export class Firmware {
   private readonly name: string;
   private readonly txPowerDbm: number;
   private readonly retentionMs: number;
-  private readonly timers = new Set<TimerHandle>();
+  /**
+   * The pending timer of each kind (`T_*`; at most one each) or undefined, and each kind's
+   * callback, made once: a crowd's phones set a timer per scan and per rotation, and a closure and a
+   * set entry each time were old-generation garbage by the time they fired.
+   */
+  private readonly pending: (TimerHandle | undefined)[] = new Array<TimerHandle | undefined>(
+    TIMER_KINDS,
+  ).fill(undefined);
+  private readonly onTimer: readonly (() => void)[] = [
+    () => this.fired(T_ROTATE) && this.rotate(),
+    () => this.fired(T_TOGGLE) && this.toggleAdvertising(),
+    () => this.fired(T_START_SCAN) && this.startScan(),
+    () => this.fired(T_END_SCAN) && this.endScan(),
+    () => this.fired(T_PRUNE) && this.prune(),
+  ];
   private running = false;
   private advertisingPhaseOn = true;
   private current:
@@ -163,16 +185,19 @@ export class Firmware {
     this.running = true;
     this.rotate();
     if (Number.isFinite(this.profile.advertiseOnMs) && this.profile.advertiseOffMs > 0)
-      this.at(this.now() + this.profile.advertiseOnMs, () => this.toggleAdvertising());
+      this.at(T_TOGGLE, this.now() + this.profile.advertiseOnMs);
     // The first scan starts at a random point of the interval, so devices switched on together drift apart.
-    this.at(this.now() + this.uniform(0, this.profile.scanIntervalMinMs), () => this.startScan());
-    this.at(this.now() + DAY_MS, () => this.prune());
+    this.at(T_START_SCAN, this.now() + this.uniform(0, this.profile.scanIntervalMinMs));
+    this.at(T_PRUNE, this.now() + DAY_MS);
   }
 
   /** Stops every activity (stored data stays). */
   stop(): void {
-    for (const t of this.timers) this.options.scheduler.cancelTimer(t);
-    this.timers.clear();
+    for (let kind = 0; kind < TIMER_KINDS; kind++) {
+      const handle = this.pending[kind];
+      if (handle !== undefined) this.options.scheduler.cancelTimer(handle);
+      this.pending[kind] = undefined;
+    }
     if (this.scan) this.endScan();
     this.options.radio.stopAdvertising();
     this.running = false;
@@ -246,20 +271,25 @@ export class Firmware {
     return this.options.scheduler.nowMs();
   }
 
-  private at(atMs: number, run: () => void): void {
-    const handle = this.options.scheduler.setTimer(atMs, () => {
-      this.timers.delete(handle);
-      run();
-    });
-    this.timers.add(handle);
+  /** Sets the timer of `kind` (cancelling one still pending, which the schedules never leave). */
+  private at(kind: number, atMs: number): void {
+    const scheduler = this.options.scheduler;
+    const handle = this.pending[kind];
+    if (handle !== undefined) scheduler.cancelTimer(handle);
+    this.pending[kind] = scheduler.setTimer(atMs, this.onTimer[kind]!);
+  }
+
+  /** Marks the timer of `kind` as fired; true, so callbacks chain on it. */
+  private fired(kind: number): true {
+    this.pending[kind] = undefined;
+    return true;
   }
 
   private uniform(minMs: number, maxMs: number): number {
     return (
       minMs +
       Math.floor(
-        (this.options.random.randomBytes(4).reduce((a, b) => a * 256 + b, 0) / 2 ** 32) *
-          (maxMs - minMs + 1),
+        (bigEndianUint32(this.options.random.randomBytes(4)) / 2 ** 32) * (maxMs - minMs + 1),
       )
     );
   }
@@ -295,7 +325,7 @@ export class Firmware {
       this.options.radio.startAdvertising(this.current.payload, this.current.address);
     const jitter =
       this.profile.rotationJitterMaxMs > 0 ? this.uniform(0, this.profile.rotationJitterMaxMs) : 0;
-    this.at((interval + 1) * this.intervalMs() + jitter, () => this.rotate());
+    this.at(T_ROTATE, (interval + 1) * this.intervalMs() + jitter);
   }
 
   private gaenId(interval: number): Uint8Array {
@@ -345,8 +375,13 @@ export class Firmware {
     for (;;) {
       const a = this.options.random.randomBytes(6);
       a[5]! &= 0x3f;
-      const rest = a.slice(0, 5).reduce((x, b) => x | b, 0) | (a[5]! & 0x3f);
-      if (rest !== 0 && !(a.slice(0, 5).every((b) => b === 0xff) && a[5] === 0x3f)) return a;
+      let any = a[5]!;
+      let all = a[5]! === 0x3f;
+      for (let i = 0; i < 5; i++) {
+        any |= a[i]!;
+        all &&= a[i] === 0xff;
+      }
+      if (any !== 0 && !all) return a;
     }
   }
 
@@ -356,9 +391,9 @@ export class Firmware {
       this.options.radio.startAdvertising(this.current.payload, this.current.address);
     else this.options.radio.stopAdvertising();
     this.at(
+      T_TOGGLE,
       this.now() +
         (this.advertisingPhaseOn ? this.profile.advertiseOnMs : this.profile.advertiseOffMs),
-      () => this.toggleAdvertising(),
     );
   }
 
@@ -369,10 +404,10 @@ export class Firmware {
     this.scan = this.scanPool.take();
     this.counters.scans++;
     this.options.radio.startScanning();
-    this.at(started + this.profile.scanOnMs, () => this.endScan());
+    this.at(T_END_SCAN, started + this.profile.scanOnMs);
     this.at(
+      T_START_SCAN,
       started + this.uniform(this.profile.scanIntervalMinMs, this.profile.scanIntervalMaxMs),
-      () => this.startScan(),
     );
   }
 
@@ -516,6 +551,10 @@ export class Firmware {
 
   private prune(): void {
     this.counters.sightingsPruned += this.options.store.pruneBefore(this.now() - this.retentionMs);
-    this.at(this.now() + DAY_MS, () => this.prune());
+    this.at(T_PRUNE, this.now() + DAY_MS);
   }
+}
+
+function bigEndianUint32(b: Uint8Array): number {
+  return b[0]! * 0x1000000 + b[1]! * 0x10000 + b[2]! * 0x100 + b[3]!;
 }
