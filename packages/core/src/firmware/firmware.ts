@@ -149,8 +149,7 @@ export class Firmware {
   ];
   private running = false;
   private advertisingPhaseOn = true;
-  private current:
-    { interval: number; id: Uint8Array; payload: Uint8Array; address: Uint8Array } | undefined;
+  private current: { interval: number; payload: Uint8Array; address: Uint8Array } | undefined;
   /** The running scan's aggregates (taken from the pool at its start, given back at its end). */
   private scan: ScanAggregates | undefined;
   private readonly scanPool: ScanAggregatePool;
@@ -208,7 +207,8 @@ export class Firmware {
     return (
       this.current && {
         interval: this.current.interval,
-        id: this.current.id,
+        // Read back from the payload (as any receiver would), so a crowd's phones keep no second copy.
+        id: (this.decodeCache.decode(this.current.payload) as DecodedId).id,
         address: this.current.address,
       }
     );
@@ -319,7 +319,7 @@ export class Firmware {
             ),
           )
         : encodeBluezoneAdvert(id);
-    this.current = { interval, id, payload, address: this.randomAddress() };
+    this.current = { interval, payload, address: this.randomAddress() };
     this.counters.rotations++;
     if (this.advertisingPhaseOn)
       this.options.radio.startAdvertising(this.current.payload, this.current.address);

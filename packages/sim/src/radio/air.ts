@@ -216,7 +216,12 @@ export class Air {
   private readonly rangeM: number;
   private readonly tailQuantile = new Float64Array(1);
 
-  constructor(private readonly o: AirOptions) {
+  /** The options (the channel streams left out: read once, to seed the generators). */
+  private readonly o: Omit<AirOptions, 'channelRandom'>;
+
+  constructor(options: AirOptions) {
+    const { channelRandom, ...o } = options;
+    this.o = o;
     const n = o.movers.count;
     this.radios = new Array<VirtualRadio | undefined>(n);
     this.payload = new Array<Uint8Array | undefined>(n);
@@ -251,7 +256,7 @@ export class Air {
     this.openSlot = new Int32Array(n).fill(-1);
     this.rngState = new Int32Array(4 * n);
     for (let p = 0; p < n; p++) {
-      const r = o.channelRandom[p];
+      const r = channelRandom[p];
       if (!r) continue;
       for (let w = 0; w < 4; w++) this.rngState[4 * p + w] = r.nextUint32() | 0;
       if (

@@ -173,6 +173,18 @@ export class Simulation {
       firmwareRandom.push(this.population.app[p] ? f : undefined);
     }
     const decodeCache = new AdvertDecodeCache();
+    // Phones share one episode config per RSSI correction (their device model's): one object each
+    // would cost a crowd an object per phone for a handful of distinct values.
+    const episodeConfigs = new Map<number, Partial<EpisodeConfig>>();
+    const episodeConfigOf = (rssiCorrectionDb: number) => {
+      let config = episodeConfigs.get(rssiCorrectionDb);
+      if (!config)
+        episodeConfigs.set(
+          rssiCorrectionDb,
+          (config = episodeConfigFor(scenario, rssiCorrectionDb)),
+        );
+      return config;
+    };
     const scanPool = new ScanAggregatePool();
     this.air = new Air({
       movers: this.movers,
@@ -219,7 +231,7 @@ export class Simulation {
         crypto: nodeCryptoProvider,
         name,
         txPowerDbm: this.population.advertisedTxDbm[p]!,
-        episodeConfig: episodeConfigFor(scenario, this.population.rssiCorrectionDb[p]),
+        episodeConfig: episodeConfigOf(this.population.rssiCorrectionDb[p]!),
         decodeCache,
         scanPool,
       });
