@@ -97,6 +97,12 @@ function spatialOrder(movers: Movers, cellM: number): Int32Array {
   return order.sort((a, b) => code[a]! - code[b]! || a - b);
 }
 
+/** Moves entry i of `column` to `newSlot[i]` (a permutation of its indices). */
+function permute<T>(column: { [i: number]: T; slice(): ArrayLike<T> }, newSlot: Int32Array): void {
+  const old = column.slice();
+  for (let slot = 0; slot < newSlot.length; slot++) column[newSlot[slot]!] = old[slot] as T;
+}
+
 /** The Z-order (Morton) code of a cell: the bits of col and row interleaved (16 bits each). */
 function mortonCode(col: number, row: number): number {
   let code = 0;
@@ -325,17 +331,10 @@ export class Air {
       const to = REC * newSlot[slot]!;
       for (let k = 0; k < REC; k++) this.rec[to + k] = old[REC * slot + k]!;
     }
-    const oldPayload = this.payload.slice();
-    const oldDecoded = this.decoded.slice();
-    const oldScheme = this.idSchemeAt.slice();
-    const oldHead = this.idHeadAt.slice();
-    for (let slot = 0; slot < n; slot++) {
-      const to = newSlot[slot]!;
-      this.payload[to] = oldPayload[slot];
-      this.decoded[to] = oldDecoded[slot];
-      this.idSchemeAt[to] = oldScheme[slot]!;
-      this.idHeadAt[to] = oldHead[slot]!;
-    }
+    permute(this.payload, newSlot);
+    permute(this.decoded, newSlot);
+    permute(this.idSchemeAt, newSlot);
+    permute(this.idHeadAt, newSlot);
     this.grid.renumber(newSlot);
     this.personAt = personAt;
     for (let slot = 0; slot < n; slot++) this.slotOf[personAt[slot]!] = slot;
@@ -355,13 +354,15 @@ export class Air {
     const slot = this.slotOf[p]!;
     const r = REC * slot;
     const rec = this.rec;
-    if (decoded.kind === 'gaen')
+    if (decoded.kind === 'gaen' || decoded.kind === 'bluezone') {
       rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p, decoded.aem);
-    else if (decoded.kind === 'bluezone') rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p);
-    else rec[r + R_ID_INDEX] = -1;
-    const withId = decoded.kind === 'gaen' || decoded.kind === 'bluezone';
-    this.idSchemeAt[slot] = withId ? ID_SCHEME_CODE[decoded.kind] : 0;
-    this.idHeadAt[slot] = withId ? decoded.head : 0;
+      this.idSchemeAt[slot] = ID_SCHEME_CODE[decoded.kind];
+      this.idHeadAt[slot] = decoded.head;
+    } else {
+      rec[r + R_ID_INDEX] = -1;
+      this.idSchemeAt[slot] = 0;
+      this.idHeadAt[slot] = 0;
+    }
     const flags = rec[r + R_FLAGS]!;
     if (!(flags & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
     rec[r + R_FLAGS] = flags | F_ADVERTISING | F_HAS_PAYLOAD;

@@ -56,7 +56,7 @@ export class ColumnarStore implements Store {
   appendSightings(sightings: readonly Sighting[]): void {
     const truth = this.truth();
     for (const s of sightings)
-      this.store(truth, this.ids.lookup(s.id), -1, s.id, s.timeMs, s.rssiDbm);
+      this.store(truth, this.ids.lookup(s.id), idHead(s.id), s.timeMs, s.rssiDbm);
   }
 
   /**
@@ -69,20 +69,16 @@ export class ColumnarStore implements Store {
     const { count, decoded, idHead, idTag, timeMs, rssiDbm } = sightings;
     for (let i = 0; i < count; i++) {
       const tag = idTag[i]!;
-      const id = tag >= 0 ? undefined : decoded[i]!.id;
-      this.store(truth, id ? this.ids.lookup(id) : tag, idHead[i]!, id, timeMs[i]!, rssiDbm[i]!);
+      const index = tag >= 0 ? tag : this.ids.lookup(decoded[i]!.id);
+      this.store(truth, index, idHead[i]!, timeMs[i]!, rssiDbm[i]!);
     }
   }
 
-  /**
-   * Stores one sighting of the ID at `index` (−1: unknown); `head` is its `idHead` when known (else −1:
-   * read from `id`, the ID's bytes, which are only needed then).
-   */
+  /** Stores one sighting of the ID at `index` (−1: unknown), whose `idHead` is `head`. */
   private store(
     truth: ScanTruth | undefined,
     index: number,
     head: number,
-    id: Uint8Array | undefined,
     timeMs: number,
     rssiDbm: number,
   ): void {
@@ -90,7 +86,7 @@ export class ColumnarStore implements Store {
       this.unknownIds++;
       return;
     }
-    const entry = truth ? truth.find(index, head < 0 ? idHead(id!) : head) : -1;
+    const entry = truth ? truth.find(index, head) : -1;
     let distanceCm = 0;
     if (entry >= 0) distanceCm = truth!.distanceCm[entry]!;
     else this.truthMissing++;
