@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   bytesToHex,
+  AdvertDecodeCache,
   decodeAdvert,
+  decodeAdvertViews,
   encodeBluezoneAdvert,
   encodeBluezoneLegacyAdvert,
   encodeGaenAdvert,
@@ -74,6 +76,33 @@ describe('advertisement codec', () => {
           });
         },
       ),
+    );
+  });
+
+  it('decodes to views of the payload exactly what it decodes to copies, and a views cache hands them out', () => {
+    const gaen = fc
+      .tuple(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+      )
+      .map(([rpi, aem]) => encodeGaenAdvert(rpi, aem));
+    const bluezone = fc.uint8Array({ minLength: 12, maxLength: 12 }).map(encodeBluezoneAdvert);
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 62 }), gaen, bluezone), (bytes) => {
+        const copy = decodeAdvert(bytes);
+        const view = decodeAdvertViews(bytes);
+        expect(view).toEqual(copy);
+        const cached = new AdvertDecodeCache({ views: true }).decode(bytes);
+        const own = new AdvertDecodeCache().decode(bytes);
+        expect(cached).toEqual(own);
+        if ('id' in cached && 'id' in own) {
+          // A view shares the payload's buffer; the default cache's ID is a copy of its own.
+          expect(cached.id.buffer).toBe(bytes.buffer);
+          expect(own.id.buffer).not.toBe(bytes.buffer);
+        }
+        if (copy.kind === 'gaen') expect(copy.rpi.buffer).not.toBe(bytes.buffer);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

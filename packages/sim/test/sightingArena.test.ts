@@ -31,7 +31,16 @@ function crowd(storeCount: number) {
   const truth = new ScanTruth();
   const stores = Array.from(
     { length: storeCount },
-    (_, k) => new ColumnarStore(ids, arena, RUN_START_MS, 'gaen', `phone-${k}`, () => truth),
+    (_, k) =>
+      new ColumnarStore(
+        ids,
+        arena,
+        RUN_START_MS,
+        'gaen',
+        `phone-${k}`,
+        { scanTruthOf: () => truth },
+        k,
+      ),
   );
   const models: Row[][] = stores.map(() => []);
   /**
@@ -163,6 +172,42 @@ describe('SightingArena: stores in shared pages', () => {
       RUN_START_MS + 300_000,
       RUN_START_MS + 600_000,
     ]);
+  });
+
+  it('gives back every scan record as appended, packed or not, and prunes them as a list would', () => {
+    // Scenarios only make records that pack (whole ms, 30 days, 600 s scans); the rest must still come
+    // back exactly: a record before the run's start, a fraction of a ms, a long one, a late one.
+    const record = fc.record({
+      startMs: fc.oneof(
+        fc.integer({ min: 0, max: 30 * 86_400_000 }).map((ms) => RUN_START_MS + ms),
+        fc.double({ min: RUN_START_MS - 1e9, max: RUN_START_MS + 1e11, noNaN: true }),
+      ),
+      durationMs: fc.oneof(
+        fc.integer({ min: 0, max: 600_000 }),
+        fc.integer({ min: 0, max: 2 ** 22 }),
+        fc.double({ min: 0, max: 1e7, noNaN: true }),
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(record, { maxLength: 4 }), { maxLength: 8 }),
+        fc.integer({ min: 0, max: 30 * 86_400_000 }),
+        (batches, pruneAtMs) => {
+          const store = crowd(1).stores[0]!;
+          const model: { startMs: number; durationMs: number }[] = [];
+          for (const batch of batches) {
+            store.appendScans(batch);
+            model.push(...batch);
+          }
+          const named = (list: typeof model) => list.map((r) => ({ ...r, scanner: 'phone-0' }));
+          expect(store.queryScans()).toEqual(named(model));
+          const beforeMs = RUN_START_MS + pruneAtMs;
+          store.pruneBefore(beforeMs);
+          expect(store.queryScans()).toEqual(named(model.filter((r) => r.startMs >= beforeMs)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('refuses an index outside the store, and reuses a caller’s columns', () => {

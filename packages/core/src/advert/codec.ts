@@ -153,8 +153,19 @@ function find128(structures: AdStructure[]): keyof typeof BLUEZONE_SERVICE_UUIDS
   return undefined;
 }
 
-/** Classifies advertising data. Never throws on any input. */
+/** Classifies advertising data. Never throws on any input. The IDs and AEMs are copies of their bytes. */
 export function decodeAdvert(bytes: Uint8Array): AdvertDecodeResult {
+  const d = decodeAdvertViews(bytes);
+  if (d.kind === 'gaen') return { kind: 'gaen', rpi: d.rpi.slice(), aem: d.aem.slice() };
+  if (d.kind === 'bluezone') return { ...d, id: d.id.slice() };
+  return d;
+}
+
+/**
+ * {@link decodeAdvert} with the ID and AEM as views of `bytes` (no copies), for callers that keep the
+ * payload unchanged as long as they use them (the firmware's decode cache).
+ */
+export function decodeAdvertViews(bytes: Uint8Array): AdvertDecodeResult {
   if (!(bytes instanceof Uint8Array)) return { kind: 'malformed', reason: 'not a byte array' };
   const structures = parseAdStructures(bytes);
   if ('malformed' in structures) return { kind: 'malformed', reason: structures.malformed };
@@ -169,7 +180,7 @@ export function decodeAdvert(bytes: Uint8Array): AdvertDecodeResult {
           kind: 'malformed',
           reason: `GAEN service data must hold 20 bytes (RPI + AEM), got ${s.data.length - 2}`,
         };
-      return { kind: 'gaen', rpi: s.data.slice(2, 18), aem: s.data.slice(18, 22) };
+      return { kind: 'gaen', rpi: s.data.subarray(2, 18), aem: s.data.subarray(18, 22) };
     }
   }
   const legacy = find128(structures);
@@ -189,7 +200,7 @@ export function decodeAdvert(bytes: Uint8Array): AdvertDecodeResult {
     if (bluezone16 || legacy)
       return {
         kind: 'bluezone',
-        id: manufacturer.data.slice(2),
+        id: manufacturer.data.subarray(2),
         build: legacy?.startsWith('v2.0') ? 'v2.0' : '2020-07',
       };
     return { kind: 'not-ours', reason: 'company 8885 data without a Bluezone service UUID' };

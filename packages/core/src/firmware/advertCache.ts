@@ -4,7 +4,7 @@
  * (a simulated crowd) decodes it once for all of them and hands them all the same ID bytes object.
  * @module
  */
-import { decodeAdvert } from '../advert/codec.js';
+import { decodeAdvert, decodeAdvertViews } from '../advert/codec.js';
 import { bytesToHex } from '../bytes/index.js';
 
 /**
@@ -33,30 +33,51 @@ export function idHead(id: Uint8Array): number {
   return ((id[0] ?? 0) << 16) | ((id[1] ?? 0) << 8) | (id[2] ?? 0);
 }
 
+/** Options of {@link AdvertDecodeCache}. */
+export interface AdvertDecodeCacheOptions {
+  /**
+   * Decodings hold their ID and AEM as views of the payload instead of copies (default false): for
+   * hosts whose payloads are never changed or reused while anything holds their sightings (the
+   * simulator's, made by the firmware; a crowd holds a decoding per phone).
+   */
+  views?: boolean;
+}
+
 /** A payload → decoded-advert cache; pass one as `FirmwareOptions.decodeCache` to share it. */
 export class AdvertDecodeCache {
   // Payload bytes objects are never mutated once handed to the radio, so identity is a safe cache key;
   // a weak map lets a rotated-out payload and its entry go.
   private readonly decoded = new WeakMap<Uint8Array, DecodedAdvert>();
+  private readonly views: boolean;
+
+  constructor(options: AdvertDecodeCacheOptions = {}) {
+    this.views = options.views ?? false;
+  }
 
   /** The payload decoded (once per payload object; never throws, like `decodeAdvert`). */
   decode(payload: Uint8Array): DecodedAdvert {
     let decoded = this.decoded.get(payload);
     if (!decoded) {
-      const d = decodeAdvert(payload);
-      if (d.kind === 'gaen')
-        decoded = {
-          kind: 'gaen',
-          id: d.rpi,
-          aem: d.aem,
-          key: bytesToHex(d.rpi),
-          head: idHead(d.rpi),
-        };
-      else if (d.kind === 'bluezone')
-        decoded = { kind: 'bluezone', id: d.id, key: bytesToHex(d.id), head: idHead(d.id) };
-      else decoded = { kind: d.kind };
+      decoded = decodePayload(payload, { views: this.views });
       this.decoded.set(payload, decoded);
     }
     return decoded;
   }
+}
+
+/**
+ * A payload decoded for the firmware, with no cache: for hosts that keep each payload's decoding
+ * themselves (the simulated air keeps one per phone, and a cache entry a phone beside it would cost a
+ * crowd a few hundred bytes a phone). Never throws.
+ */
+export function decodePayload(
+  payload: Uint8Array,
+  options: AdvertDecodeCacheOptions = {},
+): DecodedAdvert {
+  const d = options.views ? decodeAdvertViews(payload) : decodeAdvert(payload);
+  if (d.kind === 'gaen')
+    return { kind: 'gaen', id: d.rpi, aem: d.aem, key: bytesToHex(d.rpi), head: idHead(d.rpi) };
+  if (d.kind === 'bluezone')
+    return { kind: 'bluezone', id: d.id, key: bytesToHex(d.id), head: idHead(d.id) };
+  return { kind: d.kind };
 }

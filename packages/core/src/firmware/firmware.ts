@@ -45,6 +45,7 @@ import type {
   Scheduler,
   Store,
   TimerHandle,
+  TimerTarget,
 } from './ports.js';
 import type { FirmwareProfile } from './profiles.js';
 
@@ -113,7 +114,7 @@ const T_END_SCAN = 3;
 const T_PRUNE = 4;
 const TIMER_KINDS = 5;
 
-export class Firmware {
+export class Firmware implements TimerTarget {
   readonly counters: FirmwareCounters = {
     rotations: 0,
     scans: 0,
@@ -127,41 +128,56 @@ export class Firmware {
     sightingsStored: 0,
     sightingsPruned: 0,
   };
+  // A simulated crowd holds one firmware per phone: its state is kept in plain fields (no options
+  // object, no closure per timer, no object or buffer per rotation beyond the payload), a few hundred
+  // bytes a phone less.
   private readonly profile: FirmwareProfile;
+  private readonly radio: Radio;
+  private readonly scheduler: Scheduler;
+  private readonly random: Random;
+  private readonly store: Store;
   private readonly crypto: CryptoProvider;
   private readonly name: string;
   private readonly txPowerDbm: number;
   private readonly retentionMs: number;
+  private readonly episodeConfig: Partial<EpisodeConfig> | undefined;
+  private readonly onExposure: ((event: ExposureEvent) => void) | undefined;
   /**
-   * The pending timer of each kind (`T_*`; at most one each) or undefined, and each kind's
-   * callback, made once: a crowd's phones set a timer per scan and per rotation, and a closure and a
-   * set entry each time were old-generation garbage by the time they fired.
+   * The pending timer of each kind (`T_*`; at most one each) or undefined. A scheduler with
+   * `setTimerFor` calls {@link onTimer} back; for others, each kind's callback is made once.
    */
   private readonly pending: (TimerHandle | undefined)[] = new Array<TimerHandle | undefined>(
     TIMER_KINDS,
   ).fill(undefined);
-  private readonly onTimer: readonly (() => void)[] = [
-    () => this.fired(T_ROTATE) && this.rotate(),
-    () => this.fired(T_TOGGLE) && this.toggleAdvertising(),
-    () => this.fired(T_START_SCAN) && this.startScan(),
-    () => this.fired(T_END_SCAN) && this.endScan(),
-    () => this.fired(T_PRUNE) && this.prune(),
-  ];
+  private callbacks: readonly (() => void)[] | undefined;
   private running = false;
   private advertisingPhaseOn = true;
-  private current: { interval: number; payload: Uint8Array; address: Uint8Array } | undefined;
+  /**
+   * The current rotation (none before the first): its interval number, its advert and its random
+   * address, 48 bits LSB first as one number (the bytes are made when a radio is handed them).
+   */
+  private interval = -1;
+  private payload: Uint8Array | undefined;
+  private address = 0;
   /** The running scan's aggregates (taken from the pool at its start, given back at its end). */
   private scan: ScanAggregates | undefined;
   private readonly scanPool: ScanAggregatePool;
   private readonly decodeCache: AdvertDecodeCache;
   private scanStartedMs = 0;
-  // GAEN: the TEK of the current rolling period and its derived keys.
-  private tek: { key: GaenDiagnosisKey; rpik: Uint8Array; aemk: Uint8Array } | undefined;
+  // GAEN: the TEK of the current rolling period, and its RPIK then its AEMK in one buffer.
+  private tek: GaenDiagnosisKey | undefined;
+  private tekDerivedKeys: Uint8Array | undefined;
   // Bluezone: the first day's key and the day it belongs to.
   private bluezoneBase: { dailyKey: Uint8Array; day: number } | undefined;
 
-  constructor(private readonly options: FirmwareOptions) {
+  constructor(options: FirmwareOptions) {
     this.profile = options.profile;
+    this.radio = options.radio;
+    this.scheduler = options.scheduler;
+    this.random = options.random;
+    this.store = options.store;
+    this.episodeConfig = options.episodeConfig;
+    this.onExposure = options.onExposure;
     this.crypto = options.crypto ?? pureCryptoProvider;
     this.name = options.name ?? '';
     this.txPowerDbm = options.txPowerDbm ?? -24;
@@ -194,31 +210,45 @@ export class Firmware {
   stop(): void {
     for (let kind = 0; kind < TIMER_KINDS; kind++) {
       const handle = this.pending[kind];
-      if (handle !== undefined) this.options.scheduler.cancelTimer(handle);
+      if (handle !== undefined) this.scheduler.cancelTimer(handle);
       this.pending[kind] = undefined;
     }
     if (this.scan) this.endScan();
-    this.options.radio.stopAdvertising();
+    this.radio.stopAdvertising();
     this.running = false;
   }
 
   /** What the device broadcasts now. */
   currentBroadcast(): { interval: number; id: Uint8Array; address: Uint8Array } | undefined {
     return (
-      this.current && {
-        interval: this.current.interval,
+      this.payload && {
+        interval: this.interval,
         // Read back from the payload (as any receiver would), so a crowd's phones keep no second copy.
-        id: (this.decodeCache.decode(this.current.payload) as DecodedId).id,
-        address: this.current.address,
+        id: (this.decodeCache.decode(this.payload) as DecodedId).id,
+        address: addressBytes(this.address),
       }
     );
+  }
+
+  /**
+   * The scheduler's call when the timer of `kind` is due ({@link TimerTarget}); a call for a kind
+   * with no timer pending does nothing.
+   */
+  onTimer(kind: number): void {
+    if (this.pending[kind] === undefined) return;
+    this.pending[kind] = undefined;
+    if (kind === T_ROTATE) this.rotate();
+    else if (kind === T_TOGGLE) this.toggleAdvertising();
+    else if (kind === T_START_SCAN) this.startScan();
+    else if (kind === T_END_SCAN) this.endScan();
+    else if (kind === T_PRUNE) this.prune();
   }
 
   /** The keys to publish if this device's owner tests positive (retention window only). */
   ownDiagnosisKeys(): DiagnosisKey[] {
     const now = this.now();
     if (this.profile.scheme === 'gaen')
-      return this.options.store
+      return this.store
         .ownKeys()
         .filter(
           (k) => k.scheme === 'gaen' && k.rollingStartIntervalNumber * EN_INTERVAL_S * 1000 <= now,
@@ -241,7 +271,7 @@ export class Firmware {
    * rebuilt from every stored sighting) and raises `onExposure` when any matched.
    */
   checkExposure(keys: Iterable<DiagnosisKey>): ExposureEvent {
-    const store = this.options.store;
+    const store = this.store;
     const stored = store.querySightings();
     const matcher = new Matcher(stored, { crypto: this.crypto });
     const matches: Match[] = [];
@@ -249,12 +279,12 @@ export class Firmware {
     const { sightings, contactOf, calibrationConfidenceOf } = contactsFromMatches(matches);
     const scans = store.queryScans
       ? store.queryScans()
-      : scansFromSightings(stored, this.options.episodeConfig);
-    const windows = exposureWindows(sightings, this.options.episodeConfig, contactOf, {
+      : scansFromSightings(stored, this.episodeConfig);
+    const windows = exposureWindows(sightings, this.episodeConfig, contactOf, {
       scans,
       calibrationConfidenceOf,
     });
-    const summaries = dailySummaries(windows, this.options.episodeConfig);
+    const summaries = dailySummaries(windows, this.episodeConfig);
     const event: ExposureEvent = {
       checkedAtMs: this.now(),
       matches,
@@ -263,34 +293,36 @@ export class Firmware {
       closeContact: summaries.some((s) => s.closeContact),
       bluezoneCloseContact: summaries.some((s) => s.bluezoneCloseContact),
     };
-    if (matches.length) this.options.onExposure?.(event);
+    if (matches.length) this.onExposure?.(event);
     return event;
   }
 
   private now(): number {
-    return this.options.scheduler.nowMs();
+    return this.scheduler.nowMs();
   }
 
   /** Sets the timer of `kind` (cancelling one still pending, which the schedules never leave). */
   private at(kind: number, atMs: number): void {
-    const scheduler = this.options.scheduler;
+    const scheduler = this.scheduler;
     const handle = this.pending[kind];
     if (handle !== undefined) scheduler.cancelTimer(handle);
-    this.pending[kind] = scheduler.setTimer(atMs, this.onTimer[kind]!);
+    this.pending[kind] = scheduler.setTimerFor
+      ? scheduler.setTimerFor(atMs, this, kind)
+      : scheduler.setTimer(atMs, this.callbackOf(kind));
   }
 
-  /** Marks the timer of `kind` as fired; true, so callbacks chain on it. */
-  private fired(kind: number): true {
-    this.pending[kind] = undefined;
-    return true;
+  /** Timer `kind`'s callback, for schedulers without `setTimerFor` (made once, on first use). */
+  private callbackOf(kind: number): () => void {
+    this.callbacks ??= [T_ROTATE, T_TOGGLE, T_START_SCAN, T_END_SCAN, T_PRUNE].map(
+      (k) => () => this.onTimer(k),
+    );
+    return this.callbacks[kind]!;
   }
 
   private uniform(minMs: number, maxMs: number): number {
     return (
       minMs +
-      Math.floor(
-        (bigEndianUint32(this.options.random.randomBytes(4)) / 2 ** 32) * (maxMs - minMs + 1),
-      )
+      Math.floor((bigEndianUint32(this.random.randomBytes(4)) / 2 ** 32) * (maxMs - minMs + 1))
     );
   }
 
@@ -313,16 +345,17 @@ export class Firmware {
             id,
             associatedEncryptedMetadata(
               this.crypto,
-              this.tek!.aemk,
+              this.tekDerivedKeys!.subarray(16, 32),
               id,
               encodeGaenMetadata({ txPowerDbm: this.txPowerDbm }),
             ),
           )
         : encodeBluezoneAdvert(id);
-    this.current = { interval, payload, address: this.randomAddress() };
+    this.interval = interval;
+    this.payload = payload;
+    this.address = this.randomAddress();
     this.counters.rotations++;
-    if (this.advertisingPhaseOn)
-      this.options.radio.startAdvertising(this.current.payload, this.current.address);
+    if (this.advertisingPhaseOn) this.radio.startAdvertising(payload, addressBytes(this.address));
     const jitter =
       this.profile.rotationJitterMaxMs > 0 ? this.uniform(0, this.profile.rotationJitterMaxMs) : 0;
     this.at(T_ROTATE, (interval + 1) * this.intervalMs() + jitter);
@@ -330,29 +363,29 @@ export class Firmware {
 
   private gaenId(interval: number): Uint8Array {
     const start = Math.floor(interval / TEK_ROLLING_PERIOD) * TEK_ROLLING_PERIOD;
-    if (!this.tek || this.tek.key.rollingStartIntervalNumber !== start) {
-      const keyData = this.options.random.randomBytes(16);
+    if (!this.tek || this.tek.rollingStartIntervalNumber !== start) {
+      const keyData = this.random.randomBytes(16);
       const key: GaenDiagnosisKey = {
         scheme: 'gaen',
         keyData,
         rollingStartIntervalNumber: start,
         rollingPeriod: TEK_ROLLING_PERIOD,
       };
-      this.options.store.appendOwnKey(key);
-      this.tek = {
-        key,
-        rpik: rollingProximityIdentifierKey(this.crypto, keyData),
-        aemk: associatedEncryptedMetadataKey(this.crypto, keyData),
-      };
+      this.store.appendOwnKey(key);
+      this.tek = key;
+      const derived = new Uint8Array(32);
+      derived.set(rollingProximityIdentifierKey(this.crypto, keyData), 0);
+      derived.set(associatedEncryptedMetadataKey(this.crypto, keyData), 16);
+      this.tekDerivedKeys = derived;
     }
-    return rollingProximityIdentifier(this.crypto, this.tek.rpik, interval);
+    return rollingProximityIdentifier(this.crypto, this.tekDerivedKeys!.subarray(0, 16), interval);
   }
 
   private bluezoneId(nowMs: number): Uint8Array {
     const day = Math.floor(nowMs / BLUEZONE_DAY_MS);
     if (!this.bluezoneBase) {
-      this.bluezoneBase = { dailyKey: this.options.random.randomBytes(32), day };
-      this.options.store.appendOwnKey({
+      this.bluezoneBase = { dailyKey: this.random.randomBytes(32), day };
+      this.store.appendOwnKey({
         scheme: 'bluezone',
         dailyKey: this.bluezoneBase.dailyKey,
         timeDkS: (day * DAY_MS) / 1000,
@@ -370,10 +403,13 @@ export class Firmware {
     );
   }
 
-  /** A non-resolvable private address (two most significant bits 00, not all zeros or ones), LSB first. */
-  private randomAddress(): Uint8Array {
+  /**
+   * A non-resolvable private address (two most significant bits 00, not all zeros or ones), LSB first,
+   * as one number (see {@link addressBytes}).
+   */
+  private randomAddress(): number {
     for (;;) {
-      const a = this.options.random.randomBytes(6);
+      const a = this.random.randomBytes(6);
       a[5]! &= 0x3f;
       let any = a[5]!;
       let all = a[5]! === 0x3f;
@@ -381,15 +417,23 @@ export class Firmware {
         any |= a[i]!;
         all &&= a[i] === 0xff;
       }
-      if (any !== 0 && !all) return a;
+      if (any !== 0 && !all)
+        return (
+          a[0]! +
+          a[1]! * 2 ** 8 +
+          a[2]! * 2 ** 16 +
+          a[3]! * 2 ** 24 +
+          a[4]! * 2 ** 32 +
+          a[5]! * 2 ** 40
+        );
     }
   }
 
   private toggleAdvertising(): void {
     this.advertisingPhaseOn = !this.advertisingPhaseOn;
-    if (this.advertisingPhaseOn && this.current)
-      this.options.radio.startAdvertising(this.current.payload, this.current.address);
-    else this.options.radio.stopAdvertising();
+    if (this.advertisingPhaseOn && this.payload)
+      this.radio.startAdvertising(this.payload, addressBytes(this.address));
+    else this.radio.stopAdvertising();
     this.at(
       T_TOGGLE,
       this.now() +
@@ -403,7 +447,7 @@ export class Firmware {
     if (this.scan) this.scanPool.give(this.scan);
     this.scan = this.scanPool.take();
     this.counters.scans++;
-    this.options.radio.startScanning();
+    this.radio.startScanning();
     this.at(T_END_SCAN, started + this.profile.scanOnMs);
     this.at(
       T_START_SCAN,
@@ -412,12 +456,12 @@ export class Firmware {
   }
 
   private endScan(): void {
-    this.options.radio.stopScanning();
+    this.radio.stopScanning();
     const agg = this.scan;
     this.scan = undefined;
     // Every scan is recorded, also one that heard nobody: the next scan's credit counts from it.
-    if (agg && this.options.store.appendScans)
-      this.options.store.appendScans([
+    if (agg && this.store.appendScans)
+      this.store.appendScans([
         {
           startMs: this.scanStartedMs,
           durationMs: this.now() - this.scanStartedMs,
@@ -427,7 +471,7 @@ export class Firmware {
     if (!agg) return;
     if (agg.size === 0) return void this.scanPool.give(agg);
     const order = agg.sortedSlots();
-    const store = this.options.store;
+    const store = this.store;
     if (store.appendScanSightings) {
       // Columns instead of an object per sighting: a crowd's stores copy them out anyway.
       const out = this.scanPool.scanSightings(
@@ -464,7 +508,7 @@ export class Firmware {
       sightings[i] = s;
     }
     this.scanPool.give(agg);
-    this.options.store.appendSightings(sightings);
+    store.appendSightings(sightings);
     this.counters.sightingsStored += sightings.length;
   }
 
@@ -550,9 +594,16 @@ export class Firmware {
   }
 
   private prune(): void {
-    this.counters.sightingsPruned += this.options.store.pruneBefore(this.now() - this.retentionMs);
+    this.counters.sightingsPruned += this.store.pruneBefore(this.now() - this.retentionMs);
     this.at(T_PRUNE, this.now() + DAY_MS);
   }
+}
+
+/** A random address held as one number (see `randomAddress`) as its 6 bytes, LSB first. */
+function addressBytes(address: number): Uint8Array {
+  const bytes = new Uint8Array(6);
+  for (let i = 0; i < 6; i++, address = Math.floor(address / 256)) bytes[i] = address % 256;
+  return bytes;
 }
 
 function bigEndianUint32(b: Uint8Array): number {

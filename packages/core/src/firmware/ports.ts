@@ -83,11 +83,22 @@ export interface Radio {
 /** Opaque timer handle. */
 export type TimerHandle = number;
 
+/** What {@link Scheduler.setTimerFor} calls back: one object for all of a device's timers. */
+export interface TimerTarget {
+  onTimer(kind: number): void;
+}
+
 /** Time and timers. Hosts map it to wall clock (hardware) or virtual time (simulation, tests). */
 export interface Scheduler {
   nowMs(): number;
   /** Runs `callback` at `atMs` (or as soon as possible if that has passed). */
   setTimer(atMs: number, callback: () => void): TimerHandle;
+  /**
+   * Optional, for hosts that run many devices on one scheduler (a simulated crowd): calls
+   * `target.onTimer(kind)` at `atMs`, as {@link setTimer} would call a callback, so a device keeps no
+   * closure per kind of timer. Handles come from the same sequence as `setTimer`'s.
+   */
+  setTimerFor?(atMs: number, target: TimerTarget, kind: number): TimerHandle;
   cancelTimer(handle: TimerHandle): void;
 }
 

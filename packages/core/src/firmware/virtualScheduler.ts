@@ -3,12 +3,12 @@
  * simulated hours take milliseconds and every run is reproducible.
  * @module
  */
-import type { Scheduler, TimerHandle } from './ports.js';
+import type { Scheduler, TimerHandle, TimerTarget } from './ports.js';
 
 /**
- * The heap is kept in parallel columns (time, creation number, callback), so ordering timers reads
- * numbers in place instead of chasing one object per timer: a simulated crowd keeps a few timers per
- * phone pending at once.
+ * The heap is kept in parallel columns (time, creation number, callback or target and its timer kind),
+ * so ordering timers reads numbers in place instead of chasing one object per timer: a simulated crowd
+ * keeps a few timers per phone pending at once.
  */
 export class VirtualScheduler implements Scheduler {
   private time: number;
@@ -16,7 +16,9 @@ export class VirtualScheduler implements Scheduler {
   private size = 0;
   private atMs = new Float64Array(64);
   private seqOf = new Float64Array(64);
-  private callbacks: ((() => void) | undefined)[] = [];
+  private callbacks: ((() => void) | TimerTarget | undefined)[] = [];
+  /** Per entry, the timer kind a {@link TimerTarget} is called with. */
+  private kindOf = new Int32Array(64);
   private cancelled = new Set<number>();
 
   constructor(startMs = 0) {
@@ -28,6 +30,14 @@ export class VirtualScheduler implements Scheduler {
   }
 
   setTimer(atMs: number, callback: () => void): TimerHandle {
+    return this.insert(atMs, callback, 0);
+  }
+
+  setTimerFor(atMs: number, target: TimerTarget, kind: number): TimerHandle {
+    return this.insert(atMs, target, kind);
+  }
+
+  private insert(atMs: number, callback: (() => void) | TimerTarget, kind: number): TimerHandle {
     if (this.size === this.atMs.length) this.grow();
     const handle = this.seq++;
     let i = this.size++;
@@ -40,7 +50,7 @@ export class VirtualScheduler implements Scheduler {
       this.move(parent, i);
       i = parent;
     }
-    this.put(i, at, handle, callback);
+    this.put(i, at, handle, callback, kind);
     return handle;
   }
 
@@ -54,10 +64,12 @@ export class VirtualScheduler implements Scheduler {
       const at = this.atMs[0]!;
       const handle = this.seqOf[0]!;
       const callback = this.callbacks[0]!;
+      const kind = this.kindOf[0]!;
       this.popTop();
       if (this.cancelled.size && this.cancelled.delete(handle)) continue;
       this.time = at;
-      callback();
+      if (typeof callback === 'function') callback();
+      else callback.onTimer(kind);
     }
     this.time = Math.max(this.time, untilMs);
   }
@@ -73,6 +85,7 @@ export class VirtualScheduler implements Scheduler {
     const at = times[n]!;
     const handle = seqOf[n]!;
     const callback = callbacks[n];
+    const kind = this.kindOf[n]!;
     callbacks[n] = undefined;
     if (n === 0) return;
     // Sift the last timer down from the top.
@@ -89,7 +102,7 @@ export class VirtualScheduler implements Scheduler {
       this.move(m, i);
       i = m;
     }
-    this.put(i, at, handle, callback);
+    this.put(i, at, handle, callback, kind);
   }
 
   /** Heap entry `from` to place `to`. */
@@ -97,12 +110,20 @@ export class VirtualScheduler implements Scheduler {
     this.atMs[to] = this.atMs[from]!;
     this.seqOf[to] = this.seqOf[from]!;
     this.callbacks[to] = this.callbacks[from];
+    this.kindOf[to] = this.kindOf[from]!;
   }
 
-  private put(i: number, atMs: number, handle: number, callback: (() => void) | undefined): void {
+  private put(
+    i: number,
+    atMs: number,
+    handle: number,
+    callback: (() => void) | TimerTarget | undefined,
+    kind: number,
+  ): void {
     this.atMs[i] = atMs;
     this.seqOf[i] = handle;
     this.callbacks[i] = callback;
+    this.kindOf[i] = kind;
   }
 
   private grow(): void {
@@ -110,7 +131,10 @@ export class VirtualScheduler implements Scheduler {
     atMs.set(this.atMs);
     const seqOf = new Float64Array(this.seqOf.length * 2);
     seqOf.set(this.seqOf);
+    const kindOf = new Int32Array(this.kindOf.length * 2);
+    kindOf.set(this.kindOf);
     this.atMs = atMs;
     this.seqOf = seqOf;
+    this.kindOf = kindOf;
   }
 }

@@ -3,7 +3,7 @@
  * virtual controller: what the end-to-end tests and `proxsense radio … --virtual` run.
  * @module
  */
-import { SeededRandom, VirtualScheduler, type Scheduler } from '@proxsense/core';
+import { SeededRandom, VirtualScheduler, type Scheduler, type TimerTarget } from '@proxsense/core';
 import { Air } from '../air/air.js';
 import type { AirChannel } from '../air/channel.js';
 import { openNodeRadio, type NodeRadio } from '../radio/nodeRadio.js';
@@ -53,6 +53,12 @@ export class SteppedScheduler extends VirtualScheduler {
 
   override setTimer(atMs: number, callback: () => void): number {
     const handle = super.setTimer(atMs, callback);
+    this.due.push(Math.max(atMs, this.nowMs()));
+    return handle;
+  }
+
+  override setTimerFor(atMs: number, target: TimerTarget, kind: number): number {
+    const handle = super.setTimerFor(atMs, target, kind);
     this.due.push(Math.max(atMs, this.nowMs()));
     return handle;
   }

@@ -16,7 +16,7 @@
  */
 import {
   ID_SCHEME_CODE,
-  type AdvertDecodeCache,
+  decodePayload,
   type DecodedAdvert,
   type Radio,
   type ReceivedAdvertBatch,
@@ -149,8 +149,6 @@ export interface AirOptions {
    * 5 min; Infinity: never). Memory layout only: it never changes what a scan hears.
    */
   reorderEveryMs?: number;
-  /** Shared with the phones' firmware: each payload is decoded once for the whole crowd. */
-  decodeCache: AdvertDecodeCache;
 }
 
 export class Air {
@@ -165,7 +163,7 @@ export class Air {
     candidates: 0,
   };
   private readonly radios: (VirtualRadio | undefined)[];
-  /** What each advertiser broadcasts now (by slot): its payload and core's decoding of it, once for all. */
+  /** What each advertiser broadcasts now (by slot): its payload and core's decoding of it, once for all (no cache: this is where it is kept). */
   private readonly payload: (Uint8Array | undefined)[];
   private readonly decoded: (DecodedAdvert | undefined)[];
   /**
@@ -350,7 +348,9 @@ export class Air {
 
   /** Person p advertises `payload` (its random address plays no part in the simulated air). */
   advertise(p: number, payload: Uint8Array): void {
-    const decoded = this.o.decodeCache.decode(payload);
+    // Decoded once here for every scanner (payloads are the firmware's and never change: the ID and AEM
+    // are views of it), kept per slot, handed over with each delivery.
+    const decoded = decodePayload(payload, { views: true });
     const slot = this.slotOf[p]!;
     const r = REC * slot;
     const rec = this.rec;

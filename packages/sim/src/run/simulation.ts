@@ -172,7 +172,9 @@ export class Simulation {
       channelRandom.push(this.population.app[p] ? c : undefined);
       firmwareRandom.push(this.population.app[p] ? f : undefined);
     }
-    const decodeCache = new AdvertDecodeCache();
+    // The firmware decodes what it broadcasts (its current ID) and untagged deliveries through this;
+    // payloads are its own and never change, so decodings can view them instead of copying.
+    const decodeCache = new AdvertDecodeCache({ views: true });
     // Phones share one episode config per RSSI correction (their device model's): one object each
     // would cost a crowd an object per phone for a handful of distinct values.
     const episodeConfigs = new Map<number, Partial<EpisodeConfig>>();
@@ -200,7 +202,6 @@ export class Simulation {
       reorderEveryMs: options.airReorderEveryMs,
       iosBackgroundLimit: scenario.profile === 'bluezone',
       runStartMs: this.startMs,
-      decodeCache,
     });
     this.truth = new GroundTruth(
       this.people,
@@ -219,7 +220,8 @@ export class Simulation {
         this.startMs,
         scenario.profile,
         name,
-        () => this.air.scanTruthOf(p),
+        this.air,
+        p,
       );
       this.stores[p] = store;
       this.firmware[p] = new Firmware({

@@ -21,11 +21,20 @@ import { NO_PAGE, PAGE_SIGHTINGS, SightingColumns, type SightingArena } from './
 
 /**
  * Where the store learns, for each sighting the firmware stores, its ID's index and the true distance to
- * the advertiser: the truth of the phone's scan that just closed.
+ * the advertiser: the truth of the phone's scan that just closed (`scanTruthOf(scanner)`, the simulated
+ * air's; one source for every store, so a phone holds no closure for it).
  */
-export type TruthSource = () => ScanTruth | undefined;
+export interface TruthSource {
+  scanTruthOf(scanner: number): ScanTruth | undefined;
+}
 
 const CM_PER_M = 100;
+/**
+ * A scan record packs into one double as (start − run start) · 2²⁰ + duration, both whole ms: scenarios
+ * run at most 30 days (2.6 · 10⁹ ms < 2³²) and scan at most 600 s (< 2²⁰ ms), so the pack is exact.
+ */
+const SCAN_DURATION_SPAN = 2 ** 20;
+const SCAN_OFFSET_SPAN = 2 ** 32;
 const PAGE_MASK = PAGE_SIGHTINGS - 1;
 
 export class ColumnarStore implements Store {
@@ -37,8 +46,13 @@ export class ColumnarStore implements Store {
   private cursorOrdinal = 0;
   /** Own keys, from the first one on (a crowd of empty arrays costs a few hundred bytes a phone). */
   private keys: DiagnosisKey[] | undefined;
-  /** Scan records as (start ms, duration ms) pairs: one array, not two. */
+  /**
+   * Scan records, one packed double each (see SCAN_DURATION_SPAN): a phone records a scan every few
+   * minutes, and pairs of doubles were the largest thing it held. A record that does not pack (never
+   * from a scenario) turns the store to (start ms, duration ms) pairs, `scansWide`.
+   */
   private scans: number[] | undefined;
+  private scansWide = false;
   /** Sightings that named an ID no simulated phone broadcast (never expected; counted, not dropped silently). */
   unknownIds = 0;
   /** Sightings stored without a true distance (0 cm): the scan's truth did not name them (never expected). */
@@ -50,11 +64,13 @@ export class ColumnarStore implements Store {
     private readonly runStartMs: number,
     private readonly scheme: SchemeName,
     private readonly scannerName: string,
-    private readonly truth: TruthSource,
+    private readonly truthSource: TruthSource,
+    /** The person whose phone this is: their scans' truth is the source's `scanTruthOf(scanner)`. */
+    private readonly scanner: number,
   ) {}
 
   appendSightings(sightings: readonly Sighting[]): void {
-    const truth = this.truth();
+    const truth = this.truthSource.scanTruthOf(this.scanner);
     for (const s of sightings)
       this.store(truth, this.ids.lookup(s.id), idHead(s.id), s.timeMs, s.rssiDbm);
   }
@@ -65,7 +81,7 @@ export class ColumnarStore implements Store {
    * reading its ID.
    */
   appendScanSightings(sightings: ScanSightings): void {
-    const truth = this.truth();
+    const truth = this.truthSource.scanTruthOf(this.scanner);
     const { count, decoded, idHead, idTag, timeMs, rssiDbm } = sightings;
     for (let i = 0; i < count; i++) {
       const tag = idTag[i]!;
@@ -255,11 +271,11 @@ export class ColumnarStore implements Store {
     );
     const scans = this.scans;
     if (scans) {
+      const stride = this.scansWide ? 2 : 1;
       let kept = 0;
-      for (let i = 0; i < scans.length; i += 2) {
-        if (scans[i]! < beforeMs) continue;
-        scans[kept++] = scans[i]!;
-        scans[kept++] = scans[i + 1]!;
+      for (let i = 0; i < scans.length; i += stride) {
+        if (this.scanStartMs(scans, i) < beforeMs) continue;
+        for (let k = 0; k < stride; k++) scans[kept++] = scans[i + k]!;
       }
       scans.length = kept;
     }
@@ -267,7 +283,10 @@ export class ColumnarStore implements Store {
   }
 
   appendOwnKey(key: DiagnosisKey): void {
-    (this.keys ??= []).push(key);
+    // A literal, not `[]` then push: an empty array's first push reserves 17 slots, and a phone holds
+    // one key a day.
+    if (this.keys) this.keys.push(key);
+    else this.keys = [key];
   }
 
   ownKeys(): DiagnosisKey[] {
@@ -275,8 +294,42 @@ export class ColumnarStore implements Store {
   }
 
   appendScans(scans: readonly ScanRecord[]): void {
-    const out = (this.scans ??= []);
-    for (const s of scans) out.push(s.startMs, s.durationMs);
+    for (const s of scans) {
+      const offsetMs = s.startMs - this.runStartMs;
+      const packs =
+        Number.isInteger(offsetMs) &&
+        offsetMs >= 0 &&
+        offsetMs < SCAN_OFFSET_SPAN &&
+        Number.isInteger(s.durationMs) &&
+        s.durationMs >= 0 &&
+        s.durationMs < SCAN_DURATION_SPAN;
+      if (!packs && !this.scansWide) this.widenScans();
+      const value = this.scansWide ? s.startMs : offsetMs * SCAN_DURATION_SPAN + s.durationMs;
+      if (!this.scans) this.scans = [value];
+      else this.scans.push(value);
+      if (this.scansWide) this.scans.push(s.durationMs);
+    }
+  }
+
+  /** Turns the packed scan records into (start ms, duration ms) pairs. */
+  private widenScans(): void {
+    const packed = this.scans ?? [];
+    const wide: number[] = [];
+    for (let i = 0; i < packed.length; i++)
+      wide.push(this.scanStartMs(packed, i), this.scanDurationMs(packed, i));
+    this.scans = wide;
+    this.scansWide = true;
+  }
+
+  /** The start of the record at `i` of `scans` (packed, or the first of a pair). */
+  private scanStartMs(scans: number[], i: number): number {
+    return this.scansWide
+      ? scans[i]!
+      : this.runStartMs + Math.floor(scans[i]! / SCAN_DURATION_SPAN);
+  }
+
+  private scanDurationMs(scans: number[], i: number): number {
+    return this.scansWide ? scans[i + 1]! : scans[i]! % SCAN_DURATION_SPAN;
   }
 
   queryScans({
@@ -285,10 +338,10 @@ export class ColumnarStore implements Store {
   }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
     const out: ScanRecord[] = [];
     const scans = this.scans ?? [];
-    for (let i = 0; i < scans.length; i += 2) {
-      const startMs = scans[i]!;
+    for (let i = 0; i < scans.length; i += this.scansWide ? 2 : 1) {
+      const startMs = this.scanStartMs(scans, i);
       if (startMs < fromMs || startMs >= toMs) continue;
-      const r: ScanRecord = { startMs, durationMs: scans[i + 1]! };
+      const r: ScanRecord = { startMs, durationMs: this.scanDurationMs(scans, i) };
       if (this.scannerName) r.scanner = this.scannerName;
       out.push(r);
     }
