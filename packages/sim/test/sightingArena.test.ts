@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, type DecodedId, type Sighting } from '@proxsense/core';
-import { ColumnarStore } from '../src/store/columnarStore.js';
+import { bytesToHex, type DecodedId, type DiagnosisKey, type Sighting } from '@proxsense/core';
+import { ColumnarStore, type StoreCrowd } from '../src/store/columnarStore.js';
+import { OwnKeyTable } from '../src/store/ownKeyTable.js';
 import { IdTable } from '../src/store/idTable.js';
 import { PAGE_SIGHTINGS, SightingArena, SightingColumns } from '../src/store/sightingArena.js';
 import { ScanTruth } from '../src/radio/scanTruth.js';
@@ -29,18 +30,17 @@ function crowd(storeCount: number) {
   });
   const arena = new SightingArena();
   const truth = new ScanTruth();
+  const storeCrowd: StoreCrowd = {
+    ids,
+    sightings: arena,
+    ownKeys: new OwnKeyTable(),
+    runStartMs: RUN_START_MS,
+    scheme: 'gaen',
+    truth: { scanTruthOf: () => truth },
+  };
   const stores = Array.from(
     { length: storeCount },
-    (_, k) =>
-      new ColumnarStore(
-        ids,
-        arena,
-        RUN_START_MS,
-        'gaen',
-        `phone-${k}`,
-        { scanTruthOf: () => truth },
-        k,
-      ),
+    (_, k) => new ColumnarStore(storeCrowd, `phone-${k}`, k),
   );
   const models: Row[][] = stores.map(() => []);
   /**
@@ -207,6 +207,52 @@ describe('SightingArena: stores in shared pages', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('gives back every own key as stored, packed or not, field order included, and prunes them', () => {
+    const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+    const gaen = fc.record({
+      scheme: fc.constant('gaen' as const),
+      keyData: fc.oneof(bytes(16), bytes(15)),
+      rollingStartIntervalNumber: fc.integer({ min: 2_900_000, max: 2_950_000 }),
+      rollingPeriod: fc.oneof(fc.constant(144), fc.integer({ min: 1, max: 144 })),
+    });
+    // Exports carry more fields: such keys are kept as they are.
+    const gaenWithReport = gaen.map((k) => ({ ...k, reportType: 1 }));
+    const bluezone = fc.record({
+      scheme: fc.constant('bluezone' as const),
+      dailyKey: fc.oneof(bytes(32), bytes(12)),
+      timeDkS: fc.integer({ min: 1.7e9, max: 1.8e9 }),
+      maxRoll: fc.constantFrom(96, 144),
+      timeTeS: fc.oneof(fc.integer({ min: 1.7e9, max: 1.8e9 }), fc.constant(NaN)),
+    });
+    const key = fc.oneof(gaen, gaenWithReport, bluezone);
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), key), { maxLength: 20 }),
+        fc.integer({ min: 1.7e12, max: 1.8e12 }),
+        (appends, beforeMs) => {
+          const { stores } = crowd(3);
+          const models: DiagnosisKey[][] = [[], [], []];
+          for (const [k, key] of appends) {
+            stores[k]!.appendOwnKey(key);
+            models[k]!.push(key);
+          }
+          const endMs = (k: DiagnosisKey) =>
+            k.scheme === 'gaen'
+              ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000
+              : k.timeTeS * 1000;
+          stores.forEach((store, k) => {
+            const got = store.ownKeys();
+            expect(got).toEqual(models[k]);
+            expect(got.map((g) => Object.keys(g))).toEqual(models[k]!.map((m) => Object.keys(m)));
+            store.pruneBefore(beforeMs);
+            expect(store.ownKeys()).toEqual(models[k]!.filter((m) => endMs(m) >= beforeMs));
+          });
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 

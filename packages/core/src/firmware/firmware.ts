@@ -164,8 +164,9 @@ export class Firmware implements TimerTarget {
   private readonly scanPool: ScanAggregatePool;
   private readonly decodeCache: AdvertDecodeCache;
   private scanStartedMs = 0;
-  // GAEN: the TEK of the current rolling period, and its RPIK then its AEMK in one buffer.
-  private tek: GaenDiagnosisKey | undefined;
+  // GAEN: the rolling start of the current TEK (−1: none yet; the key itself is the store's), and its
+  // RPIK then its AEMK in one buffer.
+  private tekRollingStart = -1;
   private tekDerivedKeys: Uint8Array | undefined;
   // Bluezone: the first day's key and the day it belongs to.
   private bluezoneBase: { dailyKey: Uint8Array; day: number } | undefined;
@@ -363,7 +364,7 @@ export class Firmware implements TimerTarget {
 
   private gaenId(interval: number): Uint8Array {
     const start = Math.floor(interval / TEK_ROLLING_PERIOD) * TEK_ROLLING_PERIOD;
-    if (!this.tek || this.tek.rollingStartIntervalNumber !== start) {
+    if (this.tekRollingStart !== start) {
       const keyData = this.random.randomBytes(16);
       const key: GaenDiagnosisKey = {
         scheme: 'gaen',
@@ -372,7 +373,7 @@ export class Firmware implements TimerTarget {
         rollingPeriod: TEK_ROLLING_PERIOD,
       };
       this.store.appendOwnKey(key);
-      this.tek = key;
+      this.tekRollingStart = start;
       const derived = new Uint8Array(32);
       derived.set(rollingProximityIdentifierKey(this.crypto, keyData), 0);
       derived.set(associatedEncryptedMetadataKey(this.crypto, keyData), 16);

@@ -26,9 +26,10 @@ import { Air } from '../radio/air.js';
 import { RunStreams, type RandomStream } from '../random/streams.js';
 import type { Track } from '../report/reportData.js';
 import type { Scenario } from '../scenario/schema.js';
-import { ColumnarStore } from '../store/columnarStore.js';
+import { ColumnarStore, type StoreCrowd } from '../store/columnarStore.js';
 import { SightingArena } from '../store/sightingArena.js';
 import { IdTable } from '../store/idTable.js';
+import { OwnKeyTable } from '../store/ownKeyTable.js';
 import { GroundTruth } from '../truth/groundTruth.js';
 import { createWorld } from '../world/create.js';
 import { TraceWorld } from '../world/traceWorld.js';
@@ -211,18 +212,18 @@ export class Simulation {
     );
     this.firmware = new Array<Firmware | undefined>(this.people);
     this.stores = new Array<ColumnarStore | undefined>(this.people);
+    const storeCrowd: StoreCrowd = {
+      ids: this.ids,
+      sightings: this.sightings,
+      ownKeys: new OwnKeyTable(),
+      runStartMs: this.startMs,
+      scheme: scenario.profile,
+      truth: this.air,
+    };
     for (let p = 0; p < this.people; p++) {
       if (!this.population.app[p]) continue;
       const name = phoneName(p);
-      const store = new ColumnarStore(
-        this.ids,
-        this.sightings,
-        this.startMs,
-        scenario.profile,
-        name,
-        this.air,
-        p,
-      );
+      const store = new ColumnarStore(storeCrowd, name, p);
       this.stores[p] = store;
       this.firmware[p] = new Firmware({
         profile: this.profile,

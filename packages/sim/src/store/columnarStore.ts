@@ -17,6 +17,7 @@ import {
 } from '@proxsense/core';
 import type { ScanTruth } from '../radio/scanTruth.js';
 import type { IdTable } from './idTable.js';
+import type { OwnKeyTable } from './ownKeyTable.js';
 import { NO_PAGE, PAGE_SIGHTINGS, SightingColumns, type SightingArena } from './sightingArena.js';
 
 /**
@@ -26,6 +27,17 @@ import { NO_PAGE, PAGE_SIGHTINGS, SightingColumns, type SightingArena } from './
  */
 export interface TruthSource {
   scanTruthOf(scanner: number): ScanTruth | undefined;
+}
+
+/** What every store of a run shares (one object, so a phone's store holds one reference to it all). */
+export interface StoreCrowd {
+  ids: IdTable;
+  /** The pages every store's sightings sit in. */
+  sightings: SightingArena;
+  ownKeys: OwnKeyTable;
+  runStartMs: number;
+  scheme: SchemeName;
+  truth: TruthSource;
 }
 
 const CM_PER_M = 100;
@@ -44,8 +56,8 @@ export class ColumnarStore implements Store {
   /** Random access walks the page chain from the last page it found (reads go mostly in order). */
   private cursorPage = NO_PAGE;
   private cursorOrdinal = 0;
-  /** Own keys, from the first one on (a crowd of empty arrays costs a few hundred bytes a phone). */
-  private keys: DiagnosisKey[] | undefined;
+  /** Own keys (their indexes in the crowd's table), from the first one on. */
+  private keys: number[] | undefined;
   /**
    * Scan records, one packed double each (see SCAN_DURATION_SPAN): a phone records a scan every few
    * minutes, and pairs of doubles were the largest thing it held. A record that does not pack (never
@@ -58,19 +70,23 @@ export class ColumnarStore implements Store {
   /** Sightings stored without a true distance (0 cm): the scan's truth did not name them (never expected). */
   truthMissing = 0;
 
+  private readonly ids: IdTable;
+  private readonly arena: SightingArena;
+  private readonly runStartMs: number;
+
   constructor(
-    private readonly ids: IdTable,
-    private readonly arena: SightingArena,
-    private readonly runStartMs: number,
-    private readonly scheme: SchemeName,
+    private readonly crowd: StoreCrowd,
     private readonly scannerName: string,
-    private readonly truthSource: TruthSource,
-    /** The person whose phone this is: their scans' truth is the source's `scanTruthOf(scanner)`. */
+    /** The person whose phone this is: their scans' truth is the crowd's `truth.scanTruthOf(scanner)`. */
     private readonly scanner: number,
-  ) {}
+  ) {
+    this.ids = crowd.ids;
+    this.arena = crowd.sightings;
+    this.runStartMs = crowd.runStartMs;
+  }
 
   appendSightings(sightings: readonly Sighting[]): void {
-    const truth = this.truthSource.scanTruthOf(this.scanner);
+    const truth = this.crowd.truth.scanTruthOf(this.scanner);
     for (const s of sightings)
       this.store(truth, this.ids.lookup(s.id), idHead(s.id), s.timeMs, s.rssiDbm);
   }
@@ -81,7 +97,7 @@ export class ColumnarStore implements Store {
    * reading its ID.
    */
   appendScanSightings(sightings: ScanSightings): void {
-    const truth = this.truthSource.scanTruthOf(this.scanner);
+    const truth = this.crowd.truth.scanTruthOf(this.scanner);
     const { count, decoded, idHead, idTag, timeMs, rssiDbm } = sightings;
     for (let i = 0; i < count; i++) {
       const tag = idTag[i]!;
@@ -224,7 +240,7 @@ export class ColumnarStore implements Store {
   private sightingOf(timeMs: number, index: number, rssiDbm: number): Sighting {
     const s: Sighting = {
       timeMs,
-      scheme: this.scheme,
+      scheme: this.crowd.scheme,
       id: this.ids.bytes(index),
       rssiDbm,
     };
@@ -263,12 +279,8 @@ export class ColumnarStore implements Store {
       c.length = kept;
       this.rewrite(c);
     }
-    this.keys = this.keys?.filter(
-      (k) =>
-        (k.scheme === 'gaen'
-          ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000
-          : k.timeTeS * 1000) >= beforeMs,
-    );
+    const ownKeys = this.crowd.ownKeys;
+    this.keys = this.keys?.filter((k) => ownKeys.endMs(k) >= beforeMs);
     const scans = this.scans;
     if (scans) {
       const stride = this.scansWide ? 2 : 1;
@@ -283,14 +295,16 @@ export class ColumnarStore implements Store {
   }
 
   appendOwnKey(key: DiagnosisKey): void {
+    const index = this.crowd.ownKeys.add(key);
     // A literal, not `[]` then push: an empty array's first push reserves 17 slots, and a phone holds
     // one key a day.
-    if (this.keys) this.keys.push(key);
-    else this.keys = [key];
+    if (this.keys) this.keys.push(index);
+    else this.keys = [index];
   }
 
   ownKeys(): DiagnosisKey[] {
-    return this.keys ? [...this.keys] : [];
+    const ownKeys = this.crowd.ownKeys;
+    return this.keys ? this.keys.map((k) => ownKeys.key(k)) : [];
   }
 
   appendScans(scans: readonly ScanRecord[]): void {

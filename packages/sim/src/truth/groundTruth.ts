@@ -22,6 +22,8 @@ import type { Movers } from '../mobility/movers.js';
 import { ensureLength } from '../util/growable.js';
 
 const EMPTY = -1;
+/** How the pair columns grow (see {@link GroundTruth.grow}). */
+const PAIR_GROWTH = 1.5;
 
 export class GroundTruth {
   /**
@@ -260,12 +262,13 @@ export class GroundTruth {
     this.slots = slots;
   }
 
+  /** Room for `length` pairs: by half again, not double (the pairs are most of a district's truth). */
   private grow(length: number): void {
-    this.pairA = ensureLength(this.pairA, length);
-    this.pairB = ensureLength(this.pairB, length);
-    this.pairDay = ensureLength(this.pairDay, length);
-    this.closeS = ensureLength(this.closeS, length);
-    this.reachedAtS = ensureLength(this.reachedAtS, length);
-    this.activeSlot = ensureLength(this.activeSlot, length);
+    this.pairA = ensureLength(this.pairA, length, PAIR_GROWTH);
+    this.pairB = ensureLength(this.pairB, length, PAIR_GROWTH);
+    this.pairDay = ensureLength(this.pairDay, length, PAIR_GROWTH);
+    this.closeS = ensureLength(this.closeS, length, PAIR_GROWTH);
+    this.reachedAtS = ensureLength(this.reachedAtS, length, PAIR_GROWTH);
+    this.activeSlot = ensureLength(this.activeSlot, length, PAIR_GROWTH);
   }
 }

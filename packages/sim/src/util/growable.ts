@@ -5,11 +5,15 @@
 export type TypedArray =
   Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-/** A copy of `array` with room for at least `minLength` elements (doubling), or `array` itself if it has it. */
-export function ensureLength<T extends TypedArray>(array: T, minLength: number): T {
+/**
+ * A copy of `array` with room for at least `minLength` elements (growing by `growth`, default doubling),
+ * or `array` itself if it has it. Columns that end up the run's largest (ground truth's pairs) grow by
+ * 1.5: a third less room left unused on average, for a few more copies.
+ */
+export function ensureLength<T extends TypedArray>(array: T, minLength: number, growth = 2): T {
   if (array.length >= minLength) return array;
   let length = Math.max(16, array.length);
-  while (length < minLength) length *= 2;
+  while (length < minLength) length = Math.ceil(length * growth);
   const grown = new (array.constructor as new (n: number) => T)(length);
   grown.set(array);
   return grown;
