@@ -6,22 +6,32 @@ describe('virtual scheduler', () => {
   it('runs timers in (time, creation) order, skips cancelled ones, and timers set while running', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean(), fc.nat(30)), {
-          maxLength: 300,
-        }),
+        // Up to 2,000 timers: a heap several levels deep, whose last level is partly filled.
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 50 }), fc.boolean(), fc.nat(30), fc.boolean()),
+          {
+            maxLength: 2000,
+          },
+        ),
         fc.integer({ min: 0, max: 60 }),
         (timers, untilMs) => {
           const scheduler = new VirtualScheduler(0);
           const ran: number[] = [];
           const expected: { atMs: number; order: number; id: number }[] = [];
           let order = 0;
-          timers.forEach(([atMs, cancel, childDelayMs], id) => {
-            const handle = scheduler.setTimer(atMs, () => {
-              ran.push(id);
-              // A timer set while running goes after everything due at the same time already set.
-              if (childDelayMs % 3 === 0)
-                scheduler.setTimer(atMs + childDelayMs, () => ran.push(-id - 1));
-            });
+          // Targets (setTimerFor) and callbacks (setTimer) share one order.
+          const target = { onTimer: (id: number) => fire(id) };
+          const fire = (id: number) => {
+            ran.push(id);
+            const [atMs, , childDelayMs] = timers[id]!;
+            // A timer set while running goes after everything due at the same time already set.
+            if (childDelayMs % 3 === 0)
+              scheduler.setTimer(atMs + childDelayMs, () => ran.push(-id - 1));
+          };
+          timers.forEach(([atMs, cancel, , viaTarget], id) => {
+            const handle = viaTarget
+              ? scheduler.setTimerFor(atMs, target, id)
+              : scheduler.setTimer(atMs, () => fire(id));
             if (cancel) scheduler.cancelTimer(handle);
             else expected.push({ atMs, order: order, id });
             order++;
@@ -40,7 +50,84 @@ describe('virtual scheduler', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
+    );
+  });
+
+  it('fires exactly as a sorted list would, over interleaved sets, cancels and runs', () => {
+    type Op =
+      | { op: 'set'; inMs: number; spawnMs: number }
+      | { op: 'cancel'; pick: number }
+      | { op: 'run'; forMs: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          op: fc.constant('set' as const),
+          inMs: fc.nat(400),
+          spawnMs: fc.integer({ min: -1, max: 200 }),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }) },
+      { weight: 2, arbitrary: fc.record({ op: fc.constant('run' as const), forMs: fc.nat(150) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
+        const scheduler = new VirtualScheduler(0);
+        const fired: number[] = [];
+        const target = { onTimer: (id: number) => fired.push(id) };
+        // The model: every pending timer (time, handle, id, spawn) in a list, sorted before each pick.
+        // A timer with spawn ≥ 0 sets a child (id −id − 1) that many ms after it fires.
+        type Pending = { atMs: number; handle: number; id: number; spawnMs: number };
+        let model: Pending[] = [];
+        const modelFired: number[] = [];
+        let modelHandle = 0;
+        let modelNowMs = 0;
+        const handles: number[] = [];
+        let nextId = 0;
+        const schedule = (atMs: number, id: number, spawnMs: number) =>
+          spawnMs < 0
+            ? scheduler.setTimerFor(atMs, target, id)
+            : scheduler.setTimer(atMs, () => {
+                fired.push(id);
+                schedule(scheduler.nowMs() + spawnMs, -id - 1, -1);
+              });
+        for (const o of ops) {
+          if (o.op === 'set') {
+            const id = nextId++;
+            const atMs = modelNowMs + o.inMs;
+            handles.push(schedule(atMs, id, o.spawnMs));
+            model.push({ atMs, handle: modelHandle++, id, spawnMs: o.spawnMs });
+          } else if (o.op === 'cancel' && handles.length) {
+            const handle = handles[o.pick % handles.length]!;
+            scheduler.cancelTimer(handle);
+            model = model.filter((m) => m.handle !== handle);
+          } else if (o.op === 'run') {
+            const untilMs = modelNowMs + o.forMs;
+            scheduler.runUntil(untilMs);
+            for (;;) {
+              model.sort((x, y) => x.atMs - y.atMs || x.handle - y.handle);
+              const next = model[0];
+              if (!next || next.atMs > untilMs) break;
+              model.shift();
+              modelNowMs = next.atMs;
+              modelFired.push(next.id);
+              if (next.spawnMs >= 0)
+                model.push({
+                  atMs: next.atMs + next.spawnMs,
+                  handle: modelHandle++,
+                  id: -next.id - 1,
+                  spawnMs: -1,
+                });
+            }
+            modelNowMs = untilMs;
+            expect(scheduler.nowMs()).toBe(untilMs);
+          }
+        }
+        expect(fired).toEqual(modelFired);
+        expect(scheduler.pending).toBeGreaterThanOrEqual(model.length);
+      }),
+      { numRuns: 100 },
     );
   });
 

@@ -86,9 +86,17 @@ export class ScanAggregates {
       this.order = new Uint32Array(2 * n);
     }
     const { packed, sortedHeads: heads, order, decoded } = this;
-    // Head × n + slot is exact in a double (n < 2²⁹) and sorts natively.
+    // Head × n + slot is exact in a double (n < 2²⁹) and distinct: any sort gives one order. A scan's
+    // few dozen go by insertion (the native sort's call and view cost more than it); more go native.
     for (let s = 0; s < n; s++) packed[s] = this.heads[s]! * n + s;
-    packed.subarray(0, n).sort();
+    if (n <= INSERTION_SORT_MAX)
+      for (let k = 1; k < n; k++) {
+        const v = packed[k]!;
+        let j = k;
+        for (; j > 0 && packed[j - 1]! > v; j--) packed[j] = packed[j - 1]!;
+        packed[j] = v;
+      }
+    else packed.subarray(0, n).sort();
     for (let k = 0; k < n; k++) {
       heads[k] = Math.floor(packed[k]! / n);
       order[k] = packed[k]! - heads[k]! * n;
@@ -119,13 +127,15 @@ export class ScanAggregates {
   }
 }
 
+/** Up to this many slots, {@link ScanAggregates.sortedSlots} sorts by insertion. */
+const INSERTION_SORT_MAX = 48;
+
 /** A table index from an ID's head (already uniform; the multiply spreads low-bit runs). */
 export function mixHead(head: number): number {
   const h = Math.imul(head, 0x9e3779b1);
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-/** Scan aggregates to reuse; pass one as `FirmwareOptions.scanPool` to share it among firmwares. */
 /** The writable scratch behind a {@link ScanSightings}. */
 export interface ScanSightingsScratch extends ScanSightings {
   count: number;
@@ -138,6 +148,7 @@ export interface ScanSightingsScratch extends ScanSightings {
   idTag: Int32Array;
 }
 
+/** Scan aggregates to reuse; pass one as `FirmwareOptions.scanPool` to share it among firmwares. */
 export class ScanAggregatePool {
   private readonly free: ScanAggregates[] = [];
   private readonly output: ScanSightingsScratch = {

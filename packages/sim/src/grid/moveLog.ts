@@ -14,8 +14,11 @@ export class MoveLog {
   /** People whose venue changed at the last {@link scan} (moved or not). */
   readonly venueChanged: Int32Array;
   venueChangedCount = 0;
-  /** Scan number at which each person last moved (0: never). */
-  readonly movedAtScan: Uint32Array;
+  /**
+   * Who moved at the last scan, one bit a person: ground truth asks it of both people of every active
+   * pair each step, and a district's bits stay in the first-level cache where a word a person did not.
+   */
+  private readonly movedBits: Uint32Array;
   scans = 0;
   private readonly lastXM: Float64Array;
   private readonly lastYM: Float64Array;
@@ -25,7 +28,7 @@ export class MoveLog {
   constructor(readonly count: number) {
     this.moved = new Int32Array(count);
     this.venueChanged = new Int32Array(count);
-    this.movedAtScan = new Uint32Array(count);
+    this.movedBits = new Uint32Array(Math.ceil(count / 32));
     this.lastXM = new Float64Array(count).fill(NaN);
     this.lastYM = new Float64Array(count).fill(NaN);
     this.lastPresent = new Uint8Array(count);
@@ -35,8 +38,10 @@ export class MoveLog {
   /** Records who changed since the previous scan (the first scan: everyone present). */
   scan(m: Movers): void {
     const { xM, yM, present, venue } = m;
-    const { lastXM, lastYM, lastPresent, lastVenue, moved, venueChanged, movedAtScan } = this;
-    const stamp = ++this.scans;
+    const { lastXM, lastYM, lastPresent, lastVenue, moved, venueChanged, movedBits } = this;
+    this.scans++;
+    // Only the words the last scan set need clearing.
+    for (let i = 0; i < this.movedCount; i++) movedBits[moved[i]! >>> 5] = 0;
     let n = 0;
     let changed = 0;
     for (let p = 0; p < this.count; p++) {
@@ -55,7 +60,7 @@ export class MoveLog {
       lastYM[p] = y;
       lastPresent[p] = here;
       moved[n++] = p;
-      movedAtScan[p] = stamp;
+      movedBits[p >>> 5] = movedBits[p >>> 5]! | (1 << (p & 31));
     }
     this.movedCount = n;
     this.venueChangedCount = changed;
@@ -63,6 +68,6 @@ export class MoveLog {
 
   /** Whether p moved at the last scan. */
   movedNow(p: number): boolean {
-    return this.movedAtScan[p] === this.scans;
+    return ((this.movedBits[p >>> 5]! >>> (p & 31)) & 1) === 1;
   }
 }

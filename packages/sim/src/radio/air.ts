@@ -103,12 +103,18 @@ function permute<T>(column: { [i: number]: T; slice(): ArrayLike<T> }, newSlot: 
   for (let slot = 0; slot < newSlot.length; slot++) column[newSlot[slot]!] = old[slot] as T;
 }
 
-/** The Z-order (Morton) code of a cell: the bits of col and row interleaved (16 bits each). */
-function mortonCode(col: number, row: number): number {
-  let code = 0;
-  for (let bit = 0; bit < 16; bit++)
-    code += (((col >> bit) & 1) + ((row >> bit) & 1) * 2) * 4 ** bit;
-  return code;
+/** The Z-order (Morton) code of a cell: the low 16 bits of col and row interleaved (col's even). */
+export function mortonCode(col: number, row: number): number {
+  return spreadBits(col) + 2 * spreadBits(row);
+}
+
+/** The low 16 bits of x moved to the even bit positions of a 32-bit word. */
+function spreadBits(x: number): number {
+  let v = x & 0xffff;
+  v = (v | (v << 8)) & 0x00ff00ff;
+  v = (v | (v << 4)) & 0x0f0f0f0f;
+  v = (v | (v << 2)) & 0x33333333;
+  return (v | (v << 1)) & 0x55555555;
 }
 
 /** Counts for the run's summary and the benchmarks. */
