@@ -1,10 +1,11 @@
 /**
  * Decoded adverts, remembered per payload object. Hosts that hand over the same bytes object for every
  * advert of one rotation (the simulator) decode each payload once; one cache shared by many firmwares
- * (a simulated crowd) decodes it once for all of them and hands them all the same ID bytes object.
+ * (a simulated crowd) decodes it once for all of them and hands them all the same decoding.
  * @module
  */
 import { decodeAdvert, decodeAdvertViews } from '../advert/codec.js';
+import { AEM_BYTES } from '../ids/gaen/constants.js';
 import { bytesToHex } from '../bytes/index.js';
 
 /**
@@ -36,9 +37,9 @@ export function idHead(id: Uint8Array): number {
 /** Options of {@link AdvertDecodeCache}. */
 export interface AdvertDecodeCacheOptions {
   /**
-   * Decodings hold their ID and AEM as views of the payload instead of copies (default false): for
-   * hosts whose payloads are never changed or reused while anything holds their sightings (the
-   * simulator's, made by the firmware; a crowd holds a decoding per phone).
+   * Decodings give their ID and AEM as views of the payload (made on each read) instead of holding
+   * copies (default false): for hosts whose payloads are never changed or reused while anything holds
+   * their sightings (the simulator's, made by the firmware; a crowd holds a decoding per phone).
    */
   views?: boolean;
 }
@@ -74,10 +75,55 @@ export function decodePayload(
   payload: Uint8Array,
   options: AdvertDecodeCacheOptions = {},
 ): DecodedAdvert {
-  const d = options.views ? decodeAdvertViews(payload) : decodeAdvert(payload);
+  if (options.views) {
+    const d = decodeAdvertViews(payload);
+    if (d.kind === 'gaen') return new PayloadId('gaen', payload, d.rpi, d.aem);
+    if (d.kind === 'bluezone') return new PayloadId('bluezone', payload, d.id, undefined);
+    return { kind: d.kind };
+  }
+  const d = decodeAdvert(payload);
   if (d.kind === 'gaen')
     return { kind: 'gaen', id: d.rpi, aem: d.aem, key: bytesToHex(d.rpi), head: idHead(d.rpi) };
   if (d.kind === 'bluezone')
     return { kind: 'bluezone', id: d.id, key: bytesToHex(d.id), head: idHead(d.id) };
   return { kind: d.kind };
+}
+
+/**
+ * A decoded ID that keeps where its ID and AEM sit in the payload instead of views of them: `id` and
+ * `aem` are views made on each read (equal bytes, not one object), `key` is made on first read. A crowd
+ * holds one decoding per phone, and two views and a hex string were most of it; the simulator reads
+ * none of them per delivery.
+ */
+class PayloadId {
+  readonly head: number;
+  private readonly idAt: number;
+  private readonly idEnd: number;
+  /** −1: no AEM (Bluezone). */
+  private readonly aemAt: number;
+  private hex: string | undefined;
+
+  constructor(
+    readonly kind: 'gaen' | 'bluezone',
+    private readonly payload: Uint8Array,
+    id: Uint8Array,
+    aem: Uint8Array | undefined,
+  ) {
+    this.idAt = id.byteOffset - payload.byteOffset;
+    this.idEnd = this.idAt + id.length;
+    this.aemAt = aem ? aem.byteOffset - payload.byteOffset : -1;
+    this.head = idHead(id);
+  }
+
+  get id(): Uint8Array {
+    return this.payload.subarray(this.idAt, this.idEnd);
+  }
+
+  get aem(): Uint8Array | undefined {
+    return this.aemAt < 0 ? undefined : this.payload.subarray(this.aemAt, this.aemAt + AEM_BYTES);
+  }
+
+  get key(): string {
+    return (this.hex ??= bytesToHex(this.id));
+  }
 }

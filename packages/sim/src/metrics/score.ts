@@ -91,7 +91,7 @@ export function detectionLatency(
     if (verdicts.closeContact[v] !== 1 || Number.isNaN(verdicts.detectedAtS[v]!)) continue;
     const i = verdicts.truthIndex[v]!;
     if (i < 0 || !sim.truth.isClose(i)) continue;
-    latencies.push(verdicts.detectedAtS[v]! - sim.truth.reachedAtS[i]!);
+    latencies.push(verdicts.detectedAtS[v]! - sim.truth.reachedAtS(i));
   }
   latencies.sort((a, b) => a - b);
   const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;

@@ -34,8 +34,11 @@ export class GroundTruth {
   pairB = new Uint32Array(1024);
   pairDay = new Int32Array(1024);
   closeS = new Float64Array(1024);
-  /** Run time (s) at which the pair's seconds that day first reached the minimum (NaN: never). */
-  reachedAtS = new Float64Array(1024);
+  /**
+   * Run time (s) at which a pair's seconds that day first reached the minimum, for the pairs that did:
+   * well under 1 % of a city's, so a column over every pair would be nearly all NaN.
+   */
+  private readonly reached = new Map<number, number>();
   length = 0;
   /** Each pair's place in the active list (−1: not active). */
   private activeSlot = new Int32Array(1024).fill(EMPTY);
@@ -164,6 +167,11 @@ export class GroundTruth {
     }
   }
 
+  /** Run time (s) at which pair i's seconds that day first reached the minimum (NaN: never). */
+  reachedAtS(i: number): number {
+    return this.reached.get(i) ?? NaN;
+  }
+
   /** Whether pair i is a true close contact on its day. */
   isClose(i: number): boolean {
     return this.closeS[i]! >= this.minDurationS - 1e-9;
@@ -185,12 +193,12 @@ export class GroundTruth {
   /** Steps from..from+count−1 of `pair`, one step's seconds at a time, noting when it reached the minimum. */
   private addSteps(pair: number, from: number, count: number): void {
     let closeS = this.closeS[pair]!;
-    let reached = !Number.isNaN(this.reachedAtS[pair]!);
+    let reached = this.reached.has(pair);
     const minS = this.minDurationS - 1e-9;
     for (let j = from; j < from + count; j++) {
       closeS += this.stepLengthS[j]!;
       if (!reached && closeS >= minS) {
-        this.reachedAtS[pair] = this.stepTimeS[j]!;
+        this.reached.set(pair, this.stepTimeS[j]!);
         reached = true;
       }
     }
@@ -244,7 +252,6 @@ export class GroundTruth {
     this.pairB[pair] = hi;
     this.pairDay[pair] = day;
     this.closeS[pair] = 0;
-    this.reachedAtS[pair] = NaN;
     this.activeSlot[pair] = EMPTY;
     this.slots[s] = pair;
     if (this.length * 2 > this.slots.length) this.rehash();
@@ -268,7 +275,6 @@ export class GroundTruth {
     this.pairB = ensureLength(this.pairB, length, PAIR_GROWTH);
     this.pairDay = ensureLength(this.pairDay, length, PAIR_GROWTH);
     this.closeS = ensureLength(this.closeS, length, PAIR_GROWTH);
-    this.reachedAtS = ensureLength(this.reachedAtS, length, PAIR_GROWTH);
     this.activeSlot = ensureLength(this.activeSlot, length, PAIR_GROWTH);
   }
 }
