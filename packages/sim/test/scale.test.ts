@@ -165,7 +165,7 @@ describe('scale structures', () => {
         const got = new Map<string, number>();
         for (let i = 0; i < truth.length; i++)
           if (truth.closeS[i]! > 0)
-            got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay[i]}`, truth.closeS[i]!);
+            got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay(i)}`, truth.closeS[i]!);
         expect(new Map([...got].sort())).toEqual(new Map([...brute].sort()));
         for (const [key, seconds] of brute) {
           const [a, b, day] = key.split(',').map(Number) as [number, number, number];

@@ -37,11 +37,9 @@ function crowd(storeCount: number) {
     runStartMs: RUN_START_MS,
     scheme: 'gaen',
     truth: { scanTruthOf: () => truth },
+    scannerName: (k) => `phone-${k}`,
   };
-  const stores = Array.from(
-    { length: storeCount },
-    (_, k) => new ColumnarStore(storeCrowd, `phone-${k}`, k),
-  );
+  const stores = Array.from({ length: storeCount }, (_, k) => new ColumnarStore(storeCrowd, k));
   const models: Row[][] = stores.map(() => []);
   /**
    * Through appendSightings, or through the firmware's columns path (appendScanSightings), its IDs

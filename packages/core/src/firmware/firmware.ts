@@ -143,12 +143,15 @@ export class Firmware implements TimerTarget {
   private readonly episodeConfig: Partial<EpisodeConfig> | undefined;
   private readonly onExposure: ((event: ExposureEvent) => void) | undefined;
   /**
-   * The pending timer of each kind (`T_*`; at most one each) or undefined. A scheduler with
-   * `setTimerFor` calls {@link onTimer} back; for others, each kind's callback is made once.
+   * The pending timer of each kind (`T_*`; at most one each) or undefined, in a field each (an array
+   * cost a crowd's phones 90 bytes each; see {@link pendingOf}). A scheduler with `setTimerFor` calls
+   * {@link onTimer} back; for others, each kind's callback is made once.
    */
-  private readonly pending: (TimerHandle | undefined)[] = new Array<TimerHandle | undefined>(
-    TIMER_KINDS,
-  ).fill(undefined);
+  private pendingRotate: TimerHandle | undefined;
+  private pendingToggle: TimerHandle | undefined;
+  private pendingStartScan: TimerHandle | undefined;
+  private pendingEndScan: TimerHandle | undefined;
+  private pendingPrune: TimerHandle | undefined;
   private callbacks: readonly (() => void)[] | undefined;
   private running = false;
   private advertisingPhaseOn = true;
@@ -210,9 +213,9 @@ export class Firmware implements TimerTarget {
   /** Stops every activity (stored data stays). */
   stop(): void {
     for (let kind = 0; kind < TIMER_KINDS; kind++) {
-      const handle = this.pending[kind];
+      const handle = this.pendingOf(kind);
       if (handle !== undefined) this.scheduler.cancelTimer(handle);
-      this.pending[kind] = undefined;
+      this.setPending(kind, undefined);
     }
     if (this.scan) this.endScan();
     this.radio.stopAdvertising();
@@ -236,8 +239,8 @@ export class Firmware implements TimerTarget {
    * with no timer pending does nothing.
    */
   onTimer(kind: number): void {
-    if (this.pending[kind] === undefined) return;
-    this.pending[kind] = undefined;
+    if (this.pendingOf(kind) === undefined) return;
+    this.setPending(kind, undefined);
     if (kind === T_ROTATE) this.rotate();
     else if (kind === T_TOGGLE) this.toggleAdvertising();
     else if (kind === T_START_SCAN) this.startScan();
@@ -305,11 +308,30 @@ export class Firmware implements TimerTarget {
   /** Sets the timer of `kind` (cancelling one still pending, which the schedules never leave). */
   private at(kind: number, atMs: number): void {
     const scheduler = this.scheduler;
-    const handle = this.pending[kind];
+    const handle = this.pendingOf(kind);
     if (handle !== undefined) scheduler.cancelTimer(handle);
-    this.pending[kind] = scheduler.setTimerFor
-      ? scheduler.setTimerFor(atMs, this, kind)
-      : scheduler.setTimer(atMs, this.callbackOf(kind));
+    this.setPending(
+      kind,
+      scheduler.setTimerFor
+        ? scheduler.setTimerFor(atMs, this, kind)
+        : scheduler.setTimer(atMs, this.callbackOf(kind)),
+    );
+  }
+
+  private pendingOf(kind: number): TimerHandle | undefined {
+    if (kind === T_ROTATE) return this.pendingRotate;
+    if (kind === T_TOGGLE) return this.pendingToggle;
+    if (kind === T_START_SCAN) return this.pendingStartScan;
+    if (kind === T_END_SCAN) return this.pendingEndScan;
+    return this.pendingPrune;
+  }
+
+  private setPending(kind: number, handle: TimerHandle | undefined): void {
+    if (kind === T_ROTATE) this.pendingRotate = handle;
+    else if (kind === T_TOGGLE) this.pendingToggle = handle;
+    else if (kind === T_START_SCAN) this.pendingStartScan = handle;
+    else if (kind === T_END_SCAN) this.pendingEndScan = handle;
+    else this.pendingPrune = handle;
   }
 
   /** Timer `kind`'s callback, for schedulers without `setTimerFor` (made once, on first use). */

@@ -140,7 +140,7 @@ export function* contactsCsvChunks(sim: Simulation, evaluation: Evaluation): Gen
     e < nTruth
       ? Math.max(truth.pairA[e]!, truth.pairB[e]!)
       : Math.max(v.observer[e - nTruth]!, v.contact[e - nTruth]!);
-  const day = (e: number) => (e < nTruth ? truth.pairDay[e]! : v.day[e - nTruth]!);
+  const day = (e: number) => (e < nTruth ? truth.pairDay(e) : v.day[e - nTruth]!);
   const start = new Uint32Array(people + 1);
   for (let e = 0; e < n; e++) start[lo(e) + 1]!++;
   for (let p = 0; p < people; p++) start[p + 1]! += start[p]!;

@@ -219,11 +219,12 @@ export class Simulation {
       runStartMs: this.startMs,
       scheme: scenario.profile,
       truth: this.air,
+      scannerName: phoneName,
     };
     for (let p = 0; p < this.people; p++) {
       if (!this.population.app[p]) continue;
-      const name = phoneName(p);
-      const store = new ColumnarStore(storeCrowd, name, p);
+      // The store names the phone in what it hands out; the firmware needs no name of its own.
+      const store = new ColumnarStore(storeCrowd, p);
       this.stores[p] = store;
       this.firmware[p] = new Firmware({
         profile: this.profile,
@@ -232,7 +233,6 @@ export class Simulation {
         random: firmwareRandom[p]!,
         store,
         crypto: nodeCryptoProvider,
-        name,
         txPowerDbm: this.population.advertisedTxDbm[p]!,
         episodeConfig: episodeConfigOf(this.population.rssiCorrectionDb[p]!),
         decodeCache,

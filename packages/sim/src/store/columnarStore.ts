@@ -38,6 +38,8 @@ export interface StoreCrowd {
   runStartMs: number;
   scheme: SchemeName;
   truth: TruthSource;
+  /** A phone's name in its sightings and scan records (made when first read: none while a run runs). */
+  scannerName: (scanner: number) => string;
 }
 
 const CM_PER_M = 100;
@@ -70,19 +72,25 @@ export class ColumnarStore implements Store {
   /** Sightings stored without a true distance (0 cm): the scan's truth did not name them (never expected). */
   truthMissing = 0;
 
-  private readonly ids: IdTable;
-  private readonly arena: SightingArena;
-  private readonly runStartMs: number;
+  private name: string | undefined;
 
   constructor(
     private readonly crowd: StoreCrowd,
-    private readonly scannerName: string,
     /** The person whose phone this is: their scans' truth is the crowd's `truth.scanTruthOf(scanner)`. */
     private readonly scanner: number,
-  ) {
-    this.ids = crowd.ids;
-    this.arena = crowd.sightings;
-    this.runStartMs = crowd.runStartMs;
+  ) {}
+
+  // What every store shares is read through the crowd, not copied into fields of each.
+  private get ids(): IdTable {
+    return this.crowd.ids;
+  }
+
+  private get arena(): SightingArena {
+    return this.crowd.sightings;
+  }
+
+  private get runStartMs(): number {
+    return this.crowd.runStartMs;
   }
 
   appendSightings(sightings: readonly Sighting[]): void {
@@ -237,6 +245,11 @@ export class ColumnarStore implements Store {
     );
   }
 
+  /** This phone's name, as the crowd names it (kept once asked for). */
+  private scannerName(): string {
+    return (this.name ??= this.crowd.scannerName(this.scanner));
+  }
+
   private sightingOf(timeMs: number, index: number, rssiDbm: number): Sighting {
     const s: Sighting = {
       timeMs,
@@ -246,7 +259,8 @@ export class ColumnarStore implements Store {
     };
     const aem = this.ids.aem(index);
     if (aem) s.aem = aem;
-    if (this.scannerName) s.scanner = this.scannerName;
+    const scanner = this.scannerName();
+    if (scanner) s.scanner = scanner;
     return s;
   }
 
@@ -356,7 +370,8 @@ export class ColumnarStore implements Store {
       const startMs = this.scanStartMs(scans, i);
       if (startMs < fromMs || startMs >= toMs) continue;
       const r: ScanRecord = { startMs, durationMs: this.scanDurationMs(scans, i) };
-      if (this.scannerName) r.scanner = this.scannerName;
+      const scanner = this.scannerName();
+      if (scanner) r.scanner = scanner;
       out.push(r);
     }
     return out;

@@ -18,7 +18,7 @@ export class IdTable {
   private idLength = new Uint8Array(1024);
   private aemLength = new Uint8Array(1024);
   private owners = new Int32Array(1024);
-  /** slot → index (−1 empty); a power of two, at most half full. */
+  /** slot → index (−1 empty); a power of two, at most three quarters full (a district's IDs are millions). */
   private slots = new Int32Array(2048).fill(EMPTY);
 
   get size(): number {
@@ -51,7 +51,7 @@ export class IdTable {
     this.arenaLength += id.length + aemLength;
     this.owners[index] = owner;
     this.slots[s] = index;
-    if (this.count * 2 > this.slots.length) this.rehash();
+    if (this.count * 4 > this.slots.length * 3) this.rehash();
     return index;
   }
 

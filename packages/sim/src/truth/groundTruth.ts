@@ -22,6 +22,8 @@ import type { Movers } from '../mobility/movers.js';
 import { ensureLength } from '../util/growable.js';
 
 const EMPTY = -1;
+/** The last day a pair can fall on, in days after the run's first (scenarios run 30 days at most). */
+const MAX_DAY_OFFSET = 0xffff;
 /** How the pair columns grow (see {@link GroundTruth.grow}). */
 const PAIR_GROWTH = 1.5;
 
@@ -32,8 +34,9 @@ export class GroundTruth {
    */
   pairA = new Uint32Array(1024);
   pairB = new Uint32Array(1024);
-  pairDay = new Int32Array(1024);
   closeS = new Float64Array(1024);
+  /** Each pair's day as days after the run's first (see {@link pairDay}): 2 bytes, not 4. */
+  private dayOffset = new Uint16Array(1024);
   /**
    * Run time (s) at which a pair's seconds that day first reached the minimum, for the pairs that did:
    * well under 1 % of a city's, so a column over every pair would be nearly all NaN.
@@ -181,15 +184,21 @@ export class GroundTruth {
     return this.closeS[i]! >= this.minDurationS - 1e-9;
   }
 
+  /** Pair i's UTC day number (days since the epoch). */
+  pairDay(i: number): number {
+    return this.firstDay + this.dayOffset[i]!;
+  }
+
   /** Index of (a, b, day) or −1. */
   find(a: number, b: number, day: number): number {
     const lo = a < b ? a : b;
     const hi = a < b ? b : a;
     const mask = this.slots.length - 1;
+    const offset = day - this.firstDay;
     for (let s = this.hashOf(lo, hi, day) & mask; ; s = (s + 1) & mask) {
       const pair = this.slots[s]!;
       if (pair === EMPTY) return -1;
-      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.pairDay[pair] === day)
+      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.dayOffset[pair] === offset)
         return pair;
     }
   }
@@ -243,18 +252,23 @@ export class GroundTruth {
   /** Index of (lo, hi, day), created (with no seconds yet) if new. */
   private pairOf(lo: number, hi: number, day: number): number {
     const mask = this.slots.length - 1;
+    const offset = day - this.firstDay;
     let s = this.hashOf(lo, hi, day) & mask;
     for (; ; s = (s + 1) & mask) {
       const pair = this.slots[s]!;
       if (pair === EMPTY) break;
-      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.pairDay[pair] === day)
+      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.dayOffset[pair] === offset)
         return pair;
     }
+    if (!(offset >= 0 && offset <= MAX_DAY_OFFSET))
+      throw new RangeError(
+        `ground truth: day ${day} is ${offset} days from the run's first (${this.firstDay}); it keeps 0 … ${MAX_DAY_OFFSET}`,
+      );
     const pair = this.length++;
     if (pair === this.pairA.length) this.grow(pair + 1);
     this.pairA[pair] = lo;
     this.pairB[pair] = hi;
-    this.pairDay[pair] = day;
+    this.dayOffset[pair] = offset;
     this.closeS[pair] = 0;
     this.activeSlot[pair] = EMPTY;
     this.slots[s] = pair;
@@ -266,7 +280,7 @@ export class GroundTruth {
     const slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
     const mask = slots.length - 1;
     for (let pair = 0; pair < this.length; pair++) {
-      let s = this.hashOf(this.pairA[pair]!, this.pairB[pair]!, this.pairDay[pair]!) & mask;
+      let s = this.hashOf(this.pairA[pair]!, this.pairB[pair]!, this.pairDay(pair)) & mask;
       while (slots[s] !== EMPTY) s = (s + 1) & mask;
       slots[s] = pair;
     }
@@ -277,7 +291,7 @@ export class GroundTruth {
   private grow(length: number): void {
     this.pairA = ensureLength(this.pairA, length, PAIR_GROWTH);
     this.pairB = ensureLength(this.pairB, length, PAIR_GROWTH);
-    this.pairDay = ensureLength(this.pairDay, length, PAIR_GROWTH);
+    this.dayOffset = ensureLength(this.dayOffset, length, PAIR_GROWTH);
     this.closeS = ensureLength(this.closeS, length, PAIR_GROWTH);
     this.activeSlot = ensureLength(this.activeSlot, length, PAIR_GROWTH);
   }
