@@ -110,7 +110,6 @@ describe('virtual scheduler', () => {
               const next = model[0];
               if (!next || next.atMs > untilMs) break;
               model.shift();
-              modelNowMs = next.atMs;
               modelFired.push(next.id);
               if (next.spawnMs >= 0)
                 model.push({
