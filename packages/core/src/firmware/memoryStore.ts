@@ -4,7 +4,7 @@
  * @module
  */
 import { bytesEqual } from '../bytes/index.js';
-import type { DiagnosisKey } from '../ids/diagnosisKey.js';
+import { ownKeyEndMs, type DiagnosisKey } from '../ids/diagnosisKey.js';
 import type { Sighting } from '../sightings/sighting.js';
 import type { ScanRecord, SightingQuery, Store } from './ports.js';
 
@@ -38,12 +38,7 @@ export class MemoryStore implements Store {
     const before = this.sightings.length;
     this.scans = this.scans.filter((s) => s.startMs >= beforeMs);
     this.sightings = this.sightings.filter((s) => s.timeMs >= beforeMs);
-    this.keys = this.keys.filter(
-      (k) =>
-        (k.scheme === 'gaen'
-          ? (k.rollingStartIntervalNumber + k.rollingPeriod) * 600_000
-          : k.timeTeS * 1000) >= beforeMs,
-    );
+    this.keys = this.keys.filter((k) => ownKeyEndMs(k) >= beforeMs);
     return before - this.sightings.length;
   }
 

@@ -46,3 +46,13 @@ export interface BluezoneDiagnosisKey {
 
 /** A diagnosis key of either scheme. */
 export type DiagnosisKey = GaenDiagnosisKey | BluezoneDiagnosisKey;
+
+/**
+ * When a device's own key stops being current, ms: GAEN, the end of its rolling period; Bluezone,
+ * `timeTeS`. Stores prune own keys by it (kept while it is at or after the cut-off).
+ */
+export function ownKeyEndMs(key: DiagnosisKey): number {
+  return key.scheme === 'gaen'
+    ? (key.rollingStartIntervalNumber + key.rollingPeriod) * 600_000
+    : key.timeTeS * 1000;
+}

@@ -68,6 +68,8 @@ const F_IOS_BACKGROUND = 4;
  * drift from where they were (to work, to a venue), and a scan's advertisers should stay close in memory.
  */
 const REORDER_EVERY_MS = 300_000;
+/** How the air decodes payloads (see `usePayload`). */
+const VIEWS = { views: true } as const;
 /** Above every Morton code of two 16-bit cell numbers: absent people sort last. */
 const ABSENT_CODE = 2 ** 32;
 
@@ -354,10 +356,22 @@ export class Air {
 
   /** Person p advertises `payload` (its random address plays no part in the simulated air). */
   advertise(p: number, payload: Uint8Array): void {
-    // Decoded once here for every scanner (payloads are the firmware's and never change: the ID and AEM
-    // are views of it), kept per slot, handed over with each delivery.
-    const decoded = decodePayload(payload, { views: true });
     const slot = this.slotOf[p]!;
+    const r = REC * slot;
+    const rec = this.rec;
+    // The same payload again (advertising back on after an off phase): its decoding and ID stand.
+    if (this.payload[slot] !== payload) this.usePayload(p, slot, payload);
+    const flags = rec[r + R_FLAGS]!;
+    if (!(flags & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
+    rec[r + R_FLAGS] = flags | F_ADVERTISING | F_HAS_PAYLOAD;
+  }
+
+  /**
+   * Decodes a new payload once for every scanner (payloads are the firmware's and never change: the ID
+   * and AEM are views of it) and keeps it, its decoding and its ID at p's slot.
+   */
+  private usePayload(p: number, slot: number, payload: Uint8Array): void {
+    const decoded = decodePayload(payload, VIEWS);
     const r = REC * slot;
     const rec = this.rec;
     if (decoded.kind === 'gaen' || decoded.kind === 'bluezone') {
@@ -369,11 +383,8 @@ export class Air {
       this.idSchemeAt[slot] = 0;
       this.idHeadAt[slot] = 0;
     }
-    const flags = rec[r + R_FLAGS]!;
-    if (!(flags & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
-    rec[r + R_FLAGS] = flags | F_ADVERTISING | F_HAS_PAYLOAD;
-    this.payload[this.slotOf[p]!] = payload;
-    this.decoded[this.slotOf[p]!] = decoded;
+    this.payload[slot] = payload;
+    this.decoded[slot] = decoded;
   }
 
   stopAdvertising(p: number): void {

@@ -6,7 +6,12 @@
  * such as a report type, or numbers a column cannot hold exactly) is kept as given.
  * @module
  */
-import type { BluezoneDiagnosisKey, DiagnosisKey, GaenDiagnosisKey } from '@proxsense/core';
+import {
+  ownKeyEndMs,
+  type BluezoneDiagnosisKey,
+  type DiagnosisKey,
+  type GaenDiagnosisKey,
+} from '@proxsense/core';
 import { ensureLength } from '../util/growable.js';
 
 const KIND_OBJECT = 0;
@@ -86,16 +91,13 @@ export class OwnKeyTable {
     return key;
   }
 
-  /** When the key at `index` stops being current, ms (GAEN: its rolling period's end; Bluezone: timeTeS). */
+  /** Core's `ownKeyEndMs` of the key at `index` (packed keys are not unpacked for it). */
   endMs(index: number): number {
     const kind = this.kind[index]!;
     const n = 3 * index;
     if (kind === KIND_GAEN) return (this.numbers[n]! + this.numbers[n + 1]!) * 600_000;
     if (kind === KIND_BLUEZONE) return this.numbers[n + 2]! * 1000;
-    const key = this.objects.get(index)!;
-    return key.scheme === 'gaen'
-      ? (key.rollingStartIntervalNumber + key.rollingPeriod) * 600_000
-      : key.timeTeS * 1000;
+    return ownKeyEndMs(this.objects.get(index)!);
   }
 
   private putBytes(bytes: Uint8Array): number {
