@@ -328,4 +328,36 @@ describe('renderReport', () => {
     for (let i = 0; i < n; i++) if (trueMinutes[i]! >= 15 && estimatedMinutes[i]! >= 15) tp++;
     expect(Number(counts![1]!.replace(/,/g, ''))).toBe(tp);
   });
+
+  it("draws a district's map without its walls and with every k-th room past the limits, and says so", () => {
+    const data = sampleData();
+    // A 100 × 60 grid of 20 m venues, each with four walls: 6,000 rooms and 24,000 walls.
+    const rects = [];
+    const walls = [];
+    for (let row = 0; row < 60; row++)
+      for (let col = 0; col < 100; col++) {
+        const xM = 40 * col;
+        const yM = 40 * row;
+        rects.push({ xM, yM, widthM: 20, heightM: 20 });
+        walls.push(
+          { x1M: xM, y1M: yM, x2M: xM + 20, y2M: yM, lossDb: 10 },
+          { x1M: xM + 20, y1M: yM, x2M: xM + 20, y2M: yM + 20, lossDb: 10 },
+          { x1M: xM, y1M: yM + 20, x2M: xM + 20, y2M: yM + 20, lossDb: 10 },
+          { x1M: xM, y1M: yM, x2M: xM, y2M: yM + 20, lossDb: 10 },
+        );
+      }
+    data.map = { ...data.map, widthM: 4000, heightM: 2400, rects, walls };
+    const html = renderReport(data, { maxMapWalls: 2000, maxMapAreas: 2500 });
+    const map = /<section[^>]*id="chart-map"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(map).not.toBe('');
+    // Every 3rd of 6,000 rooms: 2,000 drawn, as markArea polygons.
+    expect(map.match(/<polygon/g)?.length).toBe(2000);
+    expect(map).toContain('6,000 areas (every 3rd drawn: 2,000)');
+    expect(map).toMatch(/24,000 walls, not drawn: above 2,000, at [\d.]+ px per metre/);
+    expect(map).not.toContain('>Wall<');
+    // Within the limits everything is drawn: the sample's four rooms and four walls.
+    const small = renderReport(sampleData(), { maxMapWalls: 2000, maxMapAreas: 2500 });
+    expect(small).toContain('4 areas, 4 walls (labelled with their loss, dB)');
+    expect(small).toContain('>Wall<');
+  });
 });

@@ -36,6 +36,14 @@ export interface RenderReportOptions {
   maxPointsPerSeries?: number;
   /** Walls get their loss in dB as a label only up to this many (default 40); beyond, labels clutter. */
   maxWallLabels?: number;
+  /**
+   * The venue map draws its walls only up to this many (default 2000): a district's tens of thousands,
+   * at well under a pixel per metre, cover its rooms in black and weigh megabytes. Beyond, the rooms
+   * alone outline the venues and the caption says so.
+   */
+  maxMapWalls?: number;
+  /** The venue map draws at most this many rooms / areas, every k-th beyond (default 5000). */
+  maxMapAreas?: number;
 }
 
 type Opts = Required<RenderReportOptions>;
@@ -46,6 +54,8 @@ const DEFAULTS: Opts = {
   chartHeightPx: 360,
   maxPointsPerSeries: 5000,
   maxWallLabels: 40,
+  maxMapWalls: 2000,
+  maxMapAreas: 5000,
 };
 
 /** One chart section: either inline SVG or a "no data" reason. */
@@ -636,9 +646,14 @@ function mapSection(m: ReportData['map'], opts: Opts): Section {
     m.tracks.filter((t) => !t.app),
     opts.maxPointsPerSeries,
   );
-  const series: Record<string, unknown>[] = [
-    rectSeries(m.rects),
-    linesSeries('Wall', wallCoords(m.walls), { color: '#222', width: 2.5, opacity: 1 }),
+  const drawWalls = m.walls.length <= opts.maxMapWalls;
+  const rects = subsample(m.rects, opts.maxMapAreas);
+  const series: Record<string, unknown>[] = [rectSeries(rects)];
+  if (drawWalls)
+    series.push(
+      linesSeries('Wall', wallCoords(m.walls), { color: '#222', width: 2.5, opacity: 1 }),
+    );
+  series.push(
     linesSeries('App user', appTracks, { color: COLOR_A, width: 1.2, opacity: 0.7 }),
     linesSeries('Non-user', otherTracks, {
       color: COLOR_B,
@@ -646,12 +661,18 @@ function mapSection(m: ReportData['map'], opts: Opts): Section {
       opacity: 0.7,
       type: 'dashed',
     }),
-  ];
-  if (m.walls.length > 0 && m.walls.length <= opts.maxWallLabels)
-    series.push(wallLabelSeries(m.walls));
+  );
+  const labelWalls = drawWalls && m.walls.length > 0 && m.walls.length <= opts.maxWallLabels;
+  if (labelWalls) series.push(wallLabelSeries(m.walls));
   const option: EChartsOption = {
     grid: { left, width: plotW, top: margin.top, height: plotH },
-    legend: { top: 4, itemGap: 24, data: ['Room / area', 'Wall', 'App user', 'Non-user'] },
+    legend: {
+      top: 4,
+      itemGap: 24,
+      data: drawWalls
+        ? ['Room / area', 'Wall', 'App user', 'Non-user']
+        : ['Room / area', 'App user', 'Non-user'],
+    },
     xAxis: {
       type: 'value',
       min: 0,
@@ -673,7 +694,14 @@ function mapSection(m: ReportData['map'], opts: Opts): Section {
     series,
   };
   const nApp = m.tracks.filter((t) => t.app).length;
-  const caption = `${fmtInt(nApp)} app users (solid blue), ${fmtInt(m.tracks.length - nApp)} non-users (dashed orange), ${fmtInt(m.rects.length)} areas, ${fmtInt(m.walls.length)} walls${m.walls.length > 0 && m.walls.length <= opts.maxWallLabels ? ' (labelled with their loss, dB)' : ''}. Equal scale on both axes.`;
+  const areas =
+    rects.length < m.rects.length
+      ? `${fmtInt(m.rects.length)} areas (every ${ordinal(Math.ceil(m.rects.length / opts.maxMapAreas))} drawn: ${fmtInt(rects.length)})`
+      : `${fmtInt(m.rects.length)} areas`;
+  const walls = !drawWalls
+    ? `${fmtInt(m.walls.length)} walls, not drawn: above ${fmtInt(opts.maxMapWalls)}, at ${fmtNum(pxPerM)} px per metre, they would cover the areas (the simulation used them all)`
+    : `${fmtInt(m.walls.length)} walls${labelWalls ? ' (labelled with their loss, dB)' : ''}`;
+  const caption = `${fmtInt(nApp)} app users (solid blue), ${fmtInt(m.tracks.length - nApp)} non-users (dashed orange), ${areas}, ${walls}. Equal scale on both axes.`;
   return {
     id,
     title,
