@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MoveLog } from '../src/grid/moveLog.js';
+import { PackedGrid } from '../src/grid/packedGrid.js';
 import { UniformGrid } from '../src/grid/uniformGrid.js';
 import { Movers } from '../src/mobility/movers.js';
 import { NORMAL_TABLE, NORMAL_TABLE_BINS, normalQuantile } from '../src/random/normal.js';
@@ -131,6 +132,121 @@ describe('scale structures', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('the packed grid finds exactly what brute force finds, through moves, repacks and lists', () => {
+    fc.assert(
+      fc.property(
+        walks,
+        fc.double({ min: 0.5, max: 5, noNaN: true }),
+        fc.constantFrom(0.05, 0.3, 2),
+        fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+        (walk, radius, repackShare, repackAtStep) => {
+          const records = new Float64Array(2 * walk.n);
+          const grid = new PackedGrid(
+            12,
+            8,
+            2,
+            walk.n,
+            { records, stride: 2, xOffset: 0, yOffset: 1 },
+            { repackShare },
+          );
+          const placed = new Float64Array(3 * walk.n).fill(NaN);
+          play(walk, (m, step) => {
+            for (let p = 0; p < walk.n; p++) {
+              // Only those whose place changed, as the air places its movers.
+              const was = [placed[3 * p], placed[3 * p + 1], placed[3 * p + 2]];
+              if (was[0] === m.xM[p] && was[1] === m.yM[p] && was[2] === m.present[p]) continue;
+              placed.set([m.xM[p]!, m.yM[p]!, m.present[p]!], 3 * p);
+              records[2 * p] = m.xM[p]!;
+              records[2 * p + 1] = m.yM[p]!;
+              grid.placeAt(p, m.xM[p]!, m.yM[p]!, m.present[p] === 1);
+            }
+            if (repackAtStep[step]) grid.repack();
+            for (let a = 0; a < walk.n; a++) {
+              const k = grid.within(m.xM[a]!, m.yM[a]!, radius);
+              const found = [...grid.found.subarray(0, k)];
+              const brute: number[] = [];
+              for (let b = 0; b < walk.n; b++) {
+                const d2 = (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2;
+                if (m.present[b] && d2 <= radius * radius) brute.push(b);
+              }
+              expect([...found].sort((x, y) => x - y)).toEqual(brute);
+              for (let q = 0; q < k; q++) {
+                const b = found[q]!;
+                const d2 = (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2;
+                expect(grid.foundDistance2[q]).toBe(d2);
+              }
+            }
+          });
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('renaming packed-grid entries changes no answer but the names, then or at any later step', () => {
+    fc.assert(
+      fc.property(
+        walks,
+        fc.double({ min: 0.5, max: 5, noNaN: true }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
+        (walk, radius, seed, renameAtStep) => {
+          // Twin grids over the same people: one keeps names = people, the other is renamed at random
+          // steps (records and pack order moved alike), as the air renames slots when it re-lays them.
+          const positions = () => new Float64Array(2 * walk.n);
+          const plainRecords = positions();
+          const renamedRecords = positions();
+          const plain = new PackedGrid(
+            12,
+            8,
+            2,
+            walk.n,
+            { records: plainRecords, stride: 2, xOffset: 0, yOffset: 1 },
+            { repackShare: 0.1 },
+          );
+          const name = Int32Array.from({ length: walk.n }, (_, p) => p);
+          const renamed = new PackedGrid(
+            12,
+            8,
+            2,
+            walk.n,
+            { records: renamedRecords, stride: 2, xOffset: 0, yOffset: 1 },
+            { repackShare: 0.1, packOrder: name },
+          );
+          let random = seed;
+          play(walk, (m, step) => {
+            for (let p = 0; p < walk.n; p++) {
+              plainRecords.set([m.xM[p]!, m.yM[p]!], 2 * p);
+              renamedRecords.set([m.xM[p]!, m.yM[p]!], 2 * name[p]!);
+              plain.placeAt(p, m.xM[p]!, m.yM[p]!, m.present[p] === 1);
+              renamed.placeAt(name[p]!, m.xM[p]!, m.yM[p]!, m.present[p] === 1);
+            }
+            if (renameAtStep[step]) {
+              const newIndex = Int32Array.from({ length: walk.n }, (_, i) => i);
+              for (let i = walk.n - 1; i > 0; i--) {
+                random = (Math.imul(random, 1103515245) + 12345) >>> 0;
+                const j = random % (i + 1);
+                [newIndex[i], newIndex[j]] = [newIndex[j]!, newIndex[i]!];
+              }
+              const copy = renamedRecords.slice();
+              for (let i = 0; i < walk.n; i++)
+                renamedRecords.set([copy[2 * i]!, copy[2 * i + 1]!], 2 * newIndex[i]!);
+              renamed.renumber(newIndex);
+              for (let p = 0; p < walk.n; p++) name[p] = newIndex[name[p]!]!;
+            }
+            for (let a = 0; a < walk.n; a++) {
+              const k = plain.within(m.xM[a]!, m.yM[a]!, radius);
+              const expected = [...plain.found.subarray(0, k)].map((p) => name[p]!);
+              const got = renamed.within(m.xM[a]!, m.yM[a]!, radius);
+              expect([...renamed.found.subarray(0, got)]).toEqual(expected);
+            }
+          });
+        },
+      ),
+      { numRuns: 80 },
     );
   });
 

@@ -24,7 +24,7 @@ import {
 } from '@proxsense/core';
 import type { Channel } from '../channel/channel.js';
 import type { MoveLog } from '../grid/moveLog.js';
-import { UniformGrid } from '../grid/uniformGrid.js';
+import { PackedGrid } from '../grid/packedGrid.js';
 import type { Movers } from '../mobility/movers.js';
 import type { Population } from '../people/population.js';
 import type { RandomStream } from '../random/streams.js';
@@ -192,7 +192,7 @@ export class Air {
   private personAt: Int32Array;
   private orderedAtMs = 0;
   /** Who is where, for a scanner's range query (reads positions from the records). */
-  private readonly grid: UniformGrid;
+  private readonly grid: PackedGrid;
   private readonly scanning: Uint8Array;
   private readonly deliveredToMs: Float64Array;
   /** Open scanners (unordered) and each one's place in that list. */
@@ -252,12 +252,14 @@ export class Air {
       this.rec[r + R_TX_SIDE_LOSS_DB] = population.carryLossDb[p]! - population.txOffsetDb[p]!;
       this.rec[r + R_ID_INDEX] = -1;
     }
-    this.grid = new UniformGrid(o.widthM, o.heightM, o.cellM, n, {
-      records: this.rec,
-      stride: REC,
-      xOffset: R_X_M,
-      yOffset: R_Y_M,
-    });
+    this.grid = new PackedGrid(
+      o.widthM,
+      o.heightM,
+      o.cellM,
+      n,
+      { records: this.rec, stride: REC, xOffset: R_X_M, yOffset: R_Y_M },
+      { packOrder: this.slotOf },
+    );
     this.scanning = new Uint8Array(n);
     this.deliveredToMs = new Float64Array(n);
     this.scanTruth = new Array<ScanTruth | undefined>(n);
@@ -302,13 +304,14 @@ export class Air {
       this.place(p);
       this.grid.placeAt(this.slotOf[p]!, xM[p]!, yM[p]!, present[p] === 1);
     }
+    this.grid.repack();
   }
 
   /** Re-indexes those who moved or changed venue (after each mobility step, before any scan is served). */
   update(moves: MoveLog): void {
     const { xM, yM, present } = this.o.movers;
     const { moved, movedCount, venueChanged, venueChangedCount } = moves;
-    // In the movers' order, as before, so each grid cell lists its people in the same order.
+    // In the movers' order: the grid's lists, and so the order a scan finds its advertisers, follow it.
     for (let i = 0; i < movedCount; i++) {
       const p = moved[i]!;
       this.place(p);
@@ -324,8 +327,8 @@ export class Air {
 
   /**
    * Moves every record (and payload, decoding and grid entry) to the slot of its person's place in the
-   * Z-order of where people are now. The grid's lists keep their order, so every scan is served exactly
-   * as before: only where things sit in memory changes.
+   * Z-order of where people are now. The grid keeps its runs and lists in the same order, so every scan
+   * is served exactly as before: only where things sit in memory changes.
    */
   private reorder(): void {
     const personAt = spatialOrder(this.o.movers, this.o.cellM);
