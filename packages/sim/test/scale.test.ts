@@ -163,6 +163,7 @@ describe('scale structures', () => {
               records[2 * p + 1] = m.yM[p]!;
               grid.placeAt(p, m.xM[p]!, m.yM[p]!, m.present[p] === 1);
             }
+            grid.repackIfDue();
             if (repackAtStep[step]) grid.repack();
             for (let a = 0; a < walk.n; a++) {
               const k = grid.within(m.xM[a]!, m.yM[a]!, radius);
@@ -224,6 +225,8 @@ describe('scale structures', () => {
               plain.placeAt(p, m.xM[p]!, m.yM[p]!, m.present[p] === 1);
               renamed.placeAt(name[p]!, m.xM[p]!, m.yM[p]!, m.present[p] === 1);
             }
+            plain.repackIfDue();
+            renamed.repackIfDue();
             if (renameAtStep[step]) {
               const newIndex = Int32Array.from({ length: walk.n }, (_, i) => i);
               for (let i = walk.n - 1; i > 0; i--) {

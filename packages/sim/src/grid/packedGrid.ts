@@ -7,8 +7,8 @@
  * The runs are a counting sort of the entries by cell with their positions copied in, made by
  * {@link PackedGrid.repack}. Entries that change cell between repacks leave a NaN in their run (never
  * within any radius) and join a short linked list of their new cell; those that come back to the cell of
- * their run take their place in it again, and those that move within it update it. The grid repacks
- * itself once the lists hold a set share of the entries. What a query finds, and in which order, depends
+ * their run take their place in it again, and those that move within it update it. The caller repacks
+ * once the lists hold a set share of the entries ({@link PackedGrid.repackIfDue}). What a query finds, and in which order, depends
  * on the places made, never on what the entries are called: renaming them ({@link PackedGrid.renumber})
  * changes no query's answer but the names.
  * @module
@@ -119,7 +119,12 @@ export class PackedGrid {
     }
     this.listNext[index] = this.listHead[cell]!;
     this.listHead[cell] = index;
-    if (++this.listed >= this.repackAt) this.repack();
+    this.listed++;
+  }
+
+  /** Repacks if the lists hold the set share of the entries: call after a batch of {@link placeAt}. */
+  repackIfDue(): void {
+    if (this.listed >= this.repackAt) this.repack();
   }
 
   /**
@@ -153,7 +158,9 @@ export class PackedGrid {
       if (cell !== NONE) cellStart[cell + 1]!++;
     }
     for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
-    // listHead doubles as each cell's fill pointer, then is emptied.
+    // listHead doubles as each cell's fill pointer, then is emptied. Entries go in the pack order, then
+    // their positions are read in run order: a cell's entries are mostly neighbours in the caller's
+    // records (the air lays them out by cell), where reading them in pack order would jump at random.
     for (let c = 0; c < cells; c++) listHead[c] = cellStart[c]!;
     for (let i = 0; i < n; i++) {
       const e = packOrder ? packOrder[i]! : i;
@@ -165,6 +172,10 @@ export class PackedGrid {
       const k = listHead[cell]!++;
       items[k] = e;
       itemOf[e] = k;
+    }
+    const packed = cellStart[cells]!;
+    for (let k = 0; k < packed; k++) {
+      const e = items[k]!;
       itemXY[2 * k] = records[e * stride + xOffset]!;
       itemXY[2 * k + 1] = records[e * stride + yOffset]!;
     }

@@ -317,6 +317,7 @@ export class Air {
       this.place(p);
       this.grid.placeAt(this.slotOf[p]!, xM[p]!, yM[p]!, present[p] === 1);
     }
+    this.grid.repackIfDue();
     for (let i = 0; i < venueChangedCount; i++) this.place(venueChanged[i]!);
     const now = this.o.scheduler.nowMs();
     if (now - this.orderedAtMs >= (this.o.reorderEveryMs ?? REORDER_EVERY_MS)) {
