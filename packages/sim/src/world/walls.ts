@@ -11,8 +11,16 @@ export class Walls {
   private readonly x2: number[] = [];
   private readonly y2: number[] = [];
   private readonly lossDb: number[] = [];
-  /** Walls of each venue, as indices. */
+  /** Walls of each venue, as indices, in the order added. */
   private readonly byVenue: number[][] = [];
+  /**
+   * What links read, made on the first query after a change: each venue's walls as one run of
+   * (x1, y1, x2, y2, loss) at 5k … 5k + 4 of `packed`, venue v's walls being k in
+   * [venueStart[v], venueStart[v + 1]). A link tests its ends' venues' walls from typed arrays, where
+   * arrays of indices into number arrays cost a load that waits on the one before per wall.
+   */
+  private packed: Float64Array | undefined;
+  private venueStart = new Int32Array(1);
 
   get count(): number {
     return this.x1.length;
@@ -26,6 +34,7 @@ export class Walls {
     this.y2.push(y2M);
     this.lossDb.push(lossDb);
     (this.byVenue[venue] ??= []).push(i);
+    this.packed = undefined;
   }
 
   /** The four walls of a rectangle. */
@@ -45,9 +54,10 @@ export class Walls {
 
   /** Total loss of the walls of venues `va` and `vb` that the segment a→b crosses, dB. */
   lossBetweenDb(ax: number, ay: number, va: number, bx: number, by: number, vb: number): number {
+    const packed = this.packed ?? this.pack();
     let loss = 0;
-    if (va >= 0) loss += this.crossed(this.byVenue[va], ax, ay, bx, by);
-    if (vb >= 0 && vb !== va) loss += this.crossed(this.byVenue[vb], ax, ay, bx, by);
+    if (va >= 0) loss += this.crossed(packed, va, ax, ay, bx, by);
+    if (vb >= 0 && vb !== va) loss += this.crossed(packed, vb, ax, ay, bx, by);
     return loss;
   }
 
@@ -67,18 +77,39 @@ export class Walls {
   }
 
   private crossed(
-    walls: number[] | undefined,
+    packed: Float64Array,
+    venue: number,
     ax: number,
     ay: number,
     bx: number,
     by: number,
   ): number {
-    if (!walls) return 0;
+    const starts = this.venueStart;
+    if (venue + 1 >= starts.length) return 0;
     let loss = 0;
-    for (const w of walls)
-      if (segmentsCross(ax, ay, bx, by, this.x1[w]!, this.y1[w]!, this.x2[w]!, this.y2[w]!))
-        loss += this.lossDb[w]!;
+    const end = 5 * starts[venue + 1]!;
+    for (let w = 5 * starts[venue]!; w < end; w += 5)
+      if (segmentsCross(ax, ay, bx, by, packed[w]!, packed[w + 1]!, packed[w + 2]!, packed[w + 3]!))
+        loss += packed[w + 4]!;
     return loss;
+  }
+
+  private pack(): Float64Array {
+    const venues = this.byVenue.length;
+    const starts = new Int32Array(venues + 1);
+    const packed = new Float64Array(5 * this.count);
+    let k = 0;
+    for (let v = 0; v < venues; v++) {
+      starts[v] = k;
+      for (const w of this.byVenue[v] ?? []) {
+        packed.set([this.x1[w]!, this.y1[w]!, this.x2[w]!, this.y2[w]!, this.lossDb[w]!], 5 * k);
+        k++;
+      }
+    }
+    starts[venues] = k;
+    this.venueStart = starts;
+    this.packed = packed;
+    return packed;
   }
 
   /** For the report's map. */
