@@ -191,10 +191,16 @@ export class PackedGrid {
   within(xM: number, yM: number, radiusM: number): number {
     const { cellStart, items, itemXY, cols } = this;
     const radius2 = radiusM * radiusM;
-    const c0 = this.col(xM - radiusM);
-    const c1 = this.col(xM + radiusM);
-    const r0 = this.row(yM - radiusM);
-    const r1 = this.row(yM + radiusM);
+    // col() and row() written out: a call with a double argument boxes it.
+    const { cellM, rows } = this;
+    let c0 = Math.floor((xM - radiusM) / cellM);
+    let c1 = Math.floor((xM + radiusM) / cellM);
+    let r0 = Math.floor((yM - radiusM) / cellM);
+    let r1 = Math.floor((yM + radiusM) / cellM);
+    c0 = c0 < 0 ? 0 : c0 >= cols ? cols - 1 : c0;
+    c1 = c1 < 0 ? 0 : c1 >= cols ? cols - 1 : c1;
+    r0 = r0 < 0 ? 0 : r0 >= rows ? rows - 1 : r0;
+    r1 = r1 < 0 ? 0 : r1 >= rows ? rows - 1 : r1;
     // Room for every entry the runs and lists could hold, so the loops never check.
     let most = this.listed;
     for (let row = r0; row <= r1; row++)
