@@ -4,7 +4,12 @@ import { MoveLog } from '../src/grid/moveLog.js';
 import { PackedGrid } from '../src/grid/packedGrid.js';
 import { UniformGrid } from '../src/grid/uniformGrid.js';
 import { Movers } from '../src/mobility/movers.js';
-import { NORMAL_TABLE, NORMAL_TABLE_BINS, normalQuantile } from '../src/random/normal.js';
+import {
+  NORMAL_TABLE,
+  NORMAL_TABLE_BINS,
+  normalQuantile,
+  tableCrossing,
+} from '../src/random/normal.js';
 import { IdTable } from '../src/store/idTable.js';
 import { GroundTruth } from '../src/truth/groundTruth.js';
 
@@ -319,6 +324,37 @@ describe('scale structures', () => {
           expect(Math.abs(interpolated - normalQuantile(p))).toBeLessThan(0.02);
         },
       ),
+    );
+  });
+
+  it("the table's crossing of z: every position below it gives a quantile under z, and it is tight", () => {
+    // The air's per-advert quantile of a table position: interpolated, exact in the outermost bins.
+    const quantileAt = (x: number) => {
+      const bin = Math.floor(x);
+      if (bin < 1 || bin >= NORMAL_TABLE_BINS - 1) return normalQuantile(x / NORMAL_TABLE_BINS);
+      return NORMAL_TABLE[bin]! + (x - bin) * (NORMAL_TABLE[bin + 1]! - NORMAL_TABLE[bin]!);
+    };
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ min: -7, max: 7, noNaN: true }),
+          fc.constantFrom(NORMAL_TABLE[1]!, NORMAL_TABLE[2048]!, -Infinity, Infinity, NaN),
+        ),
+        // A draw's position is never below 0.5 × 4096 / 2³²: (r + 0.5) × bins / threshold.
+        fc.double({ min: 1e-6, max: 1, noNaN: true, maxExcluded: true }),
+        (z, u) => {
+          const crossing = tableCrossing(z);
+          expect(crossing).toBeGreaterThanOrEqual(0);
+          expect(crossing).toBeLessThanOrEqual(NORMAL_TABLE_BINS - 1);
+          if (crossing > 0) expect(quantileAt(Math.max(u * crossing, 4.8e-7))).toBeLessThan(z);
+          // Tight: from the crossing on, the quantile reaches z (up to rounding) inside the table.
+          if (crossing >= 1 && crossing < NORMAL_TABLE_BINS - 1)
+            expect(quantileAt(crossing)).toBeGreaterThan(z - 1e-12);
+          if (z > NORMAL_TABLE[1]! && z <= NORMAL_TABLE[NORMAL_TABLE_BINS - 1]!)
+            expect(crossing).toBeGreaterThanOrEqual(1);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 

@@ -31,7 +31,12 @@ import type { RandomStream } from '../random/streams.js';
 import type { IdTable } from '../store/idTable.js';
 import { ensureLength } from '../util/growable.js';
 import type { Walls } from '../world/walls.js';
-import { NORMAL_TABLE, NORMAL_TABLE_BINS, normalQuantile } from '../random/normal.js';
+import {
+  NORMAL_TABLE,
+  NORMAL_TABLE_BINS,
+  normalQuantile,
+  tableCrossing,
+} from '../random/normal.js';
 import { ScanTruth } from './scanTruth.js';
 
 /**
@@ -585,6 +590,13 @@ export class Air {
       if (sent === 0) continue;
       sampled += sent;
       const medianDbm = candidateMedianDbm[i]!;
+      // Draws below this one are below the floor, known without their fading: their quantile is under
+      // the z at which the link's RSSI rounds to the floor (a hair under it: the full path decides the
+      // draws around the crossing, so every advert comes out as it would).
+      const floorZ = (floorDbm - 0.5 - medianDbm) / sigmaDb;
+      const belowR = Math.floor(
+        tableCrossing(floorZ - 1e-9 * (1 + Math.abs(floorZ))) / toUnit - 0.5,
+      );
       let got = 0;
       let sumDbm = 0;
       for (let k = 0; k < sent; k++) {
@@ -598,6 +610,10 @@ export class Air {
         s3 = (s3 << 11) | (s3 >>> 21);
         if (r >= threshold) {
           lost++;
+          continue;
+        }
+        if (r < belowR) {
+          below++;
           continue;
         }
         // Fast fading: the normal quantile of the rescaled draw, interpolated in a table (exact in the

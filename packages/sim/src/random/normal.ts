@@ -56,3 +56,24 @@ export const NORMAL_TABLE: Float64Array = (() => {
   for (let i = 1; i < NORMAL_TABLE_BINS; i++) t[i] = normalQuantile(i / NORMAL_TABLE_BINS);
   return t;
 })();
+
+/**
+ * Where the tabulated quantile crosses `z`: a table position x₀ (0 … NORMAL_TABLE_BINS − 1) such that
+ * every position x < x₀ gives a quantile below `z`, whether interpolated inside a bin or exact in an
+ * outermost one (the quantile never decreases with x). 0 when even the first inner knot is not below
+ * `z`, or `z` is NaN. Lets a caller tell a draw's side of a threshold from the draw alone.
+ */
+export function tableCrossing(z: number): number {
+  const t = NORMAL_TABLE;
+  if (!(t[1]! < z)) return 0;
+  if (t[NORMAL_TABLE_BINS - 1]! < z) return NORMAL_TABLE_BINS - 1;
+  // The largest bin b with t[b] < z (1 ≤ b < NORMAL_TABLE_BINS − 1, so t[b + 1] ≥ z).
+  let lo = 1;
+  let hi = NORMAL_TABLE_BINS - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid]! < z) lo = mid;
+    else hi = mid;
+  }
+  return lo + (z - t[lo]!) / (t[lo + 1]! - t[lo]!);
+}
