@@ -58,6 +58,29 @@ function play(walk: Walk, each: (m: Movers, step: number) => void): void {
   });
 }
 
+/** A small LCG's next 32-bit state, from `seed`. */
+function lcg(seed: number): () => number {
+  let state = seed;
+  return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+}
+
+/** A permutation of 0 … n − 1 (Fisher–Yates on `next`). */
+function randomPermutation(n: number, next: () => number): Int32Array {
+  const out = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = next() % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Moves the (x, y) pair at 2i, 2i + 1 of `records` to 2 newIndex[i], 2 newIndex[i] + 1. */
+function movePairs(records: Float64Array, newIndex: Int32Array): void {
+  const copy = records.slice();
+  for (let i = 0; i < newIndex.length; i++)
+    records.set([copy[2 * i]!, copy[2 * i + 1]!], 2 * newIndex[i]!);
+}
+
 describe('scale structures', () => {
   it('the incrementally updated grid finds exactly what brute force finds after every step', () => {
     fc.assert(
@@ -105,7 +128,7 @@ describe('scale structures', () => {
             yOffset: 1,
           });
           let name = Int32Array.from({ length: walk.n }, (_, p) => p);
-          let random = seed;
+          const random = lcg(seed);
           play(walk, (m) => {
             for (let p = 0; p < walk.n; p++) {
               records[2 * name[p]!] = m.xM[p]!;
@@ -118,18 +141,9 @@ describe('scale structures', () => {
             };
             const queried = [...Array(walk.n).keys()].filter((a) => m.present[a]);
             const old = queried.map(before);
-            // A random permutation (Fisher–Yates on a small LCG), applied to grid and records alike.
-            const newIndex = Int32Array.from({ length: walk.n }, (_, i) => i);
-            for (let i = walk.n - 1; i > 0; i--) {
-              random = (Math.imul(random, 1103515245) + 12345) >>> 0;
-              const j = random % (i + 1);
-              [newIndex[i], newIndex[j]] = [newIndex[j]!, newIndex[i]!];
-            }
-            const copy = records.slice();
-            for (let i = 0; i < walk.n; i++) {
-              records[2 * newIndex[i]!] = copy[2 * i]!;
-              records[2 * newIndex[i]! + 1] = copy[2 * i + 1]!;
-            }
+            // A random permutation, applied to grid and records alike.
+            const newIndex = randomPermutation(walk.n, random);
+            movePairs(records, newIndex);
             grid.renumber(newIndex);
             name = name.map((i) => newIndex[i]!);
             queried.forEach((a, q) => expect(before(a)).toEqual(old[q]!.map((i) => newIndex[i]!)));
@@ -222,7 +236,7 @@ describe('scale structures', () => {
             { records: renamedRecords, stride: 2, xOffset: 0, yOffset: 1 },
             { repackShare: 0.1, packOrder: name },
           );
-          let random = seed;
+          const random = lcg(seed);
           play(walk, (m, step) => {
             for (let p = 0; p < walk.n; p++) {
               plainRecords.set([m.xM[p]!, m.yM[p]!], 2 * p);
@@ -233,15 +247,8 @@ describe('scale structures', () => {
             plain.repackIfDue();
             renamed.repackIfDue();
             if (renameAtStep[step]) {
-              const newIndex = Int32Array.from({ length: walk.n }, (_, i) => i);
-              for (let i = walk.n - 1; i > 0; i--) {
-                random = (Math.imul(random, 1103515245) + 12345) >>> 0;
-                const j = random % (i + 1);
-                [newIndex[i], newIndex[j]] = [newIndex[j]!, newIndex[i]!];
-              }
-              const copy = renamedRecords.slice();
-              for (let i = 0; i < walk.n; i++)
-                renamedRecords.set([copy[2 * i]!, copy[2 * i + 1]!], 2 * newIndex[i]!);
+              const newIndex = randomPermutation(walk.n, random);
+              movePairs(renamedRecords, newIndex);
               renamed.renumber(newIndex);
               for (let p = 0; p < walk.n; p++) name[p] = newIndex[name[p]!]!;
             }
