@@ -91,11 +91,6 @@ export class PackedGrid {
     return r < 0 ? 0 : r >= this.rows ? this.rows - 1 : r;
   }
 
-  /** Entries listed outside their runs now (they repack at a share of the capacity). */
-  get listedCount(): number {
-    return this.listed;
-  }
-
   /**
    * Indexes entry `index` at (xM, yM), or removes it when not present. The positions records must hold
    * the same position for it from now on (the grid reads them when it repacks and for listed entries).
