@@ -36,7 +36,7 @@ import { TraceWorld } from '../world/traceWorld.js';
 import type { World } from '../world/world.js';
 
 const DAY_MS = 86_400_000;
-/** The rule's distance, at least this (m), sizes the grids' cells. */
+/** Truth grid cells: at least the rule's distance, so a query touches 3 × 3 cells. */
 const MIN_TRUTH_CELL_M = 2;
 
 export interface SimulationOptions {
@@ -155,12 +155,10 @@ export class Simulation {
     this.channel = new Channel(scenario.channel, seed);
     this.scheduler = new VirtualScheduler(this.startMs);
     const truthCellM = Math.max(MIN_TRUTH_CELL_M, scenario.rule.closeContactMaxDistanceM);
-    // Cells of twice the distance: a query reads 2 × 2 cells (two rows) instead of 3 × 3 (three), as
-    // fast, and the cell heads of a district take a quarter of the memory (6.25 MB less at 100 k).
     this.truthGrid = new UniformGrid(
       this.world.widthM,
       this.world.heightM,
-      2 * truthCellM,
+      truthCellM,
       this.people,
     );
     this.moves = new MoveLog(this.people);
