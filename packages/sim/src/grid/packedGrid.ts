@@ -14,6 +14,7 @@
  * @module
  */
 import { ensureLength } from '../util/growable.js';
+import { clampedCell } from './cells.js';
 
 const NONE = -1;
 
@@ -82,13 +83,11 @@ export class PackedGrid {
 
   /** Column of an x (clamped to the grid, so entries just outside the area still land in an edge cell). */
   col(xM: number): number {
-    const c = Math.floor(xM / this.cellM);
-    return c < 0 ? 0 : c >= this.cols ? this.cols - 1 : c;
+    return clampedCell(xM, this.cellM, this.cols);
   }
 
   row(yM: number): number {
-    const r = Math.floor(yM / this.cellM);
-    return r < 0 ? 0 : r >= this.rows ? this.rows - 1 : r;
+    return clampedCell(yM, this.cellM, this.rows);
   }
 
   /**
@@ -186,7 +185,7 @@ export class PackedGrid {
   within(xM: number, yM: number, radiusM: number): number {
     const { cellStart, items, itemXY, cols } = this;
     const radius2 = radiusM * radiusM;
-    // col() and row() written out: a call with a double argument boxes it.
+    // clampedCell() written out: a call with a double argument boxes it, four times a query.
     const { cellM, rows } = this;
     let c0 = Math.floor((xM - radiusM) / cellM);
     let c1 = Math.floor((xM + radiusM) / cellM);

@@ -6,6 +6,7 @@
  * @module
  */
 import { ensureLength } from '../util/growable.js';
+import { clampedCell } from './cells.js';
 
 const NONE = -1;
 
@@ -58,13 +59,11 @@ export class UniformGrid {
 
   /** Column of an x (clamped to the grid, so people just outside the area still land in an edge cell). */
   col(xM: number): number {
-    const c = Math.floor(xM / this.cellM);
-    return c < 0 ? 0 : c >= this.cols ? this.cols - 1 : c;
+    return clampedCell(xM, this.cellM, this.cols);
   }
 
   row(yM: number): number {
-    const r = Math.floor(yM / this.cellM);
-    return r < 0 ? 0 : r >= this.rows ? this.rows - 1 : r;
+    return clampedCell(yM, this.cellM, this.rows);
   }
 
   /** Indexes everyone with `present[p]` set (people already indexed in the right cell stay put). */
