@@ -365,6 +365,30 @@ describe('scale structures', () => {
     );
   });
 
+  it("the table's crossing is the binary search's, at every knot, just past it and between knots", () => {
+    // The crossing lies in the bin of the largest inner knot below z; the index only guesses that bin.
+    const bySearch = (z: number) => {
+      let lo = 1;
+      let hi = NORMAL_TABLE_BINS - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >>> 1;
+        if (NORMAL_TABLE[mid]! < z) lo = mid;
+        else hi = mid;
+      }
+      return lo + (z - NORMAL_TABLE[lo]!) / (NORMAL_TABLE[lo + 1]! - NORMAL_TABLE[lo]!);
+    };
+    const probes: number[] = [];
+    for (let b = 1; b < NORMAL_TABLE_BINS; b++) {
+      const knot = NORMAL_TABLE[b]!;
+      const next = b + 1 < NORMAL_TABLE_BINS ? NORMAL_TABLE[b + 1]! : knot + 1e-3;
+      probes.push(knot, knot + Math.abs(knot) * 2.3e-16 + 5e-324, (knot + next) / 2);
+    }
+    for (const z of probes) {
+      if (!(NORMAL_TABLE[1]! < z && z <= NORMAL_TABLE[NORMAL_TABLE_BINS - 1]!)) continue;
+      expect(tableCrossing(z)).toBe(bySearch(z));
+    }
+  });
+
   it('the ID table finds an ID by its bytes whatever object carries them, and keeps one index per ID', () => {
     fc.assert(
       fc.property(

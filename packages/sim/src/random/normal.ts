@@ -67,13 +67,27 @@ export function tableCrossing(z: number): number {
   const t = NORMAL_TABLE;
   if (!(t[1]! < z)) return 0;
   if (t[NORMAL_TABLE_BINS - 1]! < z) return NORMAL_TABLE_BINS - 1;
-  // The largest bin b with t[b] < z (1 ≤ b < NORMAL_TABLE_BINS − 1, so t[b + 1] ≥ z).
-  let lo = 1;
-  let hi = NORMAL_TABLE_BINS - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (t[mid]! < z) lo = mid;
-    else hi = mid;
-  }
+  // The largest bin b with t[b] < z (1 ≤ b < NORMAL_TABLE_BINS − 1, so t[b + 1] ≥ z), from the index's
+  // guess a step or two away (a binary search was an eighth of a scan's sampling). The walk down covers
+  // a guess that rounding put one too high.
+  let lo = CROSSING_START[((z - CROSSING_Z0) * CROSSING_SCALE) | 0]!;
+  while (lo > 1 && !(t[lo]! < z)) lo--;
+  while (t[lo + 1]! < z) lo++;
   return lo + (z - t[lo]!) / (t[lo + 1]! - t[lo]!);
 }
+
+/** Steps of the crossing index over the inner knots' z range: about one bin a step where they are densest. */
+const CROSSING_STEPS = 8192;
+const CROSSING_Z0 = NORMAL_TABLE[1]!;
+const CROSSING_SCALE = CROSSING_STEPS / (NORMAL_TABLE[NORMAL_TABLE_BINS - 1]! - CROSSING_Z0);
+/** Per step k, the largest inner bin b with t[b] < CROSSING_Z0 + k / CROSSING_SCALE (1 if none). */
+const CROSSING_START: Uint16Array = (() => {
+  const start = new Uint16Array(CROSSING_STEPS + 1);
+  let b = 1;
+  for (let k = 0; k <= CROSSING_STEPS; k++) {
+    const zk = CROSSING_Z0 + k / CROSSING_SCALE;
+    while (b + 1 <= NORMAL_TABLE_BINS - 2 && NORMAL_TABLE[b + 1]! < zk) b++;
+    start[k] = b;
+  }
+  return start;
+})();
