@@ -161,4 +161,28 @@ describe('node crypto provider: small calls on pure-TS AES give the bytes OpenSS
       { numRuns: 300 },
     );
   });
+
+  it("pure-TS AES of one block gives OpenSSL's bytes wherever key and block sit in their buffers", async () => {
+    const { createCipheriv } = await import('node:crypto');
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 48, maxLength: 48 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 32 }),
+        (bytes, keyAt, blockAt) => {
+          const key = bytes.subarray(keyAt, keyAt + 16);
+          const block = bytes.subarray(blockAt, blockAt + 16);
+          const before = Uint8Array.from(bytes);
+          const ecb = createCipheriv('aes-128-ecb', key, null);
+          ecb.setAutoPadding(false);
+          expect(pureCryptoProvider.aes128EcbEncrypt(key, block)).toEqual(
+            Uint8Array.from(ecb.update(block)),
+          );
+          // The inputs are left as they were.
+          expect(bytes).toEqual(before);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
