@@ -80,15 +80,31 @@ function adStructure(type: number, data: Uint8Array): Uint8Array {
 
 const uuid16 = (u: number) => new Uint8Array([u & 0xff, u >> 8]);
 
-/** The 31-byte GAEN advertisement for an RPI and its AEM. */
+/**
+ * The 11 bytes every GAEN advertisement starts with: Flags, the service UUID list and the head of the
+ * service data (its length, type and UUID), before the RPI and AEM.
+ */
+const GAEN_ADVERT_HEAD = /* @__PURE__ */ (() =>
+  concatBytes(
+    adStructure(AD_TYPE.flags, new Uint8Array([GAEN_FLAGS])),
+    adStructure(AD_TYPE.complete16, uuid16(GAEN_SERVICE_UUID16)),
+    new Uint8Array([1 + 2 + RPI_BYTES + AEM_BYTES, AD_TYPE.serviceData16]),
+    uuid16(GAEN_SERVICE_UUID16),
+  ))();
+
+/**
+ * The 31-byte GAEN advertisement for an RPI and its AEM, in one array (a crowd of simulated phones makes
+ * one at every rotation).
+ */
 export function encodeGaenAdvert(rpi: Uint8Array, aem: Uint8Array): Uint8Array {
   assertBytes(rpi, 'rpi', RPI_BYTES);
   assertBytes(aem, 'aem', AEM_BYTES);
-  return concatBytes(
-    adStructure(AD_TYPE.flags, new Uint8Array([GAEN_FLAGS])),
-    adStructure(AD_TYPE.complete16, uuid16(GAEN_SERVICE_UUID16)),
-    adStructure(AD_TYPE.serviceData16, concatBytes(uuid16(GAEN_SERVICE_UUID16), rpi, aem)),
-  );
+  const head = GAEN_ADVERT_HEAD.length;
+  const out = new Uint8Array(head + RPI_BYTES + AEM_BYTES);
+  out.set(GAEN_ADVERT_HEAD, 0);
+  out.set(rpi, head);
+  out.set(aem, head + RPI_BYTES);
+  return out;
 }
 
 /** The Bluezone (2020-07, Android) advertisement for a 12-byte ID. */

@@ -57,6 +57,22 @@ export const NORMAL_TABLE: Float64Array = (() => {
   return t;
 })();
 
+/** Steps of the crossing index over the inner knots' z range: about one bin a step where they are densest. */
+const CROSSING_STEPS = 8192;
+const CROSSING_Z0 = NORMAL_TABLE[1]!;
+const CROSSING_SCALE = CROSSING_STEPS / (NORMAL_TABLE[NORMAL_TABLE_BINS - 1]! - CROSSING_Z0);
+/** Per step k, the largest inner bin b with t[b] < CROSSING_Z0 + k / CROSSING_SCALE (1 if none). */
+const CROSSING_START: Uint16Array = (() => {
+  const start = new Uint16Array(CROSSING_STEPS + 1);
+  let b = 1;
+  for (let k = 0; k <= CROSSING_STEPS; k++) {
+    const zk = CROSSING_Z0 + k / CROSSING_SCALE;
+    while (b + 1 <= NORMAL_TABLE_BINS - 2 && NORMAL_TABLE[b + 1]! < zk) b++;
+    start[k] = b;
+  }
+  return start;
+})();
+
 /**
  * Where the tabulated quantile crosses `z`: a table position x₀ (0 … NORMAL_TABLE_BINS − 1) such that
  * every position x < x₀ gives a quantile below `z`, whether interpolated inside a bin or exact in an
@@ -75,19 +91,3 @@ export function tableCrossing(z: number): number {
   while (t[lo + 1]! < z) lo++;
   return lo + (z - t[lo]!) / (t[lo + 1]! - t[lo]!);
 }
-
-/** Steps of the crossing index over the inner knots' z range: about one bin a step where they are densest. */
-const CROSSING_STEPS = 8192;
-const CROSSING_Z0 = NORMAL_TABLE[1]!;
-const CROSSING_SCALE = CROSSING_STEPS / (NORMAL_TABLE[NORMAL_TABLE_BINS - 1]! - CROSSING_Z0);
-/** Per step k, the largest inner bin b with t[b] < CROSSING_Z0 + k / CROSSING_SCALE (1 if none). */
-const CROSSING_START: Uint16Array = (() => {
-  const start = new Uint16Array(CROSSING_STEPS + 1);
-  let b = 1;
-  for (let k = 0; k <= CROSSING_STEPS; k++) {
-    const zk = CROSSING_Z0 + k / CROSSING_SCALE;
-    while (b + 1 <= NORMAL_TABLE_BINS - 2 && NORMAL_TABLE[b + 1]! < zk) b++;
-    start[k] = b;
-  }
-  return start;
-})();
