@@ -6,9 +6,11 @@
 import type { Scheduler, TimerHandle, TimerTarget } from './ports.js';
 
 /**
- * The heap is kept in parallel columns (time, creation number, callback or target and its timer kind),
- * so ordering timers reads numbers in place instead of chasing one object per timer: a simulated crowd
- * keeps a few timers per phone pending at once.
+ * A 4-ary heap in parallel columns (time, creation number, record), so ordering timers reads numbers in
+ * place instead of chasing one object per timer: a simulated crowd keeps a few timers per phone pending
+ * at once, hundreds of thousands in all. Each timer's callback or target and its kind sit in a record
+ * of their own, written once: a sift moves numbers only (moving an object reference per level was most
+ * of a pop), and four children side by side halve the levels a binary heap walks.
  */
 export class VirtualScheduler implements Scheduler {
   private time: number;
@@ -16,9 +18,15 @@ export class VirtualScheduler implements Scheduler {
   private size = 0;
   private atMs = new Float64Array(64);
   private seqOf = new Float64Array(64);
+  /** Per heap entry, its timer's record. */
+  private recordOf = new Int32Array(64);
+  /** Per record: the callback or target, and the kind a {@link TimerTarget} is called with. */
   private callbacks: ((() => void) | TimerTarget | undefined)[] = [];
-  /** Per entry, the timer kind a {@link TimerTarget} is called with. */
   private kindOf = new Int32Array(64);
+  /** Records free for reuse (a stack), and how many records exist. */
+  private freeRecords = new Int32Array(64);
+  private freeCount = 0;
+  private records = 0;
   private cancelled = new Set<number>();
 
   constructor(startMs = 0) {
@@ -39,18 +47,25 @@ export class VirtualScheduler implements Scheduler {
 
   private insert(atMs: number, callback: (() => void) | TimerTarget, kind: number): TimerHandle {
     if (this.size === this.atMs.length) this.grow();
+    const record = this.freeCount > 0 ? this.freeRecords[--this.freeCount]! : this.records++;
+    this.callbacks[record] = callback;
+    this.kindOf[record] = kind;
     const handle = this.seq++;
     let i = this.size++;
     const at = Math.max(atMs, this.time);
-    const { atMs: times, seqOf } = this;
+    const { atMs: times, seqOf, recordOf } = this;
     // Sift up: parents later than the new timer move down.
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       if (!(at < times[parent]! || (at === times[parent]! && handle < seqOf[parent]!))) break;
-      this.move(parent, i);
+      times[i] = times[parent]!;
+      seqOf[i] = seqOf[parent]!;
+      recordOf[i] = recordOf[parent]!;
       i = parent;
     }
-    this.put(i, at, handle, callback, kind);
+    times[i] = at;
+    seqOf[i] = handle;
+    recordOf[i] = record;
     return handle;
   }
 
@@ -63,8 +78,11 @@ export class VirtualScheduler implements Scheduler {
     while (this.size && this.atMs[0]! <= untilMs) {
       const at = this.atMs[0]!;
       const handle = this.seqOf[0]!;
-      const callback = this.callbacks[0]!;
-      const kind = this.kindOf[0]!;
+      const record = this.recordOf[0]!;
+      const callback = this.callbacks[record]!;
+      const kind = this.kindOf[record]!;
+      this.callbacks[record] = undefined;
+      this.freeRecords[this.freeCount++] = record;
       this.popTop();
       if (this.cancelled.size && this.cancelled.delete(handle)) continue;
       this.time = at;
@@ -79,62 +97,46 @@ export class VirtualScheduler implements Scheduler {
     return this.size;
   }
 
+  /** Drops the top entry: the last one sifts down from the top. */
   private popTop(): void {
-    const { atMs: times, seqOf, callbacks } = this;
+    const { atMs: times, seqOf, recordOf } = this;
     const n = --this.size;
+    if (n === 0) return;
     const at = times[n]!;
     const handle = seqOf[n]!;
-    const callback = callbacks[n];
-    const kind = this.kindOf[n]!;
-    callbacks[n] = undefined;
-    if (n === 0) return;
-    // Sift the last timer down from the top.
+    const record = recordOf[n]!;
     let i = 0;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const m =
-        r < n && (times[r]! < times[l]! || (times[r] === times[l] && seqOf[r]! < seqOf[l]!))
-          ? r
-          : l;
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      // The earliest child, ties by creation.
+      let m = first;
+      const last = first + 3 < n ? first + 3 : n - 1;
+      for (let c = first + 1; c <= last; c++)
+        if (times[c]! < times[m]! || (times[c] === times[m] && seqOf[c]! < seqOf[m]!)) m = c;
       if (!(times[m]! < at || (times[m] === at && seqOf[m]! < handle))) break;
-      this.move(m, i);
+      times[i] = times[m]!;
+      seqOf[i] = seqOf[m]!;
+      recordOf[i] = recordOf[m]!;
       i = m;
     }
-    this.put(i, at, handle, callback, kind);
-  }
-
-  /** Heap entry `from` to place `to`. */
-  private move(from: number, to: number): void {
-    this.atMs[to] = this.atMs[from]!;
-    this.seqOf[to] = this.seqOf[from]!;
-    this.callbacks[to] = this.callbacks[from];
-    this.kindOf[to] = this.kindOf[from]!;
-  }
-
-  private put(
-    i: number,
-    atMs: number,
-    handle: number,
-    callback: (() => void) | TimerTarget | undefined,
-    kind: number,
-  ): void {
-    this.atMs[i] = atMs;
-    this.seqOf[i] = handle;
-    this.callbacks[i] = callback;
-    this.kindOf[i] = kind;
+    times[i] = at;
+    seqOf[i] = handle;
+    recordOf[i] = record;
   }
 
   private grow(): void {
-    const atMs = new Float64Array(this.atMs.length * 2);
-    atMs.set(this.atMs);
-    const seqOf = new Float64Array(this.seqOf.length * 2);
-    seqOf.set(this.seqOf);
-    const kindOf = new Int32Array(this.kindOf.length * 2);
-    kindOf.set(this.kindOf);
-    this.atMs = atMs;
-    this.seqOf = seqOf;
-    this.kindOf = kindOf;
+    const length = this.atMs.length * 2;
+    this.atMs = grown(new Float64Array(length), this.atMs);
+    this.seqOf = grown(new Float64Array(length), this.seqOf);
+    this.recordOf = grown(new Int32Array(length), this.recordOf);
+    // Records number at most the heap's entries plus the ones of timers running now.
+    this.kindOf = grown(new Int32Array(length), this.kindOf);
+    this.freeRecords = grown(new Int32Array(length), this.freeRecords);
   }
+}
+
+function grown<T extends Float64Array | Int32Array>(into: T, from: T): T {
+  into.set(from);
+  return into;
 }
