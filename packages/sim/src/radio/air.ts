@@ -54,6 +54,12 @@ export const MIN_CHUNK_MS = 4000;
 const REC = 8;
 const R_ON_SINCE_MS = 0;
 const R_OFF_AT_MS = 1;
+/**
+ * One 29-bit word: the flags (F_*, bits 0–2), the scheme code of the ID advertised (bits 3–4, 0: none
+ * of ours) and its head (`idHead`, 24 bits) above them. Serving a link reads all three off the record's
+ * cache line, which gathering the candidates brought in: as columns of their own they cost a cache miss
+ * each per link at a district's size.
+ */
 const R_FLAGS = 2;
 /** The advertiser's end of the link budget: carry loss − unit TX offset, dB. */
 const R_TX_SIDE_LOSS_DB = 3;
@@ -67,6 +73,10 @@ const F_HAS_PAYLOAD = 1;
 const F_ADVERTISING = 2;
 /** A background iPhone (app-based schemes cannot link two of them). */
 const F_IOS_BACKGROUND = 4;
+const FLAG_MASK = 7;
+const SCHEME_SHIFT = 3;
+const SCHEME_MASK = 3 << SCHEME_SHIFT;
+const HEAD_SHIFT = 5;
 
 /**
  * Records are laid out again in the Z-order of where people are now this often (simulated ms): people
@@ -180,13 +190,6 @@ export class Air {
   private readonly payload: (Uint8Array | undefined)[];
   private readonly decoded: (DecodedAdvert | undefined)[];
   /**
-   * Per slot, what the firmware needs of the ID it broadcasts (its scheme code, 0: none of ours, and its
-   * head), handed over with each delivery beside the IdTable index as the ID's tag: neither the air nor
-   * the firmware reads a decoded object per delivery (in a crowd, a cache miss each).
-   */
-  private readonly idSchemeAt: Uint8Array;
-  private readonly idHeadAt: Int32Array;
-  /**
    * Per person, REC doubles (see R_*), at the person's slot: slots follow a Z-order curve over where
    * people are (laid out again every 5 simulated minutes), so the advertisers a scanner reads sit
    * near each other in memory (at a district's size, records in person order would cost a cache miss
@@ -243,8 +246,6 @@ export class Air {
     this.radios = new Array<VirtualRadio | undefined>(n);
     this.payload = new Array<Uint8Array | undefined>(n);
     this.decoded = new Array<DecodedAdvert | undefined>(n);
-    this.idSchemeAt = new Uint8Array(n);
-    this.idHeadAt = new Int32Array(n);
     this.rec = new Float64Array(REC * n);
     this.personAt = spatialOrder(o.movers, o.cellM);
     this.slotOf = new Int32Array(n);
@@ -348,8 +349,6 @@ export class Air {
     }
     permute(this.payload, newSlot);
     permute(this.decoded, newSlot);
-    permute(this.idSchemeAt, newSlot);
-    permute(this.idHeadAt, newSlot);
     this.grid.renumber(newSlot);
     this.personAt = personAt;
     for (let slot = 0; slot < n; slot++) this.slotOf[personAt[slot]!] = slot;
@@ -370,9 +369,9 @@ export class Air {
     const rec = this.rec;
     // The same payload again (advertising back on after an off phase): its decoding and ID stand.
     if (this.payload[slot] !== payload) this.usePayload(p, slot, payload);
-    const flags = rec[r + R_FLAGS]!;
-    if (!(flags & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
-    rec[r + R_FLAGS] = flags | F_ADVERTISING | F_HAS_PAYLOAD;
+    const word = rec[r + R_FLAGS]!;
+    if (!(word & F_ADVERTISING)) rec[r + R_ON_SINCE_MS] = this.o.scheduler.nowMs();
+    rec[r + R_FLAGS] = word | F_ADVERTISING | F_HAS_PAYLOAD;
   }
 
   /**
@@ -383,14 +382,14 @@ export class Air {
     const decoded = decodePayload(payload, VIEWS);
     const r = REC * slot;
     const rec = this.rec;
+    const flags = rec[r + R_FLAGS]! & FLAG_MASK;
     if (decoded.kind === 'gaen' || decoded.kind === 'bluezone') {
       rec[r + R_ID_INDEX] = this.o.ids.intern(decoded.id, p, decoded.aem);
-      this.idSchemeAt[slot] = ID_SCHEME_CODE[decoded.kind];
-      this.idHeadAt[slot] = decoded.head;
+      rec[r + R_FLAGS] =
+        (decoded.head << HEAD_SHIFT) | (ID_SCHEME_CODE[decoded.kind] << SCHEME_SHIFT) | flags;
     } else {
       rec[r + R_ID_INDEX] = -1;
-      this.idSchemeAt[slot] = 0;
-      this.idHeadAt[slot] = 0;
+      rec[r + R_FLAGS] = flags;
     }
     this.payload[slot] = payload;
     this.decoded[slot] = decoded;
@@ -398,9 +397,9 @@ export class Air {
 
   stopAdvertising(p: number): void {
     const r = REC * this.slotOf[p]!;
-    const flags = this.rec[r + R_FLAGS]!;
-    if (!(flags & F_ADVERTISING)) return;
-    this.rec[r + R_FLAGS] = flags & ~F_ADVERTISING;
+    const word = this.rec[r + R_FLAGS]!;
+    if (!(word & F_ADVERTISING)) return;
+    this.rec[r + R_FLAGS] = word & ~F_ADVERTISING;
     this.rec[r + R_OFF_AT_MS] = this.o.scheduler.nowMs();
   }
 
@@ -573,7 +572,7 @@ export class Air {
     const batch = this.batch;
     const { candidates, candidateDistanceM, candidateSent, candidateMedianDbm } = this;
     const { receptions, rssiSumDbm, firstAtMs, idScheme, idHead, idTag } = batch;
-    const { idSchemeAt, idHeadAt, rec } = this;
+    const rec = this.rec;
     const state = this.rngState;
     const o4 = 4 * s;
     let s0 = state[o4]!;
@@ -638,8 +637,9 @@ export class Air {
       if (got === 0) continue;
       delivered += got;
       const a = candidates[i]!;
-      const scheme = idSchemeAt[a]!;
-      const head = idHeadAt[a]!;
+      const word = rec[REC * a + R_FLAGS]!;
+      const scheme = (word & SCHEME_MASK) >> SCHEME_SHIFT;
+      const head = word >> HEAD_SHIFT;
       const idIndex = rec[REC * a + R_ID_INDEX]!;
       if (scheme !== 0) truth.record(head, idIndex, candidateDistanceM[i]!);
       batch.payload[entries] = this.payload[a]!;
