@@ -235,6 +235,8 @@ export class Air {
   private candidateMedianDbm = new Float64Array(256);
   private readonly rangeM: number;
   private readonly tailQuantile = new Float64Array(1);
+  /** One link's draws kept for their fading (see sampleAndDeliver). */
+  private keptDraws = new Uint32Array(64);
 
   /** The options (the channel streams left out: read once, to seed the generators). */
   private readonly o: Omit<AirOptions, 'channelRandom'>;
@@ -572,6 +574,7 @@ export class Air {
     const batch = this.batch;
     const { candidates, candidateDistanceM, candidateSent, candidateMedianDbm } = this;
     const { receptions, rssiSumDbm, firstAtMs, idScheme, idHead, idTag } = batch;
+    let keptDraws = this.keptDraws;
     const rec = this.rec;
     const state = this.rngState;
     const o4 = 4 * s;
@@ -596,8 +599,11 @@ export class Air {
       const belowR = Math.floor(
         tableCrossing(floorZ - 1e-9 * (1 + Math.abs(floorZ))) / toUnit - 0.5,
       );
-      let got = 0;
-      let sumDbm = 0;
+      // First every draw, sorted branch-free (lost to a collision, known below the floor, or kept for
+      // its fading): the two tests are coin tosses a branch predictor cannot learn.
+      if (sent > keptDraws.length) keptDraws = this.keptDraws = new Uint32Array(2 * sent);
+      let lostHere = 0;
+      let kept = 0;
       for (let k = 0; k < sent; k++) {
         const r = (s0 + s3) >>> 0;
         const t = s1 << 9;
@@ -607,14 +613,17 @@ export class Air {
         s0 ^= s3;
         s2 ^= t;
         s3 = (s3 << 11) | (s3 >>> 21);
-        if (r >= threshold) {
-          lost++;
-          continue;
-        }
-        if (r < belowR) {
-          below++;
-          continue;
-        }
+        const survives = +(r < threshold);
+        lostHere += 1 - survives;
+        keptDraws[kept] = r;
+        kept += survives & +(r >= belowR);
+      }
+      lost += lostHere;
+      below += sent - lostHere - kept;
+      let got = 0;
+      let sumDbm = 0;
+      for (let k = 0; k < kept; k++) {
+        const r = keptDraws[k]!;
         // Fast fading: the normal quantile of the rescaled draw, interpolated in a table (exact in the
         // outermost bins); phones report whole dBm.
         const x = (r + 0.5) * toUnit;
