@@ -43,13 +43,14 @@ function crowd(storeCount: number) {
   const models: Row[][] = stores.map(() => []);
   /**
    * Through appendSightings, or through the firmware's columns path (appendScanSightings), its IDs
-   * tagged with their IdTable index (as the air tags them) or not.
+   * tagged with their entry in the scan's truth (as the air tags them) or not.
    */
   const append = (k: number, rows: Row[], columns = false, tagged = false) => {
     truth.clear();
+    const entries: number[] = [];
     const sightings: Sighting[] = rows.map((r) => {
       const id = idBytes[r.idIndex]!;
-      truth.record(idHead(id), r.idIndex, r.trueDistanceCm / 100);
+      entries.push(truth.record(idHead(id), r.idIndex, r.trueDistanceCm / 100));
       return { timeMs: RUN_START_MS + r.timeOffsetMs, scheme: 'gaen', id, rssiDbm: r.rssiDbm };
     });
     // The truth keeps each ID's first distance in a scan, as the air does.
@@ -69,7 +70,7 @@ function crowd(storeCount: number) {
           head: idHead(s.id),
         })),
         idHead: Int32Array.from(sightings, (s) => idHead(s.id)),
-        idTag: Int32Array.from(rows, (r) => (tagged ? r.idIndex : -1)),
+        idTag: Int32Array.from(entries, (entry) => (tagged ? entry : -1)),
       });
     else stores[k]!.appendSightings(sightings);
     for (const r of rows) models[k]!.push({ ...r, trueDistanceCm: first.get(r.idIndex)! });

@@ -650,12 +650,13 @@ export class Air {
       const scheme = (word & SCHEME_MASK) >> SCHEME_SHIFT;
       const head = word >> HEAD_SHIFT;
       const idIndex = rec[REC * a + R_ID_INDEX]!;
-      if (scheme !== 0) truth.record(head, idIndex, candidateDistanceM[i]!);
+      // The ID's truth entry is its tag (none of ours: the index, −1).
+      const tag = scheme !== 0 ? truth.record(head, idIndex, candidateDistanceM[i]!) : idIndex;
       batch.payload[entries] = this.payload[a]!;
       batch.decoded[entries] = this.decoded[a]!;
       idScheme[entries] = scheme;
       idHead[entries] = head;
-      idTag[entries] = idIndex;
+      idTag[entries] = tag;
       receptions[entries] = got;
       rssiSumDbm[entries] = sumDbm;
       firstAtMs[entries] = fromMs;

@@ -1,9 +1,10 @@
 /**
  * Ground truth of one scan, as the air served it: for every ID the scanner heard, the ID's index in the
- * run's IdTable and the true distance to its advertiser at the first reception. Keyed by the index
- * (numbers only, through a small open-addressing table on the ID's head): the air tags each delivery
- * with the index, the firmware hands the tag back with the scan's sightings, and the phone's store finds
- * the distance without touching an ID's bytes or decoding object, each a cache miss in a crowd.
+ * run's IdTable and the true distance to its advertiser at the first reception, one entry per ID (found
+ * by the index through a small open-addressing table on the ID's head). The air tags each delivery with
+ * the ID's entry, the firmware hands the tag back with the scan's sightings, and the phone's store reads
+ * the ID's index and distance at the entry: no lookup per sighting, and no ID's bytes or decoding object
+ * touched (each a cache miss in a crowd).
  * @module
  */
 import { mixHead } from '@proxsense/core';
@@ -22,14 +23,17 @@ export class ScanTruth {
   private table = new Int32Array(64);
   private readonly tableIndex: number[] = [];
 
-  /** Records the first reception of the ID at `idIndex` (whose head is `head`) in this scan; later ones keep it. */
-  record(head: number, idIndex: number, distanceM: number): void {
+  /**
+   * Records the first reception of the ID at `idIndex` (whose head is `head`) in this scan (later ones
+   * keep it); returns the ID's entry.
+   */
+  record(head: number, idIndex: number, distanceM: number): number {
     const mask = this.table.length - 1;
     let i = mixHead(head) & mask;
     for (; ; i = (i + 1) & mask) {
       const e = this.table[i]!;
       if (e === 0) break;
-      if (this.idIndex[e - 1] === idIndex) return;
+      if (this.idIndex[e - 1] === idIndex) return e - 1;
     }
     const entry = this.size++;
     this.table[i] = entry + 1;
@@ -38,6 +42,7 @@ export class ScanTruth {
     this.head[entry] = head;
     this.distanceCm[entry] = Math.min(MAX_DISTANCE_CM, Math.round(distanceM * CM_PER_M));
     if (this.size * 2 > this.table.length) this.grow();
+    return entry;
   }
 
   /** The entry of the ID at `idIndex` (its head `head`), or −1. */

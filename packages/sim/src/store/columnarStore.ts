@@ -101,16 +101,22 @@ export class ColumnarStore implements Store {
 
   /**
    * The firmware's columns path (no object per sighting): the same rows as {@link appendSightings}. The
-   * simulated air tags every ID it delivers with its IdTable index, so a tagged sighting is stored without
-   * reading its ID.
+   * simulated air tags every ID it delivers with the ID's entry in the scan's truth, so a tagged
+   * sighting is stored from that entry without reading its ID or looking anything up.
    */
   appendScanSightings(sightings: ScanSightings): void {
     const truth = this.crowd.truth.scanTruthOf(this.scanner);
     const { count, decoded, idHead, idTag, timeMs, rssiDbm } = sightings;
     for (let i = 0; i < count; i++) {
-      const tag = idTag[i]!;
-      const index = tag >= 0 ? tag : this.ids.lookup(decoded[i]!.id);
-      this.store(truth, index, idHead[i]!, timeMs[i]!, rssiDbm[i]!);
+      const entry = idTag[i]!;
+      if (entry >= 0 && truth && entry < truth.size)
+        this.push(
+          timeMs[i]! - this.runStartMs,
+          truth.idIndex[entry]!,
+          clampRssiDbm(rssiDbm[i]!),
+          truth.distanceCm[entry]!,
+        );
+      else this.store(truth, this.ids.lookup(decoded[i]!.id), idHead[i]!, timeMs[i]!, rssiDbm[i]!);
     }
   }
 
@@ -130,7 +136,7 @@ export class ColumnarStore implements Store {
     let distanceCm = 0;
     if (entry >= 0) distanceCm = truth!.distanceCm[entry]!;
     else this.truthMissing++;
-    this.push(timeMs - this.runStartMs, index, Math.max(-128, Math.min(127, rssiDbm)), distanceCm);
+    this.push(timeMs - this.runStartMs, index, clampRssiDbm(rssiDbm), distanceCm);
   }
 
   private push(timeOffsetMs: number, idIndex: number, rssiDbm: number, distanceCm: number): void {
@@ -376,4 +382,9 @@ export class ColumnarStore implements Store {
     }
     return out;
   }
+}
+
+/** What the RSSI column holds (a signed byte). */
+function clampRssiDbm(rssiDbm: number): number {
+  return Math.max(-128, Math.min(127, rssiDbm));
 }
