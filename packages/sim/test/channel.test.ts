@@ -89,6 +89,64 @@ describe('walls', () => {
     expect(walls.lossBetweenDb(0, 0, 0, 5, 0, 0)).toBe(0);
     expect(walls.lossBetweenDb(0, 12, 1, 20, 12, 1)).toBe(0); // other venues' walls are not tested
   });
+  it("a link's wall loss is the sum over its ends' venues' walls it crosses, rooms or not, inside or out", () => {
+    // Venue 0 and 1 are rooms (the in-room shortcut applies), venue 2 a room with a wall across it (it
+    // must not), venue 3 a lone slanted wall.
+    const coordinate = fc.double({ min: -5, max: 25, noNaN: true });
+    const point = fc.tuple(coordinate, coordinate);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.double({ min: 0, max: 10, noNaN: true }),
+            fc.double({ min: 0.5, max: 12, noNaN: true }),
+          ),
+          {
+            minLength: 4,
+            maxLength: 4,
+          },
+        ),
+        fc.array(
+          fc.tuple(point, fc.integer({ min: -1, max: 3 }), point, fc.integer({ min: -1, max: 3 })),
+          {
+            maxLength: 30,
+          },
+        ),
+        (rooms, links) => {
+          const walls = new Walls();
+          const drawn: [number, number, number, number, number, number][] = [];
+          const add = (
+            v: number,
+            x1: number,
+            y1: number,
+            x2: number,
+            y2: number,
+            lossDb: number,
+          ) => {
+            walls.add(v, x1, y1, x2, y2, lossDb);
+            drawn.push([v, x1, y1, x2, y2, lossDb]);
+          };
+          rooms.slice(0, 3).forEach(([at, size], v) => {
+            const r = [at, at + v, at + size, at + v + size] as const;
+            add(v, r[0], r[1], r[2], r[1], 1 + v);
+            add(v, r[2], r[1], r[2], r[3], 1 + v);
+            add(v, r[2], r[3], r[0], r[3], 1 + v);
+            add(v, r[0], r[3], r[0], r[1], 1 + v);
+            if (v === 2) add(v, (r[0] + r[2]) / 2, r[1], (r[0] + r[2]) / 2, r[3], 7);
+          });
+          add(3, rooms[3]![0], 0, rooms[3]![0] + rooms[3]![1], 20, 5);
+          for (const [[ax, ay], va, [bx, by], vb] of links) {
+            let want = 0;
+            for (const [v, x1, y1, x2, y2, lossDb] of drawn)
+              if ((v === va || v === vb) && segmentsCross(ax, ay, bx, by, x1, y1, x2, y2))
+                want += lossDb;
+            expect(walls.lossBetweenDb(ax, ay, va, bx, by, vb)).toBe(want);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
   it('segmentsCross is symmetric in its segments', () => {
     fc.assert(
       fc.property(

@@ -21,6 +21,13 @@ export class Walls {
    */
   private packed: Float64Array | undefined;
   private venueStart = new Int32Array(1);
+  /**
+   * Per venue whose walls all lie on the edges of their bounding box (a room: the city's venues), that
+   * box as minX, minY, maxX, maxY at 4v … 4v + 3; NaN for other venues. A link strictly inside the box
+   * crosses none of those walls (each wall's orientation test then has one exact sign for both ends),
+   * so it skips the tests: two people in one room are a city's commonest close link.
+   */
+  private venueBox = new Float64Array(0);
 
   get count(): number {
     return this.x1.length;
@@ -86,6 +93,19 @@ export class Walls {
   ): number {
     const starts = this.venueStart;
     if (venue + 1 >= starts.length) return 0;
+    const box = this.venueBox;
+    const b = 4 * venue;
+    if (
+      ax > box[b]! &&
+      ax < box[b + 2]! &&
+      ay > box[b + 1]! &&
+      ay < box[b + 3]! &&
+      bx > box[b]! &&
+      bx < box[b + 2]! &&
+      by > box[b + 1]! &&
+      by < box[b + 3]!
+    )
+      return 0;
     let loss = 0;
     const end = 5 * starts[venue + 1]!;
     for (let w = 5 * starts[venue]!; w < end; w += 5)
@@ -108,6 +128,7 @@ export class Walls {
     }
     starts[venues] = k;
     this.venueStart = starts;
+    this.venueBox = roomBoxes(packed, starts);
     this.packed = packed;
     return packed;
   }
@@ -122,6 +143,35 @@ export class Walls {
       lossDb: this.lossDb[i]!,
     }));
   }
+}
+
+/** See `Walls.venueBox`: per venue, its walls' bounding box if they all lie on its edges, else NaN. */
+function roomBoxes(packed: Float64Array, starts: Int32Array): Float64Array {
+  const venues = starts.length - 1;
+  const boxes = new Float64Array(4 * venues).fill(NaN);
+  for (let v = 0; v < venues; v++) {
+    const from = 5 * starts[v]!;
+    const to = 5 * starts[v + 1]!;
+    if (from === to) continue;
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (let w = from; w < to; w += 5) {
+      minX = Math.min(minX, packed[w]!, packed[w + 2]!);
+      maxX = Math.max(maxX, packed[w]!, packed[w + 2]!);
+      minY = Math.min(minY, packed[w + 1]!, packed[w + 3]!);
+      maxY = Math.max(maxY, packed[w + 1]!, packed[w + 3]!);
+    }
+    let onEdges = true;
+    for (let w = from; w < to && onEdges; w += 5) {
+      const [x1, y1, x2, y2] = [packed[w]!, packed[w + 1]!, packed[w + 2]!, packed[w + 3]!];
+      onEdges =
+        (x1 === x2 && (x1 === minX || x1 === maxX)) || (y1 === y2 && (y1 === minY || y1 === maxY));
+    }
+    if (onEdges) boxes.set([minX, minY, maxX, maxY], 4 * v);
+  }
+  return boxes;
 }
 
 /** Proper crossing of segments p1p2 and p3p4: each strictly separates the other's ends (grazing a wall's end or running along it is not crossing it). */
