@@ -557,9 +557,11 @@ export class Firmware implements TimerTarget {
     const { count, payload, decoded, receptions, rssiSumDbm, firstAtMs } = batch;
     const { idScheme, idHead, idTag } = batch;
     const ownScheme = ID_SCHEME_CODE[this.profile.scheme];
+    // Summed here and added once: a counter's field update per entry was a seventh of the loop.
+    let heard = 0;
     for (let i = 0; i < count; i++) {
       const n = receptions[i]!;
-      this.counters.advertsHeard += n;
+      heard += n;
       if (!this.scan || n === 0) continue;
       const scheme = idScheme ? idScheme[i]! : 0;
       if (scheme === 0)
@@ -581,6 +583,7 @@ export class Firmware implements TimerTarget {
           firstAtMs[i]!,
         );
     }
+    this.counters.advertsHeard += heard;
   }
 
   /** Adds `receptions` receptions of one payload (RSSIs summing to `rssiSumDbm`) to the running scan. */
