@@ -162,7 +162,13 @@ export class Firmware implements TimerTarget {
   private interval = -1;
   private payload: Uint8Array | undefined;
   private address = 0;
-  /** The running scan's aggregates (taken from the pool at its start, given back at its end). */
+  /** Whether a scan runs. */
+  private scanOpen = false;
+  /**
+   * The running scan's aggregates: taken from the pool at the scan's first reception and given back at
+   * its end. Taken at its start, they sat untouched for the whole scan while a crowd's other scans
+   * pushed them out of the caches; at the first reception another scan has just given one back.
+   */
   private scan: ScanAggregates | undefined;
   private readonly scanPool: ScanAggregatePool;
   private readonly decodeCache: AdvertDecodeCache;
@@ -217,7 +223,7 @@ export class Firmware implements TimerTarget {
       if (handle !== undefined) this.scheduler.cancelTimer(handle);
       this.setPending(kind, undefined);
     }
-    if (this.scan) this.endScan();
+    if (this.scanOpen) this.endScan();
     this.radio.stopAdvertising();
     this.running = false;
   }
@@ -468,7 +474,8 @@ export class Firmware implements TimerTarget {
     const started = this.now();
     this.scanStartedMs = started;
     if (this.scan) this.scanPool.give(this.scan);
-    this.scan = this.scanPool.take();
+    this.scan = undefined;
+    this.scanOpen = true;
     this.counters.scans++;
     this.radio.startScanning();
     this.at(T_END_SCAN, started + this.profile.scanOnMs);
@@ -480,10 +487,12 @@ export class Firmware implements TimerTarget {
 
   private endScan(): void {
     this.radio.stopScanning();
+    const open = this.scanOpen;
     const agg = this.scan;
     this.scan = undefined;
+    this.scanOpen = false;
     // Every scan is recorded, also one that heard nobody: the next scan's credit counts from it.
-    if (agg && this.store.appendScans)
+    if (open && this.store.appendScans)
       this.store.appendScans([
         {
           startMs: this.scanStartedMs,
@@ -541,7 +550,7 @@ export class Firmware implements TimerTarget {
       ? Math.min(samples.length, advert.rssiSampleCount ?? samples.length)
       : 1;
     this.counters.advertsHeard += receptions;
-    if (!this.scan || receptions === 0) return;
+    if (!this.scanOpen || receptions === 0) return;
     let sum = 0;
     if (samples) for (let i = 0; i < receptions; i++) sum += samples[i]!;
     else sum = advert.rssiDbm;
@@ -562,7 +571,7 @@ export class Firmware implements TimerTarget {
     for (let i = 0; i < count; i++) {
       const n = receptions[i]!;
       heard += n;
-      if (!this.scan || n === 0) continue;
+      if (!this.scanOpen || n === 0) continue;
       const scheme = idScheme ? idScheme[i]! : 0;
       if (scheme === 0)
         this.aggregate(
@@ -611,7 +620,7 @@ export class Firmware implements TimerTarget {
     rssiSumDbm: number,
     firstAtMs: number,
   ): void {
-    const agg = this.scan!;
+    const agg = (this.scan ??= this.scanPool.take());
     const slot = agg.slot(decoded, head, tag, firstAtMs, this.profile.maxIdsPerScan);
     if (slot < 0) return void (this.counters.advertsDroppedFlood += receptions);
     agg.rssiSum[slot] = agg.rssiSum[slot]! + rssiSumDbm;
