@@ -209,7 +209,10 @@ export class Air {
   private readonly openSlot: Int32Array;
   /** Per scanner, 4 words of xoshiro128+ state. */
   private readonly rngState: Int32Array;
-  /** Truth per open (or just closed) scan: each ID heard, its index and distance at the first reception. */
+  /**
+   * Truth per open (or just closed) scan that got a delivery: each ID heard, its index and distance at
+   * the first reception.
+   */
   private readonly scanTruth: (ScanTruth | undefined)[];
   /** Scanners whose scan closed since the last tick, and truth objects free for the next scans to reuse. */
   private closedScanners: number[] = [];
@@ -409,9 +412,8 @@ export class Air {
     if (this.scanning[p]) return;
     this.scanning[p] = 1;
     this.deliveredToMs[p] = this.o.scheduler.nowMs();
-    const truth = this.scanTruth[p];
-    if (truth) truth.clear();
-    else this.scanTruth[p] = this.freeTruth.pop() ?? new ScanTruth();
+    // The scan's truth comes from the pool at its first delivery (see deliver).
+    this.scanTruth[p]?.clear();
     this.openSlot[p] = this.openCount;
     this.openScanners[this.openCount++] = p;
   }
@@ -470,6 +472,9 @@ export class Air {
     this.counters.chunks++;
     this.counters.candidates += n;
     if (n === 0) return;
+    // Taken now, not when the scan opened: one just given back is still in the caches, where one
+    // held through the scan was pushed out by the crowd's other scans.
+    this.scanTruth[s] ??= this.freeTruth.pop() ?? new ScanTruth();
     this.linkBudgets(s, n, fromMs, toMs);
     this.sampleAndDeliver(s, n, fromMs);
   }
