@@ -27,7 +27,7 @@ export class Walls {
    * crosses none of those walls (each wall's orientation test then has one exact sign for both ends),
    * so it skips the tests: two people in one room are a city's commonest close link.
    */
-  private venueBox = new Float64Array(0);
+  private venueBox: Float64Array = new Float64Array(0);
 
   get count(): number {
     return this.x1.length;
