@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -22,6 +23,9 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // Vitest leaves a core free by default, which is one worker on a 2-core box; most of this suite's time
+    // is spent waiting on the processes, servers and browsers the tests start, so every core runs a file.
+    maxWorkers: Math.max(2, availableParallelism()),
     reporters: ['default', './vitest.summary-reporter.ts'],
   },
 });

@@ -150,7 +150,7 @@ describe('renderReport', () => {
   it(
     'opens in Chromium with every chart drawn, the summary shown, no errors and no network',
     async () => {
-      const html = renderReport(sampleData());
+      const html = await renderReport(sampleData());
       await withChromium(async (browser) => {
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         const { errors, externalRequests } = await openReport(page, html, 'sample.html');
@@ -219,7 +219,7 @@ describe('renderReport', () => {
   it(
     'renders empty data as "no data" notes without errors',
     async () => {
-      const html = renderReport(emptyData());
+      const html = await renderReport(emptyData());
       expect(html).not.toContain('<svg');
       await withChromium(async (browser) => {
         const page = await browser.newPage();
@@ -238,20 +238,22 @@ describe('renderReport', () => {
     BROWSER_TEST_MS,
   );
 
-  it('is deterministic: two renders are byte-identical', () => {
-    const a = renderReport(sampleData());
-    const b = renderReport(sampleData());
+  it('is deterministic: two renders are byte-identical', async () => {
+    const a = await renderReport(sampleData());
+    const b = await renderReport(sampleData());
     expect(b).toBe(a);
     // zrender's process-wide id counters must not leak into the page.
     expect(a).not.toMatch(/\bzr\d+-/);
   });
 
-  it('keeps chart ids unique within the page', () => {
-    const ids = [...renderReport(sampleData()).matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+  it('keeps chart ids unique within the page', async () => {
+    const ids = [...(await renderReport(sampleData())).matchAll(/\bid="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('escapes every string from the data', () => {
+  it('escapes every string from the data', async () => {
     const data = sampleData();
     data.title = '<script>alert(1)</script>';
     data.subtitle = 'a & b "c"';
@@ -259,7 +261,7 @@ describe('renderReport', () => {
     const rect = data.map.rects[0];
     if (rect === undefined) throw new Error('sample has rects');
     rect.label = '<script>room</script>';
-    const html = renderReport(data);
+    const html = await renderReport(data);
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<b>1');
@@ -268,7 +270,7 @@ describe('renderReport', () => {
     expect(html).toContain('&lt;script&gt;room&lt;/script&gt;');
   });
 
-  it('survives non-finite, negative and mismatched inputs', () => {
+  it('survives non-finite, negative and mismatched inputs', async () => {
     const data = sampleData();
     data.distance = { trueM: [NaN, -1, 0, Infinity, 2, 3], estimatedM: [1, 1, 1, 1, 1] };
     data.thresholdSweep = {
@@ -285,25 +287,25 @@ describe('renderReport', () => {
     data.map.walls = [{ x1M: 0, y1M: 0, x2M: NaN, y2M: 1, lossDb: NaN }];
     data.map.tracks = [{ person: 0, app: true, xyM: [NaN, NaN, 1, 2, 3] }];
     data.tracing = { ...data.tracing, f0: NaN, recall: Infinity };
-    const html = renderReport(data);
+    const html = await renderReport(data);
     expect(html).toContain('1 sightings; 5 with a non-positive or missing distance left out');
     expect(html).toContain('id="chart-durations" data-chart="no-data"');
   });
 
-  it('thins huge series with a fixed stride and stays small', () => {
+  it('thins huge series with a fixed stride and stays small', async () => {
     const data = sampleData();
     const n = 50_000;
     data.distance = {
       trueM: Array.from({ length: n }, (_, i) => 0.2 + (i % 997) / 100),
       estimatedM: Array.from({ length: n }, (_, i) => 0.2 + (i % 991) / 100),
     };
-    const html = renderReport(data, { maxPointsPerSeries: 5000 });
+    const html = await renderReport(data, { maxPointsPerSeries: 5000 });
     expect(html).toContain('5,000 drawn (every 10th)');
     expect(html.length).toBeLessThan(3_000_000);
-    expect(renderReport(data, { maxPointsPerSeries: 5000 })).toBe(html);
+    expect(await renderReport(data, { maxPointsPerSeries: 5000 })).toBe(html);
   });
 
-  it('at city scale (2 M contact pairs) samples the duration scatter, says so, and stays under 3 MB', () => {
+  it('at city scale (2 M contact pairs) samples the duration scatter, says so, and stays under 3 MB', async () => {
     const data = sampleData();
     const n = 2_000_000;
     const trueMinutes = new Float64Array(n);
@@ -313,7 +315,7 @@ describe('renderReport', () => {
       estimatedMinutes[i] = (i % 577) / 10;
     }
     data.durations = { trueMinutes, estimatedMinutes, thresholdMinutes: 15 };
-    const html = renderReport(data);
+    const html = await renderReport(data);
     expect(html).toContain(
       '2,000,000 app pairs, 5,000 drawn (every 400th; the counts below and the histogram use all 2,000,000)',
     );
@@ -329,7 +331,7 @@ describe('renderReport', () => {
     expect(Number(counts![1]!.replace(/,/g, ''))).toBe(tp);
   });
 
-  it("draws a district's map without its walls and with every k-th room past the limits, and says so", () => {
+  it("draws a district's map without its walls and with every k-th room past the limits, and says so", async () => {
     const data = sampleData();
     // A 100 × 60 grid of 20 m venues, each with four walls: 6,000 rooms and 24,000 walls.
     const rects = [];
@@ -347,7 +349,7 @@ describe('renderReport', () => {
         );
       }
     data.map = { ...data.map, widthM: 4000, heightM: 2400, rects, walls };
-    const html = renderReport(data, { maxMapWalls: 2000, maxMapAreas: 2500 });
+    const html = await renderReport(data, { maxMapWalls: 2000, maxMapAreas: 2500 });
     const map = /<section[^>]*id="chart-map"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
     expect(map).not.toBe('');
     // Every 3rd of 6,000 rooms: 2,000 drawn, as markArea polygons.
@@ -356,7 +358,7 @@ describe('renderReport', () => {
     expect(map).toMatch(/24,000 walls, not drawn: above 2,000, at [\d.]+ px per metre/);
     expect(map).not.toContain('>Wall<');
     // Within the limits everything is drawn: the sample's four rooms and four walls.
-    const small = renderReport(sampleData(), { maxMapWalls: 2000, maxMapAreas: 2500 });
+    const small = await renderReport(sampleData(), { maxMapWalls: 2000, maxMapAreas: 2500 });
     expect(small).toContain('4 areas, 4 walls (labelled with their loss, dB)');
     expect(small).toContain('>Wall<');
   });

@@ -61,7 +61,7 @@ export async function writeRunFiles(
   progress(total - 1);
   if (options.report ?? true) {
     files.report = join(dir, 'report.html');
-    writeFileSync(files.report, renderReport(reportData(sim, evaluation)));
+    writeFileSync(files.report, await renderReport(reportData(sim, evaluation)));
   }
   progress(total);
   return files;

@@ -3,28 +3,8 @@
  * ECharts rendered server-side to SVG and inlined. Same {@link ReportData} in, same bytes out.
  * @module
  */
-import * as echarts from 'echarts/core';
-import { BarChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
-import {
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-} from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { loadEcharts, loadedEcharts } from './echarts.js';
 import type { ReportData, Track, VenueRect, VenueWall } from './reportData.js';
-
-echarts.use([
-  BarChart,
-  LineChart,
-  LinesChart,
-  ScatterChart,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  SVGRenderer,
-]);
 
 /** How the page is drawn; every field has a default. */
 export interface RenderReportOptions {
@@ -84,10 +64,14 @@ const TEXT_STYLE = { fontFamily: 'sans-serif' };
  *
  * @example
  * ```ts
- * writeFileSync('report.html', renderReport(reportData));
+ * writeFileSync('report.html', await renderReport(reportData));
  * ```
  */
-export function renderReport(data: ReportData, options: RenderReportOptions = {}): string {
+export async function renderReport(
+  data: ReportData,
+  options: RenderReportOptions = {},
+): Promise<string> {
+  await loadEcharts();
   const opts: Opts = { ...DEFAULTS, ...options };
   const sections: Section[] = [
     distanceSection(data.distance, opts),
@@ -212,7 +196,7 @@ export function renderSvg(
   widthPx: number,
   heightPx: number,
 ): string {
-  const chart = echarts.init(null, null, {
+  const chart = loadedEcharts().init(null, null, {
     renderer: 'svg',
     ssr: true,
     width: widthPx,

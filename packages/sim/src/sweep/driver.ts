@@ -161,7 +161,7 @@ export async function runSweep(
     writeAtomic(files.summaryCsv, summaryCsv(summary));
     writeAtomic(
       files.report,
-      renderSweepReport(summary, {
+      await renderSweepReport(summary, {
         scenarioName: scenario.name,
         baseAdoption: scenario.people.adoption,
       }),

@@ -15,7 +15,7 @@
  * loses it; each run id gets exactly one record.
  * @module
  */
-import { Job, Queue, QueueEvents, type JobsOptions, type RedisClient } from 'bullmq';
+import type { Job, JobsOptions, Queue, QueueEvents, RedisClient } from 'bullmq';
 import { InputError, ProxsenseError } from '@proxsense/core';
 import {
   parseRedisUrl,
@@ -142,6 +142,7 @@ class QueueExecutor implements RunExecutor {
   private abort: ((error: Error) => void) | undefined;
 
   constructor(
+    private readonly jobs: typeof Job,
     private readonly queue: Queue<RunJob, QueueRunResult>,
     private readonly events: QueueEvents,
     private readonly sweepId: string,
@@ -182,7 +183,7 @@ class QueueExecutor implements RunExecutor {
       // without its return value (BullMQ writes both in one step, so this order always sees them together).
       const state = await this.queue.getJobState(jobId);
       if (state !== 'completed' && state !== 'failed') return;
-      const job = await Job.fromId<RunJob, QueueRunResult>(this.queue, jobId);
+      const job = await this.jobs.fromId<RunJob, QueueRunResult>(this.queue, jobId);
       if (!job) return;
       if (state === 'completed') deliver(jobId, completedRecord(runJob, job.returnvalue));
       else if (state === 'failed')
@@ -310,13 +311,15 @@ export async function createQueueExecutor(options: QueueExecutorOptions): Promis
   const connection: RedisConnectionOptions = redisConnectionOptions(target);
   const log = errorLogger(label, options.onLog);
   const timeoutMs = options.connectTimeoutMs ?? 15_000;
-  const queue = new Queue<RunJob, QueueRunResult>(name, { connection });
+  // Imported here, not at the top: BullMQ takes a third of a second to load, which only sweeps on Redis need.
+  const bullmq = await import('bullmq');
+  const queue = new bullmq.Queue<RunJob, QueueRunResult>(name, { connection });
   queue.on('error', log.onError);
   // QueueEvents only once Redis answered: closing one that never connected waits forever (BullMQ 5.81).
   let events: QueueEvents | undefined;
   try {
     await waitForRedis(queue.waitUntilReady(), label, timeoutMs, log.last);
-    events = new QueueEvents(name, { connection });
+    events = new bullmq.QueueEvents(name, { connection });
     events.on('error', log.onError);
     await waitForRedis(events.waitUntilReady(), label, timeoutMs, log.last);
     await updateSweepRegistry(await queue.client, 'SADD', options.sweepId);
@@ -334,6 +337,7 @@ export async function createQueueExecutor(options: QueueExecutorOptions): Promis
     removeOnFail: { age: KEEP_FINISHED_S },
   };
   return new QueueExecutor(
+    bullmq.Job,
     queue,
     events,
     options.sweepId,

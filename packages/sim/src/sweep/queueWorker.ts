@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Piscina } from 'piscina';
-import { RedisConnection, Worker, type Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import { InputError } from '@proxsense/core';
 import { poolWorkerLocation } from './pool.js';
 import type { PoolTask } from './poolWorker.js';
@@ -76,7 +76,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   const stalledInterval = options.stalledIntervalMs ?? 5000;
   const log = errorLogger(label, onLog);
 
-  const registry = new RedisConnection(connection, { shared: false, blocking: false });
+  // Imported here, not at the top: BullMQ takes a third of a second to load, which only Redis sweeps need.
+  const bullmq = await import('bullmq');
+  const registry = new bullmq.RedisConnection(connection, { shared: false, blocking: false });
   registry.on('error', log.onError);
   let pool: Piscina | undefined;
   const served = new Map<string, Worker<RunJob, QueueRunResult>>();
@@ -114,7 +116,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
 
     const serve = (sweepId: string): void => {
       const name = sweepQueueName(sweepId);
-      const worker = new Worker<RunJob, QueueRunResult>(name, processor, {
+      const worker = new bullmq.Worker<RunJob, QueueRunResult>(name, processor, {
         connection,
         concurrency,
         lockDuration,

@@ -5,6 +5,7 @@
  * recall. Same summary in, same bytes out.
  * @module
  */
+import { loadEcharts } from '../report/echarts.js';
 import { axisName, escapeHtml, pageHtml, renderSvg, type Section } from '../report/render.js';
 import type { SweepSummary } from './summary.js';
 import type { AxisValue, VaryAxis } from './types.js';
@@ -281,7 +282,11 @@ ${rows.join('\n')}
 }
 
 /** Renders the sweep report as one self-contained HTML document (deterministic bytes). */
-export function renderSweepReport(summary: SweepSummary, ctx: SweepReportContext): string {
+export async function renderSweepReport(
+  summary: SweepSummary,
+  ctx: SweepReportContext,
+): Promise<string> {
+  await loadEcharts();
   const lay = layout(summary.axes);
   const per =
     lay.groupAxes.length > 0 ? ` per ${lay.groupAxes.map((a) => a.name).join(' × ')}` : '';
