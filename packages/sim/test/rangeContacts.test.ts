@@ -168,9 +168,16 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         // A sparse area (cells of the range) and a dense one (mostly cells of half the range).
         fc.constantFrom([50, 30], [12, 7]),
-        (n, rangeM, seed, [widthM, heightM]) => {
+        // The expected step: default, none, a third of the range.
+        fc.constantFrom(undefined, 0, 1 / 3),
+        // How walkers move: jumps up to the range (most are movers, looked up in the previous grid),
+        // or walks within the step with a few jumps and departures (most pairs judged by one pass).
+        fc.constantFrom('jumps', 'walks'),
+        (n, rangeM, seed, [widthM, heightM], stepShare, motion) => {
           const random = new RunStreams(seed).single('world');
-          const tracker = new RangeContacts({ rangeM, people: n, widthM, heightM });
+          const stepM = stepShare === undefined ? undefined : stepShare * rangeM;
+          const walkM = stepM ?? 0.15 * rangeM;
+          const tracker = new RangeContacts({ rangeM, people: n, widthM, heightM, stepM });
           const x = new Float64Array(n);
           const y = new Float64Array(n);
           const present = new Uint8Array(n);
@@ -184,6 +191,13 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
           let linked = 0;
           for (let t = 1; t <= 12; t++) {
             for (let p = 0; p < n; p++) {
+              if (motion === 'walks') {
+                present[p] = random.chance(0.98) ? 1 : 0;
+                const jump = random.chance(0.05) ? rangeM : walkM / Math.SQRT2;
+                x[p]! += random.uniform(-jump, jump);
+                y[p]! += random.uniform(-jump, jump);
+                continue;
+              }
               present[p] = random.chance(0.9) ? 1 : 0;
               // Big jumps and exact multiples of the range and of half the range all occur.
               const roll = random.uniform(0, 1);
@@ -221,8 +235,35 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
           expect(tracker.linkUps).toBe(expected.filter((l) => l.endsWith(' up')).length);
         },
       ),
-      { numRuns: 120 },
+      { numRuns: 240 },
     );
+  });
+
+  it('a pair in range that walks apart by a step each goes down wherever it stands on the grid', () => {
+    // Neither walker is a mover (each moved exactly the expected step), so the one pass over this
+    // update's grid must see the pair: cells sized for less than range + 2 steps would miss some.
+    const rangeM = 10;
+    const stepM = 1.5;
+    for (let i = 0; i < 400; i++) {
+      const xA = 5 + i * 0.1;
+      const tracker = new RangeContacts({
+        rangeM,
+        people: 2,
+        widthM: 100,
+        heightM: 10,
+        stepM,
+        log: 'none',
+      });
+      const present = Uint8Array.of(1, 1);
+      tracker.update(1, Float64Array.of(xA, xA + rangeM - 0.01), Float64Array.of(5, 5), present);
+      tracker.update(
+        2,
+        Float64Array.of(xA - stepM, xA + rangeM - 0.01 + stepM),
+        Float64Array.of(5, 5),
+        present,
+      );
+      expect([tracker.linkUps, tracker.events, tracker.contactS]).toEqual([1, 2, 1]);
+    }
   });
 
   it("property: d² ≤ sqrtAtMost(r) is exactly The ONE's √d² ≤ r, next to r² too", () => {

@@ -5,19 +5,20 @@
  * range and "down" at the first update they are not (or one of them has left). No radio, no probability:
  * the unit-disk links The ONE's `SimpleBroadcastInterface` makes when every host always scans.
  *
- * A link's state is a function of the two updates' positions alone, so the tracker keeps no state per
- * pair: a pair in range now came up unless it was in range at the previous update (its previous
- * positions tell), and a link of the previous update went down unless it is in range now (its current
- * positions tell). Each update indexes everyone present in a uniform grid (counting sort, as
- * `UniformGrid`, with current and previous positions copied in cell order) and checks each candidate
- * pair once: a cell against itself and its east neighbours (one run of the cell order), then against
- * the cells below (a run per row). Cells are the range itself, or half of it where walkers are dense
- * (then a walker's candidates cover 25 quarter-cells, 6.25 r², instead of 9 r²: a third fewer tests for
- * one more run). The test is one comparison of the squared
- * distance with the largest double whose square root is ≤ the range ({@link sqrtAtMost}): exactly The
- * ONE's test on the square root, and the same arithmetic whichever update evaluates it. Memory is
- * O(walkers + links up) in typed arrays, plus a bitset of pairs ever linked up to 8192 walkers; the
- * events go to a {@link ConnectivityLog}, streamed or kept in memory.
+ * A link's state is a function of the two updates' positions alone, so the tracker keeps no list of
+ * links: each update indexes everyone present in a uniform grid (counting sort, as `UniformGrid`, with
+ * current and previous positions copied in cell order) and checks each candidate pair once, at both
+ * updates' positions: in range now and not before is "up", before and not now is "down", and the link
+ * count moves by the difference. Candidates are a cell against itself and its east neighbours (one run of
+ * the cell order), then against the cells below (a run per row). Cells are the range plus twice the
+ * expected step (`stepM`), so a pair in range at the previous update is still a candidate now unless one
+ * of them moved farther than a step or left; those walkers' previous links are looked up in the previous
+ * update's grid, kept for that, so the result is exact whatever the walkers do. Where walkers are dense,
+ * cells are half that size (a walker's candidates cover 25 quarter-cells, 6.25 R², instead of 9 R²).
+ * The test is one comparison of the squared distance with the largest double whose square root is ≤ the
+ * range ({@link sqrtAtMost}): exactly The ONE's test on the square root, and the same arithmetic
+ * whichever update evaluates it. Memory is O(walkers) in typed arrays, plus a bitset of pairs ever
+ * linked up to 8192 walkers; the events go to a {@link ConnectivityLog}, streamed or kept in memory.
  * @module
  */
 import { open } from 'node:fs/promises';
@@ -51,6 +52,12 @@ export interface RangeContactOptions {
    * while the run goes (call {@link RangeContacts.flushLog} after the last update); or `'none'`.
    */
   log?: 'memory' | 'none' | LogSink;
+  /**
+   * How far a walker is expected to move between updates at most, m (default 0.15 × the range: 1.5 m at
+   * 10 m, The ONE's fastest random-waypoint walker in a 1 s update). Only speed depends on it: a walker
+   * moving farther costs a look-up of its previous links in the previous update's grid.
+   */
+  stepM?: number;
   /** Names in the log: walker p is `ids[p]` (e.g. a trace's numeric node ids, see {@link numericIds}); default p. */
   ids?: ArrayLike<number>;
   /**
@@ -63,11 +70,13 @@ export interface RangeContactOptions {
 
 /** Above this many walkers, ever-linked pairs go in a Set instead of a bitset of n² bits. */
 const BITSET_MAX_PEOPLE = 8192;
-/** From this many walkers per range-sized cell of the area on, cells are half the range. */
+/** The default expected step between updates, as a share of the range. */
+const DEFAULT_STEP_PER_RANGE = 0.15;
+/** From this many walkers per candidate-sized cell of the area on, cells are half that size. */
 const HALF_CELLS_FROM_DENSITY = 3;
 /**
- * Cells are this much wider than range / cellsPerRange, so that two positions within range are never
- * more than cellsPerRange cells apart, whatever the rounding of their division by the cell size.
+ * Cells are this much wider than (range + 2 steps) / cellsPerRange, so that two positions that close are
+ * never more than cellsPerRange cells apart, whatever the rounding of their division by the cell size.
  */
 const CELL_MARGIN = 1 + 1e-9;
 
@@ -84,7 +93,7 @@ export class RangeContacts {
   linksS = 0;
   logS = 0;
   private readonly clock: (() => number) | undefined;
-  /** Cells per range (1 or 2): a walker's candidates lie within this many cells each way. */
+  /** Cells per candidate distance (1 or 2): a walker's candidates lie within this many cells each way. */
   private readonly cellsPerRange: number;
   private readonly cellM: number;
   private readonly cols: number;
@@ -96,13 +105,19 @@ export class RangeContacts {
   private readonly stride: number;
   /** Largest squared distance in range (see {@link sqrtAtMost}). */
   private readonly inRange2: number;
-  /** Grid of cells of the range: cell → walkers (counting sort), with their positions in cell order. */
-  private readonly cellStart: Uint32Array;
+  /** Squared expected step (see {@link RangeContactOptions.stepM}): a walker moving farther is looked up. */
+  private readonly step2: number;
+  /** This update's grid: cell → walkers (counting sort), with their positions in cell order. */
+  private cellStart: Uint32Array;
   private readonly cellFill: Uint32Array;
   private readonly cellOf: Int32Array;
-  private readonly cellItems: Uint32Array;
+  private cellItems: Uint32Array;
   /** x, y of cell-order item k at 2k, 2k + 1 (one array: one load stream in the hot loop). */
-  private readonly cellXY: Float64Array;
+  private cellXY: Float64Array;
+  /** The previous update's grid (its cellStart, cellItems, cellXY), where movers' previous links are. */
+  private prevCellStart: Uint32Array;
+  private prevCellItems: Uint32Array;
+  private prevCellXY: Float64Array;
   /** The same walkers' positions at the previous update (interleaved too), in this update's cell order. */
   private readonly cellPrevXY: Float64Array;
   /**
@@ -111,15 +126,17 @@ export class RangeContacts {
    */
   private posXY: Float64Array;
   private prevPosXY: Float64Array;
-  /** One walker's candidates in range (positions in cell order), found branch-free. */
+  /**
+   * One walker's candidates whose link changed, found branch-free: cell-order position · 2 + 1 if it came
+   * up, + 0 if it went down.
+   */
   private readonly near: Uint32Array;
-  /** The links of the previous update and of this one, as walker pairs (either order). */
-  private prevA = new Uint32Array(1024);
-  private prevB = new Uint32Array(1024);
-  private prevLinks = 0;
-  private curA = new Uint32Array(1024);
-  private curB = new Uint32Array(1024);
-  private curLinks = 0;
+  /** Links up now. */
+  private links = 0;
+  /** Walkers present at the previous update that left or moved farther than a step (and a flag each). */
+  private readonly movers: Uint32Array;
+  private moverCount = 0;
+  private readonly isMover: Uint8Array;
   /** This update's events, handed to the log at its end. */
   private evA = new Uint32Array(1024);
   private evB = new Uint32Array(1024);
@@ -139,24 +156,35 @@ export class RangeContacts {
     this.people = people;
     this.clock = options.clock;
     this.inRange2 = sqrtAtMost(rangeM);
-    const rangeCells =
-      Math.max(1, Math.ceil(options.widthM / rangeM)) *
-      Math.max(1, Math.ceil(options.heightM / rangeM));
-    this.cellsPerRange = people >= HALF_CELLS_FROM_DENSITY * rangeCells ? 2 : 1;
-    this.cellM = (rangeM / this.cellsPerRange) * CELL_MARGIN;
+    const stepM = options.stepM ?? DEFAULT_STEP_PER_RANGE * rangeM;
+    if (!(stepM >= 0 && Number.isFinite(stepM)))
+      throw new InputError('stepM', 'a step of 0 m or more', String(options.stepM));
+    this.step2 = stepM * stepM;
+    // A pair within range at the previous update is within this now, unless one of them moved farther.
+    const candidateM = rangeM + 2 * stepM;
+    const candidateCells =
+      Math.max(1, Math.ceil(options.widthM / candidateM)) *
+      Math.max(1, Math.ceil(options.heightM / candidateM));
+    this.cellsPerRange = people >= HALF_CELLS_FROM_DENSITY * candidateCells ? 2 : 1;
+    this.cellM = (candidateM / this.cellsPerRange) * CELL_MARGIN;
     this.cols = Math.max(1, Math.ceil(options.widthM / this.cellM));
     this.rows = Math.max(1, Math.ceil(options.heightM / this.cellM));
     this.stride = this.cols + 2 * this.cellsPerRange;
     const paddedCells = this.stride * (this.rows + this.cellsPerRange);
     this.cellStart = new Uint32Array(paddedCells + 1);
+    this.prevCellStart = new Uint32Array(paddedCells + 1);
     this.cellFill = new Uint32Array(paddedCells);
     this.cellOf = new Int32Array(people);
     this.cellItems = new Uint32Array(people);
+    this.prevCellItems = new Uint32Array(people);
     this.cellXY = new Float64Array(2 * people);
+    this.prevCellXY = new Float64Array(2 * people);
     this.cellPrevXY = new Float64Array(2 * people);
     this.posXY = new Float64Array(2 * people);
     this.prevPosXY = new Float64Array(2 * people).fill(NaN);
     this.near = new Uint32Array(people);
+    this.movers = new Uint32Array(people);
+    this.isMover = new Uint8Array(people);
     const log = options.log ?? 'memory';
     if (log === 'memory') {
       const memory = memoryLogSink();
@@ -190,19 +218,27 @@ export class RangeContacts {
     const dtS = tS - this.lastS;
     this.lastS = tS;
     const t0 = this.clock?.();
+    this.swapGrids();
     this.index(xM, yM, present);
-    const ups = this.findLinks();
-    for (let k = 0; k < ups; k++) this.everLinked(this.evA[k]!, this.evB[k]!);
-    const found = this.curLinks;
-    const events = this.findDowns(ups);
+    let events = this.findEvents();
+    if (this.moverCount > 0) events = this.findMoversDowns(events);
+    const { evA, evB, evUp } = this;
+    let ups = 0;
+    for (let k = 0; k < events; k++) {
+      if (!evUp[k]) continue;
+      ups++;
+      this.everLinked(evA[k]!, evB[k]!);
+    }
+    this.linkUps += ups;
+    this.links += 2 * ups - events;
     this.events += events;
     const prevPosXY = this.prevPosXY;
     this.prevPosXY = this.posXY;
     this.posXY = prevPosXY;
-    this.linkedUpdates += found;
-    this.contactS += found * dtS;
+    this.linkedUpdates += this.links;
+    this.contactS += this.links * dtS;
     const t1 = this.clock?.();
-    this.log?.writeUpdate(tS, this.evA, this.evB, this.evUp, events);
+    this.log?.writeUpdate(tS, evA, evB, evUp, events);
     if (this.clock) {
       const t2 = this.clock();
       this.linksS += t1! - t0!;
@@ -217,27 +253,52 @@ export class RangeContacts {
     if (this.clock) this.logS += this.clock() - t0!;
   }
 
+  /** The last update's grid becomes the previous one; its arrays take this update's. */
+  private swapGrids(): void {
+    const { cellStart, cellItems, cellXY } = this;
+    this.cellStart = this.prevCellStart;
+    this.cellItems = this.prevCellItems;
+    this.cellXY = this.prevCellXY;
+    this.prevCellStart = cellStart;
+    this.prevCellItems = cellItems;
+    this.prevCellXY = cellXY;
+  }
+
   /**
-   * Counting sort of everyone present into cells of the range (positions outside clamp to edges),
-   * with their current and previous positions in cell order.
+   * Counting sort of everyone present into cells (positions outside clamp to edges), with their current
+   * and previous positions in cell order; lists the movers: walkers present at the previous update that
+   * left or moved farther than a step.
    */
   private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
     const { cellStart, cellFill, cellOf, cellItems, cellXY, cols, rows, stride, cellM } = this;
     const pad = this.cellsPerRange;
-    const { cellPrevXY, posXY, prevPosXY } = this;
+    const { cellPrevXY, posXY, prevPosXY, movers, isMover, step2 } = this;
     const n = this.people;
     cellStart.fill(0);
+    let moverCount = 0;
     for (let p = 0; p < n; p++) {
+      const px = prevPosXY[2 * p]!;
+      const py = prevPosXY[2 * p + 1]!;
       if (!present[p]) {
         cellOf[p] = -1;
         posXY[2 * p] = NaN;
         posXY[2 * p + 1] = NaN;
+        // Present before (a number, not NaN): it left.
+        if (px === px) {
+          movers[moverCount++] = p;
+          isMover[p] = 1;
+        }
         continue;
       }
       const x = xM[p]!;
       const y = yM[p]!;
       posXY[2 * p] = x;
       posXY[2 * p + 1] = y;
+      // NaN (absent before) is never farther than a step.
+      if ((x - px) * (x - px) + (y - py) * (y - py) > step2) {
+        movers[moverCount++] = p;
+        isMover[p] = 1;
+      }
       let c = Math.floor(x / cellM);
       let r = Math.floor(y / cellM);
       c = c < 0 ? 0 : c >= cols ? cols - 1 : c;
@@ -246,6 +307,7 @@ export class RangeContacts {
       cellOf[p] = cell;
       cellStart[cell + 1]!++;
     }
+    this.moverCount = moverCount;
     const cells = cellFill.length;
     for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
     cellFill.set(cellStart.subarray(0, cells));
@@ -270,19 +332,15 @@ export class RangeContacts {
   }
 
   /**
-   * Every pair within range, each once, into `curA`/`curB`; those not in range at the previous update
-   * are this update's "up" events. Returns how many came up.
+   * Every candidate pair (both present, cells at most `cellsPerRange` apart each way), each once, at
+   * both updates' positions: in range now and not before is an up event, before and not now a down.
+   * Returns the number of events.
    */
-  private findLinks(): number {
-    const { cellStart, cellItems, cellXY, cols, rows, stride, inRange2, near } = this;
-    const { cellPrevXY } = this;
+  private findEvents(): number {
+    const { cellStart, cellItems, cellXY, cellPrevXY, cols, rows, stride, inRange2, near } = this;
     const pad = this.cellsPerRange;
-    let curA = this.curA;
-    let curB = this.curB;
-    let evA = this.evA;
-    let evB = this.evB;
-    let ups = 0;
-    let m = 0;
+    let { evA, evB, evUp } = this;
+    let ev = 0;
     for (let r = 0; r < rows; r++) {
       const rowEnd = r * stride + cols + pad;
       for (let cell = r * stride + pad; cell < rowEnd; cell++) {
@@ -298,74 +356,98 @@ export class RangeContacts {
         const c0 = pad === 2 ? cellStart[cell + 2 * stride - 2]! : 0;
         const c1 = pad === 2 ? cellStart[cell + 2 * stride + 3]! : 0;
         // Room for every candidate of this cell, so the inner loops never check.
-        const most = m + (s1 - s0) * (eastEnd - s0 + b1 - b0 + c1 - c0);
-        if (most > curA.length) {
-          curA = this.curA = ensureLength(curA, most);
-          curB = this.curB = ensureLength(curB, most);
-        }
-        if (ups + most - m > evA.length) {
-          this.roomForEvents(ups + most - m);
-          evA = this.evA;
-          evB = this.evB;
+        const most = ev + (s1 - s0) * (eastEnd - s0 + b1 - b0 + c1 - c0);
+        if (most > evA.length) {
+          this.roomForEvents(most);
+          ({ evA, evB, evUp } = this);
         }
         for (let i = s0; i < s1; i++) {
           const xi = cellXY[2 * i]!;
           const yi = cellXY[2 * i + 1]!;
-          // Candidates in runs: this cell after i and its east neighbours, then each row below.
-          // Written branch-free (the test is a coin toss a branch predictor cannot learn), then only
-          // those in range are looked at.
-          let k = nearIn(cellXY, xi, yi, i + 1, eastEnd, inRange2, near, 0);
-          k = nearIn(cellXY, xi, yi, b0, b1, inRange2, near, k);
-          k = nearIn(cellXY, xi, yi, c0, c1, inRange2, near, k);
-          if (k === 0) continue;
-          const a = cellItems[i]!;
           const pxi = cellPrevXY[2 * i]!;
           const pyi = cellPrevXY[2 * i + 1]!;
+          // Candidates in runs: this cell after i and its east neighbours, then each row below.
+          let k = changedIn(
+            cellXY,
+            cellPrevXY,
+            xi,
+            yi,
+            pxi,
+            pyi,
+            i + 1,
+            eastEnd,
+            inRange2,
+            near,
+            0,
+          );
+          k = changedIn(cellXY, cellPrevXY, xi, yi, pxi, pyi, b0, b1, inRange2, near, k);
+          k = changedIn(cellXY, cellPrevXY, xi, yi, pxi, pyi, c0, c1, inRange2, near, k);
+          if (k === 0) continue;
+          const a = cellItems[i]!;
           for (let q = 0; q < k; q++) {
-            const j = near[q]!;
-            const b = cellItems[j]!;
-            curA[m] = a;
-            curB[m++] = b;
-            // Up at the previous update: the same test on their positions then (NaN if away).
-            const dx = cellPrevXY[2 * j]! - pxi;
-            const dy = cellPrevXY[2 * j + 1]! - pyi;
-            if (dx * dx + dy * dy <= inRange2) continue;
-            evA[ups] = a;
-            evB[ups++] = b;
+            const code = near[q]!;
+            evA[ev] = a;
+            evB[ev] = cellItems[code >>> 1]!;
+            evUp[ev++] = code & 1;
           }
         }
       }
     }
-    this.curLinks = m;
-    this.linkUps += ups;
-    return ups;
+    return ev;
   }
 
   /**
-   * The previous update's links not in range now went down: appended to the events after the `ups`
-   * ups. Makes this update's links the previous ones; returns the update's events.
+   * The movers' links of the previous update that {@link findEvents} could not see: those with a walker
+   * that left, or whose cells are now too far apart to be candidates (so out of range). Found around each
+   * mover's previous position in the previous update's grid; appended after the `ev` events so far.
+   * Returns the number of events.
    */
-  private findDowns(ups: number): number {
-    const { inRange2, prevA, prevB, prevLinks, posXY } = this;
-    this.roomForEvents(ups + prevLinks);
-    const { evA, evB, evUp } = this;
-    evUp.fill(1, 0, ups);
-    let ev = ups;
-    for (let k = 0; k < prevLinks; k++) {
-      const a = prevA[k]!;
-      const b = prevB[k]!;
-      const dx = posXY[2 * b]! - posXY[2 * a]!;
-      const dy = posXY[2 * b + 1]! - posXY[2 * a + 1]!;
-      if (dx * dx + dy * dy <= inRange2) continue;
-      evA[ev] = a;
-      evB[ev] = b;
-      evUp[ev++] = 0;
+  private findMoversDowns(ev: number): number {
+    const { prevCellStart, prevCellItems, prevCellXY, prevPosXY, cellOf, movers, isMover } = this;
+    const { cols, rows, stride, cellM, inRange2 } = this;
+    const pad = this.cellsPerRange;
+    for (let m = 0; m < this.moverCount; m++) {
+      const a = movers[m]!;
+      const ax = prevPosXY[2 * a]!;
+      const ay = prevPosXY[2 * a + 1]!;
+      let c = Math.floor(ax / cellM);
+      let r = Math.floor(ay / cellM);
+      c = c < 0 ? 0 : c >= cols ? cols - 1 : c;
+      r = r < 0 ? 0 : r >= rows ? rows - 1 : r;
+      const cellA = cellOf[a]!;
+      const rowA = cellA < 0 ? 0 : Math.floor(cellA / stride);
+      const colA = cellA - rowA * stride;
+      // Rows above the first are not padded; the padded columns make every column of a row exist.
+      const rowFrom = r - pad < 0 ? 0 : r - pad;
+      const rowTo = r + pad >= rows ? rows - 1 : r + pad;
+      for (let row = rowFrom; row <= rowTo; row++) {
+        const from = prevCellStart[row * stride + c]!;
+        const to = prevCellStart[row * stride + c + 2 * pad + 1]!;
+        this.roomForEvents(ev + to - from);
+        const { evA, evB, evUp } = this;
+        for (let k = from; k < to; k++) {
+          const b = prevCellItems[k]!;
+          // A pair of two movers is looked at from the lower index only.
+          if (b === a || (isMover[b] && b < a)) continue;
+          const dx = prevCellXY[2 * k]! - ax;
+          const dy = prevCellXY[2 * k + 1]! - ay;
+          if (!(dx * dx + dy * dy <= inRange2)) continue;
+          const cellB = cellOf[b]!;
+          if (cellA >= 0 && cellB >= 0) {
+            const rowB = Math.floor(cellB / stride);
+            const colB = cellB - rowB * stride;
+            const dRow = rowA - rowB;
+            const dCol = colA - colB;
+            // Both here and near enough to be a candidate: findEvents judged it.
+            if (dRow <= pad && dRow >= -pad && dCol <= pad && dCol >= -pad) continue;
+          }
+          evA[ev] = a;
+          evB[ev] = b;
+          evUp[ev++] = 0;
+        }
+      }
     }
-    this.prevA = this.curA;
-    this.prevB = this.curB;
-    this.curA = prevA;
-    this.curB = prevB;
-    this.prevLinks = this.curLinks;
+    for (let m = 0; m < this.moverCount; m++) this.isMover[movers[m]!] = 0;
     return ev;
   }
 
@@ -414,13 +496,18 @@ export class RangeContacts {
 }
 
 /**
- * Appends to `near` from `k` on the cell-order items j in [from, to) within range of (xi, yi); returns
- * the new count. Branch-free: each j is written, and kept by advancing k only when in range.
+ * Appends to `near` from `k` on the cell-order items j in [from, to) whose link with (xi, yi), at the
+ * previous positions (pxi, pyi), changed: j · 2 + 1 if in range now and not before, j · 2 if before and
+ * not now. Returns the new count. Branch-free (the tests are coin tosses a branch predictor cannot
+ * learn): each j is written, and kept by advancing k only when its link changed.
  */
-function nearIn(
+function changedIn(
   cellXY: Float64Array,
+  cellPrevXY: Float64Array,
   xi: number,
   yi: number,
+  pxi: number,
+  pyi: number,
   from: number,
   to: number,
   inRange2: number,
@@ -430,8 +517,12 @@ function nearIn(
   for (let j = from; j < to; j++) {
     const dx = cellXY[2 * j]! - xi;
     const dy = cellXY[2 * j + 1]! - yi;
-    near[k] = j;
-    k += +(dx * dx + dy * dy <= inRange2);
+    const px = cellPrevXY[2 * j]! - pxi;
+    const py = cellPrevXY[2 * j + 1]! - pyi;
+    const now = +(dx * dx + dy * dy <= inRange2);
+    const before = +(px * px + py * py <= inRange2);
+    near[k] = 2 * j + now;
+    k += now ^ before;
   }
   return k;
 }
