@@ -14,7 +14,7 @@
  * expected step (`stepM`), so a pair in range at the previous update is still a candidate now unless one
  * of them moved farther than a step or left; those walkers' previous links are looked up in the previous
  * update's grid, kept for that, so the result is exact whatever the walkers do. Where walkers are dense,
- * cells are a half or a third of that size (a walker's candidates cover 6.25 or 5.4 R², not 9 R²).
+ * cells are half that size (a walker's candidates cover 25 quarter-cells, 6.25 R², instead of 9 R²).
  * The test is one comparison of the squared distance with the largest double whose square root is ≤ the
  * range ({@link sqrtAtMost}): exactly The ONE's test on the square root, and the same arithmetic
  * whichever update evaluates it. Memory is O(walkers) in typed arrays, plus a bitset of pairs ever
@@ -72,14 +72,8 @@ export interface RangeContactOptions {
 const BITSET_MAX_PEOPLE = 8192;
 /** The default expected step between updates, as a share of the range. */
 const DEFAULT_STEP_PER_RANGE = 0.15;
-/**
- * From this many walkers per candidate-sized cell of the area on, cells are half that size, and from the
- * second a third (fewer candidates, 6.25 or 5.4 times the square of the candidate distance instead of 9,
- * for more runs per walker). Measured on rwp with 1,000 walkers: 316² m (1.6 per cell) is fastest with
- * whole cells, 100² m (15.6) with thirds, 17 % faster than with halves.
- */
+/** From this many walkers per candidate-sized cell of the area on, cells are half that size. */
 const HALF_CELLS_FROM_DENSITY = 3;
-const THIRD_CELLS_FROM_DENSITY = 10;
 /**
  * Cells are this much wider than (range + 2 steps) / cellsPerRange, so that two positions that close are
  * never more than cellsPerRange cells apart, whatever the rounding of their division by the cell size.
@@ -99,7 +93,7 @@ export class RangeContacts {
   linksS = 0;
   logS = 0;
   private readonly clock: (() => number) | undefined;
-  /** Cells per candidate distance (1 to 3): a walker's candidates lie within this many cells each way. */
+  /** Cells per candidate distance (1 or 2): a walker's candidates lie within this many cells each way. */
   private readonly cellsPerRange: number;
   private readonly cellM: number;
   private readonly cols: number;
@@ -143,8 +137,6 @@ export class RangeContacts {
   private readonly movers: Uint32Array;
   private moverCount = 0;
   private readonly isMover: Uint8Array;
-  /** This cell's runs in the rows below, as (start, end) pairs of cell-order positions. */
-  private readonly runs: Uint32Array;
   /** This update's events, handed to the log at its end. */
   private evA = new Uint32Array(1024);
   private evB = new Uint32Array(1024);
@@ -173,10 +165,7 @@ export class RangeContacts {
     const candidateCells =
       Math.max(1, Math.ceil(options.widthM / candidateM)) *
       Math.max(1, Math.ceil(options.heightM / candidateM));
-    const density = people / candidateCells;
-    this.cellsPerRange =
-      density >= THIRD_CELLS_FROM_DENSITY ? 3 : density >= HALF_CELLS_FROM_DENSITY ? 2 : 1;
-    this.runs = new Uint32Array(2 * this.cellsPerRange);
+    this.cellsPerRange = people >= HALF_CELLS_FROM_DENSITY * candidateCells ? 2 : 1;
     this.cellM = (candidateM / this.cellsPerRange) * CELL_MARGIN;
     this.cols = Math.max(1, Math.ceil(options.widthM / this.cellM));
     this.rows = Math.max(1, Math.ceil(options.heightM / this.cellM));
@@ -349,7 +338,6 @@ export class RangeContacts {
    */
   private findEvents(): number {
     const { cellStart, cellItems, cellXY, cellPrevXY, cols, rows, stride, inRange2, near } = this;
-    const { runs } = this;
     const pad = this.cellsPerRange;
     let { evA, evB, evUp } = this;
     let ev = 0;
@@ -363,16 +351,12 @@ export class RangeContacts {
         // consecutive runs of items: this cell and those east of it up to the start of cell + pad + 1;
         // each row below from cell + dy · stride − pad to the start of cell + dy · stride + pad + 1.
         const eastEnd = cellStart[cell + pad + 1]!;
-        let below = 0;
-        for (let dy = 1; dy <= pad; dy++) {
-          const from = cellStart[cell + dy * stride - pad]!;
-          const to = cellStart[cell + dy * stride + pad + 1]!;
-          runs[2 * dy - 2] = from;
-          runs[2 * dy - 1] = to;
-          below += to - from;
-        }
+        const b0 = cellStart[cell + stride - pad]!;
+        const b1 = cellStart[cell + stride + pad + 1]!;
+        const c0 = pad === 2 ? cellStart[cell + 2 * stride - 2]! : 0;
+        const c1 = pad === 2 ? cellStart[cell + 2 * stride + 3]! : 0;
         // Room for every candidate of this cell, so the inner loops never check.
-        const most = ev + (s1 - s0) * (eastEnd - s0 + below);
+        const most = ev + (s1 - s0) * (eastEnd - s0 + b1 - b0 + c1 - c0);
         if (most > evA.length) {
           this.roomForEvents(most);
           ({ evA, evB, evUp } = this);
@@ -396,20 +380,8 @@ export class RangeContacts {
             near,
             0,
           );
-          for (let q = 0; q < 2 * pad; q += 2)
-            k = changedIn(
-              cellXY,
-              cellPrevXY,
-              xi,
-              yi,
-              pxi,
-              pyi,
-              runs[q]!,
-              runs[q + 1]!,
-              inRange2,
-              near,
-              k,
-            );
+          k = changedIn(cellXY, cellPrevXY, xi, yi, pxi, pyi, b0, b1, inRange2, near, k);
+          k = changedIn(cellXY, cellPrevXY, xi, yi, pxi, pyi, c0, c1, inRange2, near, k);
           if (k === 0) continue;
           const a = cellItems[i]!;
           for (let q = 0; q < k; q++) {
