@@ -166,8 +166,8 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
         fc.integer({ min: 2, max: 40 }),
         fc.double({ min: 0.5, max: 15, noNaN: true }),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-        // A sparse area (cells of the range) and a dense one (mostly cells of half the range).
-        fc.constantFrom([50, 30], [12, 7]),
+        // A sparse area (whole cells), a dense one (mostly halves) and a crowded one.
+        fc.constantFrom([50, 30], [12, 7], [4, 4]),
         // The expected step: default, none, a third of the range.
         fc.constantFrom(undefined, 0, 1 / 3),
         // How walkers move: jumps up to the range (most are movers, looked up in the previous grid),
