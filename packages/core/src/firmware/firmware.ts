@@ -6,6 +6,7 @@
  * @module
  */
 import { encodeBluezoneAdvert, encodeGaenAdvert } from '../advert/codec.js';
+import { slabBytes, slabCopy } from './byteSlab.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { pureCryptoProvider } from '../crypto/pure.js';
 import { exposureWindows, scansFromSightings, type ExposureWindow } from '../episodes/builder.js';
@@ -381,10 +382,12 @@ export class Firmware implements TimerTarget {
           )
         : encodeBluezoneAdvert(id);
     this.interval = interval;
-    this.payload = payload;
+    // Kept until the next rotation (and by the radio while it advertises): in a shared buffer.
+    this.payload = slabCopy(payload);
     this.address = this.randomAddress();
     this.counters.rotations++;
-    if (this.advertisingPhaseOn) this.radio.startAdvertising(payload, addressBytes(this.address));
+    if (this.advertisingPhaseOn)
+      this.radio.startAdvertising(this.payload, addressBytes(this.address));
     const jitter =
       this.profile.rotationJitterMaxMs > 0 ? this.uniform(0, this.profile.rotationJitterMaxMs) : 0;
     this.at(T_ROTATE, (interval + 1) * this.intervalMs() + jitter);
@@ -402,7 +405,7 @@ export class Firmware implements TimerTarget {
       };
       this.store.appendOwnKey(key);
       this.tekRollingStart = start;
-      const derived = new Uint8Array(32);
+      const derived = slabBytes(32);
       derived.set(rollingProximityIdentifierKey(this.crypto, keyData), 0);
       derived.set(associatedEncryptedMetadataKey(this.crypto, keyData), 16);
       this.tekDerivedKeys = derived;

@@ -1,0 +1,30 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { slabBytes, slabCopy } from '../src/firmware/byteSlab.js';
+
+describe('byte slab (firmware-kept byte strings in shared buffers)', () => {
+  it('property: views never overlap, start zeroed and keep their bytes however many follow', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 70_000 }), { maxLength: 60 }), (lengths) => {
+        const kept = lengths.map((length, k) => {
+          const view = slabBytes(length);
+          expect(view.length).toBe(length);
+          expect(view.every((b) => b === 0)).toBe(true);
+          view.fill((k % 255) + 1);
+          return view;
+        });
+        kept.forEach((view, k) => expect(view.every((b) => b === (k % 255) + 1)).toBe(true));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('shares buffers between small strings and copies bytes exactly', () => {
+    const a = slabCopy(Uint8Array.of(1, 2, 3));
+    const b = slabCopy(Uint8Array.of(4, 5));
+    expect([...a, ...b]).toEqual([1, 2, 3, 4, 5]);
+    // Both in one 64 KiB buffer unless a came last in its buffer.
+    if (a.buffer === b.buffer) expect(b.byteOffset).toBe(a.byteOffset + 3);
+    expect(a.buffer.byteLength).toBeGreaterThanOrEqual(1 << 16);
+  });
+});
