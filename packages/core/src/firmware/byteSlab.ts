@@ -12,7 +12,7 @@ const SLAB_BYTES = 1 << 16;
 let slab: ArrayBuffer | undefined;
 let used = 0;
 
-/** A zero-filled view of `length` bytes (at most 64 KiB) in a shared buffer. */
+/** A zero-filled view of `length` bytes in a shared buffer (one of its own beyond 64 KiB). */
 export function slabBytes(length: number): Uint8Array {
   if (!slab || used + length > SLAB_BYTES) {
     slab = new ArrayBuffer(Math.max(SLAB_BYTES, length));

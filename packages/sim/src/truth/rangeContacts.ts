@@ -135,6 +135,8 @@ export class RangeContacts {
   private links = 0;
   /** Walkers present at the previous update that left or moved farther than a step (and a flag each). */
   private readonly movers: Uint32Array;
+  /** Each mover's cell at the previous update (its `cellOf` then, read before this update's). */
+  private readonly moverPrevCell: Int32Array;
   private moverCount = 0;
   private readonly isMover: Uint8Array;
   /** This update's events, handed to the log at its end. */
@@ -184,6 +186,7 @@ export class RangeContacts {
     this.prevPosXY = new Float64Array(2 * people).fill(NaN);
     this.near = new Uint32Array(people);
     this.movers = new Uint32Array(people);
+    this.moverPrevCell = new Int32Array(people);
     this.isMover = new Uint8Array(people);
     const log = options.log ?? 'memory';
     if (log === 'memory') {
@@ -272,7 +275,7 @@ export class RangeContacts {
   private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
     const { cellStart, cellFill, cellOf, cellItems, cellXY, cols, rows, stride, cellM } = this;
     const pad = this.cellsPerRange;
-    const { cellPrevXY, posXY, prevPosXY, movers, isMover, step2 } = this;
+    const { cellPrevXY, posXY, prevPosXY, movers, moverPrevCell, isMover, step2 } = this;
     const n = this.people;
     cellStart.fill(0);
     let moverCount = 0;
@@ -280,14 +283,15 @@ export class RangeContacts {
       const px = prevPosXY[2 * p]!;
       const py = prevPosXY[2 * p + 1]!;
       if (!present[p]) {
-        cellOf[p] = -1;
-        posXY[2 * p] = NaN;
-        posXY[2 * p + 1] = NaN;
         // Present before (a number, not NaN): it left.
         if (px === px) {
+          moverPrevCell[moverCount] = cellOf[p]!;
           movers[moverCount++] = p;
           isMover[p] = 1;
         }
+        cellOf[p] = -1;
+        posXY[2 * p] = NaN;
+        posXY[2 * p + 1] = NaN;
         continue;
       }
       const x = xM[p]!;
@@ -296,6 +300,7 @@ export class RangeContacts {
       posXY[2 * p + 1] = y;
       // NaN (absent before) is never farther than a step.
       if ((x - px) * (x - px) + (y - py) * (y - py) > step2) {
+        moverPrevCell[moverCount] = cellOf[p]!;
         movers[moverCount++] = p;
         isMover[p] = 1;
       }
@@ -404,16 +409,16 @@ export class RangeContacts {
    */
   private findMoversDowns(ev: number): number {
     const { prevCellStart, prevCellItems, prevCellXY, prevPosXY, cellOf, movers, isMover } = this;
-    const { cols, rows, stride, cellM, inRange2 } = this;
+    const { moverPrevCell, rows, stride, inRange2 } = this;
     const pad = this.cellsPerRange;
     for (let m = 0; m < this.moverCount; m++) {
       const a = movers[m]!;
       const ax = prevPosXY[2 * a]!;
       const ay = prevPosXY[2 * a + 1]!;
-      let c = Math.floor(ax / cellM);
-      let r = Math.floor(ay / cellM);
-      c = c < 0 ? 0 : c >= cols ? cols - 1 : c;
-      r = r < 0 ? 0 : r >= rows ? rows - 1 : r;
+      // Its previous cell as row and padded column; the runs below start pad columns west of it.
+      const prevCell = moverPrevCell[m]!;
+      const r = Math.floor(prevCell / stride);
+      const c = prevCell - r * stride - pad;
       const cellA = cellOf[a]!;
       const rowA = cellA < 0 ? 0 : Math.floor(cellA / stride);
       const colA = cellA - rowA * stride;
