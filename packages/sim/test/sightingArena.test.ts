@@ -50,6 +50,8 @@ function crowd(storeCount: number) {
     const entries: number[] = [];
     const sightings: Sighting[] = rows.map((r) => {
       const id = idBytes[r.idIndex]!;
+      // One reception per chunk, as the air serves a scan: the truth keeps an ID's first distance.
+      truth.beginChunk();
       entries.push(truth.record(idHead(id), r.idIndex, r.trueDistanceCm / 100));
       return { timeMs: RUN_START_MS + r.timeOffsetMs, scheme: 'gaen', id, rssiDbm: r.rssiDbm };
     });

@@ -474,7 +474,7 @@ export class Air {
     if (n === 0) return;
     // Taken now, not when the scan opened: one just given back is still in the caches, where one
     // held through the scan was pushed out by the crowd's other scans.
-    this.scanTruth[s] ??= this.freeTruth.pop() ?? new ScanTruth();
+    (this.scanTruth[s] ??= this.freeTruth.pop() ?? new ScanTruth()).beginChunk();
     this.linkBudgets(s, n, fromMs, toMs);
     this.sampleAndDeliver(s, n, fromMs);
   }

@@ -5,6 +5,11 @@
  * the ID's entry, the firmware hands the tag back with the scan's sightings, and the phone's store reads
  * the ID's index and distance at the entry: no lookup per sighting, and no ID's bytes or decoding object
  * touched (each a cache miss in a crowd).
+ *
+ * A chunk of a scan lists each advertiser once, and no two advertisers share an ID, so the IDs first
+ * heard in a chunk are new to each other: the table only needs the entries of earlier chunks. Entries
+ * are hashed when the next chunk begins ({@link ScanTruth.beginChunk}) or the table is read, and a scan
+ * served in one chunk (every GAEN scan) never hashes at all.
  * @module
  */
 import { mixHead } from '@proxsense/core';
@@ -19,34 +24,53 @@ export class ScanTruth {
   readonly idIndex: number[] = [];
   readonly head: number[] = [];
   readonly distanceCm: number[] = [];
-  /** Entry + 1 per slot (0: empty), at most half full. */
+  /** Entry + 1 per slot (0: empty), at most half full; it holds entries 0 … hashed − 1. */
   private table = new Int32Array(64);
   private readonly tableIndex: number[] = [];
+  private hashed = 0;
 
   /**
    * Records the first reception of the ID at `idIndex` (whose head is `head`) in this scan (later ones
-   * keep it); returns the ID's entry.
+   * keep it); returns the ID's entry. Within a chunk, each ID comes at most once (see the module doc).
    */
   record(head: number, idIndex: number, distanceM: number): number {
-    const mask = this.table.length - 1;
-    let i = mixHead(head) & mask;
-    for (; ; i = (i + 1) & mask) {
-      const e = this.table[i]!;
-      if (e === 0) break;
-      if (this.idIndex[e - 1] === idIndex) return e - 1;
+    if (this.hashed > 0) {
+      const mask = this.table.length - 1;
+      for (let i = mixHead(head) & mask; ; i = (i + 1) & mask) {
+        const e = this.table[i]!;
+        if (e === 0) break;
+        if (this.idIndex[e - 1] === idIndex) return e - 1;
+      }
     }
     const entry = this.size++;
-    this.table[i] = entry + 1;
-    this.tableIndex[entry] = i;
     this.idIndex[entry] = idIndex;
     this.head[entry] = head;
     this.distanceCm[entry] = Math.min(MAX_DISTANCE_CM, Math.round(distanceM * CM_PER_M));
-    if (this.size * 2 > this.table.length) this.grow();
     return entry;
+  }
+
+  /** A new chunk of the scan begins: the IDs recorded so far go into the table. */
+  beginChunk(): void {
+    if (this.hashed === this.size) return;
+    if (this.size * 2 > this.table.length) {
+      let length = this.table.length * 2;
+      while (this.size * 2 > length) length *= 2;
+      this.table = new Int32Array(length);
+      this.hashed = 0;
+    }
+    const mask = this.table.length - 1;
+    for (let e = this.hashed; e < this.size; e++) {
+      let i = mixHead(this.head[e]!) & mask;
+      while (this.table[i] !== 0) i = (i + 1) & mask;
+      this.table[i] = e + 1;
+      this.tableIndex[e] = i;
+    }
+    this.hashed = this.size;
   }
 
   /** The entry of the ID at `idIndex` (its head `head`), or −1. */
   find(idIndex: number, head: number): number {
+    this.beginChunk();
     const mask = this.table.length - 1;
     for (let i = mixHead(head) & mask; ; i = (i + 1) & mask) {
       const e = this.table[i]!;
@@ -56,19 +80,8 @@ export class ScanTruth {
   }
 
   clear(): void {
-    for (let e = 0; e < this.size; e++) this.table[this.tableIndex[e]!] = 0;
+    for (let e = 0; e < this.hashed; e++) this.table[this.tableIndex[e]!] = 0;
     this.size = 0;
-  }
-
-  private grow(): void {
-    const table = new Int32Array(this.table.length * 2);
-    const mask = table.length - 1;
-    for (let e = 0; e < this.size; e++) {
-      let i = mixHead(this.head[e]!) & mask;
-      while (table[i] !== 0) i = (i + 1) & mask;
-      table[i] = e + 1;
-      this.tableIndex[e] = i;
-    }
-    this.table = table;
+    this.hashed = 0;
   }
 }
