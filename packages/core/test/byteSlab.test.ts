@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { slabBytes, slabCopy } from '../src/firmware/byteSlab.js';
 
 describe('byte slab (firmware-kept byte strings in shared buffers)', () => {
-  it('property: views never overlap, start zeroed and keep their bytes however many follow', () => {
+  it('property: views never overlap, start zeroed and word-aligned, and keep their bytes however many follow', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 70_000 }), { maxLength: 60 }), (lengths) => {
         const kept = lengths.map((length, k) => {
           const view = slabBytes(length);
           expect(view.length).toBe(length);
+          expect(view.byteOffset % 4).toBe(0);
           expect(view.every((b) => b === 0)).toBe(true);
           view.fill((k % 255) + 1);
           return view;
@@ -24,7 +25,8 @@ describe('byte slab (firmware-kept byte strings in shared buffers)', () => {
     const b = slabCopy(Uint8Array.of(4, 5));
     expect([...a, ...b]).toEqual([1, 2, 3, 4, 5]);
     // Both in one 64 KiB buffer unless a came last in its buffer.
-    if (a.buffer === b.buffer) expect(b.byteOffset).toBe(a.byteOffset + 3);
+    // (the next word after a's 3 bytes).
+    if (a.buffer === b.buffer) expect(b.byteOffset).toBe(a.byteOffset + 4);
     expect(a.buffer.byteLength).toBeGreaterThanOrEqual(1 << 16);
   });
 });

@@ -8,18 +8,23 @@
  */
 
 const SLAB_BYTES = 1 << 16;
+/**
+ * Every view starts on a multiple of this: AES libraries read keys as 32-bit words and copy a key that
+ * does not start on a word boundary first (@noble/ciphers does, at each of a phone's rotations).
+ */
+const ALIGN_BYTES = 4;
 
 let slab: ArrayBuffer | undefined;
 let used = 0;
 
-/** A zero-filled view of `length` bytes in a shared buffer (one of its own beyond 64 KiB). */
+/** A zero-filled view of `length` bytes in a shared buffer (one of its own beyond 64 KiB), word-aligned. */
 export function slabBytes(length: number): Uint8Array {
   if (!slab || used + length > SLAB_BYTES) {
     slab = new ArrayBuffer(Math.max(SLAB_BYTES, length));
     used = 0;
   }
   const view = new Uint8Array(slab, used, length);
-  used += length;
+  used += length + (-length & (ALIGN_BYTES - 1));
   return view;
 }
 
