@@ -52,7 +52,7 @@ function crowd(storeCount: number) {
       const id = idBytes[r.idIndex]!;
       // One reception per chunk, as the air serves a scan: the truth keeps an ID's first distance.
       truth.beginChunk();
-      entries.push(truth.record(idHead(id), r.idIndex, r.trueDistanceCm / 100));
+      entries.push(truth.record(r.idIndex, r.trueDistanceCm / 100));
       return { timeMs: RUN_START_MS + r.timeOffsetMs, scheme: 'gaen', id, rssiDbm: r.rssiDbm };
     });
     // The truth keeps each ID's first distance in a scan, as the air does.

@@ -1,7 +1,10 @@
 /**
  * What a running scan aggregates per ID heard (first reception, receptions, RSSI sum), in columns, and
  * the pool firmwares take them from: a scan takes one at its start and gives it back at its end, so a
- * crowd of firmwares sharing a pool holds as many as scan at once, not one per phone.
+ * crowd of firmwares sharing a pool holds as many as scan at once, not one per phone. Columns are typed
+ * arrays of the width each needs (a Bluezone crowd scans 40 s at a time, so a seventh of a district's
+ * phones hold one at once, each kept at the most IDs a scan of its has heard), and the scratch of the
+ * sort at a scan's end is one for all: scans end one at a time.
  * @module
  */
 import type { SchemeName } from '../ids/diagnosisKey.js';
@@ -15,23 +18,19 @@ import type { ScanSightings } from './ports.js';
 export class ScanAggregates {
   size = 0;
   decoded: (DecodedId | undefined)[] = [];
-  /** Each slot's `idHead`, and the host's tag of its ID (−1: none). */
-  heads: number[] = [];
-  tags: number[] = [];
-  firstMs: number[] = [];
-  count: number[] = [];
-  rssiSum: number[] = [];
+  /** Each slot's `idHead` (24 bits), and the host's tag of its ID (−1: none). */
+  heads = new Int32Array(INITIAL_SLOTS);
+  tags = new Int32Array(INITIAL_SLOTS);
+  firstMs = new Float64Array(INITIAL_SLOTS);
+  count = new Uint32Array(INITIAL_SLOTS);
+  rssiSum = new Float64Array(INITIAL_SLOTS);
   /**
    * ID → slot, open addressing on the ID's head (cipher output: uniform), slot + 1 per entry
    * (0: empty), at most half full. Cheaper than a Map for a scan's few IDs.
    */
   private table = new Int32Array(64);
   /** Where each slot sits in the table, so clearing touches only what the scan used. */
-  private tableIndex: number[] = [];
-  /** Scratch of {@link sortedSlots}, kept for the next scan. */
-  private packed = new Float64Array(64);
-  private sortedHeads = new Float64Array(64);
-  private order = new Uint32Array(64);
+  private tableIndex = new Int32Array(INITIAL_SLOTS);
 
   clear(): void {
     const { table, tableIndex } = this;
@@ -62,6 +61,7 @@ export class ScanAggregates {
     }
     if (this.size >= max) return -1;
     const slot = this.size++;
+    if (slot === this.heads.length) this.growSlots();
     this.table[i] = slot + 1;
     this.tableIndex[slot] = i;
     this.decoded[slot] = decoded;
@@ -76,16 +76,21 @@ export class ScanAggregates {
 
   /**
    * Slots in ascending ID order (hex order is byte order): by the ID's head, ties by the full hex. The
-   * first `size` entries of the returned array, which is reused by the next call.
+   * first `size` entries of the returned array, which is shared by every ScanAggregates and reused by
+   * the next call of any.
    */
   sortedSlots(): Uint32Array {
     const n = this.size;
-    if (this.packed.length < n) {
-      this.packed = new Float64Array(2 * n);
-      this.sortedHeads = new Float64Array(2 * n);
-      this.order = new Uint32Array(2 * n);
+    if (!sortScratch || sortScratch.packed.length < n) {
+      const length = Math.max(64, 2 * n);
+      sortScratch = {
+        packed: new Float64Array(length),
+        heads: new Float64Array(length),
+        order: new Uint32Array(length),
+      };
     }
-    const { packed, sortedHeads: heads, order, decoded } = this;
+    const { packed, heads, order } = sortScratch;
+    const { decoded } = this;
     // Head × n + slot is exact in a double (n < 2²⁹) and distinct: any sort gives one order. A scan's
     // few dozen go by insertion (the native sort's call and view cost more than it); more go native.
     for (let s = 0; s < n; s++) packed[s] = this.heads[s]! * n + s;
@@ -114,6 +119,17 @@ export class ScanAggregates {
     return order;
   }
 
+  /** Twice the room in every column (their first `size` entries kept). */
+  private growSlots(): void {
+    const length = 2 * this.heads.length;
+    this.heads = grownTo(this.heads, new Int32Array(length));
+    this.tags = grownTo(this.tags, new Int32Array(length));
+    this.firstMs = grownTo(this.firstMs, new Float64Array(length));
+    this.count = grownTo(this.count, new Uint32Array(length));
+    this.rssiSum = grownTo(this.rssiSum, new Float64Array(length));
+    this.tableIndex = grownTo(this.tableIndex, new Int32Array(length));
+  }
+
   private grow(): void {
     const table = new Int32Array(this.table.length * 2);
     const mask = table.length - 1;
@@ -129,6 +145,19 @@ export class ScanAggregates {
 
 /** Up to this many slots, {@link ScanAggregates.sortedSlots} sorts by insertion. */
 const INSERTION_SORT_MAX = 48;
+/** Room in a new ScanAggregates' columns (a scan hears a few dozen IDs; columns double past it). */
+const INITIAL_SLOTS = 32;
+
+/**
+ * The scratch of {@link ScanAggregates.sortedSlots}, one for all: each call's result is read before the
+ * next. Made at the first sort, so importing the module allocates nothing.
+ */
+let sortScratch: { packed: Float64Array; heads: Float64Array; order: Uint32Array } | undefined;
+
+function grownTo<T extends Int32Array | Uint32Array | Float64Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
+}
 
 /** A table index from an ID's head (already uniform; the multiply spreads low-bit runs). */
 export function mixHead(head: number): number {

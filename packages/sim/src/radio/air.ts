@@ -656,7 +656,7 @@ export class Air {
       const head = word >> HEAD_SHIFT;
       const idIndex = rec[REC * a + R_ID_INDEX]!;
       // The ID's truth entry is its tag (none of ours: the index, −1).
-      const tag = scheme !== 0 ? truth.record(head, idIndex, candidateDistanceM[i]!) : idIndex;
+      const tag = scheme !== 0 ? truth.record(idIndex, candidateDistanceM[i]!) : idIndex;
       batch.payload[entries] = this.payload[a]!;
       batch.decoded[entries] = this.decoded[a]!;
       idScheme[entries] = scheme;

@@ -6,7 +6,6 @@
  * @module
  */
 import {
-  idHead,
   type DiagnosisKey,
   type ScanRecord,
   type ScanSightings,
@@ -95,8 +94,7 @@ export class ColumnarStore implements Store {
 
   appendSightings(sightings: readonly Sighting[]): void {
     const truth = this.crowd.truth.scanTruthOf(this.scanner);
-    for (const s of sightings)
-      this.store(truth, this.ids.lookup(s.id), idHead(s.id), s.timeMs, s.rssiDbm);
+    for (const s of sightings) this.store(truth, this.ids.lookup(s.id), s.timeMs, s.rssiDbm);
   }
 
   /**
@@ -106,7 +104,7 @@ export class ColumnarStore implements Store {
    */
   appendScanSightings(sightings: ScanSightings): void {
     const truth = this.crowd.truth.scanTruthOf(this.scanner);
-    const { count, decoded, idHead, idTag, timeMs, rssiDbm } = sightings;
+    const { count, decoded, idTag, timeMs, rssiDbm } = sightings;
     for (let i = 0; i < count; i++) {
       const entry = idTag[i]!;
       if (entry >= 0 && truth && entry < truth.size)
@@ -116,15 +114,14 @@ export class ColumnarStore implements Store {
           clampRssiDbm(rssiDbm[i]!),
           truth.distanceCm[entry]!,
         );
-      else this.store(truth, this.ids.lookup(decoded[i]!.id), idHead[i]!, timeMs[i]!, rssiDbm[i]!);
+      else this.store(truth, this.ids.lookup(decoded[i]!.id), timeMs[i]!, rssiDbm[i]!);
     }
   }
 
-  /** Stores one sighting of the ID at `index` (−1: unknown), whose `idHead` is `head`. */
+  /** Stores one sighting of the ID at `index` (−1: unknown). */
   private store(
     truth: ScanTruth | undefined,
     index: number,
-    head: number,
     timeMs: number,
     rssiDbm: number,
   ): void {
@@ -132,7 +129,7 @@ export class ColumnarStore implements Store {
       this.unknownIds++;
       return;
     }
-    const entry = truth ? truth.find(index, head) : -1;
+    const entry = truth ? truth.find(index) : -1;
     let distanceCm = 0;
     if (entry >= 0) distanceCm = truth!.distanceCm[entry]!;
     else this.truthMissing++;
