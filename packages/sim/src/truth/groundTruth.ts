@@ -130,16 +130,11 @@ export class GroundTruth {
         if (b === a) continue;
         const lo = a < b ? a : b;
         const hi = a < b ? b : a;
-        const keys = this.activeKeys;
-        const mask = keys.length / KEY_WORDS - 1;
-        let place = this.hashOf(lo, hi, day) & mask;
-        let at = KEY_WORDS * place;
-        for (; ; place = (place + 1) & mask, at = KEY_WORDS * place) {
-          const keyA = keys[at]!;
-          if (keyA === EMPTY || (keyA === lo && keys[at + 1] === hi && keys[at + 2] === day)) break;
-        }
-        let slot = keys[at + 3]!;
-        if (keys[at] === EMPTY || slot === EMPTY) slot = this.begin(lo, hi, day, stamp, place);
+        const place = this.placeFor(lo, hi, day);
+        const at = KEY_WORDS * place;
+        let slot = this.activeKeys[at + 3]!;
+        if (this.activeKeys[at] === EMPTY || slot === EMPTY)
+          slot = this.begin(lo, hi, day, stamp, place);
         this.activeSeen[slot] = stamp;
       }
     }
