@@ -2,7 +2,9 @@
  * Who moved this step: compares every person's position and presence with the previous step's, so the
  * grids and ground truth only revisit people who changed (most people stand still most of the time), and
  * lists apart those whose venue changed (in place too: the walls between two people depend on it).
- * One sequential pass over typed arrays per step, whatever the world did to change them.
+ * One sequential pass over typed arrays per step, whatever the world did to change them; or, where
+ * the step visited only some people (a `WakeSchedule`) and nobody else can have changed, a look at
+ * those people alone.
  * @module
  */
 import type { Movers } from '../mobility/movers.js';
@@ -24,6 +26,8 @@ export class MoveLog {
   private readonly lastYM: Float64Array;
   private readonly lastPresent: Uint8Array;
   private readonly lastVenue: Int32Array;
+  /** The schedule's step count at the last scan (see {@link scan}). */
+  private scheduleSteps = -1;
 
   constructor(readonly count: number) {
     this.moved = new Int32Array(count);
@@ -35,16 +39,27 @@ export class MoveLog {
     this.lastVenue = new Int32Array(count);
   }
 
-  /** Records who changed since the previous scan (the first scan: everyone present). */
+  /**
+   * Records who changed since the previous scan (the first scan: everyone present). When exactly one
+   * step of a `WakeSchedule` passed since the previous scan, only the people it visited can have
+   * changed, and only they are compared.
+   */
   scan(m: Movers): void {
     const { xM, yM, present, venue } = m;
     const { lastXM, lastYM, lastPresent, lastVenue, moved, venueChanged, movedBits } = this;
+    const schedule = m.schedule;
+    const onlyVisited =
+      this.scans > 0 && schedule !== undefined && schedule.steps === this.scheduleSteps + 1;
+    this.scheduleSteps = schedule ? schedule.steps : -1;
     this.scans++;
     // Only the words the last scan set need clearing.
     for (let i = 0; i < this.movedCount; i++) movedBits[moved[i]! >>> 5] = 0;
     let n = 0;
     let changed = 0;
-    for (let p = 0; p < this.count; p++) {
+    const visited = onlyVisited ? schedule.visited : undefined;
+    const looks = onlyVisited ? schedule.visitedCount : this.count;
+    for (let i = 0; i < looks; i++) {
+      const p = visited ? visited[i]! : i;
       const x = xM[p]!;
       const y = yM[p]!;
       const here = present[p]!;

@@ -4,6 +4,7 @@
  * the stepping loop is shared and allocation-free.
  * @module
  */
+import { WakeSchedule } from './wakeSchedule.js';
 
 /** What a world decides for its people; see {@link stepMovers}. */
 export interface MobilityWorld {
@@ -16,6 +17,13 @@ export interface MobilityWorld {
    * (random waypoint, traces): {@link stepMovers} then skips its per-person loop, which would do nothing.
    */
   readonly movesEveryone?: boolean;
+  /**
+   * True when, once `init` has run, the world changes a person (position, presence, venue, motion,
+   * pause) only inside that person's own `idle` call, has no `tick` and no followers (a city of walks
+   * and pauses): {@link stepMovers} then visits only the people walking or whose pause is due (a
+   * {@link WakeSchedule}), and tells the move log whom it visited, instead of looking at everyone.
+   */
+  readonly onlyIdleChanges?: boolean;
 }
 
 export class Movers {
@@ -39,6 +47,8 @@ export class Movers {
   /** World-specific state per person (what they are doing). */
   readonly mode: Uint8Array;
   private readonly followers: number[] = [];
+  /** Who to visit, for worlds with {@link MobilityWorld.onlyIdleChanges} (made at their first step). */
+  schedule: WakeSchedule | undefined;
 
   constructor(readonly count: number) {
     this.xM = new Float64Array(count);
@@ -91,29 +101,18 @@ export class Movers {
  * asks the world what next; followers last.
  */
 export function stepMovers(m: Movers, world: MobilityWorld, tS: number, dtS: number): void {
+  if (world.onlyIdleChanges) {
+    stepScheduled(m, world, tS, dtS);
+    return;
+  }
   world.tick?.(m, tS);
   if (world.movesEveryone) return;
-  const { xM, yM, targetXM, targetYM, speedMps, pauseUntilS, moving, present, leader } = m;
+  const { present, leader } = m;
   for (let p = 0; p < m.count; p++) {
     if (!present[p] || leader[p]! >= 0) continue;
-    if (!moving[p]) {
-      if (pauseUntilS[p]! <= tS) world.idle(m, p, tS);
-      continue;
-    }
-    const dx = targetXM[p]! - xM[p]!;
-    const dy = targetYM[p]! - yM[p]!;
-    const distM = Math.sqrt(dx * dx + dy * dy);
-    const stepM = speedMps[p]! * dtS;
-    if (stepM >= distM) {
-      xM[p] = targetXM[p]!;
-      yM[p] = targetYM[p]!;
-      moving[p] = 0;
-      world.idle(m, p, tS);
-    } else {
-      xM[p]! += (dx / distM) * stepM;
-      yM[p]! += (dy / distM) * stepM;
-    }
+    stepPerson(m, world, p, tS, dtS);
   }
+  const { xM, yM } = m;
   for (const p of m.followerList()) {
     const l = leader[p]!;
     present[p] = present[l]!;
@@ -121,4 +120,64 @@ export function stepMovers(m: Movers, world: MobilityWorld, tS: number, dtS: num
     yM[p] = yM[l]! + m.offsetYM[p]!;
     m.venue[p] = m.venue[l]!;
   }
+}
+
+/** One present non-follower's step: wait, walk (arriving exactly on the target), or ask the world. */
+function stepPerson(m: Movers, world: MobilityWorld, p: number, tS: number, dtS: number): void {
+  const { xM, yM, targetXM, targetYM, moving } = m;
+  if (!moving[p]) {
+    if (m.pauseUntilS[p]! <= tS) world.idle(m, p, tS);
+    return;
+  }
+  const dx = targetXM[p]! - xM[p]!;
+  const dy = targetYM[p]! - yM[p]!;
+  const distM = Math.sqrt(dx * dx + dy * dy);
+  const stepM = m.speedMps[p]! * dtS;
+  if (stepM >= distM) {
+    xM[p] = targetXM[p]!;
+    yM[p] = targetYM[p]!;
+    moving[p] = 0;
+    world.idle(m, p, tS);
+  } else {
+    xM[p]! += (dx / distM) * stepM;
+    yM[p]! += (dy / distM) * stepM;
+  }
+}
+
+/**
+ * {@link stepMovers} for a world with {@link MobilityWorld.onlyIdleChanges}: the same visits in the same
+ * (ascending) order as the loop over everyone, made only to the people walking or whose pause is due.
+ */
+function stepScheduled(m: Movers, world: MobilityWorld, tS: number, dtS: number): void {
+  let schedule = m.schedule;
+  if (!schedule) {
+    if (world.tick || m.followerList().length > 0)
+      throw new Error('internal: a world with onlyIdleChanges has a tick or followers');
+    schedule = m.schedule = new WakeSchedule(m.count);
+    for (let p = 0; p < m.count; p++) {
+      if (m.moving[p]) schedule.wake(p);
+      else schedule.sleepUntil(p, m.pauseUntilS[p]!);
+    }
+  }
+  schedule.wakeDue(tS);
+  const { awake, visited } = schedule;
+  const { present, leader, moving, pauseUntilS } = m;
+  let visitedCount = 0;
+  for (let w = 0; w < awake.length; w++) {
+    let bits = awake[w]!;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      bits ^= low;
+      const p = 32 * w + 31 - Math.clz32(low);
+      visited[visitedCount++] = p;
+      if (present[p] && leader[p]! < 0) {
+        stepPerson(m, world, p, tS, dtS);
+        if (moving[p]) continue;
+        schedule.sleepUntil(p, pauseUntilS[p]!);
+      }
+      awake[w] = awake[w]! & ~low;
+    }
+  }
+  schedule.visitedCount = visitedCount;
+  schedule.steps++;
 }

@@ -24,6 +24,8 @@ export class CityWorld implements World {
   readonly rects: VenueRect[] = [];
   readonly walls = new Walls();
   readonly adoptionGroup: Int32Array;
+  /** People change only in their own `idle` (walks, pauses, venues): steps visit only who is due. */
+  readonly onlyIdleChanges = true;
   private readonly cols: number;
   private readonly venueCount: number;
   private readonly dwellUntilS: Float64Array;
