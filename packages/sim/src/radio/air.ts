@@ -546,8 +546,9 @@ export class Air {
       candidateSent[i] = sent;
       if (sent === 0) continue;
       const ra = REC * candidates[i]!;
-      const wallLossDb = walls.count ? walls.lossBetweenRecordsDb(rec, ra + R_X_M, rs + R_X_M) : 0;
-      candidateMedianDbm[i] = rec[ra + R_TX_SIDE_LOSS_DB]! + extraLossS + wallLossDb;
+      candidateMedianDbm[i] = rec[ra + R_TX_SIDE_LOSS_DB]! + extraLossS;
+      if (walls.count)
+        walls.addLossBetweenRecordsDb(rec, ra + R_X_M, rs + R_X_M, candidateMedianDbm, i);
     }
     state[o4] = s0;
     state[o4 + 1] = s1;

@@ -28,6 +28,8 @@ export class Walls {
    * so it skips the tests: two people in one room are a city's commonest close link.
    */
   private venueBox: Float64Array = new Float64Array(0);
+  /** {@link lossBetweenDb}'s two ends and result, as a records caller's would be. */
+  private readonly ends = new Float64Array(7);
 
   get count(): number {
     return this.x1.length;
@@ -61,57 +63,73 @@ export class Walls {
 
   /** Total loss of the walls of venues `va` and `vb` that the segment a→b crosses, dB. */
   lossBetweenDb(ax: number, ay: number, va: number, bx: number, by: number, vb: number): number {
-    const packed = this.packed ?? this.pack();
-    let loss = 0;
-    if (va >= 0) loss += this.crossed(packed, va, ax, ay, bx, by);
-    if (vb >= 0 && vb !== va) loss += this.crossed(packed, vb, ax, ay, bx, by);
-    return loss;
+    const ends = this.ends;
+    ends[0] = ax;
+    ends[1] = ay;
+    ends[2] = va;
+    ends[3] = bx;
+    ends[4] = by;
+    ends[5] = vb;
+    ends[6] = 0;
+    this.addLossBetweenRecordsDb(ends, 0, 3, ends, 6);
+    return ends[6];
   }
 
   /**
-   * {@link lossBetweenDb} for two people whose x, y and venue lie at `records[a]`, `[a + 1]`, `[a + 2]`
-   * and `records[b]` …: offsets, not coordinates, so a hot caller passes no boxed numbers.
+   * Adds {@link lossBetweenDb} for two people whose x, y and venue lie at `records[a]`, `[a + 1]`,
+   * `[a + 2]` and `records[b]` … to `out[at]`: offsets in and a slot out, so a hot caller passes no
+   * boxed numbers and gets none back (coordinates passed to a call the compiler did not inline were
+   * boxed at every link: half of what a city run allocated).
    */
-  lossBetweenRecordsDb(records: Float64Array, a: number, b: number): number {
-    return this.lossBetweenDb(
-      records[a]!,
-      records[a + 1]!,
-      records[a + 2]!,
-      records[b]!,
-      records[b + 1]!,
-      records[b + 2]!,
-    );
+  addLossBetweenRecordsDb(
+    records: Float64Array,
+    a: number,
+    b: number,
+    out: Float64Array,
+    at: number,
+  ): void {
+    const packed = this.packed ?? this.pack();
+    const va = records[a + 2]!;
+    const vb = records[b + 2]!;
+    if (va >= 0) this.addCrossed(packed, va, records, a, b, out, at);
+    if (vb >= 0 && vb !== va) this.addCrossed(packed, vb, records, a, b, out, at);
   }
 
-  private crossed(
+  /** Adds to `out[at]` the loss of the walls of `venue` that the segment between the records at a and b crosses. */
+  private addCrossed(
     packed: Float64Array,
     venue: number,
-    ax: number,
-    ay: number,
-    bx: number,
-    by: number,
-  ): number {
+    records: Float64Array,
+    a: number,
+    b: number,
+    out: Float64Array,
+    at: number,
+  ): void {
     const starts = this.venueStart;
-    if (venue + 1 >= starts.length) return 0;
+    if (venue + 1 >= starts.length) return;
+    const ax = records[a]!;
+    const ay = records[a + 1]!;
+    const bx = records[b]!;
+    const by = records[b + 1]!;
     const box = this.venueBox;
-    const b = 4 * venue;
+    const k = 4 * venue;
     if (
-      ax > box[b]! &&
-      ax < box[b + 2]! &&
-      ay > box[b + 1]! &&
-      ay < box[b + 3]! &&
-      bx > box[b]! &&
-      bx < box[b + 2]! &&
-      by > box[b + 1]! &&
-      by < box[b + 3]!
+      ax > box[k]! &&
+      ax < box[k + 2]! &&
+      ay > box[k + 1]! &&
+      ay < box[k + 3]! &&
+      bx > box[k]! &&
+      bx < box[k + 2]! &&
+      by > box[k + 1]! &&
+      by < box[k + 3]!
     )
-      return 0;
+      return;
     let loss = 0;
     const end = 5 * starts[venue + 1]!;
     for (let w = 5 * starts[venue]!; w < end; w += 5)
       if (segmentsCross(ax, ay, bx, by, packed[w]!, packed[w + 1]!, packed[w + 2]!, packed[w + 3]!))
         loss += packed[w + 4]!;
-    return loss;
+    out[at] = out[at]! + loss;
   }
 
   private pack(): Float64Array {
