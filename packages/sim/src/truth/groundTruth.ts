@@ -16,10 +16,10 @@
  * columns, one step's seconds at a time, so sums are those of accruing every step. Pairs live in typed
  * columns with an open-addressing index on (pair, day): no Map, no boxed keys.
  *
- * A mover's query finds its pairs through a table of the active ones only, keyed inline by (a, b, day):
- * one probe into a table the size of who is close now, where the index of every pair of the run (a
- * district's millions) cost a probe and then the pair's columns, each a cache miss. The full index is
- * read only when a pair becomes active.
+ * A mover's query is matched against the mover's own list (a handful of entries, copied to a scratch
+ * array first): no table of active pairs to probe per pair found, and an entry's pair, people, first
+ * step and both lists' links share one 32-byte record, so walking a list costs a cache line an entry.
+ * The run's index of every pair (a district's millions) is read only when a pair becomes active.
  * @module
  */
 import type { MoveLog } from '../grid/moveLog.js';
@@ -32,13 +32,20 @@ const EMPTY = -1;
 const MAX_DAY_OFFSET = 0xffff;
 /** How the pair columns grow (see {@link GroundTruth.grow}). */
 const PAIR_GROWTH = 1.5;
-/** Words a place of the active pairs' table takes: a, b, day, entry. */
-const KEY_WORDS = 4;
 /**
- * An entry's links, LINK_WORDS words: previous and next entry on its a's list, then on its b's (−1:
- * none). Which two a person's list uses is told by whether the person is the entry's a.
+ * An active entry's record, ENTRY_WORDS words: its pair (−1: a free slot), its two people (a < b), the
+ * step its unflushed run of steps began, then previous and next entry on a's list and on b's (−1:
+ * none). Which links a person's list uses is told by whether the person is the entry's a.
  */
-const LINK_WORDS = 4;
+const ENTRY_WORDS = 8;
+const E_PAIR = 0;
+const E_A = 1;
+const E_B = 2;
+const E_FROM = 3;
+const E_LINKS_A = 4;
+const E_LINKS_B = 6;
+/** A mover's held entry that its query found again (see {@link GroundTruth.step}). */
+const FOUND = -2;
 
 export class GroundTruth {
   /**
@@ -56,20 +63,10 @@ export class GroundTruth {
    */
   private readonly reached = new Map<number, number>();
   length = 0;
-  /**
-   * Active entries: pair (−1: free), its two people and day, the step its unflushed run of steps
-   * began, the step a mover's query last found it, its place in {@link activeKeys}, and the order in
-   * which entries began (slots are reused, so a new day re-keys its pairs in this order).
-   */
-  private activePair = new Int32Array(1024).fill(EMPTY);
-  private activeA = new Uint32Array(1024);
-  private activeB = new Uint32Array(1024);
-  private activeDay = new Int32Array(1024);
-  private activeFrom = new Uint32Array(1024);
-  private activeSeen = new Uint32Array(1024);
-  private activePlace = new Int32Array(1024);
-  private activeOrder = new Float64Array(1024);
-  private activeLinks = new Int32Array(LINK_WORDS * 1024);
+  /** Active entries, ENTRY_WORDS words each (see E_PAIR …). */
+  private entries = new Int32Array(ENTRY_WORDS * 1024);
+  /** The order in which entries began (slots are reused, so a new day re-keys its pairs in this order). */
+  private entryOrder = new Float64Array(1024);
   /** Each person's first entry (−1: none). */
   private readonly listHead: Int32Array;
   /** Entries ever used (slots 0 … slotsUsed − 1), the free ones among them (a stack), the live ones. */
@@ -78,13 +75,9 @@ export class GroundTruth {
   private freeCount = 0;
   private liveCount = 0;
   private began = 0;
-  /**
-   * Active pairs by (a, b, day), open addressing: KEY_WORDS words a place (a, b, day, the entry; a =
-   * −1: empty; entry −1: the pair ended, its key kept so probes go on past it). At most half the places
-   * are used, ended ones included; then it is built again from the live entries.
-   */
-  private activeKeys = new Int32Array(KEY_WORDS * 1024).fill(EMPTY);
-  private activeKeysUsed = 0;
+  /** A mover's entries while its query runs, and the other person of each (FOUND once found again). */
+  private heldEntry = new Int32Array(64);
+  private heldOther = new Int32Array(64);
   private steps = 0;
   /** The day of the last step (a new one re-keys the pairs still active). */
   private lastDay = NaN;
@@ -119,48 +112,68 @@ export class GroundTruth {
     this.stepLengthS[stamp] = stepS;
     const { xM, yM, present } = m;
     const { moved, movedCount } = moves;
-    // Movers first: every pair within the distance that involves one is (or stays) active.
+    const { listHead } = this;
+    const sameDay = day === this.lastDay;
+    // Each mover: every pair within the distance is (or stays) active, and its other pairs end.
     for (let i = 0; i < movedCount; i++) {
       const a = moved[i]!;
-      if (!present[a]) continue;
-      const n = grid.within(xM[a]!, yM[a]!, this.maxDistanceM);
-      const found = grid.found;
-      for (let k = 0; k < n; k++) {
-        const b = found[k]!;
-        if (b === a) continue;
-        const lo = a < b ? a : b;
-        const hi = a < b ? b : a;
-        const place = this.placeFor(lo, hi, day);
-        const at = KEY_WORDS * place;
-        let slot = this.activeKeys[at + 3]!;
-        if (this.activeKeys[at] === EMPTY || slot === EMPTY)
-          slot = this.begin(lo, hi, day, stamp, place);
-        this.activeSeen[slot] = stamp;
+      const held = listHead[a] === EMPTY ? 0 : this.hold(a, day, sameDay);
+      const { heldEntry, heldOther } = this;
+      if (present[a]) {
+        const n = grid.within(xM[a]!, yM[a]!, this.maxDistanceM);
+        const found = grid.found;
+        for (let k = 0; k < n; k++) {
+          const b = found[k]!;
+          if (b === a) continue;
+          let h = 0;
+          while (h < held && heldOther[h] !== b) h++;
+          if (h < held) heldOther[h] = FOUND;
+          else this.begin(a < b ? a : b, a < b ? b : a, day, stamp);
+        }
       }
-    }
-    // Then each mover's pairs: those its query did not find again are out of range now.
-    const { activeA, activeSeen, activeLinks, listHead } = this;
-    for (let i = 0; i < movedCount; i++) {
-      const a = moved[i]!;
-      for (let e = listHead[a]!; e !== EMPTY;) {
-        const next = activeLinks[LINK_WORDS * e + (activeA[e] === a ? 1 : 3)]!;
-        if (activeSeen[e] !== stamp) this.end(e, stamp);
-        e = next;
-      }
+      for (let h = 0; h < held; h++) if (heldOther[h] !== FOUND) this.end(heldEntry[h]!, stamp);
     }
     // A new UTC day: the pairs still active go on as that day's pairs.
     if (day !== this.lastDay && this.liveCount > 0) this.newDay(day, stamp);
     this.lastDay = day;
   }
 
+  /**
+   * Copies person a's entries to {@link heldEntry}, with their other person in {@link heldOther} (−1
+   * for a pair of an earlier day, which a query on `day` never finds again); returns how many.
+   */
+  private hold(a: number, day: number, sameDay: boolean): number {
+    let held = 0;
+    for (let e = this.listHead[a]!; e !== EMPTY;) {
+      const at = ENTRY_WORDS * e;
+      const entries = this.entries;
+      const isA = entries[at + E_A] === a;
+      if (held === this.heldEntry.length) {
+        this.heldEntry = ensureLength(this.heldEntry, held + 1);
+        this.heldOther = ensureLength(this.heldOther, held + 1);
+      }
+      this.heldEntry[held] = e;
+      // On a new day's first step, pairs begun before it are the last day's: the mover ends them and
+      // begins the new day's as it finds them, so those are numbered in the order they are found.
+      this.heldOther[held++] =
+        sameDay || this.pairDay(entries[at + E_PAIR]!) === day
+          ? entries[at + (isA ? E_B : E_A)]!
+          : EMPTY;
+      e = entries[at + (isA ? E_LINKS_A : E_LINKS_B) + 1]!;
+    }
+    return held;
+  }
+
   /** Adds every active pair's steps so far to its columns (they keep accruing afterwards). */
   flush(): void {
     const next = this.steps + 1;
+    const entries = this.entries;
     for (let e = 0; e < this.slotsUsed; e++) {
-      const pair = this.activePair[e]!;
+      const at = ENTRY_WORDS * e;
+      const pair = entries[at + E_PAIR]!;
       if (pair < 0) continue;
-      this.addSteps(pair, this.activeFrom[e]!, next - this.activeFrom[e]!);
-      this.activeFrom[e] = next;
+      this.addSteps(pair, entries[at + E_FROM]!, next - entries[at + E_FROM]!);
+      entries[at + E_FROM] = next;
     }
   }
 
@@ -169,138 +182,87 @@ export class GroundTruth {
    * each as `day`'s pair from step `stamp` on.
    */
   private newDay(day: number, stamp: number): void {
+    const entries = this.entries;
     const carried: number[] = [];
-    for (let e = 0; e < this.slotsUsed; e++)
-      if (this.activePair[e]! >= 0 && this.activeDay[e] !== day) carried.push(e);
-    carried.sort((x, y) => this.activeOrder[x]! - this.activeOrder[y]!);
+    for (let e = 0; e < this.slotsUsed; e++) {
+      const pair = entries[ENTRY_WORDS * e + E_PAIR]!;
+      if (pair >= 0 && this.pairDay(pair) !== day) carried.push(e);
+    }
+    carried.sort((x, y) => this.entryOrder[x]! - this.entryOrder[y]!);
     for (const e of carried) {
-      const pair = this.activePair[e]!;
-      this.addSteps(pair, this.activeFrom[e]!, stamp - this.activeFrom[e]!);
-      this.unkey(e);
-      const a = this.activeA[e]!;
-      const b = this.activeB[e]!;
-      this.activePair[e] = this.pairOf(a, b, day);
-      this.activeDay[e] = day;
-      this.activeFrom[e] = stamp;
-      this.keyActive(e, this.placeFor(a, b, day));
+      const at = ENTRY_WORDS * e;
+      const from = entries[at + E_FROM]!;
+      this.addSteps(entries[at + E_PAIR]!, from, stamp - from);
+      entries[at + E_PAIR] = this.pairOf(entries[at + E_A]!, entries[at + E_B]!, day);
+      entries[at + E_FROM] = stamp;
     }
   }
 
-  /** Makes (lo, hi, day) active (its pair created if new) from step `stamp`, keyed at `place`; returns its entry. */
-  private begin(lo: number, hi: number, day: number, stamp: number, place: number): number {
+  /** Makes (lo, hi, day) active (its pair created if new) from step `stamp`. */
+  private begin(lo: number, hi: number, day: number, stamp: number): void {
     const pair = this.pairOf(lo, hi, day);
     let e: number;
     if (this.freeCount > 0) e = this.freeSlots[--this.freeCount]!;
     else {
       e = this.slotsUsed++;
-      if (e === this.activePair.length) this.growActive(e + 1);
+      if (ENTRY_WORDS * e === this.entries.length) {
+        this.entries = ensureLength(this.entries, ENTRY_WORDS * (e + 1));
+        this.entryOrder = ensureLength(this.entryOrder, e + 1);
+      }
     }
     this.liveCount++;
-    this.activePair[e] = pair;
-    this.activeA[e] = lo;
-    this.activeB[e] = hi;
-    this.activeDay[e] = day;
-    this.activeFrom[e] = stamp;
-    this.activeOrder[e] = this.began++;
-    this.link(e, lo, 0);
-    this.link(e, hi, 2);
-    this.keyActive(e, place);
-    return e;
+    const at = ENTRY_WORDS * e;
+    const entries = this.entries;
+    entries[at + E_PAIR] = pair;
+    entries[at + E_A] = lo;
+    entries[at + E_B] = hi;
+    entries[at + E_FROM] = stamp;
+    this.entryOrder[e] = this.began++;
+    this.link(e, lo, E_LINKS_A);
+    this.link(e, hi, E_LINKS_B);
   }
 
   /** Entry e's pair is out of range from step `stamp`: its steps are added, and it leaves both lists. */
   private end(e: number, stamp: number): void {
-    this.addSteps(this.activePair[e]!, this.activeFrom[e]!, stamp - this.activeFrom[e]!);
-    this.unkey(e);
-    this.unlink(e, this.activeA[e]!, 0);
-    this.unlink(e, this.activeB[e]!, 2);
-    this.activePair[e] = EMPTY;
+    const at = ENTRY_WORDS * e;
+    const entries = this.entries;
+    const from = entries[at + E_FROM]!;
+    this.addSteps(entries[at + E_PAIR]!, from, stamp - from);
+    this.unlink(e, entries[at + E_A]!, E_LINKS_A);
+    this.unlink(e, entries[at + E_B]!, E_LINKS_B);
+    entries[at + E_PAIR] = EMPTY;
     this.liveCount--;
     if (this.freeCount === this.freeSlots.length)
       this.freeSlots = ensureLength(this.freeSlots, this.freeCount + 1);
     this.freeSlots[this.freeCount++] = e;
   }
 
-  /** Puts entry e first on person p's list, through its links at `side` (0: p is its a; 2: its b). */
+  /** The offset of person p's links in entry e's record (p is one of its two people). */
+  private linksOf(e: number, p: number): number {
+    const at = ENTRY_WORDS * e;
+    return at + (this.entries[at + E_A] === p ? E_LINKS_A : E_LINKS_B);
+  }
+
+  /** Puts entry e first on person p's list, through its links at `side` (E_LINKS_A: p is its a). */
   private link(e: number, p: number, side: number): void {
-    const links = this.activeLinks;
+    const entries = this.entries;
     const first = this.listHead[p]!;
-    links[LINK_WORDS * e + side] = EMPTY;
-    links[LINK_WORDS * e + side + 1] = first;
-    if (first !== EMPTY) links[LINK_WORDS * first + (this.activeA[first] === p ? 0 : 2)] = e;
+    const at = ENTRY_WORDS * e + side;
+    entries[at] = EMPTY;
+    entries[at + 1] = first;
+    if (first !== EMPTY) entries[this.linksOf(first, p)] = e;
     this.listHead[p] = e;
   }
 
   /** Takes entry e off person p's list (its links at `side`). */
   private unlink(e: number, p: number, side: number): void {
-    const links = this.activeLinks;
-    const prev = links[LINK_WORDS * e + side]!;
-    const next = links[LINK_WORDS * e + side + 1]!;
+    const entries = this.entries;
+    const at = ENTRY_WORDS * e + side;
+    const prev = entries[at]!;
+    const next = entries[at + 1]!;
     if (prev === EMPTY) this.listHead[p] = next;
-    else links[LINK_WORDS * prev + (this.activeA[prev] === p ? 1 : 3)] = next;
-    if (next !== EMPTY) links[LINK_WORDS * next + (this.activeA[next] === p ? 0 : 2)] = prev;
-  }
-
-  /**
-   * Builds the active pairs' table again from the live entries, with room for at least four times as
-   * many (so half full only after as many new ones again). It never shrinks: a table allocated anew
-   * each time cost more in collections than its size saved.
-   */
-  private rekeyActive(): void {
-    let places = this.activeKeys.length / KEY_WORDS;
-    while (places < 4 * this.liveCount) places *= 2;
-    if (places * KEY_WORDS === this.activeKeys.length) this.activeKeys.fill(EMPTY);
-    else this.activeKeys = new Int32Array(KEY_WORDS * places).fill(EMPTY);
-    this.activeKeysUsed = 0;
-    for (let e = 0; e < this.slotsUsed; e++) {
-      if (this.activePair[e]! < 0) continue;
-      this.keyActive(e, this.placeFor(this.activeA[e]!, this.activeB[e]!, this.activeDay[e]!));
-    }
-  }
-
-  /** The place of (lo, hi, day) in the active pairs' table: where it is keyed, or the empty one it would take. */
-  private placeFor(lo: number, hi: number, day: number): number {
-    const keys = this.activeKeys;
-    const mask = keys.length / KEY_WORDS - 1;
-    for (let place = this.hashOf(lo, hi, day) & mask; ; place = (place + 1) & mask) {
-      const k = KEY_WORDS * place;
-      if (keys[k] === EMPTY || (keys[k] === lo && keys[k + 1] === hi && keys[k + 2] === day))
-        return place;
-    }
-  }
-
-  /** Keys entry e at `place` (from {@link placeFor}); builds the table again once half its places are used. */
-  private keyActive(e: number, place: number): void {
-    const keys = this.activeKeys;
-    const k = KEY_WORDS * place;
-    if (keys[k] === EMPTY) {
-      keys[k] = this.activeA[e]!;
-      keys[k + 1] = this.activeB[e]!;
-      keys[k + 2] = this.activeDay[e]!;
-      this.activeKeysUsed++;
-    }
-    keys[k + 3] = e;
-    this.activePlace[e] = place;
-    if (this.activeKeysUsed * 2 * KEY_WORDS > keys.length) this.rekeyActive();
-  }
-
-  /** Entry e's pair leaves the table (its key stays, for the probes that pass it). */
-  private unkey(e: number): void {
-    this.activeKeys[KEY_WORDS * this.activePlace[e]! + 3] = EMPTY;
-  }
-
-  private growActive(length: number): void {
-    const grown = this.activePair.length;
-    this.activePair = ensureLength(this.activePair, length);
-    this.activePair.fill(EMPTY, grown);
-    this.activeA = ensureLength(this.activeA, length);
-    this.activeB = ensureLength(this.activeB, length);
-    this.activeDay = ensureLength(this.activeDay, length);
-    this.activeFrom = ensureLength(this.activeFrom, length);
-    this.activeSeen = ensureLength(this.activeSeen, length);
-    this.activePlace = ensureLength(this.activePlace, length);
-    this.activeOrder = ensureLength(this.activeOrder, length);
-    this.activeLinks = ensureLength(this.activeLinks, LINK_WORDS * this.activePair.length);
+    else entries[this.linksOf(prev, p) + 1] = next;
+    if (next !== EMPTY) entries[this.linksOf(next, p)] = prev;
   }
 
   /** Run time (s) at which pair i's seconds that day first reached the minimum (NaN: never). */
