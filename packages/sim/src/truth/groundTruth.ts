@@ -143,10 +143,10 @@ export class GroundTruth {
    * for a pair of an earlier day, which a query on `day` never finds again); returns how many.
    */
   private hold(a: number, day: number, sameDay: boolean): number {
+    const entries = this.entries;
     let held = 0;
     for (let e = this.listHead[a]!; e !== EMPTY;) {
       const at = ENTRY_WORDS * e;
-      const entries = this.entries;
       const isA = entries[at + E_A] === a;
       if (held === this.heldEntry.length) {
         this.heldEntry = ensureLength(this.heldEntry, held + 1);
