@@ -46,22 +46,66 @@ describe('scan aggregates: one slot per ID, IDs in hex order', () => {
               if (!decoded.length) break;
               const d = decoded[pick % decoded.length]![other ? 1 : 0];
               const slot = agg.slot(d, d.head, tagged ? tagOf.get(d.key)! : -1, k, 1024);
-              agg.count[slot] = agg.count[slot]! + 1;
+              agg.columns.count[slot] = agg.columns.count[slot]! + 1;
               expected.set(d.key, (expected.get(d.key) ?? 0) + 1);
             }
             expect(agg.size).toBe(expected.size);
             const order = [...agg.sortedSlots().subarray(0, agg.size)];
-            const keys = order.map((s) => agg.decoded[s]!.key);
+            const { decoded: slotDecoded, count, heads, tags } = agg.columns;
+            const keys = order.map((s) => slotDecoded[s]!.key);
             expect(keys).toEqual([...expected.keys()].sort());
             for (const s of order) {
-              const key = agg.decoded[s]!.key;
-              expect(agg.count[s]).toBe(expected.get(key));
-              expect(agg.heads[s]).toBe(agg.decoded[s]!.head);
+              const key = slotDecoded[s]!.key;
+              expect(count[s]).toBe(expected.get(key));
+              expect(heads[s]).toBe(slotDecoded[s]!.head);
               // A slot keeps the tag once any of its deliveries carried one.
-              expect([-1, tagOf.get(key)]).toContain(agg.tags[s]);
+              expect([-1, tagOf.get(key)]).toContain(tags[s]);
             }
             pool.give(agg);
           }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps scans open at once apart in the shared pages of their pool, and gets every page back', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), idArb), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 0, max: 2 }),
+        (picks, ended) => {
+          const pool = new ScanAggregatePool();
+          const cache = new AdvertDecodeCache();
+          const open = [0, 1, 2].map(() => pool.take());
+          const expected = open.map(() => new Map<string, number>());
+          const feed = (s: number, id: Uint8Array) => {
+            const d = decodedId(id, cache);
+            const slot = open[s]!.slot(d, d.head, -1, 0, 1024);
+            pool.columns.count[slot] = pool.columns.count[slot]! + 1;
+            expected[s]!.set(d.key, (expected[s]!.get(d.key) ?? 0) + 1);
+          };
+          picks.forEach(([s, id], k) => {
+            feed(s, id);
+            // Halfway, one scan ends and a new one takes its place (and its pages).
+            if (k === picks.length >> 1) {
+              pool.give(open[ended]!);
+              open[ended] = pool.take();
+              expected[ended]!.clear();
+            }
+          });
+          open.forEach((agg, s) => {
+            const { decoded, count } = pool.columns;
+            const order = [...agg.sortedSlots().subarray(0, agg.size)];
+            expect(order.map((slot) => decoded[slot]!.key)).toEqual(
+              [...expected[s]!.keys()].sort(),
+            );
+            for (const slot of order)
+              expect(count[slot]).toBe(expected[s]!.get(decoded[slot]!.key));
+          });
+          for (const agg of open) pool.give(agg);
+          expect(pool.columns.pages.pagesInUse).toBe(0);
+          expect(pool.columns.decoded.every((d) => d === undefined)).toBe(true);
         },
       ),
       { numRuns: 150 },
@@ -76,8 +120,8 @@ describe('scan aggregates: one slot per ID, IDs in hex order', () => {
     expect(agg.slot(ids[2]!, ids[2]!.head, -1, 0, 2)).toBe(-1);
     expect(agg.slot(ids[0]!, ids[0]!.head, 10, 5, 2)).toBe(0);
     expect(agg.slot(ids[1]!, ids[1]!.head, 11, 5, 2)).toBe(1);
-    expect(agg.firstMs[0]).toBe(0);
-    expect(agg.tags[0]).toBe(10);
+    expect(agg.columns.firstMs[agg.slotAt(0)]).toBe(0);
+    expect(agg.columns.tags[agg.slotAt(0)]).toBe(10);
   });
 
   it('a decoded ID carries its head: the first three bytes, big-endian', () => {

@@ -5,7 +5,7 @@ import { ColumnarStore, type StoreCrowd } from '../src/store/columnarStore.js';
 import { OwnKeyTable } from '../src/store/ownKeyTable.js';
 import { IdTable } from '../src/store/idTable.js';
 import { PAGE_SIGHTINGS, SightingArena, SightingColumns } from '../src/store/sightingArena.js';
-import { ScanTruth } from '../src/radio/scanTruth.js';
+import { ScanTruth, ScanTruthColumns } from '../src/radio/scanTruth.js';
 import { idHead } from '@proxsense/core';
 
 const RUN_START_MS = Date.UTC(2026, 0, 5);
@@ -29,7 +29,7 @@ function crowd(storeCount: number) {
     return id;
   });
   const arena = new SightingArena();
-  const truth = new ScanTruth();
+  const truth = new ScanTruth(new ScanTruthColumns());
   const storeCrowd: StoreCrowd = {
     ids,
     sightings: arena,

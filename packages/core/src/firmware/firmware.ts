@@ -416,7 +416,8 @@ export class Firmware implements TimerTarget {
   private bluezoneId(nowMs: number): Uint8Array {
     const day = Math.floor(nowMs / BLUEZONE_DAY_MS);
     if (!this.bluezoneBase) {
-      this.bluezoneBase = { dailyKey: this.random.randomBytes(32), day };
+      // Kept for the phone's whole run: in a shared buffer (a buffer of its own costs a crowd 0.2 KiB a phone).
+      this.bluezoneBase = { dailyKey: slabCopy(this.random.randomBytes(32)), day };
       this.store.appendOwnKey({
         scheme: 'bluezone',
         dailyKey: this.bluezoneBase.dailyKey,
@@ -506,6 +507,7 @@ export class Firmware implements TimerTarget {
     if (!agg) return;
     if (agg.size === 0) return void this.scanPool.give(agg);
     const order = agg.sortedSlots();
+    const { firstMs, rssiSum, count, decoded, heads, tags } = agg.columns;
     const store = this.store;
     if (store.appendScanSightings) {
       // Columns instead of an object per sighting: a crowd's stores copy them out anyway.
@@ -516,29 +518,29 @@ export class Firmware implements TimerTarget {
       );
       for (let i = 0; i < agg.size; i++) {
         const slot = order[i]!;
-        out.timeMs[i] = agg.firstMs[slot]!;
-        out.rssiDbm[i] = Math.round(agg.rssiSum[slot]! / agg.count[slot]!);
-        out.decoded[i] = agg.decoded[slot]!;
-        out.idHead[i] = agg.heads[slot]!;
-        out.idTag[i] = agg.tags[slot]!;
+        out.timeMs[i] = firstMs[slot]!;
+        out.rssiDbm[i] = Math.round(rssiSum[slot]! / count[slot]!);
+        out.decoded[i] = decoded[slot]!;
+        out.idHead[i] = heads[slot]!;
+        out.idTag[i] = tags[slot]!;
       }
-      const count = agg.size;
+      const stored = agg.size;
       this.scanPool.give(agg);
       store.appendScanSightings(out);
-      this.counters.sightingsStored += count;
+      this.counters.sightingsStored += stored;
       return;
     }
     const sightings = new Array<Sighting>(agg.size);
     for (let i = 0; i < agg.size; i++) {
       const slot = order[i]!;
-      const decoded = agg.decoded[slot]!;
+      const id = decoded[slot]!;
       const s: Sighting = {
-        timeMs: agg.firstMs[slot]!,
+        timeMs: firstMs[slot]!,
         scheme: this.profile.scheme,
-        id: decoded.id,
-        rssiDbm: Math.round(agg.rssiSum[slot]! / agg.count[slot]!),
+        id: id.id,
+        rssiDbm: Math.round(rssiSum[slot]! / count[slot]!),
       };
-      if (decoded.aem) s.aem = decoded.aem;
+      if (id.aem) s.aem = id.aem;
       if (this.name) s.scanner = this.name;
       sightings[i] = s;
     }
@@ -626,8 +628,9 @@ export class Firmware implements TimerTarget {
     const agg = (this.scan ??= this.scanPool.take());
     const slot = agg.slot(decoded, head, tag, firstAtMs, this.profile.maxIdsPerScan);
     if (slot < 0) return void (this.counters.advertsDroppedFlood += receptions);
-    agg.rssiSum[slot] = agg.rssiSum[slot]! + rssiSumDbm;
-    agg.count[slot] = agg.count[slot]! + receptions;
+    const { rssiSum, count } = agg.columns;
+    rssiSum[slot] = rssiSum[slot]! + rssiSumDbm;
+    count[slot] = count[slot]! + receptions;
     this.counters.advertsLogged += receptions;
   }
 

@@ -6,3 +6,4 @@ export * from './virtualScheduler.js';
 export * from './fakeRadio.js';
 export * from './advertCache.js';
 export * from './scanAggregates.js';
+export * from './slotPages.js';

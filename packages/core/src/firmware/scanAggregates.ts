@@ -1,43 +1,94 @@
 /**
  * What a running scan aggregates per ID heard (first reception, receptions, RSSI sum), in columns, and
- * the pool firmwares take them from: a scan takes one at its start and gives it back at its end, so a
- * crowd of firmwares sharing a pool holds as many as scan at once, not one per phone. Columns are typed
- * arrays of the width each needs (a Bluezone crowd scans 40 s at a time, so a seventh of a district's
- * phones hold one at once, each kept at the most IDs a scan of its has heard), and the scratch of the
- * sort at a scan's end is one for all: scans end one at a time.
+ * the pool firmwares take them from: a scan takes one at its first reception and gives it back at its
+ * end, so a crowd of firmwares sharing a pool holds as many as scan at once, not one per phone. The
+ * pool's scans share one set of columns in pages (a Bluezone crowd scans 40 s at a time, so a seventh
+ * of a district's phones hold one at once), and the scratch of the sort at a scan's end is one for
+ * all: scans end one at a time.
  * @module
  */
 import type { SchemeName } from '../ids/diagnosisKey.js';
 import type { DecodedId } from './advertCache.js';
 import type { ScanSightings } from './ports.js';
+import { PAGE_SLOT_BITS, PAGE_SLOTS, SlotPages, slotOfPage } from './slotPages.js';
 
 /**
- * One scan's aggregates, one slot per ID heard (up to the profile's `maxIdsPerScan`), in columns reused
- * scan after scan.
+ * The columns every open scan of a pool aggregates into, one slot per ID heard, in pages
+ * ({@link SlotPages}): a Bluezone district of 100 k phones holds 13 k scans open at once, and pooled
+ * aggregates with columns of their own held 2.6 times the slots in use, in 7 typed arrays each.
  */
-export class ScanAggregates {
-  size = 0;
-  decoded: (DecodedId | undefined)[] = [];
+export class ScanSlotColumns {
   /** Each slot's `idHead` (24 bits), and the host's tag of its ID (−1: none). */
   heads = new Int32Array(INITIAL_SLOTS);
   tags = new Int32Array(INITIAL_SLOTS);
   firstMs = new Float64Array(INITIAL_SLOTS);
   count = new Uint32Array(INITIAL_SLOTS);
   rssiSum = new Float64Array(INITIAL_SLOTS);
+  decoded: (DecodedId | undefined)[] = new Array<DecodedId | undefined>(INITIAL_SLOTS).fill(
+    undefined,
+  );
+  /** Where each slot sits in its scan's table, so clearing touches only what the scan used. */
+  tableIndex = new Int32Array(INITIAL_SLOTS);
+  readonly pages = new SlotPages(INITIAL_SLOTS, (slots) => this.grow(slots));
+
+  private grow(length: number): void {
+    this.heads = grownTo(this.heads, new Int32Array(length));
+    this.tags = grownTo(this.tags, new Int32Array(length));
+    this.firstMs = grownTo(this.firstMs, new Float64Array(length));
+    this.count = grownTo(this.count, new Uint32Array(length));
+    this.rssiSum = grownTo(this.rssiSum, new Float64Array(length));
+    this.tableIndex = grownTo(this.tableIndex, new Int32Array(length));
+    // Pushed, so the array stays packed (no holes for the engine to handle).
+    while (this.decoded.length < length) this.decoded.push(undefined);
+  }
+}
+
+/**
+ * One scan's aggregates: its slots (up to the profile's `maxIdsPerScan`) in pages of the pool's
+ * {@link ScanSlotColumns}, and a table from ID to slot. A slot is named by its index in the columns
+ * (slot k of the scan, in order of first reception, is {@link slotAt}(k)).
+ */
+export class ScanAggregates {
+  size = 0;
+  /** The scan's pages, in order. */
+  private readonly pages: number[] = [];
   /**
    * ID → slot, open addressing on the ID's head (cipher output: uniform), slot + 1 per entry
-   * (0: empty), at most half full. Cheaper than a Map for a scan's few IDs.
+   * (0: empty), at most half full. Cheaper than a Map for a scan's few IDs. Past the smallest size it
+   * comes from the columns' spare tables and goes back at {@link clear}.
    */
-  private table = new Int32Array(64);
-  /** Where each slot sits in the table, so clearing touches only what the scan used. */
-  private tableIndex = new Int32Array(INITIAL_SLOTS);
+  private table: Int32Array = new Int32Array(INITIAL_TABLE);
+  private readonly ownTable = this.table;
+  /** The slot of the scan's last (slots fill their pages in order). */
+  private lastSlot = -1;
+
+  constructor(readonly columns: ScanSlotColumns) {}
+
+  /** The columns' index of the scan's k-th slot (0 ≤ k < size, in order of first reception). */
+  slotAt(k: number): number {
+    return slotOfPage(this.pages, k);
+  }
 
   clear(): void {
-    const { table, tableIndex } = this;
-    for (let i = 0; i < this.size; i++) table[tableIndex[i]!] = 0;
-    // Let go of the IDs heard, so rotated-out IDs are not kept alive by an idle buffer.
-    this.decoded.fill(undefined, 0, this.size);
+    const { table, columns, pages } = this;
+    const { tableIndex, decoded } = columns;
+    // Page by page: every page but the last is full.
+    for (let k = 0; k < this.size; k += PAGE_SLOTS) {
+      const first = pages[k >>> PAGE_SLOT_BITS]! * PAGE_SLOTS;
+      const end = first + Math.min(PAGE_SLOTS, this.size - k);
+      for (let slot = first; slot < end; slot++) {
+        table[tableIndex[slot]!] = 0;
+        // Let go of the IDs heard, so rotated-out IDs are not kept alive by an idle page.
+        decoded[slot] = undefined;
+      }
+    }
+    if (table !== this.ownTable) {
+      columns.pages.giveTable(table);
+      this.table = this.ownTable;
+    }
+    columns.pages.giveAll(pages);
     this.size = 0;
+    this.lastSlot = -1;
   }
 
   /**
@@ -46,31 +97,39 @@ export class ScanAggregates {
    * compared, so only a head shared by two IDs, or an untagged delivery, reads a decoded object.
    */
   slot(decoded: DecodedId, head: number, tag: number, firstMs: number, max: number): number {
-    const mask = this.table.length - 1;
+    const { table, columns } = this;
+    const mask = table.length - 1;
     let i = mixHead(head) & mask;
     for (; ; i = (i + 1) & mask) {
-      const entry = this.table[i]!;
+      const entry = table[i]!;
       if (entry === 0) break;
       const e = entry - 1;
-      if (this.heads[e] !== head) continue;
-      const t = this.tags[e]!;
-      if (tag >= 0 && t >= 0 ? t === tag : this.decoded[e]!.key === decoded.key) {
-        if (t < 0) this.tags[e] = tag;
+      if (columns.heads[e] !== head) continue;
+      const t = columns.tags[e]!;
+      if (tag >= 0 && t >= 0 ? t === tag : columns.decoded[e]!.key === decoded.key) {
+        if (t < 0) columns.tags[e] = tag;
         return e;
       }
     }
     if (this.size >= max) return -1;
-    const slot = this.size++;
-    if (slot === this.heads.length) this.growSlots();
-    this.table[i] = slot + 1;
-    this.tableIndex[slot] = i;
-    this.decoded[slot] = decoded;
-    this.heads[slot] = head;
-    this.tags[slot] = tag;
-    this.firstMs[slot] = firstMs;
-    this.count[slot] = 0;
-    this.rssiSum[slot] = 0;
-    if (this.size * 2 > this.table.length) this.grow();
+    const k = this.size++;
+    let slot = this.lastSlot + 1;
+    if ((k & (PAGE_SLOTS - 1)) === 0) {
+      const page = columns.pages.take();
+      this.pages.push(page);
+      slot = page * PAGE_SLOTS;
+    }
+    this.lastSlot = slot;
+    table[i] = slot + 1;
+    // Columns read after pages.take: growing replaces them.
+    columns.tableIndex[slot] = i;
+    columns.decoded[slot] = decoded;
+    columns.heads[slot] = head;
+    columns.tags[slot] = tag;
+    columns.firstMs[slot] = firstMs;
+    columns.count[slot] = 0;
+    columns.rssiSum[slot] = 0;
+    if (this.size * 2 > table.length) this.growTable();
     return slot;
   }
 
@@ -90,10 +149,16 @@ export class ScanAggregates {
       };
     }
     const { packed, heads, order } = sortScratch;
-    const { decoded } = this;
-    // Head × n + slot is exact in a double (n < 2²⁹) and distinct: any sort gives one order. A scan's
-    // few dozen go by insertion (the native sort's call and view cost more than it); more go native.
-    for (let s = 0; s < n; s++) packed[s] = this.heads[s]! * n + s;
+    const { decoded, heads: slotHeads } = this.columns;
+    // Head × 2²⁸ + slot is exact in a double (heads < 2²⁴) and distinct: any sort gives one order. A
+    // scan's few dozen go by insertion (the native sort's call and view cost more than it); more native.
+    const { pages } = this;
+    for (let k = 0; k < n; k += PAGE_SLOTS) {
+      const first = pages[k >>> PAGE_SLOT_BITS]! * PAGE_SLOTS;
+      const end = first + Math.min(PAGE_SLOTS, n - k);
+      for (let slot = first, at = k; slot < end; slot++, at++)
+        packed[at] = slotHeads[slot]! * SLOT_SPAN + slot;
+    }
     if (n <= INSERTION_SORT_MAX)
       for (let k = 1; k < n; k++) {
         const v = packed[k]!;
@@ -103,8 +168,8 @@ export class ScanAggregates {
       }
     else packed.subarray(0, n).sort();
     for (let k = 0; k < n; k++) {
-      heads[k] = Math.floor(packed[k]! / n);
-      order[k] = packed[k]! - heads[k]! * n;
+      heads[k] = Math.floor(packed[k]! / SLOT_SPAN);
+      order[k] = packed[k]! - heads[k]! * SLOT_SPAN;
     }
     // IDs sharing a head (rare): each such run in order of the full hex.
     for (let k = 1; k < n; k++) {
@@ -119,34 +184,33 @@ export class ScanAggregates {
     return order;
   }
 
-  /** Twice the room in every column (their first `size` entries kept). */
-  private growSlots(): void {
-    const length = 2 * this.heads.length;
-    this.heads = grownTo(this.heads, new Int32Array(length));
-    this.tags = grownTo(this.tags, new Int32Array(length));
-    this.firstMs = grownTo(this.firstMs, new Float64Array(length));
-    this.count = grownTo(this.count, new Uint32Array(length));
-    this.rssiSum = grownTo(this.rssiSum, new Float64Array(length));
-    this.tableIndex = grownTo(this.tableIndex, new Int32Array(length));
-  }
-
-  private grow(): void {
-    const table = new Int32Array(this.table.length * 2);
+  /** A table twice the size, the slots hashed into it again. */
+  private growTable(): void {
+    const { columns } = this;
+    const table = columns.pages.takeTable(this.table.length * 2);
     const mask = table.length - 1;
-    for (let slot = 0; slot < this.size; slot++) {
-      let i = mixHead(this.heads[slot]!) & mask;
+    for (let k = 0; k < this.size; k++) {
+      const slot = this.slotAt(k);
+      let i = mixHead(columns.heads[slot]!) & mask;
       while (table[i] !== 0) i = (i + 1) & mask;
       table[i] = slot + 1;
-      this.tableIndex[slot] = i;
+      columns.tableIndex[slot] = i;
     }
+    this.table.fill(0);
+    if (this.table !== this.ownTable) columns.pages.giveTable(this.table);
     this.table = table;
   }
 }
 
+/** Slots a pool's columns start with (64 pages; a literal, so importing the module runs nothing). */
+const INITIAL_SLOTS = 1024;
+/** Entries in a scan's own table (up to half as many slots before it takes a bigger one). */
+const INITIAL_TABLE = 64;
+
+/** Slots are below this (2²⁸: 8 GiB of columns), so a head and a slot pack into one double. */
+const SLOT_SPAN = 0x10000000;
 /** Up to this many slots, {@link ScanAggregates.sortedSlots} sorts by insertion. */
 const INSERTION_SORT_MAX = 48;
-/** Room in a new ScanAggregates' columns (a scan hears a few dozen IDs; columns double past it). */
-const INITIAL_SLOTS = 32;
 
 /**
  * The scratch of {@link ScanAggregates.sortedSlots}, one for all: each call's result is read before the
@@ -179,6 +243,8 @@ export interface ScanSightingsScratch extends ScanSightings {
 
 /** Scan aggregates to reuse; pass one as `FirmwareOptions.scanPool` to share it among firmwares. */
 export class ScanAggregatePool {
+  /** The columns the pool's aggregates share. */
+  readonly columns = new ScanSlotColumns();
   private readonly free: ScanAggregates[] = [];
   private readonly output: ScanSightingsScratch = {
     count: 0,
@@ -216,7 +282,7 @@ export class ScanAggregatePool {
 
   /** An empty aggregates object. */
   take(): ScanAggregates {
-    return this.free.pop() ?? new ScanAggregates();
+    return this.free.pop() ?? new ScanAggregates(this.columns);
   }
 
   /** Back to the pool, emptied. */

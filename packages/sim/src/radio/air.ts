@@ -37,7 +37,7 @@ import {
   normalQuantile,
   tableCrossing,
 } from '../random/normal.js';
-import { ScanTruth } from './scanTruth.js';
+import { ScanTruth, ScanTruthColumns } from './scanTruth.js';
 
 /**
  * Shortest chunk of a scan served after a mobility step. Geometry (distances, walls) is taken once per
@@ -217,6 +217,8 @@ export class Air {
   /** Scanners whose scan closed since the last tick, and truth objects free for the next scans to reuse. */
   private closedScanners: number[] = [];
   private readonly freeTruth: ScanTruth[] = [];
+  /** The columns every scan's truth keeps its entries in. */
+  private readonly truthColumns = new ScanTruthColumns();
   /** One batch reused for every delivery (the firmware reads it during the call only). */
   private readonly batch = {
     count: 0,
@@ -474,7 +476,7 @@ export class Air {
     if (n === 0) return;
     // Taken now, not when the scan opened: one just given back is still in the caches, where one
     // held through the scan was pushed out by the crowd's other scans.
-    (this.scanTruth[s] ??= this.freeTruth.pop() ?? new ScanTruth()).beginChunk();
+    (this.scanTruth[s] ??= this.freeTruth.pop() ?? new ScanTruth(this.truthColumns)).beginChunk();
     this.linkBudgets(s, n, fromMs, toMs);
     this.sampleAndDeliver(s, n, fromMs);
   }

@@ -107,14 +107,15 @@ export class ColumnarStore implements Store {
     const { count, decoded, idTag, timeMs, rssiDbm } = sightings;
     for (let i = 0; i < count; i++) {
       const entry = idTag[i]!;
-      if (entry >= 0 && truth && entry < truth.size)
+      if (entry >= 0 && truth && entry < truth.size) {
+        const slot = truth.slotOf(entry);
         this.push(
           timeMs[i]! - this.runStartMs,
-          truth.idIndex[entry]!,
+          truth.columns.idIndex[slot]!,
           clampRssiDbm(rssiDbm[i]!),
-          truth.distanceCm[entry]!,
+          truth.columns.distanceCm[slot]!,
         );
-      else this.store(truth, this.ids.lookup(decoded[i]!.id), timeMs[i]!, rssiDbm[i]!);
+      } else this.store(truth, this.ids.lookup(decoded[i]!.id), timeMs[i]!, rssiDbm[i]!);
     }
   }
 
@@ -131,7 +132,7 @@ export class ColumnarStore implements Store {
     }
     const entry = truth ? truth.find(index) : -1;
     let distanceCm = 0;
-    if (entry >= 0) distanceCm = truth!.distanceCm[entry]!;
+    if (entry >= 0) distanceCm = truth!.distanceCmAt(entry);
     else this.truthMissing++;
     this.push(timeMs - this.runStartMs, index, clampRssiDbm(rssiDbm), distanceCm);
   }
