@@ -78,10 +78,11 @@ describe('virtual scheduler', () => {
         const target = { onTimer: (id: number) => fired.push(id) };
         // The model: every pending timer (time, handle, id, spawn) in a list, sorted before each pick.
         // A timer with spawn ≥ 0 sets a child (id −id − 1) that many ms after it fires.
-        type Pending = { atMs: number; handle: number; id: number; spawnMs: number };
+        // Order: creation, the tie-break; handle: the scheduler's (opaque) handle of a timer set here.
+        type Pending = { atMs: number; order: number; handle: number; id: number; spawnMs: number };
         let model: Pending[] = [];
         const modelFired: number[] = [];
-        let modelHandle = 0;
+        let order = 0;
         let modelNowMs = 0;
         const handles: number[] = [];
         let nextId = 0;
@@ -96,8 +97,9 @@ describe('virtual scheduler', () => {
           if (o.op === 'set') {
             const id = nextId++;
             const atMs = modelNowMs + o.inMs;
-            handles.push(schedule(atMs, id, o.spawnMs));
-            model.push({ atMs, handle: modelHandle++, id, spawnMs: o.spawnMs });
+            const handle = schedule(atMs, id, o.spawnMs);
+            handles.push(handle);
+            model.push({ atMs, order: order++, handle, id, spawnMs: o.spawnMs });
           } else if (o.op === 'cancel' && handles.length) {
             const handle = handles[o.pick % handles.length]!;
             scheduler.cancelTimer(handle);
@@ -106,15 +108,17 @@ describe('virtual scheduler', () => {
             const untilMs = modelNowMs + o.forMs;
             scheduler.runUntil(untilMs);
             for (;;) {
-              model.sort((x, y) => x.atMs - y.atMs || x.handle - y.handle);
+              model.sort((x, y) => x.atMs - y.atMs || x.order - y.order);
               const next = model[0];
               if (!next || next.atMs > untilMs) break;
               model.shift();
               modelFired.push(next.id);
               if (next.spawnMs >= 0)
+                // A child's handle is the scheduler's own: nothing cancels it.
                 model.push({
                   atMs: next.atMs + next.spawnMs,
-                  handle: modelHandle++,
+                  order: order++,
+                  handle: -1,
                   id: -next.id - 1,
                   spawnMs: -1,
                 });
