@@ -416,7 +416,7 @@ export class Firmware implements TimerTarget {
   private bluezoneId(nowMs: number): Uint8Array {
     const day = Math.floor(nowMs / BLUEZONE_DAY_MS);
     if (!this.bluezoneBase) {
-      // Kept for the phone's whole run: in a shared buffer (a buffer of its own costs a crowd 0.2 KiB a phone).
+      // Kept for the whole run: in a shared buffer (one of its own costs a crowd 0.2 KiB a phone).
       this.bluezoneBase = { dailyKey: slabCopy(this.random.randomBytes(32)), day };
       this.store.appendOwnKey({
         scheme: 'bluezone',

@@ -24,9 +24,8 @@ export class ScanSlotColumns {
   firstMs = new Float64Array(INITIAL_SLOTS);
   count = new Uint32Array(INITIAL_SLOTS);
   rssiSum = new Float64Array(INITIAL_SLOTS);
-  decoded: (DecodedId | undefined)[] = new Array<DecodedId | undefined>(INITIAL_SLOTS).fill(
-    undefined,
-  );
+  /** Each slot's decoding (undefined once its scan ends). A packed array: filled, never holey. */
+  decoded: (DecodedId | undefined)[] = Array.from({ length: INITIAL_SLOTS }, () => undefined);
   /** Where each slot sits in its scan's table, so clearing touches only what the scan used. */
   tableIndex = new Int32Array(INITIAL_SLOTS);
   readonly pages = new SlotPages(INITIAL_SLOTS, (slots) => this.grow(slots));
@@ -112,16 +111,10 @@ export class ScanAggregates {
       }
     }
     if (this.size >= max) return -1;
-    const k = this.size++;
-    let slot = this.lastSlot + 1;
-    if ((k & (PAGE_SLOTS - 1)) === 0) {
-      const page = columns.pages.take();
-      this.pages.push(page);
-      slot = page * PAGE_SLOTS;
-    }
+    const slot = columns.pages.slotAfter(this.pages, this.size++, this.lastSlot);
     this.lastSlot = slot;
     table[i] = slot + 1;
-    // Columns read after pages.take: growing replaces them.
+    // Columns read after slotAfter: growing replaces them.
     columns.tableIndex[slot] = i;
     columns.decoded[slot] = decoded;
     columns.heads[slot] = head;

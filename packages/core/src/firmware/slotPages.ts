@@ -47,6 +47,18 @@ export class SlotPages {
     return page;
   }
 
+  /**
+   * The slot of an owner's entry number `k` (its entries so far), given the slot of entry k − 1
+   * (entries fill their pages in order): the first of a new page, pushed onto `pages`, when k starts
+   * one. The columns may grow here: read them afterwards.
+   */
+  slotAfter(pages: number[], k: number, lastSlot: number): number {
+    if ((k & (PAGE_SLOTS - 1)) !== 0) return lastSlot + 1;
+    const page = this.take();
+    pages.push(page);
+    return page * PAGE_SLOTS;
+  }
+
   /** Gives back an owner's pages (the last first, so the next owner takes the first). */
   giveAll(pages: number[]): void {
     for (let i = pages.length - 1; i >= 0; i--) this.freePages.push(pages[i]!);

@@ -83,12 +83,7 @@ export class ScanTruth {
       }
     }
     const entry = this.size++;
-    let slot = this.lastSlot + 1;
-    if ((entry & (PAGE_SLOTS - 1)) === 0) {
-      const page = columns.pages.take();
-      this.pages.push(page);
-      slot = page * PAGE_SLOTS;
-    }
+    const slot = columns.pages.slotAfter(this.pages, entry, this.lastSlot);
     this.lastSlot = slot;
     columns.idIndex[slot] = idIndex;
     columns.distanceCm[slot] = Math.min(MAX_DISTANCE_CM, Math.round(distanceM * CM_PER_M));
