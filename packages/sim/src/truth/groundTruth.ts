@@ -28,10 +28,16 @@ import type { Movers } from '../mobility/movers.js';
 import { ensureLength } from '../util/growable.js';
 
 const EMPTY = -1;
-/** The last day a pair can fall on, in days after the run's first (scenarios run 30 days at most). */
-const MAX_DAY_OFFSET = 0xffff;
-/** How the pair columns grow (see {@link GroundTruth.grow}). */
-const PAIR_GROWTH = 1.5;
+/**
+ * The last day a pair can fall on, in days after the run's first (scenarios run 30 days at most, so a
+ * byte a pair holds it).
+ */
+const MAX_DAY_OFFSET = 0xff;
+/**
+ * How the pair columns grow (see {@link GroundTruth.grow}): by a quarter, so they leave an eighth empty
+ * on average (by half: a quarter, 2 MB at 100 k phones for each column's byte per pair).
+ */
+const PAIR_GROWTH = 1.25;
 /**
  * An active entry's record, ENTRY_WORDS words: its pair (−1: a free slot), its two people (a < b), the
  * step its unflushed run of steps began, then previous and next entry on a's list and on b's (−1:
@@ -56,7 +62,7 @@ export class GroundTruth {
   pairB = new Uint32Array(1024);
   closeS = new Float64Array(1024);
   /** Each pair's day as days after the run's first (see {@link pairDay}): 2 bytes, not 4. */
-  private dayOffset = new Uint16Array(1024);
+  private dayOffset = new Uint8Array(1024);
   /**
    * Run time (s) at which a pair's seconds that day first reached the minimum, for the pairs that did:
    * well under 1 % of a city's, so a column over every pair would be nearly all NaN.
@@ -356,7 +362,7 @@ export class GroundTruth {
     this.slots = slots;
   }
 
-  /** Room for `length` pairs: by half again, not double (the pairs are most of a district's truth). */
+  /** Room for `length` pairs, grown by {@link PAIR_GROWTH} (pairs are most of a district's truth). */
   private grow(length: number): void {
     this.pairA = ensureLength(this.pairA, length, PAIR_GROWTH);
     this.pairB = ensureLength(this.pairB, length, PAIR_GROWTH);
