@@ -31,6 +31,9 @@ export class ScanSlotColumns {
   readonly pages = new SlotPages(INITIAL_SLOTS, (slots) => this.grow(slots));
 
   private grow(length: number): void {
+    // A slot packs with its head into one double at the end of a scan (see sortedSlots).
+    if (length > SLOT_SPAN)
+      throw new RangeError(`scan aggregates: more than ${SLOT_SPAN} slots in open scans at once`);
     this.heads = grownTo(this.heads, new Int32Array(length));
     this.tags = grownTo(this.tags, new Int32Array(length));
     this.firstMs = grownTo(this.firstMs, new Float64Array(length));
