@@ -13,6 +13,7 @@
  * @module
  */
 import { mixHead, PAGE_SLOTS, slotOfPage, SlotPages } from '@proxsense/core';
+import { ensureLength } from '../util/growable.js';
 
 const CM_PER_M = 100;
 /** Distances saturate here (what a Uint16 column holds). */
@@ -30,9 +31,9 @@ export class ScanTruthColumns {
   /** Where each entry sits in its scan's table. */
   tableIndex = new Int32Array(INITIAL_SLOTS);
   readonly pages = new SlotPages(INITIAL_SLOTS, (slots) => {
-    this.idIndex = resized(this.idIndex, slots);
-    this.distanceCm = resized(this.distanceCm, slots);
-    this.tableIndex = resized(this.tableIndex, slots);
+    this.idIndex = ensureLength(this.idIndex, slots, 1);
+    this.distanceCm = ensureLength(this.distanceCm, slots, 1);
+    this.tableIndex = ensureLength(this.tableIndex, slots, 1);
   });
 }
 
@@ -146,9 +147,3 @@ export class ScanTruth {
 const INITIAL_TABLE = 64;
 /** Entries the columns start with. */
 const INITIAL_SLOTS = 64 * PAGE_SLOTS;
-
-function resized<T extends Int32Array | Uint16Array>(array: T, length: number): T {
-  const into = new (array.constructor as new (n: number) => T)(length);
-  into.set(array);
-  return into;
-}
