@@ -1,3 +1,4 @@
 export type { CryptoProvider } from './provider.js';
 export { pureCryptoProvider, hkdfSha256 } from './pure.js';
 export { shortHkdfSha256, fitsShortHkdf, SHORT_HKDF_LIMITS } from './shortHkdf.js';
+export { shortSha256, SHORT_SHA256_MAX_BYTES } from './shortSha256.js';

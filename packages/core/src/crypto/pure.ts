@@ -8,6 +8,7 @@ import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CryptoProvider } from './provider.js';
 import { fitsShortHkdf, shortHkdfSha256 } from './shortHkdf.js';
+import { SHORT_SHA256_MAX_BYTES, shortSha256 } from './shortSha256.js';
 
 /** HKDF that takes the single-block fast path when it applies and @noble/hashes otherwise. */
 export function hkdfSha256(
@@ -60,7 +61,7 @@ function putLe32(b: Uint8Array, at: number, word: number): void {
 /** Pure-TS provider (the default everywhere). */
 export const pureCryptoProvider: CryptoProvider = {
   name: 'pure-ts',
-  sha256: (data) => sha256(data),
+  sha256: (data) => (data.length <= SHORT_SHA256_MAX_BYTES ? shortSha256(data) : sha256(data)),
   hkdfSha256,
   aes128EcbEncrypt: (key, blocks) =>
     key.length === 16 && blocks.length === 16
