@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BLUEZONE_DEFAULT_IDS_PER_DAY,
   bluezoneDailyIds,
+  BluezoneIdChain,
   bluezoneIdsFrom,
   bluezoneNextDailyKey,
   bluezoneScheme,
@@ -73,6 +74,37 @@ describe('Bluezone slots across days', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('a chain walked in any order of slots gives the vectors’ IDs (a fresh walk on going back or a new day)', () => {
+    const full = [
+      ...v.days[0].ids.slice(0, 96),
+      ...v.days[1].ids.slice(0, 96),
+      ...v.days[2].ids.slice(0, 96),
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(pureCryptoProvider, nodeCryptoProvider),
+        fc.array(fc.integer({ min: 0, max: 287 }), { minLength: 1, maxLength: 30 }),
+        fc.boolean(),
+        (crypto, slots, ascending) => {
+          const chain = new BluezoneIdChain(crypto, day0, 96, new Uint8Array(64));
+          const order = ascending ? [...slots].sort((a, b) => a - b) : slots;
+          for (const slot of order) expect(bytesToHex(chain.idAt(slot))).toBe(full[slot]);
+          expect(bytesToHex(chain.dailyKey)).toBe(v.days[0].dailyKey);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a chain refuses slots and buffers it cannot use, naming the field', () => {
+    expect(() => new BluezoneIdChain(pureCryptoProvider, day0, 96).idAt(-1)).toThrow(/slot/);
+    expect(() => new BluezoneIdChain(pureCryptoProvider, day0, 96).idAt(1.5)).toThrow(/slot/);
+    expect(() => new BluezoneIdChain(pureCryptoProvider, day0, 0)).toThrow(/idsPerDay/);
+    expect(() => new BluezoneIdChain(pureCryptoProvider, day0, 96, new Uint8Array(32))).toThrow(
+      /storage/,
     );
   });
 

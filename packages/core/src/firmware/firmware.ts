@@ -17,7 +17,7 @@ import { InputError } from '../errors.js';
 import {
   BLUEZONE_DAY_MS,
   BLUEZONE_DEFAULT_IDS_PER_DAY,
-  bluezoneIdsFrom,
+  BluezoneIdChain,
   bluezoneSlotMs,
 } from '../ids/bluezone/keySchedule.js';
 import type { BluezoneDiagnosisKey, DiagnosisKey, GaenDiagnosisKey } from '../ids/diagnosisKey.js';
@@ -178,8 +178,9 @@ export class Firmware implements TimerTarget {
   // RPIK then its AEMK in one buffer.
   private tekRollingStart = -1;
   private tekDerivedKeys: Uint8Array | undefined;
-  // Bluezone: the first day's key and the day it belongs to.
-  private bluezoneBase: { dailyKey: Uint8Array; day: number } | undefined;
+  // Bluezone: the walk along the chain of the first day's key (which it holds), and that day.
+  private bluezoneChain: BluezoneIdChain | undefined;
+  private bluezoneDay = 0;
 
   constructor(options: FirmwareOptions) {
     this.profile = options.profile;
@@ -264,11 +265,11 @@ export class Firmware implements TimerTarget {
         .filter(
           (k) => k.scheme === 'gaen' && k.rollingStartIntervalNumber * EN_INTERVAL_S * 1000 <= now,
         );
-    if (!this.bluezoneBase) return [];
+    if (!this.bluezoneChain) return [];
     const key: BluezoneDiagnosisKey = {
       scheme: 'bluezone',
-      dailyKey: this.bluezoneBase.dailyKey,
-      timeDkS: (this.bluezoneBase.day * DAY_MS) / 1000,
+      dailyKey: this.bluezoneChain.dailyKey,
+      timeDkS: (this.bluezoneDay * DAY_MS) / 1000,
       maxRoll: this.idsPerDay(),
       timeTeS: Math.floor(now / 1000),
     };
@@ -415,25 +416,27 @@ export class Firmware implements TimerTarget {
 
   private bluezoneId(nowMs: number): Uint8Array {
     const day = Math.floor(nowMs / BLUEZONE_DAY_MS);
-    if (!this.bluezoneBase) {
-      // Kept for the whole run: in a shared buffer (one of its own costs a crowd 0.2 KiB a phone).
-      this.bluezoneBase = { dailyKey: slabCopy(this.random.randomBytes(32)), day };
+    if (!this.bluezoneChain) {
+      // The daily key and the chain's current sub-key, kept for the whole run: in a shared buffer (one
+      // of its own costs a crowd 0.2 KiB a phone). Walked from the day's first sub-key at every
+      // rotation instead of kept, a rotation at 08:00 (a scenario's default start) costs 33 hashes.
+      this.bluezoneChain = new BluezoneIdChain(
+        this.crypto,
+        this.random.randomBytes(32),
+        this.idsPerDay(),
+        slabBytes(64),
+      );
+      this.bluezoneDay = day;
       this.store.appendOwnKey({
         scheme: 'bluezone',
-        dailyKey: this.bluezoneBase.dailyKey,
+        dailyKey: this.bluezoneChain.dailyKey,
         timeDkS: (day * DAY_MS) / 1000,
         maxRoll: this.idsPerDay(),
         timeTeS: (day * DAY_MS + this.retentionMs) / 1000,
       });
     }
     const slot = Math.floor((nowMs - day * BLUEZONE_DAY_MS) / bluezoneSlotMs(this.idsPerDay()));
-    return bluezoneIdsFrom(
-      this.crypto,
-      this.bluezoneBase.dailyKey,
-      this.idsPerDay(),
-      (day - this.bluezoneBase.day) * this.idsPerDay() + slot,
-      1,
-    );
+    return this.bluezoneChain.idAt((day - this.bluezoneDay) * this.idsPerDay() + slot);
   }
 
   /**

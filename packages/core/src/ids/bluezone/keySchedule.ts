@@ -127,3 +127,60 @@ export function bluezoneIdsFrom(
   }
   return out;
 }
+
+/**
+ * One phone's walk along its Bluezone ID chain: the ID of the slot after the last one asked for costs
+ * one SHA-256, where {@link bluezoneIdsFrom} walks the day's chain from its first sub-key every time (96
+ * hashes at the day's last slot). A slot earlier than the last, or on another day, starts again from
+ * that day's first sub-key. Same IDs as {@link bluezoneIdsFrom} for every slot.
+ *
+ * @example
+ * ```ts
+ * const chain = new BluezoneIdChain(pureCryptoProvider, dailyKey, 96);
+ * const id = chain.idAt(40); // slot 40 of the key's day: 41 hashes; idAt(41) then costs one
+ * ```
+ */
+export class BluezoneIdChain {
+  // The daily key (bytes 0–31) and the sub-key of `slot` (32–63) in one buffer: a crowd keeps a chain a
+  // phone, and each typed array costs its view object on top of its bytes.
+  private readonly keys: Uint8Array;
+  // Absolute slot (counted from the first slot of the daily key's day) whose sub-key `keys` holds; −1: none.
+  private slot = -1;
+
+  /**
+   * @param storage where the chain keeps its two keys (64 bytes; a host keeping many chains can pass
+   *   views of one shared buffer). The daily key is copied into it.
+   */
+  constructor(
+    private readonly crypto: CryptoProvider,
+    dailyKey: Uint8Array,
+    private readonly idsPerDay: number,
+    storage: Uint8Array = new Uint8Array(2 * BLUEZONE_DAILY_KEY_BYTES),
+  ) {
+    assertBytes(dailyKey, 'dailyKey', BLUEZONE_DAILY_KEY_BYTES);
+    assertIdsPerDay(idsPerDay);
+    assertBytes(storage, 'storage', 2 * BLUEZONE_DAILY_KEY_BYTES);
+    storage.set(dailyKey);
+    this.keys = storage;
+  }
+
+  /** The chain's daily key (a view of its storage: copy it to keep it past the chain). */
+  get dailyKey(): Uint8Array {
+    return this.keys.subarray(0, BLUEZONE_DAILY_KEY_BYTES);
+  }
+
+  /** The ID of absolute slot `slot` (slots past the key's day continue on the next days' keys). */
+  idAt(slot: number, out = new Uint8Array(BLUEZONE_ID_BYTES), offset = 0): Uint8Array {
+    if (!Number.isInteger(slot) || slot < 0)
+      throw new InputError('slot', 'a non-negative integer', String(slot));
+    const day = Math.floor(slot / this.idsPerDay);
+    const subKey = this.keys.subarray(BLUEZONE_DAILY_KEY_BYTES);
+    if (this.slot < 0 || slot < this.slot || Math.floor(this.slot / this.idsPerDay) !== day) {
+      const dayKey = bluezoneDailyKeyAfter(this.crypto, this.dailyKey, day);
+      subKey.set(bluezoneFirstSubKey(this.crypto, dayKey));
+      this.slot = day * this.idsPerDay;
+    }
+    for (; this.slot < slot; this.slot++) subKey.set(this.crypto.sha256(subKey));
+    return bluezoneIdFromSubKey(subKey, out, offset);
+  }
+}
