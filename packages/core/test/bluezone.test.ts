@@ -88,10 +88,20 @@ describe('Bluezone slots across days', () => {
         fc.constantFrom(pureCryptoProvider, nodeCryptoProvider),
         fc.array(fc.integer({ min: 0, max: 287 }), { minLength: 1, maxLength: 30 }),
         fc.boolean(),
-        (crypto, slots, ascending) => {
-          const chain = new BluezoneIdChain(crypto, day0, 96, new Uint8Array(64));
+        fc.integer({ min: 0, max: 3 }),
+        (crypto, slots, ascending, neighbour) => {
+          // Between two other chains' 64 bytes when `neighbour` > 0: each keeps to its own.
+          const storage = new Uint8Array(64 * 3);
+          const at = neighbour > 0 ? 64 : 0;
+          const left = new BluezoneIdChain(crypto, day0, 96, storage, 0);
+          const chain = new BluezoneIdChain(crypto, day0, 96, storage, at);
+          const right = new BluezoneIdChain(crypto, day0, 96, storage, 128);
           const order = ascending ? [...slots].sort((a, b) => a - b) : slots;
-          for (const slot of order) expect(bytesToHex(chain.idAt(slot))).toBe(full[slot]);
+          for (const slot of order) {
+            expect(bytesToHex(chain.idAt(slot))).toBe(full[slot]);
+            if (neighbour > 1) expect(bytesToHex(right.idAt(287 - slot))).toBe(full[287 - slot]);
+            if (neighbour > 2) expect(bytesToHex(left.idAt(slot))).toBe(full[slot]);
+          }
           expect(bytesToHex(chain.dailyKey)).toBe(v.days[0].dailyKey);
         },
       ),
@@ -105,6 +115,12 @@ describe('Bluezone slots across days', () => {
     expect(() => new BluezoneIdChain(pureCryptoProvider, day0, 0)).toThrow(/idsPerDay/);
     expect(() => new BluezoneIdChain(pureCryptoProvider, day0, 96, new Uint8Array(32))).toThrow(
       /storage/,
+    );
+    expect(
+      () => new BluezoneIdChain(pureCryptoProvider, day0, 96, new Uint8Array(100), 40),
+    ).toThrow(/storage.*64 bytes from storageOffset.*100 bytes, storageOffset 40/);
+    expect(() => new BluezoneIdChain(pureCryptoProvider, day0, 96, new Uint8Array(64), -1)).toThrow(
+      /storageOffset -1/,
     );
   });
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { encodeBluezoneAdvert, encodeGaenAdvert } from '../advert/codec.js';
-import { slabBytes, slabCopy } from './byteSlab.js';
+import { slabBytes, slabCopy, slabRegion } from './byteSlab.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { pureCryptoProvider } from '../crypto/pure.js';
 import { exposureWindows, scansFromSightings, type ExposureWindow } from '../episodes/builder.js';
@@ -15,6 +15,7 @@ import type { EpisodeConfig } from '../episodes/config.js';
 import { dailySummaries, type DailySummary } from '../episodes/summary.js';
 import { InputError } from '../errors.js';
 import {
+  BLUEZONE_CHAIN_STORAGE_BYTES,
   BLUEZONE_DAY_MS,
   BLUEZONE_DEFAULT_IDS_PER_DAY,
   BluezoneIdChain,
@@ -422,11 +423,13 @@ export class Firmware implements TimerTarget {
       // The daily key and the chain's current sub-key, kept for the whole run: in a shared buffer (one
       // of its own costs a crowd 0.2 KiB a phone). Walked from the day's first sub-key at every
       // rotation instead of kept, a rotation at 08:00 (a scenario's default start) costs 33 hashes.
+      const storage = slabRegion(BLUEZONE_CHAIN_STORAGE_BYTES);
       this.bluezoneChain = new BluezoneIdChain(
         this.crypto,
         this.random.randomBytes(32),
         this.idsPerDay(),
-        slabBytes(64),
+        storage.bytes,
+        storage.offset,
       );
       this.bluezoneDay = day;
       this.store.appendOwnKey({

@@ -128,6 +128,9 @@ export function bluezoneIdsFrom(
   return out;
 }
 
+/** Bytes a {@link BluezoneIdChain} keeps in its storage: the daily key and the current sub-key. */
+export const BLUEZONE_CHAIN_STORAGE_BYTES = 64;
+
 /**
  * One phone's walk along its Bluezone ID chain: the ID of the slot after the last one asked for costs
  * one SHA-256, where {@link bluezoneIdsFrom} walks the day's chain from its first sub-key every time (96
@@ -141,32 +144,45 @@ export function bluezoneIdsFrom(
  * ```
  */
 export class BluezoneIdChain {
-  // The daily key (bytes 0–31) and the sub-key of `slot` (32–63) in one buffer: a crowd keeps a chain a
-  // phone, and each typed array costs its view object on top of its bytes.
+  // The daily key (bytes 0–31 from `at`) and the sub-key of `slot` (32–63) in a buffer the caller may
+  // share: a crowd keeps a chain a phone, and a view of their own would cost each ~90 bytes besides.
   private readonly keys: Uint8Array;
+  private readonly at: number;
   // Absolute slot (counted from the first slot of the daily key's day) whose sub-key `keys` holds; −1: none.
   private slot = -1;
 
   /**
-   * @param storage where the chain keeps its two keys (64 bytes; a host keeping many chains can pass
-   *   views of one shared buffer). The daily key is copied into it.
+   * @param storage where the chain keeps its two keys: 64 bytes from `storageOffset` (a host keeping many
+   *   chains can pass one shared buffer and a different offset for each). The daily key is copied into it.
    */
   constructor(
     private readonly crypto: CryptoProvider,
     dailyKey: Uint8Array,
     private readonly idsPerDay: number,
-    storage: Uint8Array = new Uint8Array(2 * BLUEZONE_DAILY_KEY_BYTES),
+    storage: Uint8Array = new Uint8Array(BLUEZONE_CHAIN_STORAGE_BYTES),
+    storageOffset = 0,
   ) {
     assertBytes(dailyKey, 'dailyKey', BLUEZONE_DAILY_KEY_BYTES);
     assertIdsPerDay(idsPerDay);
-    assertBytes(storage, 'storage', 2 * BLUEZONE_DAILY_KEY_BYTES);
-    storage.set(dailyKey);
+    assertBytes(storage, 'storage');
+    if (
+      !Number.isInteger(storageOffset) ||
+      storageOffset < 0 ||
+      storageOffset + BLUEZONE_CHAIN_STORAGE_BYTES > storage.length
+    )
+      throw new InputError(
+        'storage',
+        `${BLUEZONE_CHAIN_STORAGE_BYTES} bytes from storageOffset`,
+        `${storage.length} bytes, storageOffset ${storageOffset}`,
+      );
+    storage.set(dailyKey, storageOffset);
     this.keys = storage;
+    this.at = storageOffset;
   }
 
   /** The chain's daily key (a view of its storage: copy it to keep it past the chain). */
   get dailyKey(): Uint8Array {
-    return this.keys.subarray(0, BLUEZONE_DAILY_KEY_BYTES);
+    return this.keys.subarray(this.at, this.at + BLUEZONE_DAILY_KEY_BYTES);
   }
 
   /** The ID of absolute slot `slot` (slots past the key's day continue on the next days' keys). */
@@ -174,7 +190,8 @@ export class BluezoneIdChain {
     if (!Number.isInteger(slot) || slot < 0)
       throw new InputError('slot', 'a non-negative integer', String(slot));
     const day = Math.floor(slot / this.idsPerDay);
-    const subKey = this.keys.subarray(BLUEZONE_DAILY_KEY_BYTES);
+    const subKeyAt = this.at + BLUEZONE_DAILY_KEY_BYTES;
+    const subKey = this.keys.subarray(subKeyAt, subKeyAt + BLUEZONE_DAILY_KEY_BYTES);
     if (this.slot < 0 || slot < this.slot || Math.floor(this.slot / this.idsPerDay) !== day) {
       const dayKey = bluezoneDailyKeyAfter(this.crypto, this.dailyKey, day);
       subKey.set(bluezoneFirstSubKey(this.crypto, dayKey));
