@@ -49,7 +49,7 @@ describe('built-in scenarios', () => {
       const truth = [...Array(sim.truth.length).keys()].map((i) => [
         sim.truth.pairA[i],
         sim.truth.pairB[i],
-        sim.truth.closeS[i],
+        sim.truth.closeSAt(i),
       ]);
       return { rows, truth, counters: { ...sim.air.counters } };
     };

@@ -274,6 +274,8 @@ describe('scale structures', () => {
         const grid = new UniformGrid(12, 8, 2, walk.n);
         const moves = new MoveLog(walk.n);
         const brute = new Map<string, number>();
+        // When a pair's seconds that day first reached the minimum.
+        const reachedAt = new Map<string, number>();
         let built = false;
         play(walk, (m, step) => {
           const tS = (step + 1) * stepS;
@@ -289,20 +291,25 @@ describe('scale structures', () => {
                 m.present[a] &&
                 m.present[b] &&
                 (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= 4
-              )
-                brute.set(`${a},${b},${day}`, (brute.get(`${a},${b},${day}`) ?? 0) + stepS);
+              ) {
+                const key = `${a},${b},${day}`;
+                const seconds = (brute.get(key) ?? 0) + stepS;
+                brute.set(key, seconds);
+                if (seconds >= 5 * 60 && !reachedAt.has(key)) reachedAt.set(key, tS);
+              }
         });
         truth.flush();
         const got = new Map<string, number>();
         for (let i = 0; i < truth.length; i++)
-          if (truth.closeS[i]! > 0)
-            got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay(i)}`, truth.closeS[i]!);
+          if (truth.closeSAt(i) > 0)
+            got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay(i)}`, truth.closeSAt(i));
         expect(new Map([...got].sort())).toEqual(new Map([...brute].sort()));
         for (const [key, seconds] of brute) {
           const [a, b, day] = key.split(',').map(Number) as [number, number, number];
           const i = truth.find(b, a, day);
           expect(i).toBeGreaterThanOrEqual(0);
           expect(truth.isClose(i)).toBe(seconds >= 5 * 60);
+          expect(truth.reachedAtS(i)).toBe(reachedAt.get(key) ?? NaN);
         }
         expect(truth.find(0, 1, firstDay + 5)).toBe(-1);
       }),

@@ -175,7 +175,7 @@ export function* contactsCsvChunks(sim: Simulation, evaluation: Evaluation): Gen
           const e = entries[cursor[p]!]!;
           if (day(e) !== d || hi(e) !== b) break;
           if (e < nTruth) {
-            trueMin = truth.closeS[e]! / 60;
+            trueMin = truth.closeSAt(e) / 60;
           } else if (v.observer[e - nTruth] === p) {
             estA = v.closeMinutes[e - nTruth]!;
             distA = v.closeContact[e - nTruth]!;

@@ -70,7 +70,7 @@ export function reportData(sim: Simulation, evaluation: Evaluation): ReportData 
   const estimatedMinutes = new Float64Array(v.length);
   for (let k = 0; k < v.length; k++) {
     const i = v.truthIndex[k]!;
-    trueMinutes[k] = i >= 0 ? Math.round((sim.truth.closeS[i]! / 60) * 10) / 10 : 0;
+    trueMinutes[k] = i >= 0 ? Math.round((sim.truth.closeSAt(i) / 60) * 10) / 10 : 0;
     estimatedMinutes[k] = Math.round(v.closeMinutes[k]! * 10) / 10;
   }
   const t = evaluation.tracing;

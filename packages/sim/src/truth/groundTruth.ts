@@ -55,12 +55,17 @@ const FOUND = -2;
 
 export class GroundTruth {
   /**
-   * Pairs (a < b) per day with any time within the distance, in order of first contact. `closeS` and
-   * `reachedAtS` are current after {@link flush} (`Simulation.run` flushes at its end).
+   * Pairs (a < b) per day with any time within the distance, in order of first contact. Their seconds
+   * ({@link closeSAt}) and {@link reachedAtS} are current after {@link flush} (`Simulation.run` flushes
+   * at its end).
    */
   pairA = new Uint32Array(1024);
   pairB = new Uint32Array(1024);
-  closeS = new Float64Array(1024);
+  /**
+   * Each pair's steps within the distance that day: a count, not seconds, since every step of a run is
+   * as long (4 bytes a pair, not a double's 8: 10 MB at a district's 2.5 M pairs).
+   */
+  private closeSteps = new Uint32Array(1024);
   /** Each pair's day as days after the run's first (see {@link pairDay}): 2 bytes, not 4. */
   private dayOffset = new Uint8Array(1024);
   /**
@@ -87,9 +92,12 @@ export class GroundTruth {
   private steps = 0;
   /** The day of the last step (a new one re-keys the pairs still active). */
   private lastDay = NaN;
-  /** Run time and length of each step, s (index: step number, from 1). */
+  /** Run time of each step, s (index: step number, from 1). */
   private stepTimeS = new Float64Array(1024);
-  private stepLengthS = new Float64Array(1024);
+  /** The length of every step, s (NaN before the first). */
+  private stepS = NaN;
+  /** The fewest steps whose seconds reach the minimum duration (set with {@link stepS}). */
+  private minSteps = 0;
   /**
    * Open addressing: slot → pair index (−1 empty); size a power of two, at most three quarters full: a
    * district holds millions of pairs, and at most half full often took a table twice the size to save
@@ -109,13 +117,10 @@ export class GroundTruth {
 
   /** One step: `moves` says who changed since the last step; `grid` is up to date with them. */
   step(m: Movers, grid: UniformGrid, moves: MoveLog, tS: number, stepS: number, day: number): void {
+    if (stepS !== this.stepS) this.setStepS(stepS);
     const stamp = ++this.steps;
-    if (stamp === this.stepTimeS.length) {
-      this.stepTimeS = ensureLength(this.stepTimeS, stamp + 1);
-      this.stepLengthS = ensureLength(this.stepLengthS, stamp + 1);
-    }
+    if (stamp === this.stepTimeS.length) this.stepTimeS = ensureLength(this.stepTimeS, stamp + 1);
     this.stepTimeS[stamp] = tS;
-    this.stepLengthS[stamp] = stepS;
     const { xM, yM, present } = m;
     const { moved, movedCount } = moves;
     const { listHead } = this;
@@ -271,6 +276,11 @@ export class GroundTruth {
     if (next !== EMPTY) entries[this.linksOf(next, p)] = prev;
   }
 
+  /** Pair i's seconds within the distance on its day. */
+  closeSAt(i: number): number {
+    return this.closeSteps[i]! * this.stepS;
+  }
+
   /** Run time (s) at which pair i's seconds that day first reached the minimum (NaN: never). */
   reachedAtS(i: number): number {
     return this.reached.get(i) ?? NaN;
@@ -278,7 +288,7 @@ export class GroundTruth {
 
   /** Whether pair i is a true close contact on its day. */
   isClose(i: number): boolean {
-    return this.closeS[i]! >= this.minDurationS - 1e-9;
+    return this.closeSteps[i]! >= this.minSteps;
   }
 
   /** Pair i's UTC day number (days since the epoch). */
@@ -302,17 +312,27 @@ export class GroundTruth {
 
   /** Steps from..from+count−1 of `pair`, one step's seconds at a time, noting when it reached the minimum. */
   private addSteps(pair: number, from: number, count: number): void {
-    let closeS = this.closeS[pair]!;
-    let reached = this.reached.has(pair);
+    const before = this.closeSteps[pair]!;
+    const after = before + count;
+    // The step that made the count reach the minimum, if one of these did.
+    if (before < this.minSteps && after >= this.minSteps)
+      this.reached.set(pair, this.stepTimeS[from + this.minSteps - before - 1]!);
+    this.closeSteps[pair] = after;
+  }
+
+  /** Every step of a run is `stepS` long: set at the first, and an error if a later one differs. */
+  private setStepS(stepS: number): void {
+    if (this.steps > 0 || !(stepS > 0))
+      throw new RangeError(
+        `ground truth: step of ${stepS} s; every step of a run must be as long as the first (${this.stepS} s) and positive`,
+      );
+    this.stepS = stepS;
+    // The fewest steps whose seconds reach the minimum, with the tolerance seconds summed as doubles had.
     const minS = this.minDurationS - 1e-9;
-    for (let j = from; j < from + count; j++) {
-      closeS += this.stepLengthS[j]!;
-      if (!reached && closeS >= minS) {
-        this.reached.set(pair, this.stepTimeS[j]!);
-        reached = true;
-      }
-    }
-    this.closeS[pair] = closeS;
+    let k = Math.max(0, Math.ceil(minS / stepS));
+    while (k > 0 && (k - 1) * stepS >= minS) k--;
+    while (k * stepS < minS) k++;
+    this.minSteps = k;
   }
 
   private hashOf(lo: number, hi: number, day: number): number {
@@ -345,7 +365,7 @@ export class GroundTruth {
     this.pairA[pair] = lo;
     this.pairB[pair] = hi;
     this.dayOffset[pair] = offset;
-    this.closeS[pair] = 0;
+    this.closeSteps[pair] = 0;
     this.slots[s] = pair;
     if (this.length * 4 > this.slots.length * 3) this.rehash();
     return pair;
@@ -367,6 +387,6 @@ export class GroundTruth {
     this.pairA = ensureLength(this.pairA, length, PAIR_GROWTH);
     this.pairB = ensureLength(this.pairB, length, PAIR_GROWTH);
     this.dayOffset = ensureLength(this.dayOffset, length, PAIR_GROWTH);
-    this.closeS = ensureLength(this.closeS, length, PAIR_GROWTH);
+    this.closeSteps = ensureLength(this.closeSteps, length, PAIR_GROWTH);
   }
 }
