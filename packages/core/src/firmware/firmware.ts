@@ -40,6 +40,7 @@ import {
   type DecodedId,
 } from './advertCache.js';
 import { ScanAggregatePool, type ScanAggregates } from './scanAggregates.js';
+import { sharedSettings, type FirmwareSharedSettings } from './sharedSettings.js';
 import type {
   Radio,
   ReceivedAdvert,
@@ -132,18 +133,13 @@ export class Firmware implements TimerTarget {
   };
   // A simulated crowd holds one firmware per phone: its state is kept in plain fields (no options
   // object, no closure per timer, no object or buffer per rotation beyond the payload), a few hundred
-  // bytes a phone less.
-  private readonly profile: FirmwareProfile;
+  // bytes a phone less, and what its firmwares have in common in one object they share.
+  private readonly shared: FirmwareSharedSettings;
   private readonly radio: Radio;
-  private readonly scheduler: Scheduler;
   private readonly random: Random;
   private readonly store: Store;
-  private readonly crypto: CryptoProvider;
   private readonly name: string;
   private readonly txPowerDbm: number;
-  private readonly retentionMs: number;
-  private readonly episodeConfig: Partial<EpisodeConfig> | undefined;
-  private readonly onExposure: ((event: ExposureEvent) => void) | undefined;
   /**
    * The pending timer of each kind (`T_*`; at most one each) or undefined, in a field each (an array
    * cost a crowd's phones 90 bytes each; see {@link pendingOf}). A scheduler with `setTimerFor` calls
@@ -172,8 +168,6 @@ export class Firmware implements TimerTarget {
    * pushed them out of the caches; at the first reception another scan has just given one back.
    */
   private scan: ScanAggregates | undefined;
-  private readonly scanPool: ScanAggregatePool;
-  private readonly decodeCache: AdvertDecodeCache;
   private scanStartedMs = 0;
   // GAEN: the rolling start of the current TEK (−1: none yet; the key itself is the store's), and its
   // RPIK then its AEMK in one buffer.
@@ -184,25 +178,30 @@ export class Firmware implements TimerTarget {
   private bluezoneDay = 0;
 
   constructor(options: FirmwareOptions) {
-    this.profile = options.profile;
-    this.radio = options.radio;
-    this.scheduler = options.scheduler;
-    this.random = options.random;
-    this.store = options.store;
-    this.episodeConfig = options.episodeConfig;
-    this.onExposure = options.onExposure;
-    this.crypto = options.crypto ?? pureCryptoProvider;
-    this.name = options.name ?? '';
-    this.txPowerDbm = options.txPowerDbm ?? -24;
-    this.retentionMs = (options.retentionDays ?? 14) * DAY_MS;
-    this.decodeCache = options.decodeCache ?? new AdvertDecodeCache();
-    this.scanPool = options.scanPool ?? new ScanAggregatePool();
-    if (this.profile.scanOnMs >= this.profile.scanIntervalMinMs)
+    const { profile } = options;
+    if (profile.scanOnMs >= profile.scanIntervalMinMs)
       throw new InputError(
         'profile.scanOnMs',
-        `less than scanIntervalMinMs (${this.profile.scanIntervalMinMs})`,
-        String(this.profile.scanOnMs),
+        `less than scanIntervalMinMs (${profile.scanIntervalMinMs})`,
+        String(profile.scanOnMs),
       );
+    const settings = {
+      profile,
+      scheduler: options.scheduler,
+      crypto: options.crypto ?? pureCryptoProvider,
+      retentionMs: (options.retentionDays ?? 14) * DAY_MS,
+      episodeConfig: options.episodeConfig,
+      onExposure: options.onExposure,
+      decodeCache: options.decodeCache ?? new AdvertDecodeCache(),
+      scanPool: options.scanPool ?? new ScanAggregatePool(),
+    };
+    // A cache or pool made here is this firmware's own (as documented), so its settings match no other's.
+    this.shared = options.decodeCache && options.scanPool ? sharedSettings(settings) : settings;
+    this.radio = options.radio;
+    this.random = options.random;
+    this.store = options.store;
+    this.name = options.name ?? '';
+    this.txPowerDbm = options.txPowerDbm ?? -24;
     // Bound methods, not arrows: two arrows and the context they share measured 56 B a phone more on
     // Node 20 (heap used, 200 k objects), which a crowd pays once per phone.
     options.radio.onAdvert(this.onAdvert.bind(this));
@@ -214,10 +213,13 @@ export class Firmware implements TimerTarget {
     if (this.running) return;
     this.running = true;
     this.rotate();
-    if (Number.isFinite(this.profile.advertiseOnMs) && this.profile.advertiseOffMs > 0)
-      this.at(T_TOGGLE, this.now() + this.profile.advertiseOnMs);
+    if (
+      Number.isFinite(this.shared.profile.advertiseOnMs) &&
+      this.shared.profile.advertiseOffMs > 0
+    )
+      this.at(T_TOGGLE, this.now() + this.shared.profile.advertiseOnMs);
     // The first scan starts at a random point of the interval, so devices switched on together drift apart.
-    this.at(T_START_SCAN, this.now() + this.uniform(0, this.profile.scanIntervalMinMs));
+    this.at(T_START_SCAN, this.now() + this.uniform(0, this.shared.profile.scanIntervalMinMs));
     this.at(T_PRUNE, this.now() + DAY_MS);
   }
 
@@ -225,7 +227,7 @@ export class Firmware implements TimerTarget {
   stop(): void {
     for (let kind = 0; kind < TIMER_KINDS; kind++) {
       const handle = this.pendingOf(kind);
-      if (handle !== undefined) this.scheduler.cancelTimer(handle);
+      if (handle !== undefined) this.shared.scheduler.cancelTimer(handle);
       this.setPending(kind, undefined);
     }
     if (this.scanOpen) this.endScan();
@@ -239,7 +241,7 @@ export class Firmware implements TimerTarget {
       this.payload && {
         interval: this.interval,
         // Read back from the payload (as any receiver would), so a crowd's phones keep no second copy.
-        id: (this.decodeCache.decode(this.payload) as DecodedId).id,
+        id: (this.shared.decodeCache.decode(this.payload) as DecodedId).id,
         address: addressBytes(this.address),
       }
     );
@@ -262,7 +264,7 @@ export class Firmware implements TimerTarget {
   /** The keys to publish if this device's owner tests positive (retention window only). */
   ownDiagnosisKeys(): DiagnosisKey[] {
     const now = this.now();
-    if (this.profile.scheme === 'gaen')
+    if (this.shared.profile.scheme === 'gaen')
       return this.store
         .ownKeys()
         .filter(
@@ -288,18 +290,18 @@ export class Firmware implements TimerTarget {
   checkExposure(keys: Iterable<DiagnosisKey>): ExposureEvent {
     const store = this.store;
     const stored = store.querySightings();
-    const matcher = new Matcher(stored, { crypto: this.crypto });
+    const matcher = new Matcher(stored, { crypto: this.shared.crypto });
     const matches: Match[] = [];
     for (const key of keys) matcher.matchKey(key, (m) => matches.push(m));
     const { sightings, contactOf, calibrationConfidenceOf } = contactsFromMatches(matches);
     const scans = store.queryScans
       ? store.queryScans()
-      : scansFromSightings(stored, this.episodeConfig);
-    const windows = exposureWindows(sightings, this.episodeConfig, contactOf, {
+      : scansFromSightings(stored, this.shared.episodeConfig);
+    const windows = exposureWindows(sightings, this.shared.episodeConfig, contactOf, {
       scans,
       calibrationConfidenceOf,
     });
-    const summaries = dailySummaries(windows, this.episodeConfig);
+    const summaries = dailySummaries(windows, this.shared.episodeConfig);
     const event: ExposureEvent = {
       checkedAtMs: this.now(),
       matches,
@@ -308,17 +310,17 @@ export class Firmware implements TimerTarget {
       closeContact: summaries.some((s) => s.closeContact),
       bluezoneCloseContact: summaries.some((s) => s.bluezoneCloseContact),
     };
-    if (matches.length) this.onExposure?.(event);
+    if (matches.length) this.shared.onExposure?.(event);
     return event;
   }
 
   private now(): number {
-    return this.scheduler.nowMs();
+    return this.shared.scheduler.nowMs();
   }
 
   /** Sets the timer of `kind` (cancelling one still pending, which the schedules never leave). */
   private at(kind: number, atMs: number): void {
-    const scheduler = this.scheduler;
+    const scheduler = this.shared.scheduler;
     const handle = this.pendingOf(kind);
     if (handle !== undefined) scheduler.cancelTimer(handle);
     this.setPending(
@@ -361,24 +363,26 @@ export class Firmware implements TimerTarget {
   }
 
   private idsPerDay(): number {
-    return this.profile.idsPerDay ?? BLUEZONE_DEFAULT_IDS_PER_DAY;
+    return this.shared.profile.idsPerDay ?? BLUEZONE_DEFAULT_IDS_PER_DAY;
   }
 
   private intervalMs(): number {
-    return this.profile.scheme === 'gaen' ? EN_INTERVAL_S * 1000 : bluezoneSlotMs(this.idsPerDay());
+    return this.shared.profile.scheme === 'gaen'
+      ? EN_INTERVAL_S * 1000
+      : bluezoneSlotMs(this.idsPerDay());
   }
 
   /** New ID and new random address, together; then the next rotation at the next boundary (+ jitter). */
   private rotate(): void {
     const now = this.now();
     const interval = Math.floor(now / this.intervalMs());
-    const id = this.profile.scheme === 'gaen' ? this.gaenId(interval) : this.bluezoneId(now);
+    const id = this.shared.profile.scheme === 'gaen' ? this.gaenId(interval) : this.bluezoneId(now);
     const payload =
-      this.profile.scheme === 'gaen'
+      this.shared.profile.scheme === 'gaen'
         ? encodeGaenAdvert(
             id,
             associatedEncryptedMetadata(
-              this.crypto,
+              this.shared.crypto,
               this.tekDerivedKeys!.subarray(16, 32),
               id,
               encodeGaenMetadata({ txPowerDbm: this.txPowerDbm }),
@@ -393,7 +397,9 @@ export class Firmware implements TimerTarget {
     if (this.advertisingPhaseOn)
       this.radio.startAdvertising(this.payload, addressBytes(this.address));
     const jitter =
-      this.profile.rotationJitterMaxMs > 0 ? this.uniform(0, this.profile.rotationJitterMaxMs) : 0;
+      this.shared.profile.rotationJitterMaxMs > 0
+        ? this.uniform(0, this.shared.profile.rotationJitterMaxMs)
+        : 0;
     this.at(T_ROTATE, (interval + 1) * this.intervalMs() + jitter);
   }
 
@@ -410,11 +416,15 @@ export class Firmware implements TimerTarget {
       this.store.appendOwnKey(key);
       this.tekRollingStart = start;
       const derived = slabBytes(32);
-      derived.set(rollingProximityIdentifierKey(this.crypto, keyData), 0);
-      derived.set(associatedEncryptedMetadataKey(this.crypto, keyData), 16);
+      derived.set(rollingProximityIdentifierKey(this.shared.crypto, keyData), 0);
+      derived.set(associatedEncryptedMetadataKey(this.shared.crypto, keyData), 16);
       this.tekDerivedKeys = derived;
     }
-    return rollingProximityIdentifier(this.crypto, this.tekDerivedKeys!.subarray(0, 16), interval);
+    return rollingProximityIdentifier(
+      this.shared.crypto,
+      this.tekDerivedKeys!.subarray(0, 16),
+      interval,
+    );
   }
 
   private bluezoneId(nowMs: number): Uint8Array {
@@ -425,7 +435,7 @@ export class Firmware implements TimerTarget {
       // rotation instead of kept, a rotation at 08:00 (a scenario's default start) costs 33 hashes.
       const storage = slabRegion(BLUEZONE_CHAIN_STORAGE_BYTES);
       this.bluezoneChain = new BluezoneIdChain(
-        this.crypto,
+        this.shared.crypto,
         this.random.randomBytes(32),
         this.idsPerDay(),
         storage.bytes,
@@ -437,7 +447,7 @@ export class Firmware implements TimerTarget {
         dailyKey: this.bluezoneChain.dailyKey,
         timeDkS: (day * DAY_MS) / 1000,
         maxRoll: this.idsPerDay(),
-        timeTeS: (day * DAY_MS + this.retentionMs) / 1000,
+        timeTeS: (day * DAY_MS + this.shared.retentionMs) / 1000,
       });
     }
     const slot = Math.floor((nowMs - day * BLUEZONE_DAY_MS) / bluezoneSlotMs(this.idsPerDay()));
@@ -478,22 +488,25 @@ export class Firmware implements TimerTarget {
     this.at(
       T_TOGGLE,
       this.now() +
-        (this.advertisingPhaseOn ? this.profile.advertiseOnMs : this.profile.advertiseOffMs),
+        (this.advertisingPhaseOn
+          ? this.shared.profile.advertiseOnMs
+          : this.shared.profile.advertiseOffMs),
     );
   }
 
   private startScan(): void {
     const started = this.now();
     this.scanStartedMs = started;
-    if (this.scan) this.scanPool.give(this.scan);
+    if (this.scan) this.shared.scanPool.give(this.scan);
     this.scan = undefined;
     this.scanOpen = true;
     this.counters.scans++;
     this.radio.startScanning();
-    this.at(T_END_SCAN, started + this.profile.scanOnMs);
+    this.at(T_END_SCAN, started + this.shared.profile.scanOnMs);
     this.at(
       T_START_SCAN,
-      started + this.uniform(this.profile.scanIntervalMinMs, this.profile.scanIntervalMaxMs),
+      started +
+        this.uniform(this.shared.profile.scanIntervalMinMs, this.shared.profile.scanIntervalMaxMs),
     );
   }
 
@@ -513,15 +526,15 @@ export class Firmware implements TimerTarget {
         },
       ]);
     if (!agg) return;
-    if (agg.size === 0) return void this.scanPool.give(agg);
+    if (agg.size === 0) return void this.shared.scanPool.give(agg);
     const order = agg.sortedSlots();
     const { firstMs, rssiSum, count, decoded, heads, tags } = agg.columns;
     const store = this.store;
     if (store.appendScanSightings) {
       // Columns instead of an object per sighting: a crowd's stores copy them out anyway.
-      const out = this.scanPool.scanSightings(
+      const out = this.shared.scanPool.scanSightings(
         agg.size,
-        this.profile.scheme,
+        this.shared.profile.scheme,
         this.name || undefined,
       );
       for (let i = 0; i < agg.size; i++) {
@@ -533,7 +546,7 @@ export class Firmware implements TimerTarget {
         out.idTag[i] = tags[slot]!;
       }
       const stored = agg.size;
-      this.scanPool.give(agg);
+      this.shared.scanPool.give(agg);
       store.appendScanSightings(out);
       this.counters.sightingsStored += stored;
       return;
@@ -544,7 +557,7 @@ export class Firmware implements TimerTarget {
       const id = decoded[slot]!;
       const s: Sighting = {
         timeMs: firstMs[slot]!,
-        scheme: this.profile.scheme,
+        scheme: this.shared.profile.scheme,
         id: id.id,
         rssiDbm: Math.round(rssiSum[slot]! / count[slot]!),
       };
@@ -552,7 +565,7 @@ export class Firmware implements TimerTarget {
       if (this.name) s.scanner = this.name;
       sightings[i] = s;
     }
-    this.scanPool.give(agg);
+    this.shared.scanPool.give(agg);
     store.appendSightings(sightings);
     this.counters.sightingsStored += sightings.length;
   }
@@ -568,7 +581,7 @@ export class Firmware implements TimerTarget {
     if (samples) for (let i = 0; i < receptions; i++) sum += samples[i]!;
     else sum = advert.rssiDbm;
     this.aggregate(
-      advert.decoded ?? this.decodeCache.decode(advert.payload),
+      advert.decoded ?? this.shared.decodeCache.decode(advert.payload),
       receptions,
       sum,
       advert.receivedAtMs ?? this.now(),
@@ -578,7 +591,7 @@ export class Firmware implements TimerTarget {
   private onAdvertBatch(batch: ReceivedAdvertBatch): void {
     const { count, payload, decoded, receptions, rssiSumDbm, firstAtMs } = batch;
     const { idScheme, idHead, idTag } = batch;
-    const ownScheme = ID_SCHEME_CODE[this.profile.scheme];
+    const ownScheme = ID_SCHEME_CODE[this.shared.profile.scheme];
     // Summed here and added once: a counter's field update per entry was a seventh of the loop.
     let heard = 0;
     for (let i = 0; i < count; i++) {
@@ -588,7 +601,7 @@ export class Firmware implements TimerTarget {
       const scheme = idScheme ? idScheme[i]! : 0;
       if (scheme === 0)
         this.aggregate(
-          decoded[i] ?? this.decodeCache.decode(payload[i]!),
+          decoded[i] ?? this.shared.decodeCache.decode(payload[i]!),
           n,
           rssiSumDbm[i]!,
           firstAtMs[i]!,
@@ -619,7 +632,7 @@ export class Firmware implements TimerTarget {
     if (decoded.kind === 'not-ours') return void (this.counters.advertsNotOurs += receptions);
     if (decoded.kind === 'bluezone-gatt')
       return void (this.counters.advertsNeedingGatt += receptions);
-    if (decoded.kind !== this.profile.scheme)
+    if (decoded.kind !== this.shared.profile.scheme)
       return void (this.counters.advertsOtherScheme += receptions);
     this.aggregateId(decoded, decoded.head, -1, receptions, rssiSumDbm, firstAtMs);
   }
@@ -633,8 +646,8 @@ export class Firmware implements TimerTarget {
     rssiSumDbm: number,
     firstAtMs: number,
   ): void {
-    const agg = (this.scan ??= this.scanPool.take());
-    const slot = agg.slot(decoded, head, tag, firstAtMs, this.profile.maxIdsPerScan);
+    const agg = (this.scan ??= this.shared.scanPool.take());
+    const slot = agg.slot(decoded, head, tag, firstAtMs, this.shared.profile.maxIdsPerScan);
     if (slot < 0) return void (this.counters.advertsDroppedFlood += receptions);
     const { rssiSum, count } = agg.columns;
     rssiSum[slot] = rssiSum[slot]! + rssiSumDbm;
@@ -643,7 +656,7 @@ export class Firmware implements TimerTarget {
   }
 
   private prune(): void {
-    this.counters.sightingsPruned += this.store.pruneBefore(this.now() - this.retentionMs);
+    this.counters.sightingsPruned += this.store.pruneBefore(this.now() - this.shared.retentionMs);
     this.at(T_PRUNE, this.now() + DAY_MS);
   }
 }
