@@ -14,31 +14,49 @@ const SLAB_BYTES = 1 << 16;
  */
 const ALIGN_BYTES = 4;
 
-let slab: ArrayBuffer | undefined;
-let used = 0;
-/** A view of all of `slab`, handed out by {@link slabRegion}. */
-let slabView: Uint8Array | undefined;
+/**
+ * Where a run of views is carved from: its current buffer, what of it is used, and a view of all of it
+ * (for {@link slabRegion}).
+ */
+interface Slab {
+  buffer: ArrayBuffer | undefined;
+  used: number;
+  whole: Uint8Array | undefined;
+}
+
+/**
+ * Two sets of buffers by how long their bytes live: a buffer is freed only when none of its views is
+ * held, so regions kept for a whole run (a Bluezone phone's chain) in the buffers of per-rotation
+ * adverts held every buffer those adverts had shared with them (24 B a phone at 100 k phones).
+ */
+const shortLived: Slab = { buffer: undefined, used: 0, whole: undefined };
+const longLived: Slab = { buffer: undefined, used: 0, whole: undefined };
+
+function carve(slab: Slab, length: number): Uint8Array {
+  if (!slab.buffer || slab.used + length > SLAB_BYTES) {
+    slab.buffer = new ArrayBuffer(Math.max(SLAB_BYTES, length));
+    slab.used = 0;
+  }
+  const view = new Uint8Array(slab.buffer, slab.used, length);
+  slab.used += length + (-length & (ALIGN_BYTES - 1));
+  return view;
+}
 
 /** A zero-filled view of `length` bytes in a shared buffer (one of its own beyond 64 KiB), word-aligned. */
 export function slabBytes(length: number): Uint8Array {
-  if (!slab || used + length > SLAB_BYTES) {
-    slab = new ArrayBuffer(Math.max(SLAB_BYTES, length));
-    used = 0;
-  }
-  const view = new Uint8Array(slab, used, length);
-  used += length + (-length & (ALIGN_BYTES - 1));
-  return view;
+  return carve(shortLived, length);
 }
 
 /**
  * `length` zero-filled bytes in a shared buffer, word-aligned, as a view of the whole buffer (shared by
  * every caller of the same buffer) and where they start in it: for a holder that keeps an offset instead
- * of a view of its own (~90 bytes each, see the module's note).
+ * of a view of its own (~90 bytes each, see the module's note) and keeps the bytes for as long as it
+ * lives (they come from buffers of their own, see {@link longLived}).
  */
 export function slabRegion(length: number): { bytes: Uint8Array; offset: number } {
-  const view = slabBytes(length);
-  if (slabView?.buffer !== view.buffer) slabView = new Uint8Array(view.buffer);
-  return { bytes: slabView, offset: view.byteOffset };
+  const view = carve(longLived, length);
+  if (longLived.whole?.buffer !== view.buffer) longLived.whole = new Uint8Array(view.buffer);
+  return { bytes: longLived.whole, offset: view.byteOffset };
 }
 
 /** A copy of `bytes` in a shared buffer (see {@link slabBytes}). */
