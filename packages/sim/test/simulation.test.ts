@@ -29,8 +29,9 @@ describe('simulation run', () => {
       expect(fw.counters.rotations).toBeGreaterThanOrEqual(6);
       expect(fw.counters.rotations).toBeLessThanOrEqual(8);
       expect(sim.stores[p]!.length).toBe(fw.counters.sightingsStored);
-      expect(sim.stores[p]!.unknownIds).toBe(0);
     }
+    expect(sim.storesShared.unknownIds).toBe(0);
+    expect(sim.storesShared.truthMissing).toBe(0);
     expect(apps).toBeGreaterThan(10);
     expect(sim.air.counters.advertsDelivered).toBeGreaterThan(0);
     // Every stored sighting names a phone that was broadcasting, and its true distance is within range.

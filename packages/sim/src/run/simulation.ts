@@ -26,7 +26,7 @@ import { Air } from '../radio/air.js';
 import { RunStreams, type RandomStream } from '../random/streams.js';
 import type { Track } from '../report/reportData.js';
 import type { Scenario } from '../scenario/schema.js';
-import { ColumnarStore, type StoreCrowd } from '../store/columnarStore.js';
+import { ColumnarStore, StoresShared, type StoreCrowd } from '../store/columnarStore.js';
 import { SightingArena } from '../store/sightingArena.js';
 import { IdTable } from '../store/idTable.js';
 import { OwnKeyTable } from '../store/ownKeyTable.js';
@@ -115,6 +115,11 @@ export class Simulation {
   /** Per person (undefined: no app). */
   readonly firmware: (Firmware | undefined)[];
   readonly stores: (ColumnarStore | undefined)[];
+  /**
+   * What the stores count together: sightings of an ID no phone broadcast (`unknownIds`) and sightings
+   * stored with no true distance (`truthMissing`); both 0 in every run so far.
+   */
+  readonly storesShared = new StoresShared();
   /** The pages every store's sightings sit in. */
   readonly sightings = new SightingArena();
   readonly tracks: Track[] = [];
@@ -220,6 +225,7 @@ export class Simulation {
       scheme: scenario.profile,
       truth: this.air,
       scannerName: phoneName,
+      shared: this.storesShared,
     };
     for (let p = 0; p < this.people; p++) {
       if (!this.population.app[p]) continue;

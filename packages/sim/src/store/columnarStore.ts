@@ -37,8 +37,26 @@ export interface StoreCrowd {
   runStartMs: number;
   scheme: SchemeName;
   truth: TruthSource;
-  /** A phone's name in its sightings and scan records (made when first read: none while a run runs). */
+  /** A phone's name in its sightings and scan records (made when read: none while a run runs). */
   scannerName: (scanner: number) => string;
+  /** What the stores count and remember together (see {@link StoresShared}). */
+  shared: StoresShared;
+}
+
+/**
+ * Counts and a read cursor that a crowd's stores keep together rather than in fields of each (five
+ * fields of 100 k stores are 4 MB): the counts are of things never expected, and random reads go to
+ * one store at a time.
+ */
+export class StoresShared {
+  /** Sightings that named an ID no simulated phone broadcast (counted, not dropped silently). */
+  unknownIds = 0;
+  /** Sightings stored without a true distance (0 cm): the scan's truth did not name them. */
+  truthMissing = 0;
+  /** The store last read at random, and the page of it that read found (reads go mostly in order). */
+  cursorStore: ColumnarStore | undefined;
+  cursorPage = NO_PAGE;
+  cursorOrdinal = 0;
 }
 
 const CM_PER_M = 100;
@@ -54,11 +72,8 @@ export class ColumnarStore implements Store {
   length = 0;
   private firstPage = NO_PAGE;
   private lastPage = NO_PAGE;
-  /** Random access walks the page chain from the last page it found (reads go mostly in order). */
-  private cursorPage = NO_PAGE;
-  private cursorOrdinal = 0;
-  /** Own keys (their indexes in the crowd's table), from the first one on. */
-  private keys: number[] | undefined;
+  /** The last own key's index in the crowd's table (−1: none); each links to the one before. */
+  private lastKey = -1;
   /**
    * Scan records, one packed double each (see SCAN_DURATION_SPAN): a phone records a scan every few
    * minutes, and pairs of doubles were the largest thing it held. A record that does not pack (never
@@ -66,12 +81,6 @@ export class ColumnarStore implements Store {
    */
   private scans: number[] | undefined;
   private scansWide = false;
-  /** Sightings that named an ID no simulated phone broadcast (never expected; counted, not dropped silently). */
-  unknownIds = 0;
-  /** Sightings stored without a true distance (0 cm): the scan's truth did not name them (never expected). */
-  truthMissing = 0;
-
-  private name: string | undefined;
 
   constructor(
     private readonly crowd: StoreCrowd,
@@ -127,13 +136,13 @@ export class ColumnarStore implements Store {
     rssiDbm: number,
   ): void {
     if (index < 0) {
-      this.unknownIds++;
+      this.crowd.shared.unknownIds++;
       return;
     }
     const entry = truth ? truth.find(index) : -1;
     let distanceCm = 0;
     if (entry >= 0) distanceCm = truth!.distanceCmAt(entry);
-    else this.truthMissing++;
+    else this.crowd.shared.truthMissing++;
     this.push(timeMs - this.runStartMs, index, clampRssiDbm(rssiDbm), distanceCm);
   }
 
@@ -156,15 +165,17 @@ export class ColumnarStore implements Store {
   /** The arena index of sighting i (0 ≤ i < length). */
   private locate(i: number): number {
     const ordinal = Math.floor(i / PAGE_SIGHTINGS);
-    if (this.cursorPage === NO_PAGE || ordinal < this.cursorOrdinal) {
-      this.cursorPage = this.firstPage;
-      this.cursorOrdinal = 0;
+    const cursor = this.crowd.shared;
+    if (cursor.cursorStore !== this || ordinal < cursor.cursorOrdinal) {
+      cursor.cursorStore = this;
+      cursor.cursorPage = this.firstPage;
+      cursor.cursorOrdinal = 0;
     }
-    while (this.cursorOrdinal < ordinal) {
-      this.cursorPage = this.arena.nextPage(this.cursorPage);
-      this.cursorOrdinal++;
+    while (cursor.cursorOrdinal < ordinal) {
+      cursor.cursorPage = this.arena.nextPage(cursor.cursorPage);
+      cursor.cursorOrdinal++;
     }
-    return this.cursorPage * PAGE_SIGHTINGS + (i & PAGE_MASK);
+    return cursor.cursorPage * PAGE_SIGHTINGS + (i & PAGE_MASK);
   }
 
   private checkIndex(i: number): void {
@@ -195,7 +206,8 @@ export class ColumnarStore implements Store {
     // The rows were copied out, so the chain can go back first; the arena hands its pages out again.
     this.arena.freeChain(this.firstPage);
     this.length = 0;
-    this.firstPage = this.lastPage = this.cursorPage = NO_PAGE;
+    this.firstPage = this.lastPage = NO_PAGE;
+    if (this.crowd.shared.cursorStore === this) this.crowd.shared.cursorStore = undefined;
     for (let i = 0; i < columns.length; i++)
       this.push(
         columns.timeOffsetMs[i]!,
@@ -249,9 +261,9 @@ export class ColumnarStore implements Store {
     );
   }
 
-  /** This phone's name, as the crowd names it (kept once asked for). */
+  /** This phone's name, as the crowd names it (made on each read: stores read out rarely). */
   private scannerName(): string {
-    return (this.name ??= this.crowd.scannerName(this.scanner));
+    return this.crowd.scannerName(this.scanner);
   }
 
   private sightingOf(timeMs: number, index: number, rssiDbm: number): Sighting {
@@ -298,7 +310,13 @@ export class ColumnarStore implements Store {
       this.rewrite(c);
     }
     const ownKeys = this.crowd.ownKeys;
-    this.keys = this.keys?.filter((k) => ownKeys.endMs(k) >= beforeMs);
+    let keptLast = -1;
+    for (const k of this.keyIndexes())
+      if (ownKeys.endMs(k) >= beforeMs) {
+        ownKeys.setPrevious(k, keptLast);
+        keptLast = k;
+      }
+    this.lastKey = keptLast;
     const scans = this.scans;
     if (scans) {
       const stride = this.scansWide ? 2 : 1;
@@ -313,16 +331,21 @@ export class ColumnarStore implements Store {
   }
 
   appendOwnKey(key: DiagnosisKey): void {
-    const index = this.crowd.ownKeys.add(key);
-    // A literal, not `[]` then push: an empty array's first push reserves 17 slots, and a phone holds
-    // one key a day.
-    if (this.keys) this.keys.push(index);
-    else this.keys = [index];
+    // Linked to this store's previous key in the crowd's table, not listed in an array of the store's
+    // own (an array and its elements cost a phone 56 bytes for its one key a day).
+    this.lastKey = this.crowd.ownKeys.add(key, this.lastKey);
   }
 
   ownKeys(): DiagnosisKey[] {
     const ownKeys = this.crowd.ownKeys;
-    return this.keys ? this.keys.map((k) => ownKeys.key(k)) : [];
+    return this.keyIndexes().map((k) => ownKeys.key(k));
+  }
+
+  /** This store's own keys' indexes in the crowd's table, first to last. */
+  private keyIndexes(): number[] {
+    const indexes: number[] = [];
+    for (let k = this.lastKey; k >= 0; k = this.crowd.ownKeys.previous(k)) indexes.push(k);
+    return indexes.reverse();
   }
 
   appendScans(scans: readonly ScanRecord[]): void {

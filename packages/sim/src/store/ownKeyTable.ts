@@ -28,6 +28,8 @@ export class OwnKeyTable {
   private bytesLength = 0;
   private kind = new Uint8Array(256);
   private byteStart = new Uint32Array(256);
+  /** Each key's holder's key before it (−1: none), so a holder keeps only its last key's index. */
+  private previousKey = new Int32Array(256);
   /** GAEN: rolling start, rolling period, unused; Bluezone: timeDkS, maxRoll, timeTeS. */
   private numbers = new Float64Array(3 * 256);
   /** Keys kept as given, by index. */
@@ -37,14 +39,19 @@ export class OwnKeyTable {
     return this.count;
   }
 
-  /** Stores a copy of `key` (its bytes copied: the caller may reuse them); returns its index. */
-  add(key: DiagnosisKey): number {
+  /**
+   * Stores a copy of `key` (its bytes copied: the caller may reuse them), linked to the holder's key
+   * before it (`previous`, −1: none); returns its index.
+   */
+  add(key: DiagnosisKey, previous = -1): number {
     const index = this.count++;
     if (index === this.kind.length) {
       this.kind = ensureLength(this.kind, index + 1);
       this.byteStart = ensureLength(this.byteStart, index + 1);
+      this.previousKey = ensureLength(this.previousKey, index + 1);
       this.numbers = ensureLength(this.numbers, 3 * (index + 1));
     }
+    this.setPrevious(index, previous);
     const n = 3 * index;
     if (key.scheme === 'gaen' && packsGaen(key)) {
       this.kind[index] = KIND_GAEN;
@@ -66,8 +73,7 @@ export class OwnKeyTable {
 
   /** The key at `index`, as a new object (bytes copied out). */
   key(index: number): DiagnosisKey {
-    if (!(index >= 0 && index < this.count))
-      throw new RangeError(`own key ${index} of ${this.count}`);
+    this.checkIndex(index);
     const kind = this.kind[index]!;
     if (kind === KIND_OBJECT) return this.objects.get(index)!;
     const n = 3 * index;
@@ -89,6 +95,27 @@ export class OwnKeyTable {
       timeTeS: this.numbers[n + 2]!,
     };
     return key;
+  }
+
+  /** The holder's key before the one at `index` (−1: none). */
+  previous(index: number): number {
+    this.checkIndex(index);
+    return this.previousKey[index]!;
+  }
+
+  /** Relinks the key at `index` after `previous` (−1: first of its holder's); for pruning. */
+  setPrevious(index: number, previous: number): void {
+    this.checkIndex(index);
+    if (!(Number.isInteger(previous) && previous >= -1 && previous < index))
+      throw new RangeError(
+        `own key ${index}: previous key ${previous} is not an earlier key or -1`,
+      );
+    this.previousKey[index] = previous;
+  }
+
+  private checkIndex(index: number): void {
+    if (!(Number.isInteger(index) && index >= 0 && index < this.count))
+      throw new RangeError(`own key ${index} of ${this.count}`);
   }
 
   /** Core's `ownKeyEndMs` of the key at `index` (packed keys are not unpacked for it). */
