@@ -11,6 +11,7 @@ import {
   ScanAggregatePool,
   SeededRandom,
   VirtualScheduler,
+  type EpisodeConfig,
   type FirmwareOptions,
 } from '@proxsense/core';
 
@@ -27,7 +28,9 @@ describe('firmware shared settings (one object for firmwares made with the same 
       profile: [GAEN_PROFILE, BLUEZONE_PROFILE],
       scheduler: [scheduler, new VirtualScheduler(T0)],
       retentionDays: [14, 7],
-      episodeConfig: [undefined, { attenuationBucketsDb: [55, 63, 73] }, { minutesPerScan: 4 }],
+      episodeConfig: [undefined, { maxWindowS: 1800 }, { scanGapS: 60 }] as (
+        Partial<EpisodeConfig> | undefined
+      )[],
       decodeCache: [new AdvertDecodeCache(), new AdvertDecodeCache()],
       scanPool: [new ScanAggregatePool(), new ScanAggregatePool()],
     };

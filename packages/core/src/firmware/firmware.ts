@@ -208,18 +208,41 @@ export class Firmware implements TimerTarget {
     options.radio.onAdvertBatch?.(this.onAdvertBatch.bind(this));
   }
 
+  // The shared settings, read as fields of the firmware's own.
+  private get profile(): FirmwareProfile {
+    return this.shared.profile;
+  }
+  private get scheduler(): Scheduler {
+    return this.shared.scheduler;
+  }
+  private get crypto(): CryptoProvider {
+    return this.shared.crypto;
+  }
+  private get retentionMs(): number {
+    return this.shared.retentionMs;
+  }
+  private get episodeConfig(): Partial<EpisodeConfig> | undefined {
+    return this.shared.episodeConfig;
+  }
+  private get onExposure(): ((event: ExposureEvent) => void) | undefined {
+    return this.shared.onExposure;
+  }
+  private get decodeCache(): AdvertDecodeCache {
+    return this.shared.decodeCache;
+  }
+  private get scanPool(): ScanAggregatePool {
+    return this.shared.scanPool;
+  }
+
   /** Starts advertising, scanning, rotating and pruning. */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.rotate();
-    if (
-      Number.isFinite(this.shared.profile.advertiseOnMs) &&
-      this.shared.profile.advertiseOffMs > 0
-    )
-      this.at(T_TOGGLE, this.now() + this.shared.profile.advertiseOnMs);
+    if (Number.isFinite(this.profile.advertiseOnMs) && this.profile.advertiseOffMs > 0)
+      this.at(T_TOGGLE, this.now() + this.profile.advertiseOnMs);
     // The first scan starts at a random point of the interval, so devices switched on together drift apart.
-    this.at(T_START_SCAN, this.now() + this.uniform(0, this.shared.profile.scanIntervalMinMs));
+    this.at(T_START_SCAN, this.now() + this.uniform(0, this.profile.scanIntervalMinMs));
     this.at(T_PRUNE, this.now() + DAY_MS);
   }
 
@@ -227,7 +250,7 @@ export class Firmware implements TimerTarget {
   stop(): void {
     for (let kind = 0; kind < TIMER_KINDS; kind++) {
       const handle = this.pendingOf(kind);
-      if (handle !== undefined) this.shared.scheduler.cancelTimer(handle);
+      if (handle !== undefined) this.scheduler.cancelTimer(handle);
       this.setPending(kind, undefined);
     }
     if (this.scanOpen) this.endScan();
@@ -241,7 +264,7 @@ export class Firmware implements TimerTarget {
       this.payload && {
         interval: this.interval,
         // Read back from the payload (as any receiver would), so a crowd's phones keep no second copy.
-        id: (this.shared.decodeCache.decode(this.payload) as DecodedId).id,
+        id: (this.decodeCache.decode(this.payload) as DecodedId).id,
         address: addressBytes(this.address),
       }
     );
@@ -264,7 +287,7 @@ export class Firmware implements TimerTarget {
   /** The keys to publish if this device's owner tests positive (retention window only). */
   ownDiagnosisKeys(): DiagnosisKey[] {
     const now = this.now();
-    if (this.shared.profile.scheme === 'gaen')
+    if (this.profile.scheme === 'gaen')
       return this.store
         .ownKeys()
         .filter(
@@ -290,18 +313,18 @@ export class Firmware implements TimerTarget {
   checkExposure(keys: Iterable<DiagnosisKey>): ExposureEvent {
     const store = this.store;
     const stored = store.querySightings();
-    const matcher = new Matcher(stored, { crypto: this.shared.crypto });
+    const matcher = new Matcher(stored, { crypto: this.crypto });
     const matches: Match[] = [];
     for (const key of keys) matcher.matchKey(key, (m) => matches.push(m));
     const { sightings, contactOf, calibrationConfidenceOf } = contactsFromMatches(matches);
     const scans = store.queryScans
       ? store.queryScans()
-      : scansFromSightings(stored, this.shared.episodeConfig);
-    const windows = exposureWindows(sightings, this.shared.episodeConfig, contactOf, {
+      : scansFromSightings(stored, this.episodeConfig);
+    const windows = exposureWindows(sightings, this.episodeConfig, contactOf, {
       scans,
       calibrationConfidenceOf,
     });
-    const summaries = dailySummaries(windows, this.shared.episodeConfig);
+    const summaries = dailySummaries(windows, this.episodeConfig);
     const event: ExposureEvent = {
       checkedAtMs: this.now(),
       matches,
@@ -310,17 +333,17 @@ export class Firmware implements TimerTarget {
       closeContact: summaries.some((s) => s.closeContact),
       bluezoneCloseContact: summaries.some((s) => s.bluezoneCloseContact),
     };
-    if (matches.length) this.shared.onExposure?.(event);
+    if (matches.length) this.onExposure?.(event);
     return event;
   }
 
   private now(): number {
-    return this.shared.scheduler.nowMs();
+    return this.scheduler.nowMs();
   }
 
   /** Sets the timer of `kind` (cancelling one still pending, which the schedules never leave). */
   private at(kind: number, atMs: number): void {
-    const scheduler = this.shared.scheduler;
+    const scheduler = this.scheduler;
     const handle = this.pendingOf(kind);
     if (handle !== undefined) scheduler.cancelTimer(handle);
     this.setPending(
@@ -363,26 +386,24 @@ export class Firmware implements TimerTarget {
   }
 
   private idsPerDay(): number {
-    return this.shared.profile.idsPerDay ?? BLUEZONE_DEFAULT_IDS_PER_DAY;
+    return this.profile.idsPerDay ?? BLUEZONE_DEFAULT_IDS_PER_DAY;
   }
 
   private intervalMs(): number {
-    return this.shared.profile.scheme === 'gaen'
-      ? EN_INTERVAL_S * 1000
-      : bluezoneSlotMs(this.idsPerDay());
+    return this.profile.scheme === 'gaen' ? EN_INTERVAL_S * 1000 : bluezoneSlotMs(this.idsPerDay());
   }
 
   /** New ID and new random address, together; then the next rotation at the next boundary (+ jitter). */
   private rotate(): void {
     const now = this.now();
     const interval = Math.floor(now / this.intervalMs());
-    const id = this.shared.profile.scheme === 'gaen' ? this.gaenId(interval) : this.bluezoneId(now);
+    const id = this.profile.scheme === 'gaen' ? this.gaenId(interval) : this.bluezoneId(now);
     const payload =
-      this.shared.profile.scheme === 'gaen'
+      this.profile.scheme === 'gaen'
         ? encodeGaenAdvert(
             id,
             associatedEncryptedMetadata(
-              this.shared.crypto,
+              this.crypto,
               this.tekDerivedKeys!.subarray(16, 32),
               id,
               encodeGaenMetadata({ txPowerDbm: this.txPowerDbm }),
@@ -397,9 +418,7 @@ export class Firmware implements TimerTarget {
     if (this.advertisingPhaseOn)
       this.radio.startAdvertising(this.payload, addressBytes(this.address));
     const jitter =
-      this.shared.profile.rotationJitterMaxMs > 0
-        ? this.uniform(0, this.shared.profile.rotationJitterMaxMs)
-        : 0;
+      this.profile.rotationJitterMaxMs > 0 ? this.uniform(0, this.profile.rotationJitterMaxMs) : 0;
     this.at(T_ROTATE, (interval + 1) * this.intervalMs() + jitter);
   }
 
@@ -416,15 +435,11 @@ export class Firmware implements TimerTarget {
       this.store.appendOwnKey(key);
       this.tekRollingStart = start;
       const derived = slabBytes(32);
-      derived.set(rollingProximityIdentifierKey(this.shared.crypto, keyData), 0);
-      derived.set(associatedEncryptedMetadataKey(this.shared.crypto, keyData), 16);
+      derived.set(rollingProximityIdentifierKey(this.crypto, keyData), 0);
+      derived.set(associatedEncryptedMetadataKey(this.crypto, keyData), 16);
       this.tekDerivedKeys = derived;
     }
-    return rollingProximityIdentifier(
-      this.shared.crypto,
-      this.tekDerivedKeys!.subarray(0, 16),
-      interval,
-    );
+    return rollingProximityIdentifier(this.crypto, this.tekDerivedKeys!.subarray(0, 16), interval);
   }
 
   private bluezoneId(nowMs: number): Uint8Array {
@@ -435,7 +450,7 @@ export class Firmware implements TimerTarget {
       // rotation instead of kept, a rotation at 08:00 (a scenario's default start) costs 33 hashes.
       const storage = slabRegion(BLUEZONE_CHAIN_STORAGE_BYTES);
       this.bluezoneChain = new BluezoneIdChain(
-        this.shared.crypto,
+        this.crypto,
         this.random.randomBytes(32),
         this.idsPerDay(),
         storage.bytes,
@@ -447,7 +462,7 @@ export class Firmware implements TimerTarget {
         dailyKey: this.bluezoneChain.dailyKey,
         timeDkS: (day * DAY_MS) / 1000,
         maxRoll: this.idsPerDay(),
-        timeTeS: (day * DAY_MS + this.shared.retentionMs) / 1000,
+        timeTeS: (day * DAY_MS + this.retentionMs) / 1000,
       });
     }
     const slot = Math.floor((nowMs - day * BLUEZONE_DAY_MS) / bluezoneSlotMs(this.idsPerDay()));
@@ -488,25 +503,22 @@ export class Firmware implements TimerTarget {
     this.at(
       T_TOGGLE,
       this.now() +
-        (this.advertisingPhaseOn
-          ? this.shared.profile.advertiseOnMs
-          : this.shared.profile.advertiseOffMs),
+        (this.advertisingPhaseOn ? this.profile.advertiseOnMs : this.profile.advertiseOffMs),
     );
   }
 
   private startScan(): void {
     const started = this.now();
     this.scanStartedMs = started;
-    if (this.scan) this.shared.scanPool.give(this.scan);
+    if (this.scan) this.scanPool.give(this.scan);
     this.scan = undefined;
     this.scanOpen = true;
     this.counters.scans++;
     this.radio.startScanning();
-    this.at(T_END_SCAN, started + this.shared.profile.scanOnMs);
+    this.at(T_END_SCAN, started + this.profile.scanOnMs);
     this.at(
       T_START_SCAN,
-      started +
-        this.uniform(this.shared.profile.scanIntervalMinMs, this.shared.profile.scanIntervalMaxMs),
+      started + this.uniform(this.profile.scanIntervalMinMs, this.profile.scanIntervalMaxMs),
     );
   }
 
@@ -526,15 +538,15 @@ export class Firmware implements TimerTarget {
         },
       ]);
     if (!agg) return;
-    if (agg.size === 0) return void this.shared.scanPool.give(agg);
+    if (agg.size === 0) return void this.scanPool.give(agg);
     const order = agg.sortedSlots();
     const { firstMs, rssiSum, count, decoded, heads, tags } = agg.columns;
     const store = this.store;
     if (store.appendScanSightings) {
       // Columns instead of an object per sighting: a crowd's stores copy them out anyway.
-      const out = this.shared.scanPool.scanSightings(
+      const out = this.scanPool.scanSightings(
         agg.size,
-        this.shared.profile.scheme,
+        this.profile.scheme,
         this.name || undefined,
       );
       for (let i = 0; i < agg.size; i++) {
@@ -546,7 +558,7 @@ export class Firmware implements TimerTarget {
         out.idTag[i] = tags[slot]!;
       }
       const stored = agg.size;
-      this.shared.scanPool.give(agg);
+      this.scanPool.give(agg);
       store.appendScanSightings(out);
       this.counters.sightingsStored += stored;
       return;
@@ -557,7 +569,7 @@ export class Firmware implements TimerTarget {
       const id = decoded[slot]!;
       const s: Sighting = {
         timeMs: firstMs[slot]!,
-        scheme: this.shared.profile.scheme,
+        scheme: this.profile.scheme,
         id: id.id,
         rssiDbm: Math.round(rssiSum[slot]! / count[slot]!),
       };
@@ -565,7 +577,7 @@ export class Firmware implements TimerTarget {
       if (this.name) s.scanner = this.name;
       sightings[i] = s;
     }
-    this.shared.scanPool.give(agg);
+    this.scanPool.give(agg);
     store.appendSightings(sightings);
     this.counters.sightingsStored += sightings.length;
   }
@@ -581,7 +593,7 @@ export class Firmware implements TimerTarget {
     if (samples) for (let i = 0; i < receptions; i++) sum += samples[i]!;
     else sum = advert.rssiDbm;
     this.aggregate(
-      advert.decoded ?? this.shared.decodeCache.decode(advert.payload),
+      advert.decoded ?? this.decodeCache.decode(advert.payload),
       receptions,
       sum,
       advert.receivedAtMs ?? this.now(),
@@ -591,7 +603,7 @@ export class Firmware implements TimerTarget {
   private onAdvertBatch(batch: ReceivedAdvertBatch): void {
     const { count, payload, decoded, receptions, rssiSumDbm, firstAtMs } = batch;
     const { idScheme, idHead, idTag } = batch;
-    const ownScheme = ID_SCHEME_CODE[this.shared.profile.scheme];
+    const ownScheme = ID_SCHEME_CODE[this.profile.scheme];
     // Summed here and added once: a counter's field update per entry was a seventh of the loop.
     let heard = 0;
     for (let i = 0; i < count; i++) {
@@ -601,7 +613,7 @@ export class Firmware implements TimerTarget {
       const scheme = idScheme ? idScheme[i]! : 0;
       if (scheme === 0)
         this.aggregate(
-          decoded[i] ?? this.shared.decodeCache.decode(payload[i]!),
+          decoded[i] ?? this.decodeCache.decode(payload[i]!),
           n,
           rssiSumDbm[i]!,
           firstAtMs[i]!,
@@ -632,7 +644,7 @@ export class Firmware implements TimerTarget {
     if (decoded.kind === 'not-ours') return void (this.counters.advertsNotOurs += receptions);
     if (decoded.kind === 'bluezone-gatt')
       return void (this.counters.advertsNeedingGatt += receptions);
-    if (decoded.kind !== this.shared.profile.scheme)
+    if (decoded.kind !== this.profile.scheme)
       return void (this.counters.advertsOtherScheme += receptions);
     this.aggregateId(decoded, decoded.head, -1, receptions, rssiSumDbm, firstAtMs);
   }
@@ -646,8 +658,8 @@ export class Firmware implements TimerTarget {
     rssiSumDbm: number,
     firstAtMs: number,
   ): void {
-    const agg = (this.scan ??= this.shared.scanPool.take());
-    const slot = agg.slot(decoded, head, tag, firstAtMs, this.shared.profile.maxIdsPerScan);
+    const agg = (this.scan ??= this.scanPool.take());
+    const slot = agg.slot(decoded, head, tag, firstAtMs, this.profile.maxIdsPerScan);
     if (slot < 0) return void (this.counters.advertsDroppedFlood += receptions);
     const { rssiSum, count } = agg.columns;
     rssiSum[slot] = rssiSum[slot]! + rssiSumDbm;
@@ -656,7 +668,7 @@ export class Firmware implements TimerTarget {
   }
 
   private prune(): void {
-    this.counters.sightingsPruned += this.store.pruneBefore(this.now() - this.shared.retentionMs);
+    this.counters.sightingsPruned += this.store.pruneBefore(this.now() - this.retentionMs);
     this.at(T_PRUNE, this.now() + DAY_MS);
   }
 }
