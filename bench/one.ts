@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SIM_NODE_FLAGS } from '@proxsense/sim';
 
 export interface OneBenchOptions {
   /** Walkers (default 1000). */
@@ -178,6 +179,7 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
       const r = spawnSync(
         process.execPath,
         [
+          ...SIM_NODE_FLAGS,
           tsx,
           '--tsconfig',
           tsconfig,

@@ -10,6 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SIM_NODE_FLAGS } from '@proxsense/sim';
 
 export interface SimBenchOptions {
   /** One size only (e.g. --phones 100000). */
@@ -84,7 +85,7 @@ export function runSimBench(options: SimBenchOptions = {}): {
   const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
   const points: SimBenchPoint[] = [];
   log(
-    `sim: city, ${profiles.join(' + ')}, adoption ${options.adoption ?? 1}, ${durationS / 3600} h simulated, full channel, ground truth on, one thread`,
+    `sim: city, ${profiles.join(' + ')}, adoption ${options.adoption ?? 1}, ${durationS / 3600} h simulated, full channel, ground truth on, one thread (node ${SIM_NODE_FLAGS.join(' ')}, as the CLI runs)`,
   );
   for (const phones of sizes) {
     for (const profile of profiles) {
@@ -92,6 +93,8 @@ export function runSimBench(options: SimBenchOptions = {}): {
         process.execPath,
         [
           '--expose-gc',
+          // The engine sizing the CLI runs a simulation with (see @proxsense/sim's engineSettings).
+          ...SIM_NODE_FLAGS,
           tsx,
           '--tsconfig',
           tsconfig,

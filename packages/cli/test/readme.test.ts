@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SIM_NODE_FLAGS } from '@proxsense/sim';
 import { REPO } from './cli.js';
 
 describe('README', () => {
@@ -11,6 +12,15 @@ describe('README', () => {
     expect(readme).toContain('npm ci && npm start');
     expect(readme).toContain('npm ci && npm test');
     expect(readFileSync(join(REPO, '.ci/run'), 'utf8')).toMatch(/^npm ci && npm test$/m);
+  });
+
+  it('runs the main job (npm start) as the bench measures it: sim run with the engine sizing', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    };
+    expect(pkg.scripts.start).toBe(
+      `node ${SIM_NODE_FLAGS.join(' ')} packages/cli/bin/proxsense.js sim run`,
+    );
   });
 
   const blocks = [

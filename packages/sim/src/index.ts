@@ -45,6 +45,11 @@ export {
   type WriteOptions,
 } from './output/files.js';
 export { summaryRows, reportData } from './output/reportBuilder.js';
+export {
+  SIM_MAX_SEMI_SPACE_MB,
+  SIM_NODE_FLAGS,
+  SIM_WORKER_YOUNG_GENERATION_MB,
+} from './run/engineSettings.js';
 export { Channel } from './channel/channel.js';
 export { FITTED_CHANNEL } from './channel/fitted.js';
 export { RandomStream, RunStreams, StreamFamily } from './random/streams.js';

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { SIM_WORKER_YOUNG_GENERATION_MB } from '../run/engineSettings.js';
 import { failedRecord, runToRecord } from './run.js';
 import type { PoolTask } from './poolWorker.js';
 import type { RunExecutor, RunJob, RunRecord } from './types.js';
@@ -62,6 +63,7 @@ export class LocalPoolExecutor implements RunExecutor {
         minThreads: this.workers,
         maxThreads: this.workers,
         idleTimeout: 60_000,
+        resourceLimits: { maxYoungGenerationSizeMb: SIM_WORKER_YOUNG_GENERATION_MB },
       });
     }
     const pool = this.pool;

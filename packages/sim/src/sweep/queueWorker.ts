@@ -11,6 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Piscina } from 'piscina';
+import { SIM_WORKER_YOUNG_GENERATION_MB } from '../run/engineSettings.js';
 import type { Job, Worker } from 'bullmq';
 import { InputError } from '@proxsense/core';
 import { poolWorkerLocation } from './pool.js';
@@ -95,6 +96,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       minThreads: concurrency,
       maxThreads: concurrency,
       idleTimeout: 60_000,
+      resourceLimits: { maxYoungGenerationSizeMb: SIM_WORKER_YOUNG_GENERATION_MB },
     });
     const threads = pool;
     onLog?.(
