@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SIM_NODE_FLAGS } from '@proxsense/sim';
 
 export interface OneBenchOptions {
@@ -152,7 +152,11 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
   const sides = options.side ? [options.side] : [316, 100];
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const worker = fileURLToPath(new URL('./oneWorker.ts', import.meta.url));
-  const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  // tsx as a loader in the worker's own node, not its CLI: the CLI runs the script in a second process
+  // and passes it none of the node flags (--expose-gc, SIM_NODE_FLAGS) given to the first.
+  const tsx = pathToFileURL(
+    fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url)),
+  ).href;
   const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
   const points: OnePoint[] = [];
   log(
@@ -180,9 +184,8 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
         process.execPath,
         [
           ...SIM_NODE_FLAGS,
+          '--import',
           tsx,
-          '--tsconfig',
-          tsconfig,
           worker,
           String(phones),
           String(sideM),
@@ -190,7 +193,11 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
           mode === 'radios' ? 'radios' : 'range',
           String(rangeM),
         ],
-        { encoding: 'utf8', maxBuffer: 1 << 24 },
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+          env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
+        },
       );
       if (r.status !== 0)
         throw new Error(`one bench worker failed (${sideM} m, ${mode}): ${r.stderr}`);

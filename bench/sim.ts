@@ -9,7 +9,7 @@
  * Bluezone profile beside GAEN at every size with its cost ratio.
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SIM_NODE_FLAGS } from '@proxsense/sim';
 
 export interface SimBenchOptions {
@@ -50,6 +50,9 @@ export interface SimBenchPoint {
   bytesPerPhone: number;
   /** Peak RSS growth per phone after 16 B per stored sighting. */
   stateBytesPerPhone: number;
+  /** The worker's node flags, and whether it could collect garbage before its baseline reading. */
+  nodeFlags: string[];
+  gcBeforeBaseline: boolean;
 }
 
 /** Least-squares slope of log(y) on log(x). */
@@ -81,7 +84,11 @@ export function runSimBench(options: SimBenchOptions = {}): {
   const durationS = options.durationS ?? 3600;
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const worker = fileURLToPath(new URL('./simWorker.ts', import.meta.url));
-  const tsx = fileURLToPath(new URL('../node_modules/tsx/dist/cli.mjs', import.meta.url));
+  // tsx as a loader in the worker's own node, not its CLI: the CLI runs the script in a second process
+  // and passes it none of the node flags (--expose-gc, SIM_NODE_FLAGS) given to the first.
+  const tsx = pathToFileURL(
+    fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url)),
+  ).href;
   const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
   const points: SimBenchPoint[] = [];
   log(
@@ -95,16 +102,19 @@ export function runSimBench(options: SimBenchOptions = {}): {
           '--expose-gc',
           // The engine sizing the CLI runs a simulation with (see @proxsense/sim's engineSettings).
           ...SIM_NODE_FLAGS,
+          '--import',
           tsx,
-          '--tsconfig',
-          tsconfig,
           worker,
           String(phones),
           String(durationS),
           String(options.adoption ?? 1),
           profile,
         ],
-        { encoding: 'utf8', maxBuffer: 1 << 24 },
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+          env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
+        },
       );
       if (r.status !== 0)
         throw new Error(`sim bench worker failed for ${phones} phones (${profile}): ${r.stderr}`);

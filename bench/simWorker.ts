@@ -45,5 +45,8 @@ console.log(
     peakRssBytes: peak,
     bytesPerPhone: grownBytes / n,
     stateBytesPerPhone: (grownBytes - 16 * sightings) / n,
+    /** The node flags this process runs with (what the figures were measured under). */
+    nodeFlags: process.execArgv,
+    gcBeforeBaseline: typeof (globalThis as { gc?: unknown }).gc === 'function',
   }),
 );

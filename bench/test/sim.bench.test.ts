@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SIM_NODE_FLAGS } from '@proxsense/sim';
 import { growthExponent, runSimBench } from '../sim.js';
 
 // Not a timed test: it checks the benchmark runs end to end on a tiny city, both profiles.
@@ -11,6 +12,9 @@ describe('sim benchmark (smoke, tiny sizes)', () => {
       expect(p.sightingsStored).toBeGreaterThan(0);
       expect(p.cpuS).toBeGreaterThan(0);
       expect(p.peakRssBytes).toBeGreaterThan(0);
+      // The worker runs under the flags it is given (tsx's CLI would run it in a second process without them).
+      expect(p.gcBeforeBaseline).toBe(true);
+      for (const flag of SIM_NODE_FLAGS) expect(p.nodeFlags).toContain(flag);
     }
     expect(r.bluezoneRatio).toBeGreaterThan(0);
   });

@@ -1,15 +1,17 @@
 /**
  * How the JS engine is sized for a simulation. V8 lets its young generation grow to two 16 MiB
- * semi-spaces (64-bit Node 20) once allocation runs fast, as a crowd's does, though what is alive there
- * at any time is far less: a city of 100 k phones then holds some 24 MiB (≈ 250 B a phone) of young
- * generation it does not need. Capped at 4 MiB, measured on 100 k GAEN phones × 1 h: peak RSS 28 MiB
- * lower and wall time within the noise of a paired run (118 s against 115 s). The CLI's launcher, the
- * bench's workers and sweep threads run with it.
+ * semi-spaces (64-bit Node 20) once allocation runs fast, as a crowd's does, though far less is alive
+ * there at any time, and what a large young generation lets survive a while is then promoted and dies
+ * in the old generation. Measured on 100 k Bluezone phones × 1 h (the bench, one run each, same VM):
+ * peak RSS less 16 B a sighting, 2.1–2.5 KiB a phone by default, 1.76 KiB with 8 MiB semi-spaces,
+ * 1.72 KiB with 4 MiB; wall time 320 s, 365 s and 385 s. 8 MiB is the trade taken: the 2 KB limit
+ * with room, for 14 % more time. The CLI's `npm start`, the bench's workers and sweep threads run with
+ * it.
  * @module
  */
 
 /** Most a young-generation semi-space grows to, MiB. */
-export const SIM_MAX_SEMI_SPACE_MB = 4;
+export const SIM_MAX_SEMI_SPACE_MB = 8;
 
 /** Node flags that apply {@link SIM_MAX_SEMI_SPACE_MB} to a process (for `node` command lines). */
 export const SIM_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${SIM_MAX_SEMI_SPACE_MB}`];
