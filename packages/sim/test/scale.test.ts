@@ -267,52 +267,58 @@ describe('scale structures', () => {
 
   it('incremental ground truth accrues exactly what querying every pair at every step accrues, across a UTC day boundary', () => {
     fc.assert(
-      fc.property(walks, fc.integer({ min: 1, max: 20 }), (walk, dayAtStep) => {
-        const stepS = 60;
-        const firstDay = 20_000;
-        const truth = new GroundTruth(walk.n, 2, 5 * 60, firstDay);
-        const grid = new UniformGrid(12, 8, 2, walk.n);
-        const moves = new MoveLog(walk.n);
-        const brute = new Map<string, number>();
-        // When a pair's seconds that day first reached the minimum.
-        const reachedAt = new Map<string, number>();
-        let built = false;
-        play(walk, (m, step) => {
-          const tS = (step + 1) * stepS;
-          const day = step + 1 >= dayAtStep ? firstDay + 1 : firstDay;
-          moves.scan(m);
-          if (!built) grid.build(m.xM, m.yM, m.present, m.count);
-          else grid.update(m.xM, m.yM, m.present, moves.moved, moves.movedCount);
-          built = true;
-          truth.step(m, grid, moves, tS, stepS, day);
-          for (let a = 0; a < walk.n; a++)
-            for (let b = a + 1; b < walk.n; b++)
-              if (
-                m.present[a] &&
-                m.present[b] &&
-                (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= 4
-              ) {
-                const key = `${a},${b},${day}`;
-                const seconds = (brute.get(key) ?? 0) + stepS;
-                brute.set(key, seconds);
-                if (seconds >= 5 * 60 && !reachedAt.has(key)) reachedAt.set(key, tS);
-              }
-        });
-        truth.flush();
-        const got = new Map<string, number>();
-        for (let i = 0; i < truth.length; i++)
-          if (truth.closeSAt(i) > 0)
-            got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay(i)}`, truth.closeSAt(i));
-        expect(new Map([...got].sort())).toEqual(new Map([...brute].sort()));
-        for (const [key, seconds] of brute) {
-          const [a, b, day] = key.split(',').map(Number) as [number, number, number];
-          const i = truth.find(b, a, day);
-          expect(i).toBeGreaterThanOrEqual(0);
-          expect(truth.isClose(i)).toBe(seconds >= 5 * 60);
-          expect(truth.reachedAtS(i)).toBe(reachedAt.get(key) ?? NaN);
-        }
-        expect(truth.find(0, 1, firstDay + 5)).toBe(-1);
-      }),
+      fc.property(
+        walks,
+        fc.integer({ min: 1, max: 20 }),
+        // A minimum of 0 s included: a pair reaches it at its first step.
+        fc.constantFrom(0, 60, 5 * 60),
+        (walk, dayAtStep, minS) => {
+          const stepS = 60;
+          const firstDay = 20_000;
+          const truth = new GroundTruth(walk.n, 2, minS, firstDay);
+          const grid = new UniformGrid(12, 8, 2, walk.n);
+          const moves = new MoveLog(walk.n);
+          const brute = new Map<string, number>();
+          // When a pair's seconds that day first reached the minimum.
+          const reachedAt = new Map<string, number>();
+          let built = false;
+          play(walk, (m, step) => {
+            const tS = (step + 1) * stepS;
+            const day = step + 1 >= dayAtStep ? firstDay + 1 : firstDay;
+            moves.scan(m);
+            if (!built) grid.build(m.xM, m.yM, m.present, m.count);
+            else grid.update(m.xM, m.yM, m.present, moves.moved, moves.movedCount);
+            built = true;
+            truth.step(m, grid, moves, tS, stepS, day);
+            for (let a = 0; a < walk.n; a++)
+              for (let b = a + 1; b < walk.n; b++)
+                if (
+                  m.present[a] &&
+                  m.present[b] &&
+                  (m.xM[b]! - m.xM[a]!) ** 2 + (m.yM[b]! - m.yM[a]!) ** 2 <= 4
+                ) {
+                  const key = `${a},${b},${day}`;
+                  const seconds = (brute.get(key) ?? 0) + stepS;
+                  brute.set(key, seconds);
+                  if (seconds >= minS && !reachedAt.has(key)) reachedAt.set(key, tS);
+                }
+          });
+          truth.flush();
+          const got = new Map<string, number>();
+          for (let i = 0; i < truth.length; i++)
+            if (truth.closeSAt(i) > 0)
+              got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay(i)}`, truth.closeSAt(i));
+          expect(new Map([...got].sort())).toEqual(new Map([...brute].sort()));
+          for (const [key, seconds] of brute) {
+            const [a, b, day] = key.split(',').map(Number) as [number, number, number];
+            const i = truth.find(b, a, day);
+            expect(i).toBeGreaterThanOrEqual(0);
+            expect(truth.isClose(i)).toBe(seconds >= minS);
+            expect(truth.reachedAtS(i)).toBe(reachedAt.get(key) ?? NaN);
+          }
+          expect(truth.find(0, 1, firstDay + 5)).toBe(-1);
+        },
+      ),
       { numRuns: 80 },
     );
   });

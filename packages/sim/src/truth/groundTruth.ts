@@ -327,10 +327,11 @@ export class GroundTruth {
         `ground truth: step of ${stepS} s; every step of a run must be as long as the first (${this.stepS} s) and positive`,
       );
     this.stepS = stepS;
-    // The fewest steps whose seconds reach the minimum, with the tolerance seconds summed as doubles had.
+    // The fewest steps (at least one: a pair's first step reaches a minimum of 0) whose seconds reach
+    // the minimum, with the tolerance seconds summed as doubles had.
     const minS = this.minDurationS - 1e-9;
-    let k = Math.max(0, Math.ceil(minS / stepS));
-    while (k > 0 && (k - 1) * stepS >= minS) k--;
+    let k = Math.max(1, Math.ceil(minS / stepS));
+    while (k > 1 && (k - 1) * stepS >= minS) k--;
     while (k * stepS < minS) k++;
     this.minSteps = k;
   }
