@@ -17,8 +17,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SIM_NODE_FLAGS } from '@proxsense/sim';
+import { fileURLToPath } from 'node:url';
+import { runBenchWorker } from './benchWorker.js';
 
 export interface OneBenchOptions {
   /** Walkers (default 1000). */
@@ -152,12 +152,6 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
   const sides = options.side ? [options.side] : [316, 100];
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const worker = fileURLToPath(new URL('./oneWorker.ts', import.meta.url));
-  // tsx as a loader in the worker's own node, not its CLI: the CLI runs the script in a second process
-  // and passes it none of the node flags (--expose-gc, SIM_NODE_FLAGS) given to the first.
-  const tsx = pathToFileURL(
-    fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url)),
-  ).href;
-  const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
   const points: OnePoint[] = [];
   log(
     `one: rwp as The ONE's RandomWaypoint, ${phones} walkers, ${durationS / 3600} h, 1 s updates, links within ${rangeM} m logged (ConnectivityONEReport lines), one thread`,
@@ -180,25 +174,13 @@ export function runOneBench(options: OneBenchOptions = {}): OnePoint[] {
     for (const mode of options.rangeOnly
       ? (['range-only'] as const)
       : (['radios', 'range-only'] as const)) {
-      const r = spawnSync(
-        process.execPath,
-        [
-          ...SIM_NODE_FLAGS,
-          '--import',
-          tsx,
-          worker,
-          String(phones),
-          String(sideM),
-          String(durationS),
-          mode === 'radios' ? 'radios' : 'range',
-          String(rangeM),
-        ],
-        {
-          encoding: 'utf8',
-          maxBuffer: 1 << 24,
-          env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-        },
-      );
+      const r = runBenchWorker(worker, [
+        String(phones),
+        String(sideM),
+        String(durationS),
+        mode === 'radios' ? 'radios' : 'range',
+        String(rangeM),
+      ]);
       if (r.status !== 0)
         throw new Error(`one bench worker failed (${sideM} m, ${mode}): ${r.stderr}`);
       const p = JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<

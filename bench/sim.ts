@@ -8,9 +8,9 @@
  * issue's limit: 2 KB); then the exponent of wall and CPU time against phones, and with `--both 1` the
  * Bluezone profile beside GAEN at every size with its cost ratio.
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { SIM_NODE_FLAGS } from '@proxsense/sim';
+import { runBenchWorker } from './benchWorker.js';
 
 export interface SimBenchOptions {
   /** One size only (e.g. --phones 100000). */
@@ -84,37 +84,16 @@ export function runSimBench(options: SimBenchOptions = {}): {
   const durationS = options.durationS ?? 3600;
   const log = options.quiet ? () => {} : (line: string) => console.log(line);
   const worker = fileURLToPath(new URL('./simWorker.ts', import.meta.url));
-  // tsx as a loader in the worker's own node, not its CLI: the CLI runs the script in a second process
-  // and passes it none of the node flags (--expose-gc, SIM_NODE_FLAGS) given to the first.
-  const tsx = pathToFileURL(
-    fileURLToPath(new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url)),
-  ).href;
-  const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
   const points: SimBenchPoint[] = [];
   log(
     `sim: city, ${profiles.join(' + ')}, adoption ${options.adoption ?? 1}, ${durationS / 3600} h simulated, full channel, ground truth on, one thread (node ${SIM_NODE_FLAGS.join(' ')}, as the CLI runs)`,
   );
   for (const phones of sizes) {
     for (const profile of profiles) {
-      const r = spawnSync(
-        process.execPath,
-        [
-          '--expose-gc',
-          // The engine sizing the CLI runs a simulation with (see @proxsense/sim's engineSettings).
-          ...SIM_NODE_FLAGS,
-          '--import',
-          tsx,
-          worker,
-          String(phones),
-          String(durationS),
-          String(options.adoption ?? 1),
-          profile,
-        ],
-        {
-          encoding: 'utf8',
-          maxBuffer: 1 << 24,
-          env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-        },
+      const r = runBenchWorker(
+        worker,
+        [String(phones), String(durationS), String(options.adoption ?? 1), profile],
+        ['--expose-gc'],
       );
       if (r.status !== 0)
         throw new Error(`sim bench worker failed for ${phones} phones (${profile}): ${r.stderr}`);
