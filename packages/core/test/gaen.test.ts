@@ -1,12 +1,16 @@
 import fc from 'fast-check';
+import { unsafe } from '@noble/ciphers/aes.js';
 import { describe, expect, it } from 'vitest';
 import {
+  AES128_SCHEDULE_WORDS,
+  aes128EncryptBlock,
   associatedEncryptedMetadata,
   associatedEncryptedMetadataKey,
   bytesToHex,
   decodeGaenMetadata,
   encodeGaenMetadata,
   enIntervalNumber,
+  expandAes128KeyLE,
   generateTemporaryExposureKey,
   hexToBytes,
   InputError,
@@ -184,5 +188,27 @@ describe('node crypto provider: small calls on pure-TS AES give the bytes OpenSS
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("the reused key schedule is @noble/ciphers' own, word for word", () => {
+    const into = new Uint32Array(AES128_SCHEDULE_WORDS);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), (key) => {
+        expect(expandAes128KeyLE(key, into)).toEqual(unsafe.expandKeyLE(key));
+      }),
+      { numRuns: 500 },
+    );
+    // FIPS 197 Appendix A.1: the last word of the schedule of 2b7e1516 28aed2a6 abf71588 09cf4f3c.
+    const fips = expandAes128KeyLE(hexToBytes('2b7e151628aed2a6abf7158809cf4f3c'), into);
+    expect(fips[43]!.toString(16)).toBe('a60c63b6'); // b6630ca6 read little-endian
+    // Appendix B: the example block.
+    expect(
+      bytesToHex(
+        aes128EncryptBlock(
+          hexToBytes('2b7e151628aed2a6abf7158809cf4f3c'),
+          hexToBytes('3243f6a8885a308d313198a2e0370734'),
+        ),
+      ),
+    ).toBe('3925841d02dc09fbdc118597196a0b32');
   });
 });

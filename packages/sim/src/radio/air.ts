@@ -21,6 +21,7 @@ import {
   type Radio,
   type ReceivedAdvertBatch,
   type Scheduler,
+  roundDbm,
 } from '@proxsense/core';
 import type { Channel } from '../channel/channel.js';
 import type { MoveLog } from '../grid/moveLog.js';
@@ -701,18 +702,6 @@ export class Air {
     this.batch.idHead = ensureLength(this.batch.idHead, length);
     this.batch.idTag = ensureLength(this.batch.idTag, length);
   }
-}
-
-/**
- * `Math.round(y)`, bit for bit, without the generic rounding V8 emits for it (it cost about half of an
- * advert's sampling): floor(y + 0.5), where y + 0.5 is exact for 1 ≤ |y| < 2⁵², through an integer
- * conversion of y + 0.5 + 4096 that is either the floor or one above it. Anything else takes Math.round.
- */
-export function roundDbm(y: number): number {
-  if (!(y >= 1 || y <= -1) || y >= 4096 || y <= -4096) return Math.round(y);
-  const h = y + 0.5;
-  const k = ((h + 4096) | 0) - 4096;
-  return k > h ? k - 1 : k;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roundDbm } from '../src/radio/air.js';
+import { roundDbm } from '@proxsense/core';
 
 describe('roundDbm: Math.round without the slow path', () => {
   it('equals Math.round on every double (halves, near-halves, tiny, huge, NaN)', () => {
