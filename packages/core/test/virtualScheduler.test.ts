@@ -2,6 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { VirtualScheduler } from '@proxsense/core';
 
+/**
+ * Bucket layouts: the default (every timer here in its first bucket) and narrow wheels of a few buckets,
+ * so timers go through all three tiers (heap, wheel, far heap) and wheels turn and skip.
+ */
+const wheel = fc.oneof(
+  fc.constant({}),
+  fc.record({
+    bucketMs: fc.constantFrom(0.5, 1, 3, 7, 40),
+    buckets: fc.constantFrom(2, 4, 16),
+  }),
+);
+
 describe('virtual scheduler', () => {
   it('runs timers in (time, creation) order, skips cancelled ones, and timers set while running', () => {
     fc.assert(
@@ -14,8 +26,9 @@ describe('virtual scheduler', () => {
           },
         ),
         fc.integer({ min: 0, max: 60 }),
-        (timers, untilMs) => {
-          const scheduler = new VirtualScheduler(0);
+        wheel,
+        (timers, untilMs, options) => {
+          const scheduler = new VirtualScheduler(0, options);
           const ran: number[] = [];
           const expected: { atMs: number; order: number; id: number }[] = [];
           let order = 0;
@@ -72,8 +85,8 @@ describe('virtual scheduler', () => {
       { weight: 2, arbitrary: fc.record({ op: fc.constant('run' as const), forMs: fc.nat(150) }) },
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
-        const scheduler = new VirtualScheduler(0);
+      fc.property(fc.array(op, { maxLength: 3000 }), wheel, (ops, options) => {
+        const scheduler = new VirtualScheduler(0, options);
         const fired: number[] = [];
         const target = { onTimer: (id: number) => fired.push(id) };
         // The model: every pending timer (time, handle, id, spawn) in a list, sorted before each pick.
@@ -141,5 +154,23 @@ describe('virtual scheduler', () => {
     scheduler.runUntil(1000);
     expect(at).toEqual([1000]);
     expect(scheduler.pending).toBe(0);
+  });
+
+  it('timers at Infinity run only at runUntil(Infinity); a NaN time and a bad layout are refused', () => {
+    const scheduler = new VirtualScheduler(0, { bucketMs: 10, buckets: 4 });
+    const ran: string[] = [];
+    scheduler.setTimer(Infinity, () => ran.push('never-until-infinity'));
+    scheduler.setTimer(1e9, () => ran.push('far'));
+    scheduler.setTimer(25, () => ran.push('wheel'));
+    scheduler.setTimer(5, () => ran.push('near'));
+    scheduler.runUntil(1e12);
+    expect(ran).toEqual(['near', 'wheel', 'far']);
+    expect(scheduler.pending).toBe(1);
+    scheduler.runUntil(Infinity);
+    expect(ran.at(-1)).toBe('never-until-infinity');
+    expect(scheduler.pending).toBe(0);
+    expect(() => scheduler.setTimer(NaN, () => {})).toThrow(/NaN/);
+    expect(() => new VirtualScheduler(0, { buckets: 1000 })).toThrow(/power of two/);
+    expect(() => new VirtualScheduler(0, { bucketMs: 0 })).toThrow(/bucketMs/);
   });
 });
