@@ -39,7 +39,7 @@ import {
   type DecodedAdvert,
   type DecodedId,
 } from './advertCache.js';
-import { roundDbm } from './roundDbm.js';
+import { roundHalfUp } from './roundHalfUp.js';
 import { ScanAggregatePool, type ScanAggregates } from './scanAggregates.js';
 import { sharedSettings, type FirmwareSharedSettings } from './sharedSettings.js';
 import type {
@@ -553,7 +553,7 @@ export class Firmware implements TimerTarget {
       for (let i = 0; i < agg.size; i++) {
         const slot = order[i]!;
         out.timeMs[i] = firstMs[slot]!;
-        out.rssiDbm[i] = roundDbm(rssiSum[slot]! / count[slot]!);
+        out.rssiDbm[i] = roundHalfUp(rssiSum[slot]! / count[slot]!);
         out.decoded[i] = decoded[slot]!;
         out.idHead[i] = heads[slot]!;
         out.idTag[i] = tags[slot]!;
@@ -572,7 +572,7 @@ export class Firmware implements TimerTarget {
         timeMs: firstMs[slot]!,
         scheme: this.profile.scheme,
         id: id.id,
-        rssiDbm: roundDbm(rssiSum[slot]! / count[slot]!),
+        rssiDbm: roundHalfUp(rssiSum[slot]! / count[slot]!),
       };
       if (id.aem) s.aem = id.aem;
       if (this.name) s.scanner = this.name;

@@ -7,4 +7,4 @@ export * from './fakeRadio.js';
 export * from './advertCache.js';
 export * from './scanAggregates.js';
 export * from './slotPages.js';
-export * from './roundDbm.js';
+export * from './roundHalfUp.js';

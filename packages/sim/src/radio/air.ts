@@ -21,7 +21,7 @@ import {
   type Radio,
   type ReceivedAdvertBatch,
   type Scheduler,
-  roundDbm,
+  roundHalfUp,
 } from '@proxsense/core';
 import type { Channel } from '../channel/channel.js';
 import type { MoveLog } from '../grid/moveLog.js';
@@ -644,7 +644,7 @@ export class Air {
           tail[0] = normalQuantile(x / NORMAL_TABLE_BINS);
           z = tail[0]!;
         }
-        const rssi = roundDbm(medianDbm + sigmaDb * z);
+        const rssi = roundHalfUp(medianDbm + sigmaDb * z);
         if (rssi < floorDbm) {
           below++;
           continue;

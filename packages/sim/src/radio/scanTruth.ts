@@ -12,7 +12,7 @@
  * served in one chunk (every GAEN scan) never hashes at all.
  * @module
  */
-import { mixHead, PAGE_SLOTS, slotOfPage, SlotPages } from '@proxsense/core';
+import { mixHead, PAGE_SLOTS, roundHalfUp, slotOfPage, SlotPages } from '@proxsense/core';
 import { ensureLength } from '../util/growable.js';
 
 const CM_PER_M = 100;
@@ -87,7 +87,7 @@ export class ScanTruth {
     const slot = columns.pages.slotAfter(this.pages, entry, this.lastSlot);
     this.lastSlot = slot;
     columns.idIndex[slot] = idIndex;
-    columns.distanceCm[slot] = Math.min(MAX_DISTANCE_CM, Math.round(distanceM * CM_PER_M));
+    columns.distanceCm[slot] = Math.min(MAX_DISTANCE_CM, roundHalfUp(distanceM * CM_PER_M));
     return entry;
   }
 

@@ -1,11 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roundDbm } from '@proxsense/core';
+import { roundHalfUp } from '@proxsense/core';
 
-describe('roundDbm: Math.round without the slow path', () => {
+describe('roundHalfUp: Math.round without the slow path', () => {
   it('equals Math.round on every double (halves, near-halves, tiny, huge, NaN)', () => {
     const nearHalf = fc
-      .tuple(fc.integer({ min: -300, max: 300 }), fc.integer({ min: -4, max: 4 }))
+      .tuple(
+        fc.oneof(
+          fc.integer({ min: -300, max: 300 }),
+          fc.integer({ min: -(2 ** 30) - 4, max: 2 ** 30 + 4 }),
+        ),
+        fc.integer({ min: -4, max: 4 }),
+      )
       .map(([k, ulps]) => {
         let x = k + 0.5;
         for (let i = 0; i < Math.abs(ulps); i++)
@@ -14,7 +20,7 @@ describe('roundDbm: Math.round without the slow path', () => {
       });
     fc.assert(
       fc.property(fc.oneof(fc.double(), fc.double({ min: -200, max: 50 }), nearHalf), (y) => {
-        expect(Object.is(roundDbm(y), Math.round(y))).toBe(true);
+        expect(Object.is(roundHalfUp(y), Math.round(y))).toBe(true);
       }),
       { numRuns: 20_000 },
     );
@@ -26,11 +32,17 @@ describe('roundDbm: Math.round without the slow path', () => {
       1.5,
       -4095.5,
       4095.5,
-      -4096,
-      4096,
+      2 ** 30 - 1.5,
+      2 ** 30 - 0.5,
+      2 ** 30 - 1,
+      -(2 ** 30) + 0.5,
+      -(2 ** 30) + 1.5,
+      2 ** 30,
+      6553.499999999999,
+      65535.5,
       -0,
       NaN,
     ])
-      expect(Object.is(roundDbm(y), Math.round(y))).toBe(true);
+      expect(Object.is(roundHalfUp(y), Math.round(y))).toBe(true);
   });
 });
