@@ -25,6 +25,8 @@ import { SightingColumns } from '../store/sightingArena.js';
 import { ensureLength } from '../util/growable.js';
 
 const DAY_MS = 86_400_000;
+/** Up to this many windows, an observer's are put in end order by insertion. */
+const INSERTION_SORT_MAX = 128;
 
 /** One observer's verdict about one contact on one day. */
 export interface Verdict {
@@ -150,9 +152,14 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
   const hexOf: (string | undefined)[] = [];
   // One contact object per person: the builder keys tracks by its string, so reuse keeps lookups cheap.
   const contactOf: ({ contact: string } | undefined)[] = [];
-  const seriesOf = new Int32Array(ids.size);
-  const seriesStamp = new Int32Array(ids.size).fill(-1);
+  // Per ID, side by side (one cache line per reading, not two): the observer whose builder has its
+  // series (−1: none yet), and that series.
+  const seriesOfId = new Int32Array(2 * ids.size).fill(-1);
+  // Per series of the current builder: its advertiser's advertised TX power (read once per series,
+  // not per reading: the owner and the power were two more cache misses a reading).
+  let seriesTxDbm = new Float64Array(64);
   let order = new Uint32Array(16);
+  let byEnd = new Uint32Array(64);
   const columns = new SightingColumns();
   for (let o = 0; o < sim.people; o++) {
     const store = sim.stores[o];
@@ -175,7 +182,7 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
     // The phone's own scan records: GAEN credits each scan the time since the previous one, heard or not.
     const builder = new EpisodeBuilder(config, undefined, { scans: store.queryScans() });
     const c = store.columns(columns);
-    const scanner = builder.scanner(store.sightingFrom(c, 0).scanner ?? '');
+    const scanner = builder.scanner(store.scannerName());
     // Time order, ties in store order (the builder's result does not depend on the order of equal times).
     const t = c.timeOffsetMs;
     let sorted = true;
@@ -188,9 +195,9 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
     for (let k = 0; k < n; k++) {
       const i = sorted ? k : order[k]!;
       const id = c.idIndex[i]!;
-      const owner = ids.owner(id);
-      let series = seriesOf[id]!;
-      if (seriesStamp[id] !== o) {
+      let series = seriesOfId[2 * id + 1]!;
+      if (seriesOfId[2 * id] !== o) {
+        const owner = ids.owner(id);
         const hex = (hexOf[id] ??= bytesToHex(ids.bytes(id)));
         series = builder.series(
           scanner,
@@ -200,8 +207,10 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
             contact: String(owner),
           }),
         );
-        seriesOf[id] = series;
-        seriesStamp[id] = o;
+        seriesOfId[2 * id] = o;
+        seriesOfId[2 * id + 1] = series;
+        if (series >= seriesTxDbm.length) seriesTxDbm = ensureLength(seriesTxDbm, series + 1);
+        seriesTxDbm[series] = sim.population.advertisedTxDbm[owner]!;
       }
       // GAEN carries the advertiser's calibrated TX power in its encrypted metadata; Bluezone carries none.
       builder.addReading(
@@ -209,7 +218,7 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
         scanner,
         sim.startMs + t[i]!,
         c.rssiDbm[i]!,
-        gaen ? sim.population.advertisedTxDbm[owner] : undefined,
+        gaen ? seriesTxDbm[series] : undefined,
       );
     }
     const windows = builder.finish();
@@ -249,8 +258,23 @@ export function detectVerdicts(sim: Simulation, options: DetectOptions = {}): De
   ): Float64Array {
     const minutes = new Float64Array(count);
     const atS = new Float64Array(count).fill(NaN);
-    const byEnd = windows.map((_, i) => i).sort((a, b) => windows[a]!.endMs - windows[b]!.endMs);
-    for (const w of byEnd) {
+    // Windows by end, ties in their order (a stable sort): by insertion for the few dozen a phone
+    // usually has (a comparator sort's call per comparison cost more), the native sort past that.
+    const n = windows.length;
+    if (byEnd.length < n) byEnd = new Uint32Array(2 * n);
+    if (n <= INSERTION_SORT_MAX)
+      for (let i = 0; i < n; i++) {
+        const end = windows[i]!.endMs;
+        let j = i;
+        for (; j > 0 && windows[byEnd[j - 1]!]!.endMs > end; j--) byEnd[j] = byEnd[j - 1]!;
+        byEnd[j] = i;
+      }
+    else {
+      for (let i = 0; i < n; i++) byEnd[i] = i;
+      byEnd.subarray(0, n).sort((a, b) => windows[a]!.endMs - windows[b]!.endMs || a - b);
+    }
+    for (let q = 0; q < n; q++) {
+      const w = byEnd[q]!;
       const k = summaryOf[w]!;
       minutes[k]! += windows[w]!.closeDurationS / 60;
       if (Number.isNaN(atS[k]!) && minutes[k]! >= minMinutes - 1e-9)

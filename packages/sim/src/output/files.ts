@@ -95,8 +95,9 @@ function* sightingChunks(sim: Simulation, onPerson: (done: number) => void): Gen
     if (!store) continue;
     let chunk = '';
     const c = store.columns(columns);
+    const scanner = store.scannerName();
     for (let i = 0; i < c.length; i++) {
-      chunk += `${formatSightingLine(store.sightingFrom(c, i))}\n`;
+      chunk += `${formatSightingLine(store.sightingFrom(c, i, scanner))}\n`;
       if (chunk.length > CHUNK_CHARS) {
         yield chunk;
         chunk = '';

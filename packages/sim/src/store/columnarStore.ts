@@ -249,24 +249,29 @@ export class ColumnarStore implements Store {
       this.runStartMs + this.arena.timeOffsetMsAt(g),
       this.arena.idIndexAt(g),
       this.arena.rssiDbmAt(g),
+      this.scannerName(),
     );
   }
 
-  /** A sighting read out of {@link columns} (row i) as the port's object. */
-  sightingFrom(columns: SightingColumns, i: number): Sighting {
+  /**
+   * A sighting read out of {@link columns} (row i) as the port's object. `scanner`: this phone's name,
+   * when the caller reads many rows and made it once.
+   */
+  sightingFrom(columns: SightingColumns, i: number, scanner = this.scannerName()): Sighting {
     return this.sightingOf(
       this.runStartMs + columns.timeOffsetMs[i]!,
       columns.idIndex[i]!,
       columns.rssiDbm[i]!,
+      scanner,
     );
   }
 
-  /** This phone's name, as the crowd names it (made on each read: stores read out rarely). */
-  private scannerName(): string {
+  /** This phone's name, as the crowd names it (made on each call: read out once per read-out). */
+  scannerName(): string {
     return this.crowd.scannerName(this.scanner);
   }
 
-  private sightingOf(timeMs: number, index: number, rssiDbm: number): Sighting {
+  private sightingOf(timeMs: number, index: number, rssiDbm: number, scanner: string): Sighting {
     const s: Sighting = {
       timeMs,
       scheme: this.crowd.scheme,
@@ -275,7 +280,6 @@ export class ColumnarStore implements Store {
     };
     const aem = this.ids.aem(index);
     if (aem) s.aem = aem;
-    const scanner = this.scannerName();
     if (scanner) s.scanner = scanner;
     return s;
   }
@@ -285,10 +289,12 @@ export class ColumnarStore implements Store {
     if (id && wanted < 0) return [];
     const c = this.columns();
     const out: Sighting[] = [];
+    // One name for every row (a string per sighting was a tenth of an exposure check's read-out).
+    const scanner = this.scannerName();
     for (let i = 0; i < c.length; i++) {
       const t = this.runStartMs + c.timeOffsetMs[i]!;
       if (t < fromMs || t >= toMs || (id && c.idIndex[i] !== wanted)) continue;
-      out.push(this.sightingFrom(c, i));
+      out.push(this.sightingFrom(c, i, scanner));
     }
     return out;
   }
@@ -393,11 +399,11 @@ export class ColumnarStore implements Store {
   }: { fromMs?: number; toMs?: number } = {}): ScanRecord[] {
     const out: ScanRecord[] = [];
     const scans = this.scans ?? [];
+    const scanner = this.scannerName();
     for (let i = 0; i < scans.length; i += this.scansWide ? 2 : 1) {
       const startMs = this.scanStartMs(scans, i);
       if (startMs < fromMs || startMs >= toMs) continue;
       const r: ScanRecord = { startMs, durationMs: this.scanDurationMs(scans, i) };
-      const scanner = this.scannerName();
       if (scanner) r.scanner = scanner;
       out.push(r);
     }
