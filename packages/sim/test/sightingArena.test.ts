@@ -25,7 +25,8 @@ function crowd(storeCount: number) {
     const id = new Uint8Array(16);
     id[0] = i * 37;
     id[5] = i;
-    ids.intern(id, i);
+    // Every other ID came with an AEM (a GAEN advert's), so read-outs carry both kinds.
+    ids.intern(id, i, i % 2 ? Uint8Array.of(i, 1, 2, 3) : undefined);
     return id;
   });
   const arena = new SightingArena();
@@ -78,7 +79,7 @@ function crowd(storeCount: number) {
     else stores[k]!.appendSightings(sightings);
     for (const r of rows) models[k]!.push({ ...r, trueDistanceCm: first.get(r.idIndex)! });
   };
-  return { arena, stores, models, append };
+  return { arena, stores, models, append, idBytes };
 }
 
 const row = fc.record({
@@ -118,7 +119,7 @@ describe('SightingArena: stores in shared pages', () => {
   it('keeps every store its own rows, in order, through interleaved appends, prunes and rewrites', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 5 }), fc.array(op, { maxLength: 40 }), (n, ops) => {
-        const { arena, stores, models, append } = crowd(n);
+        const { arena, stores, models, append, idBytes } = crowd(n);
         for (const o of ops) {
           const k = o.store % n;
           if (o.kind === 'append') append(k, o.rows, o.columns, o.tagged);
@@ -146,6 +147,19 @@ describe('SightingArena: stores in shared pages', () => {
             expect(store.idIndexAt(i)).toBe(model[i]!.idIndex);
             expect(store.trueDistanceM(i)).toBe(model[i]!.trueDistanceCm / 100);
           }
+          // Read out as the port's objects (rows of one ID share its copies): as row by row, also
+          // through a time window and for one ID.
+          const each = model.map((_, i) => store.sighting(i));
+          expect(store.querySightings()).toEqual(each);
+          const fromMs = RUN_START_MS + 2_500_000;
+          const toMs = RUN_START_MS + 7_500_000;
+          expect(store.querySightings({ fromMs, toMs })).toEqual(
+            each.filter((s) => s.timeMs >= fromMs && s.timeMs < toMs),
+          );
+          const id = idBytes[k % ID_COUNT]!;
+          expect(store.querySightings({ id })).toEqual(
+            each.filter((s) => bytesToHex(s.id) === bytesToHex(id)),
+          );
           pages += Math.ceil(model.length / PAGE_SIGHTINGS);
         });
         // No page is lost or shared: a store holds exactly the pages its rows need.

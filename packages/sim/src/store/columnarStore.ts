@@ -289,12 +289,26 @@ export class ColumnarStore implements Store {
     if (id && wanted < 0) return [];
     const c = this.columns();
     const out: Sighting[] = [];
-    // One name for every row (a string per sighting was a tenth of an exposure check's read-out).
+    // One name for every row, and one copy of each ID and AEM for its rows (a phone hears a few dozen
+    // IDs in hundreds of sightings; the copies were a fifth of an exposure check's read-out). Rows share
+    // them as a MemoryStore's callers share its stored objects.
     const scanner = this.scannerName();
+    const copies = new Map<number, Sighting>();
     for (let i = 0; i < c.length; i++) {
       const t = this.runStartMs + c.timeOffsetMs[i]!;
-      if (t < fromMs || t >= toMs || (id && c.idIndex[i] !== wanted)) continue;
-      out.push(this.sightingFrom(c, i, scanner));
+      const index = c.idIndex[i]!;
+      if (t < fromMs || t >= toMs || (id && index !== wanted)) continue;
+      const first = copies.get(index);
+      if (!first) {
+        const s = this.sightingOf(t, index, c.rssiDbm[i]!, scanner);
+        copies.set(index, s);
+        out.push(s);
+        continue;
+      }
+      const s: Sighting = { timeMs: t, scheme: first.scheme, id: first.id, rssiDbm: c.rssiDbm[i]! };
+      if (first.aem) s.aem = first.aem;
+      if (scanner) s.scanner = scanner;
+      out.push(s);
     }
     return out;
   }
