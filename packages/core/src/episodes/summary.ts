@@ -146,20 +146,22 @@ function groupDaily(
   windows: readonly ExposureWindow[],
   c: EpisodeConfig,
 ): { summaries: DailySummary[]; summaryOfWindow: Int32Array } {
-  const byKey = new Map<string, number>();
-  const dayNames = new Map<number, string>();
+  // Per UTC day, its name and its summaries by contact: keyed by the windows' own contact strings (a
+  // joined day-and-contact string per window was made, flattened and hashed for every window).
+  const byDay = new Map<number, { day: string; byContact: Map<string, number> }>();
   const found: DailySummary[] = [];
   const foundOfWindow = new Int32Array(windows.length);
   for (let w = 0; w < windows.length; w++) {
     const win = windows[w]!;
     const dayNumber = Math.floor(win.dateMillisSinceEpoch / 86_400_000);
-    let day = dayNames.get(dayNumber);
-    if (day === undefined) dayNames.set(dayNumber, (day = utcDayName(dayNumber)));
-    const key = `${day}\u0000${win.contact}`;
-    let index = byKey.get(key);
+    let ofDay = byDay.get(dayNumber);
+    if (ofDay === undefined)
+      byDay.set(dayNumber, (ofDay = { day: utcDayName(dayNumber), byContact: new Map() }));
+    const day = ofDay.day;
+    let index = ofDay.byContact.get(win.contact);
     if (index === undefined) {
       index = found.length;
-      byKey.set(key, index);
+      ofDay.byContact.set(win.contact, index);
       found.push({
         day,
         contact: win.contact,
