@@ -32,7 +32,7 @@ export class VirtualScheduler implements Scheduler {
   private seq = 0;
   private readonly bucketMs: number;
   private readonly wheelMask: number;
-  /** The current bucket: floor(ms / bucketMs) of the timers in {@link near}. */
+  /** The current bucket (a bucket is floor(ms / bucketMs)): {@link near} holds every timer up to its end. */
   private cur: number;
   private readonly near = new TimerHeap();
   private readonly far = new TimerHeap();
