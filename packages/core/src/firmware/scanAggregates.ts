@@ -10,6 +10,7 @@
 import type { SchemeName } from '../ids/diagnosisKey.js';
 import type { DecodedId } from './advertCache.js';
 import type { ScanSightings } from './ports.js';
+import { grownTo } from './grownTo.js';
 import { PAGE_SLOT_BITS, PAGE_SLOTS, SlotPages, slotOfPage } from './slotPages.js';
 
 /**
@@ -213,11 +214,6 @@ const INSERTION_SORT_MAX = 48;
  * next. Made at the first sort, so importing the module allocates nothing.
  */
 let sortScratch: { packed: Float64Array; heads: Float64Array; order: Uint32Array } | undefined;
-
-function grownTo<T extends Int32Array | Uint32Array | Float64Array>(from: T, into: T): T {
-  into.set(from);
-  return into;
-}
 
 /** A table index from an ID's head (already uniform; the multiply spreads low-bit runs). */
 export function mixHead(head: number): number {

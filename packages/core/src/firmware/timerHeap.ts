@@ -5,6 +5,8 @@
  * levels a binary heap walks.
  * @module
  */
+import { grownTo } from './grownTo.js';
+
 export class TimerHeap {
   size = 0;
   private atMs = new Float64Array(64);
@@ -73,12 +75,4 @@ export class TimerHeap {
     this.seqOf = grownTo(this.seqOf, new Float64Array(length));
     this.recordOf = grownTo(this.recordOf, new Int32Array(length));
   }
-}
-
-export function grownTo<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(
-  from: T,
-  into: T,
-): T {
-  into.set(from);
-  return into;
 }

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Scheduler, TimerHandle, TimerTarget } from './ports.js';
-import { grownTo, TimerHeap } from './timerHeap.js';
+import { grownTo } from './grownTo.js';
+import { TimerHeap } from './timerHeap.js';
 
 /** How {@link VirtualScheduler} buckets pending timers (defaults suit a simulated crowd). */
 export interface VirtualSchedulerOptions {

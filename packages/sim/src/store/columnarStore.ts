@@ -271,14 +271,21 @@ export class ColumnarStore implements Store {
     return this.crowd.scannerName(this.scanner);
   }
 
-  private sightingOf(timeMs: number, index: number, rssiDbm: number, scanner: string): Sighting {
+  /** Row `index`'s sighting; `sameId`: an earlier one of the same ID whose copies it shares. */
+  private sightingOf(
+    timeMs: number,
+    index: number,
+    rssiDbm: number,
+    scanner: string,
+    sameId?: Sighting,
+  ): Sighting {
     const s: Sighting = {
       timeMs,
       scheme: this.crowd.scheme,
-      id: this.ids.bytes(index),
+      id: sameId ? sameId.id : this.ids.bytes(index),
       rssiDbm,
     };
-    const aem = this.ids.aem(index);
+    const aem = sameId ? sameId.aem : this.ids.aem(index);
     if (aem) s.aem = aem;
     if (scanner) s.scanner = scanner;
     return s;
@@ -299,15 +306,8 @@ export class ColumnarStore implements Store {
       const index = c.idIndex[i]!;
       if (t < fromMs || t >= toMs || (id && index !== wanted)) continue;
       const first = copies.get(index);
-      if (!first) {
-        const s = this.sightingOf(t, index, c.rssiDbm[i]!, scanner);
-        copies.set(index, s);
-        out.push(s);
-        continue;
-      }
-      const s: Sighting = { timeMs: t, scheme: first.scheme, id: first.id, rssiDbm: c.rssiDbm[i]! };
-      if (first.aem) s.aem = first.aem;
-      if (scanner) s.scanner = scanner;
+      const s = this.sightingOf(t, index, c.rssiDbm[i]!, scanner, first);
+      if (!first) copies.set(index, s);
       out.push(s);
     }
     return out;
