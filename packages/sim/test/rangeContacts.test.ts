@@ -48,6 +48,81 @@ function traceScenario(durationS: number) {
   });
 }
 
+/**
+ * Runs a tracker on n walkers for `updates` updates (positions drawn from `seed`: jumps up to the range,
+ * or walks within the step with a few jumps and departures) and checks its log, link time and link ups
+ * against a brute-force O(n²) check of every pair at every update.
+ */
+function expectBruteForceLinks(
+  n: number,
+  rangeM: number,
+  seed: number,
+  [widthM, heightM]: readonly [number, number],
+  stepShare: number | undefined,
+  motion: 'jumps' | 'walks',
+  updates = 12,
+): void {
+  const random = new RunStreams(seed).single('world');
+  const stepM = stepShare === undefined ? undefined : stepShare * rangeM;
+  const walkM = stepM ?? 0.15 * rangeM;
+  const tracker = new RangeContacts({ rangeM, people: n, widthM, heightM, stepM });
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const present = new Uint8Array(n);
+  // Some start outside the area: the grid clamps them to edge cells and must still be exact.
+  for (let p = 0; p < n; p++) {
+    x[p] = random.uniform(-10, widthM + 10);
+    y[p] = random.uniform(-10, heightM + 10);
+  }
+  let prev = new Set<string>();
+  const expected: string[] = [];
+  let linked = 0;
+  for (let t = 1; t <= updates; t++) {
+    for (let p = 0; p < n; p++) {
+      if (motion === 'walks') {
+        present[p] = random.chance(0.98) ? 1 : 0;
+        const jump = random.chance(0.05) ? rangeM : walkM / Math.SQRT2;
+        x[p]! += random.uniform(-jump, jump);
+        y[p]! += random.uniform(-jump, jump);
+        continue;
+      }
+      present[p] = random.chance(0.9) ? 1 : 0;
+      // Big jumps and exact multiples of the range and of half the range all occur.
+      const roll = random.uniform(0, 1);
+      if (roll < 0.1) x[p] = Math.round(x[p]! / rangeM) * rangeM;
+      else if (roll < 0.2) x[p] = (Math.round((2 * x[p]!) / rangeM) * rangeM) / 2;
+      else x[p]! += random.uniform(-rangeM, rangeM);
+      y[p]! += random.uniform(-rangeM, rangeM);
+    }
+    tracker.update(t, x, y, present);
+    const now = new Set<string>();
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        if (
+          present[a] &&
+          present[b] &&
+          Math.sqrt((x[a]! - x[b]!) ** 2 + (y[a]! - y[b]!) ** 2) <= rangeM
+        )
+          now.add(`${a} ${b}`);
+      }
+    }
+    const lines: string[] = [];
+    for (const k of now) if (!prev.has(k)) lines.push(`${k} up`);
+    for (const k of prev) if (!now.has(k)) lines.push(`${k} down`);
+    lines.sort((u, v) => {
+      const [a0, b0] = u.split(' ').map(Number);
+      const [a1, b1] = v.split(' ').map(Number);
+      return a0! - a1! || b0! - b1!;
+    });
+    expected.push(...lines.map((l) => `${t}.00 CONN ${l}`));
+    linked += now.size;
+    prev = now;
+  }
+  expect([...tracker.logLines()]).toEqual(expected);
+  expect(tracker.contactS).toBe(linked);
+  expect(tracker.linkUps).toBe(expected.filter((l) => l.endsWith(' up')).length);
+}
+
 describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => {
   it('a hand-made trace gives exactly the known link events, in The ONE node ids', () => {
     const trace = traceFromRows(HAND_MADE, 'hand-made');
@@ -173,70 +248,22 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
         // How walkers move: jumps up to the range (most are movers, looked up in the previous grid),
         // or walks within the step with a few jumps and departures (most pairs judged by one pass).
         fc.constantFrom('jumps', 'walks'),
-        (n, rangeM, seed, [widthM, heightM], stepShare, motion) => {
-          const random = new RunStreams(seed).single('world');
-          const stepM = stepShare === undefined ? undefined : stepShare * rangeM;
-          const walkM = stepM ?? 0.15 * rangeM;
-          const tracker = new RangeContacts({ rangeM, people: n, widthM, heightM, stepM });
-          const x = new Float64Array(n);
-          const y = new Float64Array(n);
-          const present = new Uint8Array(n);
-          // Some start outside the area: the grid clamps them to edge cells and must still be exact.
-          for (let p = 0; p < n; p++) {
-            x[p] = random.uniform(-10, widthM + 10);
-            y[p] = random.uniform(-10, heightM + 10);
-          }
-          let prev = new Set<string>();
-          const expected: string[] = [];
-          let linked = 0;
-          for (let t = 1; t <= 12; t++) {
-            for (let p = 0; p < n; p++) {
-              if (motion === 'walks') {
-                present[p] = random.chance(0.98) ? 1 : 0;
-                const jump = random.chance(0.05) ? rangeM : walkM / Math.SQRT2;
-                x[p]! += random.uniform(-jump, jump);
-                y[p]! += random.uniform(-jump, jump);
-                continue;
-              }
-              present[p] = random.chance(0.9) ? 1 : 0;
-              // Big jumps and exact multiples of the range and of half the range all occur.
-              const roll = random.uniform(0, 1);
-              if (roll < 0.1) x[p] = Math.round(x[p]! / rangeM) * rangeM;
-              else if (roll < 0.2) x[p] = (Math.round((2 * x[p]!) / rangeM) * rangeM) / 2;
-              else x[p]! += random.uniform(-rangeM, rangeM);
-              y[p]! += random.uniform(-rangeM, rangeM);
-            }
-            tracker.update(t, x, y, present);
-            const now = new Set<string>();
-            for (let a = 0; a < n; a++) {
-              for (let b = a + 1; b < n; b++) {
-                if (
-                  present[a] &&
-                  present[b] &&
-                  Math.sqrt((x[a]! - x[b]!) ** 2 + (y[a]! - y[b]!) ** 2) <= rangeM
-                )
-                  now.add(`${a} ${b}`);
-              }
-            }
-            const lines: string[] = [];
-            for (const k of now) if (!prev.has(k)) lines.push(`${k} up`);
-            for (const k of prev) if (!now.has(k)) lines.push(`${k} down`);
-            lines.sort((u, v) => {
-              const [a0, b0] = u.split(' ').map(Number);
-              const [a1, b1] = v.split(' ').map(Number);
-              return a0! - a1! || b0! - b1!;
-            });
-            expected.push(...lines.map((l) => `${t}.00 CONN ${l}`));
-            linked += now.size;
-            prev = now;
-          }
-          expect([...tracker.logLines()]).toEqual(expected);
-          expect(tracker.contactS).toBe(linked);
-          expect(tracker.linkUps).toBe(expected.filter((l) => l.endsWith(' up')).length);
-        },
+        (n, rangeM, seed, area, stepShare, motion) =>
+          expectBruteForceLinks(n, rangeM, seed, area, stepShare, motion),
       ),
       { numRuns: 240 },
     );
+  });
+
+  it('a crowd whose update makes more events than the buffers hold grows them midway and goes on exactly', () => {
+    // Up to 150 walkers within a few metres: the first update brings ~11,000 links up (the kernel's
+    // buffers start at 1024 events), and jumps make movers whose downs are appended after its events.
+    for (const [n, rangeM, area, motion] of [
+      [150, 15, [4, 4], 'jumps'],
+      [150, 3, [12, 7], 'jumps'],
+      [120, 6, [12, 7], 'walks'],
+    ] as const)
+      for (const seed of [1, 2]) expectBruteForceLinks(n, rangeM, seed, area, undefined, motion, 6);
   });
 
   it('a pair in range that walks apart by a step each goes down wherever it stands on the grid', () => {

@@ -17,14 +17,15 @@
  * cells are half that size (a walker's candidates cover 25 quarter-cells, 6.25 R², instead of 9 R²).
  * The test is one comparison of the squared distance with the largest double whose square root is ≤ the
  * range ({@link sqrtAtMost}): exactly The ONE's test on the square root, and the same arithmetic
- * whichever update evaluates it. Memory is O(walkers) in typed arrays, plus a bitset of pairs ever
+ * whichever update evaluates it. The candidate loops run in WebAssembly ({@link RangeEventKernel}: the same
+ * double arithmetic, twice as fast as the JavaScript they replace), over grids that live in its memory. Memory is O(walkers) in typed arrays, plus a bitset of pairs ever
  * linked up to 8192 walkers; the events go to a {@link ConnectivityLog}, streamed or kept in memory.
  * @module
  */
 import { open } from 'node:fs/promises';
 import { InputError } from '@proxsense/core';
-import { ensureLength } from '../util/growable.js';
 import { ConnectivityLog, memoryLogSink, type LogSink } from './connectivityLog.js';
+import { RangeEventKernel } from './rangeEventKernel.js';
 
 /** What `results.json` reports under `rangeContacts`. */
 export interface RangeContactSummary {
@@ -107,30 +108,16 @@ export class RangeContacts {
   private readonly inRange2: number;
   /** Squared expected step (see {@link RangeContactOptions.stepM}): a walker moving farther is looked up. */
   private readonly step2: number;
-  /** This update's grid: cell → walkers (counting sort), with their positions in cell order. */
-  private cellStart: Uint32Array;
+  /** Both updates' grids and the event buffers, in WebAssembly memory, and the loops over them. */
+  private readonly kernel: RangeEventKernel;
   private readonly cellFill: Uint32Array;
   private readonly cellOf: Int32Array;
-  private cellItems: Uint32Array;
-  /** x, y of cell-order item k at 2k, 2k + 1 (one array: one load stream in the hot loop). */
-  private cellXY: Float64Array;
-  /** The previous update's grid (its cellStart, cellItems, cellXY), where movers' previous links are. */
-  private prevCellStart: Uint32Array;
-  private prevCellItems: Uint32Array;
-  private prevCellXY: Float64Array;
-  /** The same walkers' positions at the previous update (interleaved too), in this update's cell order. */
-  private readonly cellPrevXY: Float64Array;
   /**
    * Everyone's positions now and at the previous update, by walker (x, y at 2p, 2p + 1), NaN while
    * away: a NaN distance is never in range, so presence needs no test of its own.
    */
   private posXY: Float64Array;
   private prevPosXY: Float64Array;
-  /**
-   * One walker's candidates whose link changed, found branch-free: cell-order position · 2 + 1 if it came
-   * up, + 0 if it went down.
-   */
-  private readonly near: Uint32Array;
   /** Links up now. */
   private links = 0;
   /** Walkers present at the previous update that left or moved farther than a step (and a flag each). */
@@ -139,10 +126,6 @@ export class RangeContacts {
   private readonly moverPrevCell: Int32Array;
   private moverCount = 0;
   private readonly isMover: Uint8Array;
-  /** This update's events, handed to the log at its end. */
-  private evA = new Uint32Array(1024);
-  private evB = new Uint32Array(1024);
-  private evUp = new Uint8Array(1024);
   private readonly log: ConnectivityLog | undefined;
   private readonly kept: Uint8Array[] | undefined;
   private readonly everBits: Uint8Array | undefined;
@@ -173,18 +156,11 @@ export class RangeContacts {
     this.rows = Math.max(1, Math.ceil(options.heightM / this.cellM));
     this.stride = this.cols + 2 * this.cellsPerRange;
     const paddedCells = this.stride * (this.rows + this.cellsPerRange);
-    this.cellStart = new Uint32Array(paddedCells + 1);
-    this.prevCellStart = new Uint32Array(paddedCells + 1);
+    this.kernel = new RangeEventKernel(paddedCells, people);
     this.cellFill = new Uint32Array(paddedCells);
     this.cellOf = new Int32Array(people);
-    this.cellItems = new Uint32Array(people);
-    this.prevCellItems = new Uint32Array(people);
-    this.cellXY = new Float64Array(2 * people);
-    this.prevCellXY = new Float64Array(2 * people);
-    this.cellPrevXY = new Float64Array(2 * people);
     this.posXY = new Float64Array(2 * people);
     this.prevPosXY = new Float64Array(2 * people).fill(NaN);
-    this.near = new Uint32Array(people);
     this.movers = new Uint32Array(people);
     this.moverPrevCell = new Int32Array(people);
     this.isMover = new Uint8Array(people);
@@ -221,11 +197,16 @@ export class RangeContacts {
     const dtS = tS - this.lastS;
     this.lastS = tS;
     const t0 = this.clock?.();
-    this.swapGrids();
+    this.kernel.swap();
     this.index(xM, yM, present);
-    let events = this.findEvents();
+    let events = this.kernel.findEvents(
+      this.rows * this.stride,
+      this.stride,
+      this.cellsPerRange,
+      this.inRange2,
+    );
     if (this.moverCount > 0) events = this.findMoversDowns(events);
-    const { evA, evB, evUp } = this;
+    const { evA, evB, evUp } = this.kernel;
     let ups = 0;
     for (let k = 0; k < events; k++) {
       if (!evUp[k]) continue;
@@ -256,26 +237,16 @@ export class RangeContacts {
     if (this.clock) this.logS += this.clock() - t0!;
   }
 
-  /** The last update's grid becomes the previous one; its arrays take this update's. */
-  private swapGrids(): void {
-    const { cellStart, cellItems, cellXY } = this;
-    this.cellStart = this.prevCellStart;
-    this.cellItems = this.prevCellItems;
-    this.cellXY = this.prevCellXY;
-    this.prevCellStart = cellStart;
-    this.prevCellItems = cellItems;
-    this.prevCellXY = cellXY;
-  }
-
   /**
    * Counting sort of everyone present into cells (positions outside clamp to edges), with their current
    * and previous positions in cell order; lists the movers: walkers present at the previous update that
    * left or moved farther than a step.
    */
   private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
-    const { cellStart, cellFill, cellOf, cellItems, cellXY, cols, rows, stride, cellM } = this;
+    const { cellStart, cellItems, cellXY } = this.kernel;
+    const { cellFill, cellOf, cols, rows, stride, cellM } = this;
     const pad = this.cellsPerRange;
-    const { cellPrevXY, posXY, prevPosXY, movers, moverPrevCell, isMover, step2 } = this;
+    const { posXY, prevPosXY, movers, moverPrevCell, isMover, step2 } = this;
     const n = this.people;
     cellStart.fill(0);
     let moverCount = 0;
@@ -321,84 +292,11 @@ export class RangeContacts {
       if (cell < 0) continue;
       const k = cellFill[cell]!++;
       cellItems[k] = p;
-      cellXY[2 * k] = posXY[2 * p]!;
-      cellXY[2 * k + 1] = posXY[2 * p + 1]!;
-      cellPrevXY[2 * k] = prevPosXY[2 * p]!;
-      cellPrevXY[2 * k + 1] = prevPosXY[2 * p + 1]!;
+      cellXY[4 * k] = posXY[2 * p]!;
+      cellXY[4 * k + 1] = posXY[2 * p + 1]!;
+      cellXY[4 * k + 2] = prevPosXY[2 * p]!;
+      cellXY[4 * k + 3] = prevPosXY[2 * p + 1]!;
     }
-  }
-
-  /** Room for `count` events in this update's buffers. */
-  private roomForEvents(count: number): void {
-    if (this.evA.length >= count) return;
-    this.evA = ensureLength(this.evA, count);
-    this.evB = ensureLength(this.evB, count);
-    this.evUp = ensureLength(this.evUp, count);
-  }
-
-  /**
-   * Every candidate pair (both present, cells at most `cellsPerRange` apart each way), each once, at
-   * both updates' positions: in range now and not before is an up event, before and not now a down.
-   * Returns the number of events.
-   */
-  private findEvents(): number {
-    const { cellStart, cellItems, cellXY, cellPrevXY, cols, rows, stride, inRange2, near } = this;
-    const pad = this.cellsPerRange;
-    let { evA, evB, evUp } = this;
-    let ev = 0;
-    for (let r = 0; r < rows; r++) {
-      const rowEnd = r * stride + cols + pad;
-      for (let cell = r * stride + pad; cell < rowEnd; cell++) {
-        const s0 = cellStart[cell]!;
-        const s1 = cellStart[cell + 1]!;
-        if (s0 === s1) continue;
-        // The padding makes every neighbour exist (empty at the edges), and cells of a row are
-        // consecutive runs of items: this cell and those east of it up to the start of cell + pad + 1;
-        // each row below from cell + dy · stride − pad to the start of cell + dy · stride + pad + 1.
-        const eastEnd = cellStart[cell + pad + 1]!;
-        const b0 = cellStart[cell + stride - pad]!;
-        const b1 = cellStart[cell + stride + pad + 1]!;
-        const c0 = pad === 2 ? cellStart[cell + 2 * stride - 2]! : 0;
-        const c1 = pad === 2 ? cellStart[cell + 2 * stride + 3]! : 0;
-        // Room for every candidate of this cell, so the inner loops never check.
-        const most = ev + (s1 - s0) * (eastEnd - s0 + b1 - b0 + c1 - c0);
-        if (most > evA.length) {
-          this.roomForEvents(most);
-          ({ evA, evB, evUp } = this);
-        }
-        for (let i = s0; i < s1; i++) {
-          const xi = cellXY[2 * i]!;
-          const yi = cellXY[2 * i + 1]!;
-          const pxi = cellPrevXY[2 * i]!;
-          const pyi = cellPrevXY[2 * i + 1]!;
-          // Candidates in runs: this cell after i and its east neighbours, then each row below.
-          let k = changedIn(
-            cellXY,
-            cellPrevXY,
-            xi,
-            yi,
-            pxi,
-            pyi,
-            i + 1,
-            eastEnd,
-            inRange2,
-            near,
-            0,
-          );
-          k = changedIn(cellXY, cellPrevXY, xi, yi, pxi, pyi, b0, b1, inRange2, near, k);
-          k = changedIn(cellXY, cellPrevXY, xi, yi, pxi, pyi, c0, c1, inRange2, near, k);
-          if (k === 0) continue;
-          const a = cellItems[i]!;
-          for (let q = 0; q < k; q++) {
-            const code = near[q]!;
-            evA[ev] = a;
-            evB[ev] = cellItems[code >>> 1]!;
-            evUp[ev++] = code & 1;
-          }
-        }
-      }
-    }
-    return ev;
   }
 
   /**
@@ -408,7 +306,8 @@ export class RangeContacts {
    * Returns the number of events.
    */
   private findMoversDowns(ev: number): number {
-    const { prevCellStart, prevCellItems, prevCellXY, prevPosXY, cellOf, movers, isMover } = this;
+    const { prevPosXY, cellOf, movers, isMover, kernel } = this;
+    const { prevCellStart, prevCellItems, prevCellXY } = kernel;
     const { moverPrevCell, rows, stride, inRange2 } = this;
     const pad = this.cellsPerRange;
     for (let m = 0; m < this.moverCount; m++) {
@@ -428,14 +327,14 @@ export class RangeContacts {
       for (let row = rowFrom; row <= rowTo; row++) {
         const from = prevCellStart[row * stride + c]!;
         const to = prevCellStart[row * stride + c + 2 * pad + 1]!;
-        this.roomForEvents(ev + to - from);
-        const { evA, evB, evUp } = this;
+        kernel.roomForEvents(ev + to - from);
+        const { evA, evB, evUp } = kernel;
         for (let k = from; k < to; k++) {
           const b = prevCellItems[k]!;
           // A pair of two movers is looked at from the lower index only.
           if (b === a || (isMover[b] && b < a)) continue;
-          const dx = prevCellXY[2 * k]! - ax;
-          const dy = prevCellXY[2 * k + 1]! - ay;
+          const dx = prevCellXY[4 * k]! - ax;
+          const dy = prevCellXY[4 * k + 1]! - ay;
           if (!(dx * dx + dy * dy <= inRange2)) continue;
           const cellB = cellOf[b]!;
           if (cellA >= 0 && cellB >= 0) {
@@ -498,38 +397,6 @@ export class RangeContacts {
       await file.close();
     }
   }
-}
-
-/**
- * Appends to `near` from `k` on the cell-order items j in [from, to) whose link with (xi, yi), at the
- * previous positions (pxi, pyi), changed: j · 2 + 1 if in range now and not before, j · 2 if before and
- * not now. Returns the new count. Branch-free (the tests are coin tosses a branch predictor cannot
- * learn): each j is written, and kept by advancing k only when its link changed.
- */
-function changedIn(
-  cellXY: Float64Array,
-  cellPrevXY: Float64Array,
-  xi: number,
-  yi: number,
-  pxi: number,
-  pyi: number,
-  from: number,
-  to: number,
-  inRange2: number,
-  near: Uint32Array,
-  k: number,
-): number {
-  for (let j = from; j < to; j++) {
-    const dx = cellXY[2 * j]! - xi;
-    const dy = cellXY[2 * j + 1]! - yi;
-    const px = cellPrevXY[2 * j]! - pxi;
-    const py = cellPrevXY[2 * j + 1]! - pyi;
-    const now = +(dx * dx + dy * dy <= inRange2);
-    const before = +(px * px + py * py <= inRange2);
-    near[k] = 2 * j + now;
-    k += now ^ before;
-  }
-  return k;
 }
 
 /**
