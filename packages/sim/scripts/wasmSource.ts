@@ -12,7 +12,7 @@ export async function wasmModuleSource(watPath: string, constName: string): Prom
   const wabt = await wabtInit();
   const parsed = wabt.parseWat(basename(watPath), readFileSync(watPath, 'utf8'), {
     mutable_globals: true,
-    sat_float_to_int: true,
+    bulk_memory: true,
   });
   try {
     parsed.validate();
@@ -33,4 +33,9 @@ export async function wasmModuleSource(watPath: string, constName: string): Prom
 /** Every WebAssembly source of the package: its .wat, the generated module and the constant it exports. */
 export const WASM_SOURCES = [
   { wat: 'rangeEvents.wat', module: 'rangeEvents.wasm.ts', constName: 'RANGE_EVENTS_WASM_BASE64' },
+  {
+    wat: 'connectivityLines.wat',
+    module: 'connectivityLines.wasm.ts',
+    constName: 'CONNECTIVITY_LINES_WASM_BASE64',
+  },
 ] as const;
