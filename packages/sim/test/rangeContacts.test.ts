@@ -266,6 +266,37 @@ describe('range-only contacts (The ONE ConnectivityONEReport semantics)', () => 
       for (const seed of [1, 2]) expectBruteForceLinks(n, rangeM, seed, area, undefined, motion, 6);
   });
 
+  it('movers whose links all go down at once find room for every down, however many links were up', () => {
+    // Three clusters of 45 come up in three updates (990 links each: the buffers grow to hold one
+    // update's), then everyone jumps 30 m apart, beyond every candidate cell: all 2,970 downs are
+    // movers' downs, found in the previous grid, more than the buffers held.
+    const n = 135;
+    const tracker = new RangeContacts({ rangeM: 10, people: n, widthM: 400, heightM: 400 });
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    const present = new Uint8Array(n);
+    for (let cluster = 0; cluster < 3; cluster++) {
+      for (let p = 45 * cluster; p < 45 * (cluster + 1); p++)
+        [x[p], y[p], present[p]] = [10 + 150 * cluster + 0.01 * p, 10 + 150 * cluster, 1];
+      tracker.update(cluster + 1, x, y, present);
+    }
+    for (let p = 0; p < n; p++) [x[p], y[p]] = [(p % 12) * 30, Math.floor(p / 12) * 30];
+    tracker.update(4, x, y, present);
+    const pairs = (from: number, to: number) => {
+      const out: string[] = [];
+      for (let a = from; a < to; a++) for (let b = a + 1; b < to; b++) out.push(`${a} ${b}`);
+      return out;
+    };
+    const all = [0, 1, 2].flatMap((c) => pairs(45 * c, 45 * (c + 1)));
+    expect([...tracker.logLines()]).toEqual([
+      ...[0, 1, 2].flatMap((c) =>
+        pairs(45 * c, 45 * (c + 1)).map((l) => `${c + 1}.00 CONN ${l} up`),
+      ),
+      ...all.map((l) => `4.00 CONN ${l} down`),
+    ]);
+    expect(tracker.linkUps).toBe(2970);
+  });
+
   it('a pair in range that walks apart by a step each goes down wherever it stands on the grid', () => {
     // Neither walker is a mover (each moved exactly the expected step), so the one pass over this
     // update's grid must see the pair: cells sized for less than range + 2 steps would miss some.

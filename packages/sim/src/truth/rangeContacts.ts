@@ -110,22 +110,10 @@ export class RangeContacts {
   private readonly step2: number;
   /** Both updates' grids and the event buffers, in WebAssembly memory, and the loops over them. */
   private readonly kernel: RangeEventKernel;
-  private readonly cellFill: Uint32Array;
-  private readonly cellOf: Int32Array;
-  /**
-   * Everyone's positions now and at the previous update, by walker (x, y at 2p, 2p + 1), NaN while
-   * away: a NaN distance is never in range, so presence needs no test of its own.
-   */
-  private posXY: Float64Array;
-  private prevPosXY: Float64Array;
   /** Links up now. */
   private links = 0;
-  /** Walkers present at the previous update that left or moved farther than a step (and a flag each). */
-  private readonly movers: Uint32Array;
-  /** Each mover's cell at the previous update (its `cellOf` then, read before this update's). */
-  private readonly moverPrevCell: Int32Array;
+  /** Walkers present at the previous update that left or moved farther than a step (the kernel lists them). */
   private moverCount = 0;
-  private readonly isMover: Uint8Array;
   private readonly log: ConnectivityLog | undefined;
   private readonly kept: Uint8Array[] | undefined;
   private readonly everBits: Uint8Array | undefined;
@@ -155,15 +143,16 @@ export class RangeContacts {
     this.cols = Math.max(1, Math.ceil(options.widthM / this.cellM));
     this.rows = Math.max(1, Math.ceil(options.heightM / this.cellM));
     this.stride = this.cols + 2 * this.cellsPerRange;
-    const paddedCells = this.stride * (this.rows + this.cellsPerRange);
-    this.kernel = new RangeEventKernel(paddedCells, people);
-    this.cellFill = new Uint32Array(paddedCells);
-    this.cellOf = new Int32Array(people);
-    this.posXY = new Float64Array(2 * people);
-    this.prevPosXY = new Float64Array(2 * people).fill(NaN);
-    this.movers = new Uint32Array(people);
-    this.moverPrevCell = new Int32Array(people);
-    this.isMover = new Uint8Array(people);
+    this.kernel = new RangeEventKernel(
+      {
+        cols: this.cols,
+        rows: this.rows,
+        stride: this.stride,
+        pad: this.cellsPerRange,
+        cellM: this.cellM,
+      },
+      people,
+    );
     const log = options.log ?? 'memory';
     if (log === 'memory') {
       const memory = memoryLogSink();
@@ -198,7 +187,7 @@ export class RangeContacts {
     this.lastS = tS;
     const t0 = this.clock?.();
     this.kernel.swap();
-    this.index(xM, yM, present);
+    this.moverCount = this.kernel.index(xM, yM, present, this.step2);
     let events = this.kernel.findEvents(
       this.rows * this.stride,
       this.stride,
@@ -216,9 +205,6 @@ export class RangeContacts {
     this.linkUps += ups;
     this.links += 2 * ups - events;
     this.events += events;
-    const prevPosXY = this.prevPosXY;
-    this.prevPosXY = this.posXY;
-    this.posXY = prevPosXY;
     this.linkedUpdates += this.links;
     this.contactS += this.links * dtS;
     const t1 = this.clock?.();
@@ -238,77 +224,18 @@ export class RangeContacts {
   }
 
   /**
-   * Counting sort of everyone present into cells (positions outside clamp to edges), with their current
-   * and previous positions in cell order; lists the movers: walkers present at the previous update that
-   * left or moved farther than a step.
-   */
-  private index(xM: Float64Array, yM: Float64Array, present: Uint8Array): void {
-    const { cellStart, cellItems, cellXY } = this.kernel;
-    const { cellFill, cellOf, cols, rows, stride, cellM } = this;
-    const pad = this.cellsPerRange;
-    const { posXY, prevPosXY, movers, moverPrevCell, isMover, step2 } = this;
-    const n = this.people;
-    cellStart.fill(0);
-    let moverCount = 0;
-    for (let p = 0; p < n; p++) {
-      const px = prevPosXY[2 * p]!;
-      const py = prevPosXY[2 * p + 1]!;
-      if (!present[p]) {
-        // Present before (a number, not NaN): it left.
-        if (px === px) {
-          moverPrevCell[moverCount] = cellOf[p]!;
-          movers[moverCount++] = p;
-          isMover[p] = 1;
-        }
-        cellOf[p] = -1;
-        posXY[2 * p] = NaN;
-        posXY[2 * p + 1] = NaN;
-        continue;
-      }
-      const x = xM[p]!;
-      const y = yM[p]!;
-      posXY[2 * p] = x;
-      posXY[2 * p + 1] = y;
-      // NaN (absent before) is never farther than a step.
-      if ((x - px) * (x - px) + (y - py) * (y - py) > step2) {
-        moverPrevCell[moverCount] = cellOf[p]!;
-        movers[moverCount++] = p;
-        isMover[p] = 1;
-      }
-      let c = Math.floor(x / cellM);
-      let r = Math.floor(y / cellM);
-      c = c < 0 ? 0 : c >= cols ? cols - 1 : c;
-      r = r < 0 ? 0 : r >= rows ? rows - 1 : r;
-      const cell = r * stride + c + pad;
-      cellOf[p] = cell;
-      cellStart[cell + 1]!++;
-    }
-    this.moverCount = moverCount;
-    const cells = cellFill.length;
-    for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
-    cellFill.set(cellStart.subarray(0, cells));
-    for (let p = 0; p < n; p++) {
-      const cell = cellOf[p]!;
-      if (cell < 0) continue;
-      const k = cellFill[cell]!++;
-      cellItems[k] = p;
-      cellXY[4 * k] = posXY[2 * p]!;
-      cellXY[4 * k + 1] = posXY[2 * p + 1]!;
-      cellXY[4 * k + 2] = prevPosXY[2 * p]!;
-      cellXY[4 * k + 3] = prevPosXY[2 * p + 1]!;
-    }
-  }
-
-  /**
    * The movers' links of the previous update that {@link findEvents} could not see: those with a walker
    * that left, or whose cells are now too far apart to be candidates (so out of range). Found around each
    * mover's previous position in the previous update's grid; appended after the `ev` events so far.
    * Returns the number of events.
    */
   private findMoversDowns(ev: number): number {
-    const { prevPosXY, cellOf, movers, isMover, kernel } = this;
-    const { prevCellStart, prevCellItems, prevCellXY } = kernel;
-    const { moverPrevCell, rows, stride, inRange2 } = this;
+    const { kernel, rows, stride, inRange2 } = this;
+    // Each event here is a link that was up at the previous update (one of `links`): room for all of
+    // them first, so the kernel's memory cannot grow, and its views change, inside the loops.
+    kernel.roomForEvents(ev + this.links);
+    const { prevCellStart, prevCellItems, prevCellXY, prevPosXY, cellOf, movers, isMover } = kernel;
+    const { moverPrevCell, evA, evB, evUp } = kernel;
     const pad = this.cellsPerRange;
     for (let m = 0; m < this.moverCount; m++) {
       const a = movers[m]!;
@@ -327,8 +254,6 @@ export class RangeContacts {
       for (let row = rowFrom; row <= rowTo; row++) {
         const from = prevCellStart[row * stride + c]!;
         const to = prevCellStart[row * stride + c + 2 * pad + 1]!;
-        kernel.roomForEvents(ev + to - from);
-        const { evA, evB, evUp } = kernel;
         for (let k = from; k < to; k++) {
           const b = prevCellItems[k]!;
           // A pair of two movers is looked at from the lower index only.
@@ -351,7 +276,7 @@ export class RangeContacts {
         }
       }
     }
-    for (let m = 0; m < this.moverCount; m++) this.isMover[movers[m]!] = 0;
+    for (let m = 0; m < this.moverCount; m++) isMover[movers[m]!] = 0;
     return ev;
   }
 

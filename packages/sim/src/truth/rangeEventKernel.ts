@@ -20,6 +20,29 @@ interface RangeEventsExports {
   memory: WasmMemory;
   resumeCell: WasmGlobal;
   resumeItem: WasmGlobal;
+  index(
+    n: number,
+    cols: number,
+    rows: number,
+    stride: number,
+    pad: number,
+    cellM: number,
+    step2: number,
+    xIn: number,
+    yIn: number,
+    presentIn: number,
+    pos: number,
+    prevPos: number,
+    cellOf: number,
+    cellStart: number,
+    cellFill: number,
+    cells: number,
+    items: number,
+    xy: number,
+    movers: number,
+    moverPrevCell: number,
+    isMover: number,
+  ): number;
   findEvents(
     cell: number,
     item: number,
@@ -49,11 +72,24 @@ function rangeEventsModule(): WasmModule {
   return (compiled ??= compileWasm(RANGE_EVENTS_WASM_BASE64));
 }
 
-/** One grid's byte offsets: cell starts, items in cell order, and their positions (4 doubles an item). */
+/**
+ * One update's byte offsets: its grid (cell starts, items in cell order, their positions: 4 doubles an
+ * item) and everyone's positions by walker (2 doubles a walker).
+ */
 interface GridOffsets {
   cellStart: number;
   items: number;
   xy: number;
+  pos: number;
+}
+
+/** The grid's shape (see RangeContacts): cells per row and rows, the padded row stride, the padding. */
+export interface RangeGridShape {
+  cols: number;
+  rows: number;
+  stride: number;
+  pad: number;
+  cellM: number;
 }
 
 export class RangeEventKernel {
@@ -66,6 +102,14 @@ export class RangeEventKernel {
   prevCellStart!: Uint32Array;
   prevCellItems!: Uint32Array;
   prevCellXY!: Float64Array;
+  /** Everyone's positions by walker (x, y at 2p, 2p + 1; NaN while away), now and at the previous update. */
+  posXY!: Float64Array;
+  prevPosXY!: Float64Array;
+  /** Each walker's cell now (−1: away), and the movers of the last {@link index} with their previous cells. */
+  cellOf!: Int32Array;
+  movers!: Uint32Array;
+  moverPrevCell!: Int32Array;
+  isMover!: Uint8Array;
   /** Event k: walkers evA[k], evB[k]; evUp[k] 1 for up, 0 for down (room for {@link capacity}). */
   evA!: Uint32Array;
   evB!: Uint32Array;
@@ -75,16 +119,28 @@ export class RangeEventKernel {
   private previous: GridOffsets;
   private readonly near: number;
   private readonly eventsAt: number;
+  private readonly input: { x: number; y: number; present: number };
+  private readonly walkers: {
+    cellOf: number;
+    cellFill: number;
+    movers: number;
+    moverPrevCell: number;
+    isMover: number;
+  };
   private capacity = FIRST_EVENT_CAPACITY;
+  private readonly paddedCells: number;
 
   /**
-   * @param paddedCells cells of the padded grid (each update's cellStart has one more entry)
+   * @param grid the grid's shape (its padded cells: stride · (rows + pad), each update's cellStart one
+   *   entry more)
    * @param people walkers
    */
   constructor(
-    private readonly paddedCells: number,
+    private readonly grid: RangeGridShape,
     private readonly people: number,
   ) {
+    const paddedCells = grid.stride * (grid.rows + grid.pad);
+    this.paddedCells = paddedCells;
     this.exports = instantiateWasm<RangeEventsExports>(rangeEventsModule());
     const startBytes = 4 * (paddedCells + 1);
     let at = 0;
@@ -96,21 +152,73 @@ export class RangeEventKernel {
     const starts = [take(startBytes), take(startBytes)];
     const items = [take(4 * people), take(4 * people)];
     this.near = take(4 * people);
+    this.walkers = {
+      cellOf: take(4 * people),
+      cellFill: take(4 * paddedCells),
+      movers: take(4 * people),
+      moverPrevCell: take(4 * people),
+      isMover: take(people),
+    };
+    const presentIn = take(people);
     at = Math.ceil(at / 8) * 8;
+    this.input = { x: take(8 * people), y: take(8 * people), present: presentIn };
+    const pos = [take(16 * people), take(16 * people)];
     const xy = [take(32 * people), take(32 * people)];
     this.eventsAt = at;
-    this.current = { cellStart: starts[0]!, items: items[0]!, xy: xy[0]! };
-    this.previous = { cellStart: starts[1]!, items: items[1]!, xy: xy[1]! };
+    this.current = { cellStart: starts[0]!, items: items[0]!, xy: xy[0]!, pos: pos[0]! };
+    this.previous = { cellStart: starts[1]!, items: items[1]!, xy: xy[1]!, pos: pos[1]! };
     this.ensureBytes(this.eventsEnd(this.capacity));
     this.makeViews();
+    // Nobody was anywhere before the first update.
+    this.posXY.fill(NaN);
+    this.prevPosXY.fill(NaN);
   }
 
-  /** The previous update's grid becomes this one's buffers (to be refilled), and this one the previous. */
+  /**
+   * This update's grid and positions become the previous ones, and the previous ones' buffers this
+   * update's (to be refilled by {@link index}).
+   */
   swap(): void {
     const current = this.current;
     this.current = this.previous;
     this.previous = current;
     this.makeViews();
+  }
+
+  /**
+   * Indexes this update (see rangeEvents.wat): everyone present in the grid with both updates' positions
+   * in cell order, and the movers (present before, and gone or farther than `step2`, squared) listed.
+   * Returns the number of movers.
+   */
+  index(xM: Float64Array, yM: Float64Array, present: Uint8Array, step2: number): number {
+    const { people, grid, input, walkers, current, previous } = this;
+    const buffer = this.exports.memory.buffer;
+    new Float64Array(buffer, input.x, people).set(xM.subarray(0, people));
+    new Float64Array(buffer, input.y, people).set(yM.subarray(0, people));
+    new Uint8Array(buffer, input.present, people).set(present.subarray(0, people));
+    return this.exports.index(
+      people,
+      grid.cols,
+      grid.rows,
+      grid.stride,
+      grid.pad,
+      grid.cellM,
+      step2,
+      input.x,
+      input.y,
+      input.present,
+      current.pos,
+      previous.pos,
+      walkers.cellOf,
+      current.cellStart,
+      walkers.cellFill,
+      this.paddedCells,
+      current.items,
+      current.xy,
+      walkers.movers,
+      walkers.moverPrevCell,
+      walkers.isMover,
+    );
   }
 
   /**
@@ -190,6 +298,13 @@ export class RangeEventKernel {
     this.prevCellStart = new Uint32Array(buffer, previous.cellStart, cells);
     this.prevCellItems = new Uint32Array(buffer, previous.items, people);
     this.prevCellXY = new Float64Array(buffer, previous.xy, 4 * people);
+    this.posXY = new Float64Array(buffer, current.pos, 2 * people);
+    this.prevPosXY = new Float64Array(buffer, previous.pos, 2 * people);
+    const w = this.walkers;
+    this.cellOf = new Int32Array(buffer, w.cellOf, people);
+    this.movers = new Uint32Array(buffer, w.movers, people);
+    this.moverPrevCell = new Int32Array(buffer, w.moverPrevCell, people);
+    this.isMover = new Uint8Array(buffer, w.isMover, people);
     this.evA = new Uint32Array(buffer, eventsAt, capacity);
     this.evB = new Uint32Array(buffer, eventsAt + 4 * capacity, capacity);
     this.evUp = new Uint8Array(buffer, eventsAt + 8 * capacity, capacity);

@@ -1,5 +1,5 @@
-;; The inner loops of RangeContacts.findEvents (src/truth/rangeContacts.ts), in WebAssembly: every
-;; candidate pair of one update's grid, each once, judged at both updates' positions. Compiled to
+;; The loops of a RangeContacts update (src/truth/rangeContacts.ts), in WebAssembly: the grid's counting
+;; sort, then every candidate pair of the grid, each once, judged at both updates' positions. Compiled to
 ;; rangeEvents.wasm.ts by scripts/write-wasm.ts (run it after editing this file; a test checks the
 ;; shipped bytes are current).
 ;;
@@ -14,11 +14,118 @@
 ;;   xy         4 f64 per item: x, y now, x, y at the previous update (NaN: absent then)
 ;;   near       u32 scratch, one walker's changed candidates: item · 2 + 1 (up) or + 0 (down)
 ;;   evA, evB   u32 per event: the two walkers; evUp u8 per event: 1 up, 0 down
+;;   xIn, yIn   f64 per walker, presentIn u8 per walker: the update's positions, copied in
+;;   pos        2 f64 per walker: x, y (NaN while away), this update's and the previous one's
+;;   cellOf     i32 per walker (-1: away); cellFill u32 per cell (scratch of the counting sort)
+;;   movers     u32 per mover, moverPrevCell i32 per mover, isMover u8 per walker
 (module
   (memory (export "memory") 1)
   ;; Where findEvents stopped for want of room (-1: it finished): the cell and the item to go on from.
   (global $resumeCell (export "resumeCell") (mut i32) (i32.const -1))
   (global $resumeItem (export "resumeItem") (mut i32) (i32.const 0))
+
+  ;; Indexes one update (the positions x, y and presence copied in, 1 byte a walker): a counting sort of
+  ;; everyone present into cells (positions outside clamp to the edge cells), their positions now and at
+  ;; the previous update copied to xy in cell order, and the movers listed: walkers present at the
+  ;; previous update that left or moved farther than a step (squared: step2), with their previous cell.
+  ;; Returns the number of movers.
+  (func (export "index")
+        (param $n i32) (param $cols i32) (param $rows i32) (param $stride i32) (param $pad i32)
+        (param $cellM f64) (param $step2 f64) (param $xIn i32) (param $yIn i32) (param $presentIn i32)
+        (param $pos i32) (param $prevPos i32) (param $cellOf i32) (param $cellStart i32)
+        (param $cellFill i32) (param $cells i32) (param $items i32) (param $xy i32)
+        (param $movers i32) (param $moverPrevCell i32) (param $isMover i32) (result i32)
+    (local $p i32) (local $m i32) (local $cell i32) (local $k i32) (local $at i32) (local $prevAt i32)
+    (local $x f64) (local $y f64) (local $px f64) (local $py f64) (local $c f64) (local $r f64)
+    (memory.fill (local.get $cellStart) (i32.const 0) (i32.shl (i32.add (local.get $cells) (i32.const 1)) (i32.const 2)))
+    (block $walkersDone
+      (br_if $walkersDone (i32.eqz (local.get $n)))
+      (loop $walkers
+        (local.set $at (i32.add (local.get $pos) (i32.shl (local.get $p) (i32.const 4))))
+        (local.set $prevAt (i32.add (local.get $prevPos) (i32.shl (local.get $p) (i32.const 4))))
+        (local.set $px (f64.load (local.get $prevAt)))
+        (local.set $py (f64.load offset=8 (local.get $prevAt)))
+        (block $next
+          (if (i32.eqz (i32.load8_u (i32.add (local.get $presentIn) (local.get $p))))
+            (then
+              ;; Present before (a number, not NaN): it left.
+              (if (f64.eq (local.get $px) (local.get $px))
+                (then
+                  (i32.store (i32.add (local.get $moverPrevCell) (i32.shl (local.get $m) (i32.const 2)))
+                    (i32.load (i32.add (local.get $cellOf) (i32.shl (local.get $p) (i32.const 2)))))
+                  (i32.store (i32.add (local.get $movers) (i32.shl (local.get $m) (i32.const 2))) (local.get $p))
+                  (local.set $m (i32.add (local.get $m) (i32.const 1)))
+                  (i32.store8 (i32.add (local.get $isMover) (local.get $p)) (i32.const 1))))
+              (i32.store (i32.add (local.get $cellOf) (i32.shl (local.get $p) (i32.const 2))) (i32.const -1))
+              (f64.store (local.get $at) (f64.const nan))
+              (f64.store offset=8 (local.get $at) (f64.const nan))
+              (br $next)))
+          (local.set $x (f64.load (i32.add (local.get $xIn) (i32.shl (local.get $p) (i32.const 3)))))
+          (local.set $y (f64.load (i32.add (local.get $yIn) (i32.shl (local.get $p) (i32.const 3)))))
+          (f64.store (local.get $at) (local.get $x))
+          (f64.store offset=8 (local.get $at) (local.get $y))
+          ;; NaN (absent before) is never farther than a step.
+          (if (f64.gt
+                (f64.add
+                  (f64.mul (f64.sub (local.get $x) (local.get $px)) (f64.sub (local.get $x) (local.get $px)))
+                  (f64.mul (f64.sub (local.get $y) (local.get $py)) (f64.sub (local.get $y) (local.get $py))))
+                (local.get $step2))
+            (then
+              (i32.store (i32.add (local.get $moverPrevCell) (i32.shl (local.get $m) (i32.const 2)))
+                (i32.load (i32.add (local.get $cellOf) (i32.shl (local.get $p) (i32.const 2)))))
+              (i32.store (i32.add (local.get $movers) (i32.shl (local.get $m) (i32.const 2))) (local.get $p))
+              (local.set $m (i32.add (local.get $m) (i32.const 1)))
+              (i32.store8 (i32.add (local.get $isMover) (local.get $p)) (i32.const 1))))
+          (local.set $c (f64.floor (f64.div (local.get $x) (local.get $cellM))))
+          (local.set $r (f64.floor (f64.div (local.get $y) (local.get $cellM))))
+          (if (f64.lt (local.get $c) (f64.const 0))
+            (then (local.set $c (f64.const 0)))
+            (else (if (f64.ge (local.get $c) (f64.convert_i32_s (local.get $cols)))
+              (then (local.set $c (f64.convert_i32_s (i32.sub (local.get $cols) (i32.const 1))))))))
+          (if (f64.lt (local.get $r) (f64.const 0))
+            (then (local.set $r (f64.const 0)))
+            (else (if (f64.ge (local.get $r) (f64.convert_i32_s (local.get $rows)))
+              (then (local.set $r (f64.convert_i32_s (i32.sub (local.get $rows) (i32.const 1))))))))
+          (local.set $cell
+            (i32.add
+              (i32.add (i32.mul (i32.trunc_sat_f64_s (local.get $r)) (local.get $stride)) (i32.trunc_sat_f64_s (local.get $c)))
+              (local.get $pad)))
+          (i32.store (i32.add (local.get $cellOf) (i32.shl (local.get $p) (i32.const 2))) (local.get $cell))
+          (local.set $at (i32.add (local.get $cellStart) (i32.shl (i32.add (local.get $cell) (i32.const 1)) (i32.const 2))))
+          (i32.store (local.get $at) (i32.add (i32.load (local.get $at)) (i32.const 1))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $walkers (i32.lt_u (local.get $p) (local.get $n)))))
+    ;; Prefix sums: cellStart[c] is where cell c's items start; cellFill is each cell's next place.
+    (local.set $k (i32.const 0))
+    (block $prefixDone
+      (loop $prefix
+        (br_if $prefixDone (i32.ge_u (local.get $k) (local.get $cells)))
+        (local.set $at (i32.add (local.get $cellStart) (i32.shl (local.get $k) (i32.const 2))))
+        (i32.store offset=4 (local.get $at) (i32.add (i32.load offset=4 (local.get $at)) (i32.load (local.get $at))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $prefix)))
+    (memory.copy (local.get $cellFill) (local.get $cellStart) (i32.shl (local.get $cells) (i32.const 2)))
+    (local.set $p (i32.const 0))
+    (block $placeDone
+      (br_if $placeDone (i32.eqz (local.get $n)))
+      (loop $place
+        (local.set $cell (i32.load (i32.add (local.get $cellOf) (i32.shl (local.get $p) (i32.const 2)))))
+        (if (i32.ge_s (local.get $cell) (i32.const 0))
+          (then
+            (local.set $at (i32.add (local.get $cellFill) (i32.shl (local.get $cell) (i32.const 2))))
+            (local.set $k (i32.load (local.get $at)))
+            (i32.store (local.get $at) (i32.add (local.get $k) (i32.const 1)))
+            (i32.store (i32.add (local.get $items) (i32.shl (local.get $k) (i32.const 2))) (local.get $p))
+            (local.set $at (i32.add (local.get $xy) (i32.shl (local.get $k) (i32.const 5))))
+            (local.set $prevAt (i32.add (local.get $pos) (i32.shl (local.get $p) (i32.const 4))))
+            (f64.store (local.get $at) (f64.load (local.get $prevAt)))
+            (f64.store offset=8 (local.get $at) (f64.load offset=8 (local.get $prevAt)))
+            (local.set $prevAt (i32.add (local.get $prevPos) (i32.shl (local.get $p) (i32.const 4))))
+            (f64.store offset=16 (local.get $at) (f64.load (local.get $prevAt)))
+            (f64.store offset=24 (local.get $at) (f64.load offset=8 (local.get $prevAt)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br_if $place (i32.lt_u (local.get $p) (local.get $n)))))
+    (local.get $m))
 
   ;; Appends to near from k on the items j in [from, to) whose link with (xi, yi), previously (pxi, pyi),
   ;; changed; returns the new count. Branch-free: every j is written, k advances only on a change.
