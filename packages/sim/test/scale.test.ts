@@ -12,6 +12,7 @@ import {
 } from '../src/random/normal.js';
 import { IdTable } from '../src/store/idTable.js';
 import { GroundTruth } from '../src/truth/groundTruth.js';
+import { RangeEventTracker } from '../src/truth/rangeEvents.js';
 
 /** Random walk of n people in a w × h area: each step some move a little, some jump, some leave or come back. */
 const walks = fc.record({
@@ -265,19 +266,32 @@ describe('scale structures', () => {
     );
   });
 
-  it('incremental ground truth accrues exactly what querying every pair at every step accrues, across a UTC day boundary', () => {
+  it('incremental ground truth accrues exactly what querying every pair at every step accrues, across a UTC day boundary, from movers or from link events', () => {
     fc.assert(
       fc.property(
         walks,
         fc.integer({ min: 1, max: 20 }),
         // A minimum of 0 s included: a pair reaches it at its first step.
         fc.constantFrom(0, 60, 5 * 60),
-        (walk, dayAtStep, minS) => {
+        // Steps from the movers' queries, or from a link-event tracker expecting no, short or long steps.
+        fc.constantFrom(undefined, 0, 0.3, 1.5),
+        (walk, dayAtStep, minS, trackerStepM) => {
           const stepS = 60;
           const firstDay = 20_000;
           const truth = new GroundTruth(walk.n, 2, minS, firstDay);
           const grid = new UniformGrid(12, 8, 2, walk.n);
           const moves = new MoveLog(walk.n);
+          const tracker =
+            trackerStepM === undefined
+              ? undefined
+              : new RangeEventTracker({
+                  people: walk.n,
+                  widthM: 12,
+                  heightM: 8,
+                  rangeM: 2,
+                  inRange2: 4,
+                  stepM: trackerStepM,
+                });
           const brute = new Map<string, number>();
           // When a pair's seconds that day first reached the minimum.
           const reachedAt = new Map<string, number>();
@@ -289,7 +303,10 @@ describe('scale structures', () => {
             if (!built) grid.build(m.xM, m.yM, m.present, m.count);
             else grid.update(m.xM, m.yM, m.present, moves.moved, moves.movedCount);
             built = true;
-            truth.step(m, grid, moves, tS, stepS, day);
+            if (tracker) {
+              const events = tracker.update(m.xM, m.yM, m.present);
+              truth.stepFromEvents(tracker.evA, tracker.evB, tracker.evUp, events, tS, stepS, day);
+            } else truth.step(m, grid, moves, tS, stepS, day);
             for (let a = 0; a < walk.n; a++)
               for (let b = a + 1; b < walk.n; b++)
                 if (

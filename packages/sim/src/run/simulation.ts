@@ -19,6 +19,7 @@ import { nodeCryptoProvider } from '@proxsense/core/node';
 import { Channel } from '../channel/channel.js';
 import { MoveLog } from '../grid/moveLog.js';
 import { UniformGrid } from '../grid/uniformGrid.js';
+import { RangeEventTracker, rangeEventCells } from '../truth/rangeEvents.js';
 import { Movers, stepMovers } from '../mobility/movers.js';
 import type { PositionTrace } from '../mobility/trace.js';
 import { createPopulation, type Population } from '../people/population.js';
@@ -38,6 +39,14 @@ import type { World } from '../world/world.js';
 const DAY_MS = 86_400_000;
 /** Truth grid cells: at least the rule's distance, so a query touches 3 × 3 cells. */
 const MIN_TRUTH_CELL_M = 2;
+/**
+ * Ground truth from a tracker's link events (every pair judged each step, in WebAssembly) rather than a
+ * query per mover, in worlds where people may all move every step, while the tracker's grid has at most
+ * this many cells a person (each step sorts everyone into it, the empty cells included).
+ */
+const TRUTH_TRACKER_MAX_CELLS_PER_PERSON = 16;
+/** The truth tracker's expected step: a brisk walk's second (walkers moving farther cost a look-up). */
+const TRUTH_TRACKER_STEP_MPS = 1.5;
 
 export interface SimulationOptions {
   scenario: Scenario;
@@ -125,6 +134,8 @@ export class Simulation {
   readonly tracks: Track[] = [];
   readonly profile: FirmwareProfile;
   private readonly truthGrid: UniformGrid;
+  /** Where ground truth takes its steps from pair events instead (see TRUTH_TRACKER_MAX_CELLS_PER_PERSON). */
+  private readonly truthTracker: RangeEventTracker | undefined;
   private readonly moves: MoveLog;
   private ran = false;
 
@@ -215,6 +226,22 @@ export class Simulation {
       scenario.rule.closeContactMinDurationS,
       Math.floor(this.startMs / DAY_MS),
     );
+    const trackerOptions = {
+      people: this.people,
+      widthM: this.world.widthM,
+      heightM: this.world.heightM,
+      rangeM: scenario.rule.closeContactMaxDistanceM,
+      stepM: TRUTH_TRACKER_STEP_MPS * scenario.stepS,
+    };
+    if (
+      !this.world.onlyIdleChanges &&
+      rangeEventCells(trackerOptions) <= TRUTH_TRACKER_MAX_CELLS_PER_PERSON * this.people
+    )
+      this.truthTracker = new RangeEventTracker({
+        ...trackerOptions,
+        // The grid's test, squared distance against squared distance (UniformGrid.within).
+        inRange2: scenario.rule.closeContactMaxDistanceM * scenario.rule.closeContactMaxDistanceM,
+      });
     this.firmware = new Array<Firmware | undefined>(this.people);
     this.stores = new Array<ColumnarStore | undefined>(this.people);
     const storeCrowd: StoreCrowd = {
@@ -267,14 +294,12 @@ export class Simulation {
       stepMovers(movers, this.world, tS, stepS);
       this.updateGrids();
       this.options.onStep?.(tS, movers);
-      this.truth.step(
-        movers,
-        this.truthGrid,
-        this.moves,
-        tS,
-        stepS,
-        Math.floor((nowMs - 1) / DAY_MS),
-      );
+      const day = Math.floor((nowMs - 1) / DAY_MS);
+      const tracker = this.truthTracker;
+      if (tracker) {
+        const events = tracker.update(movers.xM, movers.yM, movers.present);
+        this.truth.stepFromEvents(tracker.evA, tracker.evB, tracker.evUp, events, tS, stepS, day);
+      } else this.truth.step(movers, this.truthGrid, this.moves, tS, stepS, day);
       this.air.tick();
       if (tS >= nextTrackS) {
         this.recordTracks(trackPeople);
@@ -290,7 +315,7 @@ export class Simulation {
 
   private buildGrids(): void {
     const { xM, yM, present, count } = this.movers;
-    this.truthGrid.build(xM, yM, present, count);
+    if (!this.truthTracker) this.truthGrid.build(xM, yM, present, count);
     this.air.build();
   }
 
@@ -300,7 +325,7 @@ export class Simulation {
     // The first scan after the start reports everyone, so ground truth finds the pairs standing still.
     this.moves.scan(this.movers);
     const { moved, movedCount } = this.moves;
-    this.truthGrid.update(xM, yM, present, moved, movedCount);
+    if (!this.truthTracker) this.truthGrid.update(xM, yM, present, moved, movedCount);
     this.air.update(this.moves);
   }
 

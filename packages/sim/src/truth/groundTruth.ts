@@ -150,6 +150,50 @@ export class GroundTruth {
   }
 
   /**
+   * One step from the link events of a {@link RangeEventTracker} at this truth's distance (squared:
+   * `maxDistanceM²`), instead of the movers' queries: for crowds that nearly all move every step, where
+   * the tracker's pass over everyone costs less than a query per mover. Event k: people `a[k]`, `b[k]`
+   * came within the distance (`up[k]` 1: the pair becomes active) or left it (0: its entry ends). Same
+   * sums as {@link step}; pairs are numbered in the events' order.
+   */
+  stepFromEvents(
+    a: Uint32Array,
+    b: Uint32Array,
+    up: Uint8Array,
+    events: number,
+    tS: number,
+    stepS: number,
+    day: number,
+  ): void {
+    if (stepS !== this.stepS) this.setStepS(stepS);
+    const stamp = ++this.steps;
+    if (stamp === this.stepTimeS.length) this.stepTimeS = ensureLength(this.stepTimeS, stamp + 1);
+    this.stepTimeS[stamp] = tS;
+    for (let k = 0; k < events; k++) {
+      const p = a[k]!;
+      const q = b[k]!;
+      const lo = p < q ? p : q;
+      const hi = p < q ? q : p;
+      if (up[k]) this.begin(lo, hi, day, stamp);
+      else this.end(this.activeEntry(lo, hi), stamp);
+    }
+    if (day !== this.lastDay && this.liveCount > 0) this.newDay(day, stamp);
+    this.lastDay = day;
+  }
+
+  /** The active entry of (lo, hi), from lo's list (a pair has one while within the distance). */
+  private activeEntry(lo: number, hi: number): number {
+    const entries = this.entries;
+    for (let e = this.listHead[lo]!; e !== EMPTY;) {
+      const at = ENTRY_WORDS * e;
+      const isA = entries[at + E_A] === lo;
+      if (entries[at + (isA ? E_B : E_A)] === hi) return e;
+      e = entries[at + (isA ? E_LINKS_A : E_LINKS_B) + 1]!;
+    }
+    throw new Error(`internal: ground truth has no active pair ${lo}, ${hi} to end`);
+  }
+
+  /**
    * Copies person a's entries to {@link heldEntry}, with their other person in {@link heldOther} (−1
    * for a pair of an earlier day, which a query on `day` never finds again); returns how many.
    */

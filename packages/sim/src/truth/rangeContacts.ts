@@ -5,27 +5,18 @@
  * range and "down" at the first update they are not (or one of them has left). No radio, no probability:
  * the unit-disk links The ONE's `SimpleBroadcastInterface` makes when every host always scans.
  *
- * A link's state is a function of the two updates' positions alone, so the tracker keeps no list of
- * links: each update indexes everyone present in a uniform grid (counting sort, as `UniformGrid`, with
- * current and previous positions copied in cell order) and checks each candidate pair once, at both
- * updates' positions: in range now and not before is "up", before and not now is "down", and the link
- * count moves by the difference. Candidates are a cell against itself and its east neighbours (one run of
- * the cell order), then against the cells below (a run per row). Cells are the range plus twice the
- * expected step (`stepM`), so a pair in range at the previous update is still a candidate now unless one
- * of them moved farther than a step or left; those walkers' previous links are looked up in the previous
- * update's grid, kept for that, so the result is exact whatever the walkers do. Where walkers are dense,
- * cells are half that size (a walker's candidates cover 25 quarter-cells, 6.25 R², instead of 9 R²).
- * The test is one comparison of the squared distance with the largest double whose square root is ≤ the
- * range ({@link sqrtAtMost}): exactly The ONE's test on the square root, and the same arithmetic
- * whichever update evaluates it. The candidate loops run in WebAssembly ({@link RangeEventKernel}: the same
- * double arithmetic, twice as fast as the JavaScript they replace), over grids that live in its memory. Memory is O(walkers) in typed arrays, plus a bitset of pairs ever
- * linked up to 8192 walkers; the events go to a {@link ConnectivityLog}, streamed or kept in memory.
+ * The events come from a {@link RangeEventTracker} (a uniform grid of both updates' positions, every
+ * candidate pair judged once, in WebAssembly). Its test is one comparison of the squared distance with
+ * the largest double whose square root is ≤ the range ({@link sqrtAtMost}): exactly The ONE's test on
+ * the square root, and the same arithmetic whichever update evaluates it. Memory is O(walkers) in typed
+ * arrays, plus a bitset of pairs ever linked up to 8192 walkers; the events go to a
+ * {@link ConnectivityLog}, streamed or kept in memory.
  * @module
  */
 import { open } from 'node:fs/promises';
 import { InputError } from '@proxsense/core';
 import { ConnectivityLog, memoryLogSink, type LogSink } from './connectivityLog.js';
-import { RangeEventKernel } from './rangeEventKernel.js';
+import { RangeEventTracker } from './rangeEvents.js';
 
 /** What `results.json` reports under `rangeContacts`. */
 export interface RangeContactSummary {
@@ -73,13 +64,6 @@ export interface RangeContactOptions {
 const BITSET_MAX_PEOPLE = 8192;
 /** The default expected step between updates, as a share of the range. */
 const DEFAULT_STEP_PER_RANGE = 0.15;
-/** From this many walkers per candidate-sized cell of the area on, cells are half that size. */
-const HALF_CELLS_FROM_DENSITY = 3;
-/**
- * Cells are this much wider than (range + 2 steps) / cellsPerRange, so that two positions that close are
- * never more than cellsPerRange cells apart, whatever the rounding of their division by the cell size.
- */
-const CELL_MARGIN = 1 + 1e-9;
 
 export class RangeContacts {
   readonly rangeM: number;
@@ -94,26 +78,8 @@ export class RangeContacts {
   linksS = 0;
   logS = 0;
   private readonly clock: (() => number) | undefined;
-  /** Cells per candidate distance (1 or 2): a walker's candidates lie within this many cells each way. */
-  private readonly cellsPerRange: number;
-  private readonly cellM: number;
-  private readonly cols: number;
-  private readonly rows: number;
-  /**
-   * Row stride of the padded grid: `cellsPerRange` empty columns each side and as many empty rows below
-   * the last, so every neighbour a run reads exists (empty at the edges).
-   */
-  private readonly stride: number;
-  /** Largest squared distance in range (see {@link sqrtAtMost}). */
-  private readonly inRange2: number;
-  /** Squared expected step (see {@link RangeContactOptions.stepM}): a walker moving farther is looked up. */
-  private readonly step2: number;
-  /** Both updates' grids and the event buffers, in WebAssembly memory, and the loops over them. */
-  private readonly kernel: RangeEventKernel;
-  /** Links up now. */
-  private links = 0;
-  /** Walkers present at the previous update that left or moved farther than a step (the kernel lists them). */
-  private moverCount = 0;
+  /** The link events of each update. */
+  private readonly tracker: RangeEventTracker;
   private readonly log: ConnectivityLog | undefined;
   private readonly kept: Uint8Array[] | undefined;
   private readonly everBits: Uint8Array | undefined;
@@ -128,31 +94,17 @@ export class RangeContacts {
     this.rangeM = rangeM;
     this.people = people;
     this.clock = options.clock;
-    this.inRange2 = sqrtAtMost(rangeM);
     const stepM = options.stepM ?? DEFAULT_STEP_PER_RANGE * rangeM;
     if (!(stepM >= 0 && Number.isFinite(stepM)))
       throw new InputError('stepM', 'a step of 0 m or more', String(options.stepM));
-    this.step2 = stepM * stepM;
-    // A pair within range at the previous update is within this now, unless one of them moved farther.
-    const candidateM = rangeM + 2 * stepM;
-    const candidateCells =
-      Math.max(1, Math.ceil(options.widthM / candidateM)) *
-      Math.max(1, Math.ceil(options.heightM / candidateM));
-    this.cellsPerRange = people >= HALF_CELLS_FROM_DENSITY * candidateCells ? 2 : 1;
-    this.cellM = (candidateM / this.cellsPerRange) * CELL_MARGIN;
-    this.cols = Math.max(1, Math.ceil(options.widthM / this.cellM));
-    this.rows = Math.max(1, Math.ceil(options.heightM / this.cellM));
-    this.stride = this.cols + 2 * this.cellsPerRange;
-    this.kernel = new RangeEventKernel(
-      {
-        cols: this.cols,
-        rows: this.rows,
-        stride: this.stride,
-        pad: this.cellsPerRange,
-        cellM: this.cellM,
-      },
+    this.tracker = new RangeEventTracker({
       people,
-    );
+      widthM: options.widthM,
+      heightM: options.heightM,
+      rangeM,
+      inRange2: sqrtAtMost(rangeM),
+      stepM,
+    });
     const log = options.log ?? 'memory';
     if (log === 'memory') {
       const memory = memoryLogSink();
@@ -186,16 +138,9 @@ export class RangeContacts {
     const dtS = tS - this.lastS;
     this.lastS = tS;
     const t0 = this.clock?.();
-    this.kernel.swap();
-    this.moverCount = this.kernel.index(xM, yM, present, this.step2);
-    let events = this.kernel.findEvents(
-      this.rows * this.stride,
-      this.stride,
-      this.cellsPerRange,
-      this.inRange2,
-    );
-    if (this.moverCount > 0) events = this.findMoversDowns(events);
-    const { evA, evB, evUp } = this.kernel;
+    const tracker = this.tracker;
+    const events = tracker.update(xM, yM, present);
+    const { evA, evB, evUp } = tracker;
     let ups = 0;
     for (let k = 0; k < events; k++) {
       if (!evUp[k]) continue;
@@ -203,10 +148,9 @@ export class RangeContacts {
       this.everLinked(evA[k]!, evB[k]!);
     }
     this.linkUps += ups;
-    this.links += 2 * ups - events;
     this.events += events;
-    this.linkedUpdates += this.links;
-    this.contactS += this.links * dtS;
+    this.linkedUpdates += tracker.links;
+    this.contactS += tracker.links * dtS;
     const t1 = this.clock?.();
     this.log?.writeUpdate(tS, evA, evB, evUp, events);
     if (this.clock) {
@@ -221,63 +165,6 @@ export class RangeContacts {
     const t0 = this.clock?.();
     this.log?.flush();
     if (this.clock) this.logS += this.clock() - t0!;
-  }
-
-  /**
-   * The movers' links of the previous update that {@link findEvents} could not see: those with a walker
-   * that left, or whose cells are now too far apart to be candidates (so out of range). Found around each
-   * mover's previous position in the previous update's grid; appended after the `ev` events so far.
-   * Returns the number of events.
-   */
-  private findMoversDowns(ev: number): number {
-    const { kernel, rows, stride, inRange2 } = this;
-    // Each event here is a link that was up at the previous update (one of `links`): room for all of
-    // them first, so the kernel's memory cannot grow, and its views change, inside the loops.
-    kernel.roomForEvents(ev + this.links);
-    const { prevCellStart, prevCellItems, prevCellXY, prevPosXY, cellOf, movers, isMover } = kernel;
-    const { moverPrevCell, evA, evB, evUp } = kernel;
-    const pad = this.cellsPerRange;
-    for (let m = 0; m < this.moverCount; m++) {
-      const a = movers[m]!;
-      const ax = prevPosXY[2 * a]!;
-      const ay = prevPosXY[2 * a + 1]!;
-      // Its previous cell as row and padded column; the runs below start pad columns west of it.
-      const prevCell = moverPrevCell[m]!;
-      const r = Math.floor(prevCell / stride);
-      const c = prevCell - r * stride - pad;
-      const cellA = cellOf[a]!;
-      const rowA = cellA < 0 ? 0 : Math.floor(cellA / stride);
-      const colA = cellA - rowA * stride;
-      // Rows above the first are not padded; the padded columns make every column of a row exist.
-      const rowFrom = r - pad < 0 ? 0 : r - pad;
-      const rowTo = r + pad >= rows ? rows - 1 : r + pad;
-      for (let row = rowFrom; row <= rowTo; row++) {
-        const from = prevCellStart[row * stride + c]!;
-        const to = prevCellStart[row * stride + c + 2 * pad + 1]!;
-        for (let k = from; k < to; k++) {
-          const b = prevCellItems[k]!;
-          // A pair of two movers is looked at from the lower index only.
-          if (b === a || (isMover[b] && b < a)) continue;
-          const dx = prevCellXY[4 * k]! - ax;
-          const dy = prevCellXY[4 * k + 1]! - ay;
-          if (!(dx * dx + dy * dy <= inRange2)) continue;
-          const cellB = cellOf[b]!;
-          if (cellA >= 0 && cellB >= 0) {
-            const rowB = Math.floor(cellB / stride);
-            const colB = cellB - rowB * stride;
-            const dRow = rowA - rowB;
-            const dCol = colA - colB;
-            // Both here and near enough to be a candidate: findEvents judged it.
-            if (dRow <= pad && dRow >= -pad && dCol <= pad && dCol >= -pad) continue;
-          }
-          evA[ev] = a;
-          evB[ev] = b;
-          evUp[ev++] = 0;
-        }
-      }
-    }
-    for (let m = 0; m < this.moverCount; m++) isMover[movers[m]!] = 0;
-    return ev;
   }
 
   /** Counts a pair that came up if it never had before. */
