@@ -47,8 +47,8 @@ describe('built-in scenarios', () => {
           : [];
       });
       const truth = [...Array(sim.truth.length).keys()].map((i) => [
-        sim.truth.pairA[i],
-        sim.truth.pairB[i],
+        sim.truth.pairAAt(i),
+        sim.truth.pairBAt(i),
         sim.truth.closeSAt(i),
       ]);
       return { rows, truth, counters: { ...sim.air.counters } };

@@ -324,7 +324,10 @@ describe('scale structures', () => {
           const got = new Map<string, number>();
           for (let i = 0; i < truth.length; i++)
             if (truth.closeSAt(i) > 0)
-              got.set(`${truth.pairA[i]},${truth.pairB[i]},${truth.pairDay(i)}`, truth.closeSAt(i));
+              got.set(
+                `${truth.pairAAt(i)},${truth.pairBAt(i)},${truth.pairDay(i)}`,
+                truth.closeSAt(i),
+              );
           expect(new Map([...got].sort())).toEqual(new Map([...brute].sort()));
           for (const [key, seconds] of brute) {
             const [a, b, day] = key.split(',').map(Number) as [number, number, number];

@@ -42,7 +42,7 @@ export function countTrueContacts(sim: Simulation): ContactCounts {
   for (let i = 0; i < truth.length; i++) {
     if (!truth.isClose(i)) continue;
     trueContacts++;
-    if (population.app[truth.pairA[i]!] && population.app[truth.pairB[i]!]) appPairs++;
+    if (population.app[truth.pairAAt(i)] && population.app[truth.pairBAt(i)]) appPairs++;
   }
   return { trueContacts, appPairsTrueContacts: appPairs };
 }

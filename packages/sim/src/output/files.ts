@@ -135,11 +135,11 @@ export function* contactsCsvChunks(sim: Simulation, evaluation: Evaluation): Gen
   // Entry e < nTruth: ground-truth pair e; else verdict e − nTruth.
   const lo = (e: number) =>
     e < nTruth
-      ? Math.min(truth.pairA[e]!, truth.pairB[e]!)
+      ? Math.min(truth.pairAAt(e), truth.pairBAt(e))
       : Math.min(v.observer[e - nTruth]!, v.contact[e - nTruth]!);
   const hi = (e: number) =>
     e < nTruth
-      ? Math.max(truth.pairA[e]!, truth.pairB[e]!)
+      ? Math.max(truth.pairAAt(e), truth.pairBAt(e))
       : Math.max(v.observer[e - nTruth]!, v.contact[e - nTruth]!);
   const day = (e: number) => (e < nTruth ? truth.pairDay(e) : v.day[e - nTruth]!);
   const start = new Uint32Array(people + 1);

@@ -92,8 +92,8 @@ export function runTracing(
   const { truth, population } = sim;
   for (let i = 0; i < truth.length; i++) {
     if (!truth.isClose(i)) continue;
-    const a = truth.pairA[i]!;
-    const b = truth.pairB[i]!;
+    const a = truth.pairAAt(i);
+    const b = truth.pairBAt(i);
     for (const [x, y] of [
       [a, b],
       [b, a],

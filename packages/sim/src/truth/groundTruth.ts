@@ -34,8 +34,8 @@ const EMPTY = -1;
  */
 const MAX_DAY_OFFSET = 0xff;
 /**
- * How the pair columns grow (see {@link GroundTruth.grow}): by a quarter, so they leave an eighth empty
- * on average (by half: a quarter, 2 MB at 100 k phones for each column's byte per pair).
+ * How the pair records grow (see {@link GroundTruth.grow}): by a quarter, so they leave an eighth empty
+ * on average (by half: a quarter, 8 MB at 100 k phones).
  */
 const PAIR_GROWTH = 1.25;
 /**
@@ -50,29 +50,33 @@ const E_B = 2;
 const E_FROM = 3;
 const E_LINKS_A = 4;
 const E_LINKS_B = 6;
+/** A pair's record (see GroundTruth.pairRecords): its people a < b, its day offset, its steps. */
+const PAIR_WORDS = 4;
+const P_A = 0;
+const P_B = 1;
+const P_DAY = 2;
+const P_STEPS = 3;
 /** A mover's held entry that its query found again (see {@link GroundTruth.step}). */
 const FOUND = -2;
 
 export class GroundTruth {
   /**
-   * Pairs (a < b) per day with any time within the distance, in order of first contact. Their seconds
-   * ({@link closeSAt}) and {@link reachedAtS} are current after {@link flush} (`Simulation.run` flushes
-   * at its end).
+   * Each pair's record, PAIR_WORDS words: its people (a < b), its day as days after the run's first (see
+   * {@link pairDay}) and its steps within the distance that day (a count, not seconds: every step of a
+   * run is as long). One 16-byte record, so finding a pair (its people and day compared) and adding to
+   * its steps each cost one cache line at a district's 2.5 M pairs, not one per column.
    */
-  pairA = new Uint32Array(1024);
-  pairB = new Uint32Array(1024);
-  /**
-   * Each pair's steps within the distance that day: a count, not seconds, since every step of a run is
-   * as long (4 bytes a pair, not a double's 8: 10 MB at a district's 2.5 M pairs).
-   */
-  private closeSteps = new Uint32Array(1024);
-  /** Each pair's day as days after the run's first (see {@link pairDay}): 2 bytes, not 4. */
-  private dayOffset = new Uint8Array(1024);
+  private pairRecords = new Uint32Array(PAIR_WORDS * 1024);
   /**
    * Run time (s) at which a pair's seconds that day first reached the minimum, for the pairs that did:
    * well under 1 % of a city's, so a column over every pair would be nearly all NaN.
    */
   private readonly reached = new Map<number, number>();
+  /**
+   * Pairs (a < b, see {@link pairAAt}, {@link pairBAt}) per day with any time within the distance,
+   * numbered in order of first contact. Their seconds ({@link closeSAt}) and {@link reachedAtS} are
+   * current after {@link flush} (`Simulation.run` flushes at its end).
+   */
   length = 0;
   /** Active entries, ENTRY_WORDS words each (see E_PAIR …). */
   private entries = new Int32Array(ENTRY_WORDS * 1024);
@@ -322,7 +326,17 @@ export class GroundTruth {
 
   /** Pair i's seconds within the distance on its day. */
   closeSAt(i: number): number {
-    return this.closeSteps[i]! * this.stepS;
+    return this.pairRecords[PAIR_WORDS * i + P_STEPS]! * this.stepS;
+  }
+
+  /** Pair i's first person (the lower index). */
+  pairAAt(i: number): number {
+    return this.pairRecords[PAIR_WORDS * i + P_A]!;
+  }
+
+  /** Pair i's second person (the higher index). */
+  pairBAt(i: number): number {
+    return this.pairRecords[PAIR_WORDS * i + P_B]!;
   }
 
   /** Run time (s) at which pair i's seconds that day first reached the minimum (NaN: never). */
@@ -332,12 +346,12 @@ export class GroundTruth {
 
   /** Whether pair i is a true close contact on its day. */
   isClose(i: number): boolean {
-    return this.closeSteps[i]! >= this.minSteps;
+    return this.pairRecords[PAIR_WORDS * i + P_STEPS]! >= this.minSteps;
   }
 
   /** Pair i's UTC day number (days since the epoch). */
   pairDay(i: number): number {
-    return this.firstDay + this.dayOffset[i]!;
+    return this.firstDay + this.pairRecords[PAIR_WORDS * i + P_DAY]!;
   }
 
   /** Index of (a, b, day) or −1. */
@@ -349,19 +363,19 @@ export class GroundTruth {
     for (let s = this.hashOf(lo, hi, day) & mask; ; s = (s + 1) & mask) {
       const pair = this.slots[s]!;
       if (pair === EMPTY) return -1;
-      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.dayOffset[pair] === offset)
-        return pair;
+      if (this.isPair(pair, lo, hi, offset)) return pair;
     }
   }
 
   /** Steps from..from+count−1 of `pair`, one step's seconds at a time, noting when it reached the minimum. */
   private addSteps(pair: number, from: number, count: number): void {
-    const before = this.closeSteps[pair]!;
+    const at = PAIR_WORDS * pair + P_STEPS;
+    const before = this.pairRecords[at]!;
     const after = before + count;
     // The step that made the count reach the minimum, if one of these did.
     if (before < this.minSteps && after >= this.minSteps)
       this.reached.set(pair, this.stepTimeS[from + this.minSteps - before - 1]!);
-    this.closeSteps[pair] = after;
+    this.pairRecords[at] = after;
   }
 
   /** Every step of a run is `stepS` long: set at the first, and an error if a later one differs. */
@@ -378,6 +392,13 @@ export class GroundTruth {
     while (k > 1 && (k - 1) * stepS >= minS) k--;
     while (k * stepS < minS) k++;
     this.minSteps = k;
+  }
+
+  /** Whether pair `pair` is (lo, hi) on the day `offset` days after the run's first. */
+  private isPair(pair: number, lo: number, hi: number, offset: number): boolean {
+    const at = PAIR_WORDS * pair;
+    const records = this.pairRecords;
+    return records[at + P_A] === lo && records[at + P_B] === hi && records[at + P_DAY] === offset;
   }
 
   private hashOf(lo: number, hi: number, day: number): number {
@@ -398,19 +419,20 @@ export class GroundTruth {
     for (; ; s = (s + 1) & mask) {
       const pair = this.slots[s]!;
       if (pair === EMPTY) break;
-      if (this.pairA[pair] === lo && this.pairB[pair] === hi && this.dayOffset[pair] === offset)
-        return pair;
+      if (this.isPair(pair, lo, hi, offset)) return pair;
     }
     if (!(offset >= 0 && offset <= MAX_DAY_OFFSET))
       throw new RangeError(
         `ground truth: day ${day} is ${offset} days from the run's first (${this.firstDay}); it keeps 0 … ${MAX_DAY_OFFSET}`,
       );
     const pair = this.length++;
-    if (pair === this.pairA.length) this.grow(pair + 1);
-    this.pairA[pair] = lo;
-    this.pairB[pair] = hi;
-    this.dayOffset[pair] = offset;
-    this.closeSteps[pair] = 0;
+    if (PAIR_WORDS * (pair + 1) > this.pairRecords.length) this.grow(pair + 1);
+    const at = PAIR_WORDS * pair;
+    const records = this.pairRecords;
+    records[at + P_A] = lo;
+    records[at + P_B] = hi;
+    records[at + P_DAY] = offset;
+    records[at + P_STEPS] = 0;
     this.slots[s] = pair;
     if (this.length * 4 > this.slots.length * 3) this.rehash();
     return pair;
@@ -420,7 +442,7 @@ export class GroundTruth {
     const slots = new Int32Array(this.slots.length * 2).fill(EMPTY);
     const mask = slots.length - 1;
     for (let pair = 0; pair < this.length; pair++) {
-      let s = this.hashOf(this.pairA[pair]!, this.pairB[pair]!, this.pairDay(pair)) & mask;
+      let s = this.hashOf(this.pairAAt(pair), this.pairBAt(pair), this.pairDay(pair)) & mask;
       while (slots[s] !== EMPTY) s = (s + 1) & mask;
       slots[s] = pair;
     }
@@ -429,9 +451,6 @@ export class GroundTruth {
 
   /** Room for `length` pairs, grown by {@link PAIR_GROWTH} (pairs are most of a district's truth). */
   private grow(length: number): void {
-    this.pairA = ensureLength(this.pairA, length, PAIR_GROWTH);
-    this.pairB = ensureLength(this.pairB, length, PAIR_GROWTH);
-    this.dayOffset = ensureLength(this.dayOffset, length, PAIR_GROWTH);
-    this.closeSteps = ensureLength(this.closeSteps, length, PAIR_GROWTH);
+    this.pairRecords = ensureLength(this.pairRecords, PAIR_WORDS * length, PAIR_GROWTH);
   }
 }
