@@ -7,12 +7,11 @@
  */
 import { CONNECTIVITY_LINES_WASM_BASE64 } from '../wasm/connectivityLines.wasm.js';
 import {
-  compileWasm,
+  compiledOnce,
   ensureMemoryBytes,
   instantiateWasm,
   type WasmGlobal,
   type WasmMemory,
-  type WasmModule,
 } from '../wasm/wasmApi.js';
 
 interface ConnectivityLinesExports {
@@ -56,16 +55,13 @@ const OUT_SLACK_BYTES = 256;
 /** Events the buffers first hold (they double when an update has more). */
 const FIRST_EVENTS = 1024;
 
-let compiled: WasmModule | undefined;
-
-function connectivityLinesModule(): WasmModule {
-  return (compiled ??= compileWasm(CONNECTIVITY_LINES_WASM_BASE64));
-}
+/** The module, compiled once per process. */
+const connectivityLinesModule = compiledOnce(CONNECTIVITY_LINES_WASM_BASE64);
 
 export class ConnectivityLines {
   /** Walker p's place in id order, and each rank's `label ` (16 bytes, its length in the last). */
-  readonly rank: Int32Array;
-  readonly labels: Uint8Array;
+  rank!: Int32Array;
+  labels!: Uint8Array;
   /** The update's events as given (walkers a, b; up 1 or 0), their ranks, and the sorted ranks. */
   a!: Uint32Array;
   b!: Uint32Array;
@@ -100,24 +96,13 @@ export class ConnectivityLines {
     this.eventsAt = this.loCountAt + 4 * (people + 1);
     ensureMemoryBytes(this.exports.memory, this.end());
     this.makeViews();
-    const buffer = this.exports.memory.buffer;
-    this.rank = new Int32Array(buffer, this.rankAt, people);
-    this.labels = new Uint8Array(buffer, this.labelsAt, 16 * people);
   }
 
   /** Room for `count` events (what the event columns held is not kept). */
   ensureEvents(count: number): void {
     if (count <= this.capacity) return;
     while (this.capacity < count) this.capacity *= 2;
-    if (ensureMemoryBytes(this.exports.memory, this.end())) {
-      const buffer = this.exports.memory.buffer;
-      (this as { rank: Int32Array }).rank = new Int32Array(buffer, this.rankAt, this.people);
-      (this as { labels: Uint8Array }).labels = new Uint8Array(
-        buffer,
-        this.labelsAt,
-        16 * this.people,
-      );
-    }
+    ensureMemoryBytes(this.exports.memory, this.end());
     this.makeViews();
   }
 
@@ -189,6 +174,8 @@ export class ConnectivityLines {
     const buffer = this.exports.memory.buffer;
     const c = this.columns();
     const n = this.capacity;
+    this.rank = new Int32Array(buffer, this.rankAt, this.people);
+    this.labels = new Uint8Array(buffer, this.labelsAt, 16 * this.people);
     this.a = new Uint32Array(buffer, c.a, n);
     this.b = new Uint32Array(buffer, c.b, n);
     this.up = new Uint8Array(buffer, c.up, n);

@@ -8,12 +8,11 @@
  */
 import { RANGE_EVENTS_WASM_BASE64 } from '../wasm/rangeEvents.wasm.js';
 import {
-  compileWasm,
+  compiledOnce,
   ensureMemoryBytes,
   instantiateWasm,
   type WasmGlobal,
   type WasmMemory,
-  type WasmModule,
 } from '../wasm/wasmApi.js';
 
 interface RangeEventsExports {
@@ -65,12 +64,8 @@ interface RangeEventsExports {
 /** Events the buffers first hold (they double when an update needs more). */
 const FIRST_EVENT_CAPACITY = 1024;
 
-let compiled: WasmModule | undefined;
-
 /** The module, compiled once per process. */
-function rangeEventsModule(): WasmModule {
-  return (compiled ??= compileWasm(RANGE_EVENTS_WASM_BASE64));
-}
+const rangeEventsModule = compiledOnce(RANGE_EVENTS_WASM_BASE64);
 
 /**
  * One update's byte offsets: its grid (cell starts, items in cell order, their positions: 4 doubles an

@@ -33,6 +33,12 @@ export function compileWasm(base64: string): WasmModule {
   return new api.Module(Buffer.from(base64, 'base64'));
 }
 
+/** A shipped module compiled at its first use, once per process (kernels instantiate it per tracker). */
+export function compiledOnce(base64: string): () => WasmModule {
+  let module: WasmModule | undefined;
+  return () => (module ??= compileWasm(base64));
+}
+
 /** A new instance of `module` with `imports`; its exports as `Exports`. */
 export function instantiateWasm<Exports>(module: WasmModule, imports: object = {}): Exports {
   return new api.Instance(module, imports).exports as Exports;
