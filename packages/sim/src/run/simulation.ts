@@ -133,8 +133,11 @@ export class Simulation {
   readonly sightings = new SightingArena();
   readonly tracks: Track[] = [];
   readonly profile: FirmwareProfile;
-  private readonly truthGrid: UniformGrid;
-  /** Where ground truth takes its steps from pair events instead (see TRUTH_TRACKER_MAX_CELLS_PER_PERSON). */
+  /**
+   * Where ground truth takes its steps from: a grid its movers query, or a tracker's pair events (see
+   * TRUTH_TRACKER_MAX_CELLS_PER_PERSON); one of the two.
+   */
+  private readonly truthGrid: UniformGrid | undefined;
   private readonly truthTracker: RangeEventTracker | undefined;
   private readonly moves: MoveLog;
   private ran = false;
@@ -171,12 +174,6 @@ export class Simulation {
     this.channel = new Channel(scenario.channel, seed);
     this.scheduler = new VirtualScheduler(this.startMs);
     const truthCellM = Math.max(MIN_TRUTH_CELL_M, scenario.rule.closeContactMaxDistanceM);
-    this.truthGrid = new UniformGrid(
-      this.world.widthM,
-      this.world.heightM,
-      truthCellM,
-      this.people,
-    );
     this.moves = new MoveLog(this.people);
     const channelFamily = streams.family('channel');
     const firmwareFamily = streams.family('firmware');
@@ -242,6 +239,13 @@ export class Simulation {
         // The grid's test, squared distance against squared distance (UniformGrid.within).
         inRange2: scenario.rule.closeContactMaxDistanceM * scenario.rule.closeContactMaxDistanceM,
       });
+    else
+      this.truthGrid = new UniformGrid(
+        this.world.widthM,
+        this.world.heightM,
+        truthCellM,
+        this.people,
+      );
     this.firmware = new Array<Firmware | undefined>(this.people);
     this.stores = new Array<ColumnarStore | undefined>(this.people);
     const storeCrowd: StoreCrowd = {
@@ -299,7 +303,7 @@ export class Simulation {
       if (tracker) {
         const events = tracker.update(movers.xM, movers.yM, movers.present);
         this.truth.stepFromEvents(tracker.evA, tracker.evB, tracker.evUp, events, tS, stepS, day);
-      } else this.truth.step(movers, this.truthGrid, this.moves, tS, stepS, day);
+      } else this.truth.step(movers, this.truthGrid!, this.moves, tS, stepS, day);
       this.air.tick();
       if (tS >= nextTrackS) {
         this.recordTracks(trackPeople);
@@ -315,7 +319,7 @@ export class Simulation {
 
   private buildGrids(): void {
     const { xM, yM, present, count } = this.movers;
-    if (!this.truthTracker) this.truthGrid.build(xM, yM, present, count);
+    this.truthGrid?.build(xM, yM, present, count);
     this.air.build();
   }
 
@@ -325,7 +329,7 @@ export class Simulation {
     // The first scan after the start reports everyone, so ground truth finds the pairs standing still.
     this.moves.scan(this.movers);
     const { moved, movedCount } = this.moves;
-    if (!this.truthTracker) this.truthGrid.update(xM, yM, present, moved, movedCount);
+    this.truthGrid?.update(xM, yM, present, moved, movedCount);
     this.air.update(this.moves);
   }
 
