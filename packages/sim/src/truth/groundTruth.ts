@@ -121,10 +121,7 @@ export class GroundTruth {
 
   /** One step: `moves` says who changed since the last step; `grid` is up to date with them. */
   step(m: Movers, grid: UniformGrid, moves: MoveLog, tS: number, stepS: number, day: number): void {
-    if (stepS !== this.stepS) this.setStepS(stepS);
-    const stamp = ++this.steps;
-    if (stamp === this.stepTimeS.length) this.stepTimeS = ensureLength(this.stepTimeS, stamp + 1);
-    this.stepTimeS[stamp] = tS;
+    const stamp = this.openStep(tS, stepS);
     const { xM, yM, present } = m;
     const { moved, movedCount } = moves;
     const { listHead } = this;
@@ -148,9 +145,7 @@ export class GroundTruth {
       }
       for (let h = 0; h < held; h++) if (heldOther[h] !== FOUND) this.end(heldEntry[h]!, stamp);
     }
-    // A new UTC day: the pairs still active go on as that day's pairs.
-    if (day !== this.lastDay && this.liveCount > 0) this.newDay(day, stamp);
-    this.lastDay = day;
+    this.closeStep(day, stamp);
   }
 
   /**
@@ -169,10 +164,7 @@ export class GroundTruth {
     stepS: number,
     day: number,
   ): void {
-    if (stepS !== this.stepS) this.setStepS(stepS);
-    const stamp = ++this.steps;
-    if (stamp === this.stepTimeS.length) this.stepTimeS = ensureLength(this.stepTimeS, stamp + 1);
-    this.stepTimeS[stamp] = tS;
+    const stamp = this.openStep(tS, stepS);
     for (let k = 0; k < events; k++) {
       const p = a[k]!;
       const q = b[k]!;
@@ -181,6 +173,20 @@ export class GroundTruth {
       if (up[k]) this.begin(lo, hi, day, stamp);
       else this.end(this.activeEntry(lo, hi), stamp);
     }
+    this.closeStep(day, stamp);
+  }
+
+  /** Starts a step at run time `tS` (s): its number (stamp), with its time kept. */
+  private openStep(tS: number, stepS: number): number {
+    if (stepS !== this.stepS) this.setStepS(stepS);
+    const stamp = ++this.steps;
+    if (stamp === this.stepTimeS.length) this.stepTimeS = ensureLength(this.stepTimeS, stamp + 1);
+    this.stepTimeS[stamp] = tS;
+    return stamp;
+  }
+
+  /** Ends step `stamp` on `day`: a new UTC day carries the pairs still active over as that day's. */
+  private closeStep(day: number, stamp: number): void {
     if (day !== this.lastDay && this.liveCount > 0) this.newDay(day, stamp);
     this.lastDay = day;
   }
